@@ -1,0 +1,172 @@
+//! The one place salsa inputs are set.
+//!
+//! The host (a build, a watcher) describes what it saw as a [`Change`]; applying
+//! it compares every value with what the database holds and sets only what
+//! differs, so an editor that rewrites an unchanged file starts no revision.
+
+use std::collections::HashMap;
+
+use camino::{Utf8Path, Utf8PathBuf};
+use salsa::{Durability, Setter};
+
+use crate::database::QueryDb;
+use crate::inputs::{BuildOptions, FileText, Site, SiteFiles, SourceFile};
+
+/// What changed in the site since the database last saw it.
+#[derive(Debug, Default, Clone)]
+pub struct Change {
+    /// Files written or created (`Some`) and deleted (`None`), by path relative
+    /// to the site root.
+    pub files: Vec<(Utf8PathBuf, Option<FileText>)>,
+    /// New build options, if they changed.
+    pub options: Option<BuildOptions>,
+}
+
+/// The host's handles into the database: the path → file map the design keeps
+/// outside salsa, and the site singleton.
+pub struct Inputs {
+    config_path: Utf8PathBuf,
+    files: HashMap<Utf8PathBuf, SourceFile>,
+    site: Option<Site>,
+}
+
+/// Which part of the site a path belongs to; decides its key in [`SiteFiles`]
+/// and its durability.
+enum FileKind {
+    Config,
+    Content(Utf8PathBuf),
+    Template(String),
+    Data,
+    Static(Utf8PathBuf),
+    Other,
+}
+
+impl Inputs {
+    /// Handles for a site whose configuration file is `config_path`
+    /// (relative to the site root, usually `qsite.toml`).
+    pub fn new(config_path: impl Into<Utf8PathBuf>) -> Self {
+        Inputs { config_path: config_path.into(), files: HashMap::new(), site: None }
+    }
+
+    /// The site singleton, once a change has been applied.
+    pub fn site(&self) -> Option<Site> {
+        self.site
+    }
+
+    /// The handle of a file the database knows, by path relative to the root.
+    pub fn file(&self, path: &Utf8Path) -> Option<SourceFile> {
+        self.files.get(path).copied()
+    }
+
+    /// Every path the database knows, in no particular order.
+    pub fn paths(&self) -> impl Iterator<Item = &Utf8PathBuf> {
+        self.files.keys()
+    }
+
+    fn kind(&self, path: &Utf8Path) -> FileKind {
+        if path == self.config_path {
+            return FileKind::Config;
+        }
+        let under = |dir: &str| path.strip_prefix(dir).ok().map(Utf8Path::to_path_buf);
+        if let Some(rest) = under("content") {
+            FileKind::Content(rest)
+        } else if let Some(rest) = under("templates") {
+            FileKind::Template(rest.as_str().to_owned())
+        } else if path.starts_with("data") {
+            FileKind::Data
+        } else if let Some(rest) = under("static") {
+            FileKind::Static(rest)
+        } else {
+            FileKind::Other
+        }
+    }
+}
+
+impl Change {
+    /// Sets the inputs that really changed. Returns whether anything did.
+    ///
+    /// The configuration file must be part of the first change applied.
+    pub fn apply(self, db: &mut QueryDb, inputs: &mut Inputs) -> bool {
+        let mut changed = false;
+        let mut set_changed = false;
+        for (path, text) in self.files {
+            let durability = match inputs.kind(&path) {
+                FileKind::Content(_) | FileKind::Static(_) | FileKind::Other => Durability::LOW,
+                FileKind::Config | FileKind::Template(_) | FileKind::Data => Durability::MEDIUM,
+            };
+            match (inputs.files.get(&path).copied(), text) {
+                (Some(file), Some(text)) => {
+                    if *file.text(db) != text {
+                        file.set_text(db).with_durability(durability).to(text);
+                        changed = true;
+                    }
+                }
+                (None, Some(text)) => {
+                    let file = SourceFile::builder(path.clone(), text).durability(durability).new(db);
+                    inputs.files.insert(path, file);
+                    set_changed = true;
+                }
+                (Some(_), None) => {
+                    inputs.files.remove(&path);
+                    set_changed = true;
+                }
+                (None, None) => {}
+            }
+        }
+        let options = self.options;
+        match inputs.site {
+            None => {
+                let config_file = inputs.file(&inputs.config_path).unwrap_or_else(|| {
+                    SourceFile::new(db, inputs.config_path.clone(), FileText::Text("".into()))
+                });
+                let site = Site::builder(site_files(inputs), config_file, options.unwrap_or_default())
+                    .durability(Durability::MEDIUM)
+                    .new(db);
+                inputs.site = Some(site);
+                changed = true;
+            }
+            Some(site) => {
+                if set_changed {
+                    let files = site_files(inputs);
+                    if *site.files(db) != files {
+                        site.set_files(db).with_durability(Durability::LOW).to(files);
+                        changed = true;
+                    }
+                }
+                if let Some(options) = options
+                    && *site.options(db) != options
+                {
+                    site.set_options(db).with_durability(Durability::MEDIUM).to(options);
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+}
+
+/// The file set as queries see it, rebuilt from the path map.
+///
+/// # Performance
+/// O(files); runs only when a file is added or removed.
+fn site_files(inputs: &Inputs) -> SiteFiles {
+    let mut files = SiteFiles::default();
+    for (path, file) in &inputs.files {
+        match inputs.kind(path) {
+            FileKind::Content(rest) => {
+                files.content.insert(rest, *file);
+            }
+            FileKind::Template(name) => {
+                files.templates.insert(name, *file);
+            }
+            FileKind::Data => {
+                files.data.insert(path.clone(), *file);
+            }
+            FileKind::Static(rest) => {
+                files.static_files.insert(rest, *file);
+            }
+            FileKind::Config | FileKind::Other => {}
+        }
+    }
+    files
+}

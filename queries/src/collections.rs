@@ -1,0 +1,130 @@
+//! The sets of pages listings show: `pages_matching` and the taxonomy index.
+//!
+//! These change exactly when membership or order changes, never on a body
+//! edit, which is what keeps listings cached while their pages are edited.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use salsa::Database;
+
+use crate::front_matter::SortBy;
+use crate::inputs::SourceFile;
+use crate::page::{is_hidden, page_meta};
+use crate::sections::section_tree;
+
+/// Which pages a listing takes, before sorting.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// Every page of the site.
+    All,
+    /// The direct pages of the section with this `_index.md`.
+    Section(SourceFile),
+    /// The pages filed under a term: taxonomy name and term slug.
+    Term(String, String),
+}
+
+/// What a listing selects: the key of [`pages_matching`].
+#[salsa::interned(debug)]
+pub struct Selector<'db> {
+    /// Where the pages come from.
+    #[returns(ref)]
+    pub scope: Scope,
+    /// Their order.
+    pub sort_by: SortBy,
+    /// At most this many, after sorting.
+    pub limit: Option<usize>,
+}
+
+/// The pages a listing shows, in order, drafts left out unless `--drafts`.
+///
+/// Invalidated when a candidate's metadata changes, but its value changes
+/// only when membership or order does, so the listings reading it re-render
+/// only then.
+///
+/// # Performance
+/// O(candidates · log) with memoized metadata; for [`Scope::All`], O(pages).
+#[salsa::tracked(returns(ref))]
+pub fn pages_matching<'db>(db: &'db dyn Database, selector: Selector<'db>) -> Arc<[SourceFile]> {
+    let tree = section_tree(db);
+    let candidates: Vec<SourceFile> = match selector.scope(db) {
+        Scope::All => tree.pages.clone(),
+        Scope::Section(section) => tree.sections.values().find(|entry| entry.file == *section).map(|entry| entry.pages.clone()).unwrap_or_default(),
+        Scope::Term(taxonomy, term) => taxonomy_index(db)
+            .get(taxonomy)
+            .and_then(|terms| terms.get(term))
+            .map(|term| term.pages.clone())
+            .unwrap_or_default(),
+    };
+    let mut pages: Vec<SourceFile> = candidates.into_iter().filter(|&file| !is_hidden(db, file)).collect();
+    let sort_by = *selector.sort_by(db);
+    pages.sort_by(|&a, &b| compare(db, sort_by, a, b));
+    if let Some(limit) = *selector.limit(db) {
+        pages.truncate(limit);
+    }
+    pages.into()
+}
+
+/// The order of two pages under `sort_by`; ties go by path, so the order is
+/// total and every build agrees on it.
+fn compare(db: &dyn Database, sort_by: SortBy, a: SourceFile, b: SourceFile) -> Ordering {
+    let (meta_a, meta_b) = (page_meta(db, a), page_meta(db, b));
+    let primary = match sort_by {
+        SortBy::Date => match (&meta_a.date, &meta_b.date) {
+            (Some(x), Some(y)) => y.timestamp.cmp(&x.timestamp),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        },
+        SortBy::Title => meta_a.title.to_lowercase().cmp(&meta_b.title.to_lowercase()),
+        SortBy::Weight => meta_a.weight.unwrap_or(i64::MAX).cmp(&meta_b.weight.unwrap_or(i64::MAX)),
+        SortBy::None => Ordering::Equal,
+    };
+    primary.then_with(|| meta_a.relative_path.cmp(&meta_b.relative_path))
+}
+
+/// One term of a taxonomy and the pages filed under it, by path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// The term as first written (by page path order).
+    pub name: String,
+    /// Its URL segment.
+    pub slug: String,
+    /// The visible pages that carry it, by path.
+    pub pages: Vec<SourceFile>,
+}
+
+/// Terms by slug, by taxonomy name.
+pub type TaxonomyIndex = BTreeMap<String, BTreeMap<String, Term>>;
+
+/// Every configured taxonomy with its terms and their pages.
+///
+/// Invalidated by any metadata edit; its value changes only when a page's
+/// terms, draft state or existence do.
+///
+/// # Performance
+/// O(pages · terms per page).
+#[salsa::tracked(returns(ref))]
+pub fn taxonomy_index(db: &dyn Database) -> Arc<TaxonomyIndex> {
+    let mut index = TaxonomyIndex::new();
+    for taxonomy in &crate::config::config(db).config.taxonomies {
+        index.insert(taxonomy.name.clone(), BTreeMap::new());
+    }
+    for &file in &section_tree(db).pages {
+        if is_hidden(db, file) {
+            continue;
+        }
+        for (taxonomy, terms) in &page_meta(db, file).taxonomies {
+            let Some(by_slug) = index.get_mut(taxonomy) else { continue };
+            for name in terms {
+                let slug = slug::slugify(name);
+                let term = by_slug.entry(slug.clone()).or_insert_with(|| Term { name: name.clone(), slug, pages: Vec::new() });
+                if term.pages.last() != Some(&file) {
+                    term.pages.push(file);
+                }
+            }
+        }
+    }
+    Arc::new(index)
+}

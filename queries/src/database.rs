@@ -1,0 +1,106 @@
+//! The concrete salsa database, and the execution log that proves minimal work.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use salsa::{Database, EventKind};
+
+use crate::change::Inputs;
+use crate::routes::{RouteKey, route_table};
+
+/// The database every qsite process and test uses.
+///
+/// Cloning is cheap and shares the memoized values: the host clones it once
+/// per rendering thread.
+#[salsa::db]
+#[derive(Clone)]
+pub struct QueryDb {
+    storage: salsa::Storage<Self>,
+    log: Option<ExecutionLog>,
+}
+
+/// The queries that executed (rather than being reused), in order, as
+/// `(query name, salsa id of the key)`. Tests and the CLI's counters read it.
+#[derive(Clone, Default)]
+pub struct ExecutionLog(Arc<Mutex<Vec<(String, salsa::Id)>>>);
+
+impl ExecutionLog {
+    /// How many times `query` executed since the log was last taken.
+    pub fn count(&self, query: &str) -> usize {
+        self.0.lock().unwrap_or_else(|poison| poison.into_inner()).iter().filter(|(name, _)| name == query).count()
+    }
+
+    /// Takes what was logged so far, leaving the log empty.
+    pub fn take(&self) -> Vec<(String, salsa::Id)> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|poison| poison.into_inner()))
+    }
+}
+
+impl QueryDb {
+    /// A database that records nothing: the fastest choice.
+    pub fn new() -> Self {
+        QueryDb { storage: salsa::Storage::new(None), log: None }
+    }
+
+    /// A database that records every query execution into the returned log.
+    pub fn with_log() -> (Self, ExecutionLog) {
+        let log = ExecutionLog::default();
+        let sink = log.clone();
+        let callback = Box::new(move |event: salsa::Event| {
+            if let EventKind::WillExecute { database_key } = event.kind {
+                let name = salsa::with_attached_database(|db| {
+                    db.ingredient_debug_name(database_key.ingredient_index()).into_owned()
+                })
+                .unwrap_or_default();
+                sink.0
+                    .lock()
+                    .unwrap_or_else(|poison| poison.into_inner())
+                    .push((name, database_key.key_index()));
+            }
+        });
+        let db = QueryDb { storage: salsa::Storage::new(Some(callback)), log: Some(log.clone()) };
+        (db, log)
+    }
+
+    /// The log this database records into, if it was made with one.
+    pub fn log(&self) -> Option<&ExecutionLog> {
+        self.log.as_ref()
+    }
+}
+
+impl Default for QueryDb {
+    fn default() -> Self {
+        QueryDb::new()
+    }
+}
+
+#[salsa::db]
+impl Database for QueryDb {}
+
+impl ExecutionLog {
+    /// Takes what was logged, each entry as `query(key)` with the key named
+    /// for people: a file by its path, an output by its path, a listing by its
+    /// selector. Queries without a key show their name alone.
+    pub fn take_described(&self, db: &QueryDb, inputs: &Inputs) -> Vec<String> {
+        use salsa::plumbing::AsId;
+        let executed = self.take();
+        let mut names: HashMap<salsa::Id, String> = HashMap::new();
+        for path in inputs.paths() {
+            if let Some(file) = inputs.file(path) {
+                names.insert(file.as_id(), path.to_string());
+            }
+        }
+        if inputs.site().is_some() {
+            for (output, route) in &route_table(db).routes {
+                names.insert(RouteKey::new(db, route.clone()).as_id(), output.clone());
+            }
+        }
+        executed
+            .into_iter()
+            .map(|(query, id)| match names.get(&id) {
+                Some(key) => format!("{query}({key})"),
+                None => query,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,62 @@
+//! Site problems as values.
+//!
+//! Queries never fail and never panic on user input: they return what they
+//! could make of it plus [`Diagnostic`]s, which the host renders with miette.
+
+use std::ops::Range;
+
+use camino::Utf8PathBuf;
+
+/// One problem in the site, located in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Diagnostic {
+    /// The file, relative to the site root (`content/blog/a.md`).
+    pub file: Utf8PathBuf,
+    /// Byte range relative to the whole file (front matter offsets included).
+    pub range: Range<usize>,
+    /// Whether the build fails because of it.
+    pub severity: Severity,
+    /// A stable code users can search for (`qsite::front_matter::toml`).
+    pub code: &'static str,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// How to fix it, when qsite can tell.
+    pub help: Option<String>,
+}
+
+/// Errors fail the build (exit 1); warnings are reported and the build goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// Fails the build.
+    Error,
+    /// Reported, but the output is written.
+    Warning,
+}
+
+impl Diagnostic {
+    /// An error at `range` of `file`.
+    pub fn error(file: impl Into<Utf8PathBuf>, range: Range<usize>, code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic { file: file.into(), range, severity: Severity::Error, code, message: message.into(), help: None }
+    }
+
+    /// A warning at `range` of `file`.
+    pub fn warning(file: impl Into<Utf8PathBuf>, range: Range<usize>, code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, range, code, message) }
+    }
+
+    /// The same diagnostic with a hint on how to fix it.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The order diagnostics are reported in: by file, then position.
+    pub fn sort_key(&self) -> (&camino::Utf8Path, usize, usize, &str) {
+        (&self.file, self.range.start, self.range.end, &self.message)
+    }
+
+    /// Whether it fails the build.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}

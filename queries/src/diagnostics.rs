@@ -1,0 +1,58 @@
+//! `diagnostics`: every problem in the site, gathered from the queries that found them.
+
+use std::sync::Arc;
+
+use salsa::Database;
+
+use crate::config::config;
+use crate::diagnostic::Diagnostic;
+use crate::front_matter::front_matter;
+use crate::inputs::{FileText, Site};
+use crate::links::link_diagnostics;
+use crate::page::{is_hidden, page_meta};
+use crate::render::rendered_output;
+use crate::routes::{RouteKey, route_table};
+use crate::sections::section_tree;
+
+/// Every diagnostic of the site, sorted by file and position.
+///
+/// Renders every route to find template errors: the host renders them first
+/// (in parallel), so here they are memoized reads.
+///
+/// # Performance
+/// O(outputs) memo lookups.
+#[salsa::tracked(returns(ref))]
+pub fn diagnostics(db: &dyn Database) -> Arc<[Diagnostic]> {
+    let mut all: Vec<Diagnostic> = config(db).diagnostics.clone();
+    let tree = section_tree(db);
+    let taxonomies = &config(db).config.taxonomies;
+    for &file in tree.pages.iter().chain(tree.sections.values().map(|entry| &entry.file)) {
+        all.extend(front_matter(db, file).diagnostics.iter().cloned());
+        if is_hidden(db, file) {
+            continue;
+        }
+        all.extend(link_diagnostics(db, file).iter().cloned());
+        for name in page_meta(db, file).taxonomies.keys() {
+            if !taxonomies.iter().any(|taxonomy| &taxonomy.name == name) {
+                let range = front_matter(db, file).key_ranges.get(if name == "tags" { "tags" } else { "taxonomies" }).cloned().unwrap_or(0..0);
+                all.push(
+                    Diagnostic::warning(file.path(db).clone(), range, "qsite::taxonomies::unknown", format!("the taxonomy `{name}` is not configured, so its terms get no pages"))
+                        .with_help(format!("add \"{name}\" to `taxonomies` in qsite.toml")),
+                );
+            }
+        }
+    }
+    for &file in Site::get(db).files(db).templates.values() {
+        if let FileText::NotUtf8 { valid_up_to, .. } = file.text(db) {
+            all.push(Diagnostic::error(file.path(db).clone(), *valid_up_to..*valid_up_to + 1, "qsite::encoding", "this template is not valid UTF-8"));
+        }
+    }
+    let table = route_table(db);
+    all.extend(table.diagnostics.iter().cloned());
+    for route in table.routes.values() {
+        all.extend(rendered_output(db, RouteKey::new(db, route.clone())).diagnostics.iter().cloned());
+    }
+    all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    all.dedup();
+    all.into()
+}

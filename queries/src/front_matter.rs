@@ -1,0 +1,307 @@
+//! Front matter: the `+++` TOML or `---` YAML block at the top of a content file.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use camino::Utf8PathBuf;
+use salsa::Database;
+use serde::Deserialize;
+
+use crate::config::key_range;
+use crate::dates::{PageDate, parse_date};
+use crate::diagnostic::Diagnostic;
+use crate::inputs::{FileText, SourceFile};
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// Newest first; pages without a date last, by path.
+    #[default]
+    Date,
+    /// Alphabetical by title.
+    Title,
+    /// Ascending `weight`.
+    Weight,
+    /// By path: the order of the files.
+    None,
+}
+
+/// The fields of a content file's front matter, with defaults where it was
+/// silent or wrong, and where its body starts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FrontMatter {
+    /// `title`.
+    pub title: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `date`, parsed.
+    pub date: Option<PageDate>,
+    /// `updated`, parsed.
+    pub updated: Option<PageDate>,
+    /// `draft`: left out of the build unless `--drafts`.
+    pub draft: bool,
+    /// `slug`: replaces the file name in the URL.
+    pub slug: Option<String>,
+    /// `path`: the whole URL path, as in Zola.
+    pub path: Option<String>,
+    /// `authors`.
+    pub authors: Vec<String>,
+    /// `aliases`: old URLs that redirect here.
+    pub aliases: Vec<String>,
+    /// `weight`, for `sort_by = "weight"`.
+    pub weight: Option<i64>,
+    /// `tags` and `[taxonomies]`, merged, by taxonomy name.
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// `template`: the template that renders this file.
+    pub template: Option<String>,
+    /// Sections only: `page_template`, the template for the pages in it.
+    pub page_template: Option<String>,
+    /// Sections only: `sort_by`.
+    pub sort_by: Option<SortBy>,
+    /// Sections only: `paginate_by`.
+    pub paginate_by: Option<usize>,
+    /// `[extra]`, for templates.
+    pub extra: minijinja::Value,
+    /// Byte offset of the Markdown body in the file.
+    pub body_offset: usize,
+    /// Byte range of each key in the file, to point diagnostics at it.
+    pub key_ranges: BTreeMap<String, Range<usize>>,
+    /// What was wrong with the front matter (or the file's encoding).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Deserialize)]
+struct RawFrontMatter {
+    title: Option<String>,
+    description: Option<String>,
+    date: Option<toml::Value>,
+    updated: Option<toml::Value>,
+    #[serde(default)]
+    draft: bool,
+    slug: Option<String>,
+    path: Option<String>,
+    #[serde(default)]
+    authors: Vec<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    weight: Option<i64>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    taxonomies: BTreeMap<String, Vec<String>>,
+    template: Option<String>,
+    page_template: Option<String>,
+    sort_by: Option<SortBy>,
+    paginate_by: Option<usize>,
+    extra: Option<toml::Value>,
+}
+
+/// Keys qsite reads, plus Zola keys it accepts without a warning.
+const KNOWN_KEYS: &[&str] = &[
+    "title", "description", "date", "updated", "draft", "slug", "path", "authors", "aliases",
+    "weight", "tags", "taxonomies", "template", "page_template", "sort_by", "paginate_by", "extra",
+    "in_search_index", "render", "insert_anchor_links", "paginate_path", "paginate_reversed",
+    "transparent", "generate_feeds", "lang", "redirect_to",
+];
+
+/// Which syntax a front matter block uses.
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Toml,
+    Yaml,
+}
+
+/// The front matter of a content file.
+///
+/// Invalidated by any edit of the file; its result is small, and the queries
+/// that read it ([`crate::page_meta`]) cut off body edits.
+#[salsa::tracked(returns(ref))]
+pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
+    let path = file.path(db).clone();
+    let text = file.text(db);
+    let mut front = FrontMatter { extra: empty_map(), ..FrontMatter::default() };
+    if let FileText::NotUtf8 { valid_up_to, .. } = text {
+        front.diagnostics.push(
+            Diagnostic::error(path.clone(), *valid_up_to..*valid_up_to + 1, "qsite::encoding", "this file is not valid UTF-8")
+                .with_help("save the file as UTF-8"),
+        );
+    }
+    let text = text.as_str();
+    let Some((format, block, body_offset)) = split(text, &path, &mut front.diagnostics) else {
+        return front;
+    };
+    front.body_offset = body_offset;
+    let block_text = &text[block.clone()];
+    let raw = match format {
+        Format::Toml => parse_toml(block_text, block.start, &path, &mut front),
+        Format::Yaml => parse_yaml(block_text, block.start, &path, &mut front),
+    };
+    let Some(raw) = raw else { return front };
+    let range_of = |front: &FrontMatter, key: &str| front.key_ranges.get(key).cloned().unwrap_or(block.start..block.start);
+    front.date = raw.date.and_then(|value| date_field(&value, "date", format, range_of(&front, "date"), &path, &mut front.diagnostics));
+    front.updated = raw.updated.and_then(|value| date_field(&value, "updated", format, range_of(&front, "updated"), &path, &mut front.diagnostics));
+    front.title = raw.title;
+    front.description = raw.description;
+    front.draft = raw.draft;
+    front.slug = raw.slug;
+    front.path = raw.path;
+    front.authors = raw.authors;
+    front.aliases = raw.aliases;
+    front.weight = raw.weight;
+    front.taxonomies = raw.taxonomies;
+    if !raw.tags.is_empty() {
+        front.taxonomies.entry("tags".to_owned()).or_default().extend(raw.tags);
+    }
+    front.template = raw.template;
+    front.page_template = raw.page_template;
+    front.sort_by = raw.sort_by;
+    front.paginate_by = raw.paginate_by.filter(|&n| n > 0);
+    if let Some(extra) = raw.extra {
+        front.extra = minijinja::Value::from(minijinja::value::Serde(&extra));
+    }
+    front
+}
+
+fn empty_map() -> minijinja::Value {
+    minijinja::Value::from(BTreeMap::<String, minijinja::Value>::new())
+}
+
+/// Finds the front matter block: its format, its byte range, and where the body starts.
+fn split(text: &str, path: &Utf8PathBuf, diagnostics: &mut Vec<Diagnostic>) -> Option<(Format, Range<usize>, usize)> {
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    let first = text[..first_line_end].trim_end();
+    let (format, fence) = match first {
+        "+++" => (Format::Toml, "+++"),
+        "---" => (Format::Yaml, "---"),
+        _ => return None,
+    };
+    let mut offset = first_line_end;
+    for line in text[first_line_end..].split_inclusive('\n') {
+        if line.trim_end() == fence {
+            return Some((format, first_line_end..offset, offset + line.len()));
+        }
+        offset += line.len();
+    }
+    diagnostics.push(
+        Diagnostic::error(path.clone(), 0..fence.len(), "qsite::front_matter::unclosed", format!("the front matter opened here never closes with `{fence}`"))
+            .with_help(format!("add a line with `{fence}` after the last front matter field")),
+    );
+    None
+}
+
+fn parse_toml(block: &str, start: usize, path: &Utf8PathBuf, front: &mut FrontMatter) -> Option<RawFrontMatter> {
+    let shift = |range: Range<usize>| range.start + start..range.end + start;
+    match toml::from_str::<toml::Table>(block) {
+        Ok(table) => {
+            for key in table.keys() {
+                front.key_ranges.insert(key.clone(), shift(key_range(block, key)));
+            }
+        }
+        Err(error) => {
+            front.diagnostics.push(Diagnostic::error(path.clone(), shift(error.span().unwrap_or(0..0)), "qsite::front_matter::toml", format!("invalid TOML front matter: {}", error.message())));
+            return None;
+        }
+    }
+    warn_unknown_keys(path, front);
+    match toml::from_str::<RawFrontMatter>(block) {
+        Ok(raw) => Some(raw),
+        Err(error) => {
+            front.diagnostics.push(Diagnostic::error(path.clone(), shift(error.span().unwrap_or(0..0)), "qsite::front_matter::toml", format!("invalid front matter: {}", error.message())));
+            None
+        }
+    }
+}
+
+fn parse_yaml(block: &str, start: usize, path: &Utf8PathBuf, front: &mut FrontMatter) -> Option<RawFrontMatter> {
+    let error_range = |error: &serde_norway::Error| {
+        let at = error.location().map_or(0, |location| location.index());
+        start + at..start + (at + 1).min(block.len())
+    };
+    if block.trim().is_empty() {
+        return Some(RawFrontMatter::empty());
+    }
+    match serde_norway::from_str::<BTreeMap<String, serde_norway::Value>>(block) {
+        Ok(map) => {
+            for key in map.keys() {
+                let range = key_range(block, key);
+                front.key_ranges.insert(key.clone(), range.start + start..range.end + start);
+            }
+        }
+        Err(error) => {
+            front.diagnostics.push(Diagnostic::error(path.clone(), error_range(&error), "qsite::front_matter::yaml", format!("invalid YAML front matter: {}", without_location(&error))));
+            return None;
+        }
+    }
+    warn_unknown_keys(path, front);
+    match serde_norway::from_str::<RawFrontMatter>(block) {
+        Ok(raw) => Some(raw),
+        Err(error) => {
+            front.diagnostics.push(Diagnostic::error(path.clone(), error_range(&error), "qsite::front_matter::yaml", format!("invalid front matter: {}", without_location(&error))));
+            None
+        }
+    }
+}
+
+/// serde_norway appends "at line X column Y"; miette shows the place itself.
+fn without_location(error: &serde_norway::Error) -> String {
+    let message = error.to_string();
+    match message.find(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message,
+    }
+}
+
+fn warn_unknown_keys(path: &Utf8PathBuf, front: &mut FrontMatter) {
+    for (key, range) in &front.key_ranges {
+        if !KNOWN_KEYS.contains(&key.as_str()) {
+            front.diagnostics.push(
+                Diagnostic::warning(path.clone(), range.clone(), "qsite::front_matter::unknown_key", format!("unknown front matter key `{key}`"))
+                    .with_help("put custom values under `[extra]`"),
+            );
+        }
+    }
+}
+
+impl RawFrontMatter {
+    fn empty() -> Self {
+        RawFrontMatter {
+            title: None, description: None, date: None, updated: None, draft: false, slug: None,
+            path: None, authors: Vec::new(), aliases: Vec::new(), weight: None, tags: Vec::new(),
+            taxonomies: BTreeMap::new(), template: None, page_template: None, sort_by: None,
+            paginate_by: None, extra: None,
+        }
+    }
+}
+
+/// A `date` or `updated` value: a TOML date, or a string that holds one.
+/// A quoted date in TOML is accepted, as Zola does, with a warning, so it is
+/// never silently sorted as text.
+fn date_field(value: &toml::Value, key: &str, format: Format, range: Range<usize>, path: &Utf8PathBuf, diagnostics: &mut Vec<Diagnostic>) -> Option<PageDate> {
+    let text = match value {
+        toml::Value::Datetime(datetime) => datetime.to_string(),
+        toml::Value::String(text) => text.clone(),
+        other => {
+            diagnostics.push(Diagnostic::error(path.clone(), range, "qsite::front_matter::date", format!("`{key}` must be a date like 2024-01-31, not a {}", other.type_str())));
+            return None;
+        }
+    };
+    match parse_date(&text) {
+        Some(date) => {
+            if format == Format::Toml && matches!(value, toml::Value::String(_)) {
+                diagnostics.push(
+                    Diagnostic::warning(path.clone(), range, "qsite::front_matter::quoted_date", format!("`{key}` is a quoted string; read as the date {}", date.text))
+                        .with_help(format!("write it without quotes: {key} = {text}")),
+                );
+            }
+            Some(date)
+        }
+        None => {
+            diagnostics.push(
+                Diagnostic::error(path.clone(), range, "qsite::front_matter::date", format!("`{key}` is not a date: `{text}`"))
+                    .with_help("use 2024-01-31, 2024-01-31T09:30:00 or 2024-01-31T09:30:00+02:00"),
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! qsite's query graph: every salsa input and derived query. Pure and
+//! deterministic: no file system, environment or clock (see `clippy.toml`).
+//!
+//! # Codemap
+//!
+//! ```text
+//! inputs    SourceFile { path, text }    Site (singleton) { files, config_file, options }
+//!              │                            │
+//! change.rs  Change::apply: the only place inputs are set; compares before it sets
+//!
+//! config()                   qsite.toml → Config + diagnostics
+//! section_tree()             files → sections, pages, parents, assets   (file set only)
+//! front_matter(file)         TOML/YAML block → fields + diagnostics
+//! page_meta(file)            FIREWALL: title, date, URL, terms… a body edit leaves it equal
+//! markdown(file)             body → HTML with link markers, headings, links  (own text only)
+//! page_content(file)         markers filled with targets' URLs / titles
+//! link_diagnostics(file)     broken links and anchors
+//! pages_matching(selector)   the ordered set a listing shows; changes only with membership/order
+//! taxonomy_index()           taxonomy → term → pages
+//! route_table()              every output path → Route
+//! rendered_output(route)     bytes: site template (minijinja, lazy objects) or built-in (askama)
+//! diagnostics()              every problem in the site
+//! ```
+//!
+//! # Invariants
+//! - A query never panics on user input; bad input is a value with
+//!   [`Diagnostic`]s whose ranges are relative to the whole file.
+//! - Listings read [`page_meta`] and [`pages_matching`], never a body, unless
+//!   the template prints `content` or `summary`.
+//! - Template objects fetch every field through a query on the attached
+//!   database and never cache, so salsa records each render's real inputs.
+//! - Every collection that reaches output is sorted by a stable key.
+
+pub mod builtin;
+mod change;
+mod collections;
+pub mod config;
+mod data;
+mod database;
+mod dates;
+mod diagnostic;
+pub mod diagnostics;
+pub mod front_matter;
+mod inputs;
+mod links;
+pub mod markdown;
+mod page;
+mod render;
+mod routes;
+mod sections;
+
+pub use change::{Change, Inputs};
+pub use collections::{Scope, Selector, Term, pages_matching, taxonomy_index};
+pub use config::Config;
+pub use database::{ExecutionLog, QueryDb};
+pub use dates::{PageDate, parse_date};
+pub use diagnostic::{Diagnostic, Severity};
+pub use front_matter::{FrontMatter, SortBy};
+pub use inputs::{BuildOptions, FileText, Site, SiteFiles, SourceFile};
+pub use links::{PageContent, link_diagnostics, page_content};
+pub use markdown::Markdown;
+pub use page::{PageKind, PageMeta, page_meta};
+pub use render::{RenderedOutput, rendered_output};
+pub use routes::{Route, RouteKey, RouteStats, RouteTable, route_table};
+pub use sections::{SectionTree, section_tree};

@@ -1,0 +1,150 @@
+//! Internal links: resolving `@/blog/a.md` and `/blog/a/` to their targets,
+//! filling the markers [`crate::markdown`] left, and checking every link.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use salsa::Database;
+
+use crate::config::config;
+use crate::diagnostic::Diagnostic;
+use crate::inputs::{Site, SourceFile};
+use crate::markdown::{link_marker, markdown};
+use crate::page::page_meta;
+use crate::routes::route_table;
+use crate::sections::section_tree;
+
+/// A page's body and summary with every internal link resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageContent {
+    /// The body as HTML.
+    pub content: String,
+    /// The part before `<!-- more -->`, as HTML.
+    pub summary: Option<String>,
+}
+
+/// URL path → the page or section at that URL.
+///
+/// # Performance
+/// O(content files); invalidated by metadata edits, changes only when a URL does.
+#[salsa::tracked(returns(ref))]
+pub fn url_index(db: &dyn Database) -> Arc<HashMap<String, SourceFile>> {
+    let tree = section_tree(db);
+    let files = tree.pages.iter().chain(tree.sections.values().map(|entry| &entry.file));
+    Arc::new(files.map(|&file| (page_meta(db, file).url_path.clone(), file)).collect())
+}
+
+/// What a link destination points at.
+pub struct Resolved {
+    /// The page or section, when the link names one.
+    pub file: Option<SourceFile>,
+    /// The `#anchor`, without `#`.
+    pub anchor: Option<String>,
+}
+
+/// Resolves a destination as written: `@/blog/a.md#x` through the file set,
+/// `/blog/a/#x` through the URL index.
+pub fn resolve(db: &dyn Database, destination: &str) -> Resolved {
+    let (target, anchor) = match destination.split_once('#') {
+        Some((target, anchor)) => (target, Some(anchor.to_owned())),
+        None => (destination, None),
+    };
+    let file = if let Some(content_path) = target.strip_prefix("@/") {
+        Site::get(db).files(db).content.get(camino::Utf8Path::new(content_path)).copied()
+    } else {
+        let path = target.split('?').next().unwrap_or(target);
+        let index = url_index(db);
+        index.get(path).or_else(|| index.get(&format!("{path}/"))).copied()
+    };
+    Resolved { file, anchor }
+}
+
+/// The body and summary of a content file, links filled in.
+///
+/// Invalidated by the file's body and by the URL (and, for empty-text links,
+/// the title) of the pages it links to; cheap, as it only replaces markers.
+#[salsa::tracked(returns(ref))]
+pub fn page_content(db: &dyn Database, file: SourceFile) -> Arc<PageContent> {
+    let markdown = markdown(db, file);
+    let fill = |html: &str| {
+        if markdown.links.is_empty() {
+            return html.to_owned();
+        }
+        let mut html = html.to_owned();
+        for (index, link) in markdown.links.iter().enumerate() {
+            let resolved = resolve(db, &link.destination);
+            let (href, title) = match resolved.file {
+                Some(target) => {
+                    let meta = page_meta(db, target);
+                    let mut href = if link.destination.starts_with("@/") { meta.permalink.clone() } else { link.destination.split('#').next().unwrap_or("").to_owned() };
+                    if let Some(anchor) = &resolved.anchor {
+                        href.push('#');
+                        href.push_str(anchor);
+                    }
+                    (href, link.takes_title.then(|| meta.title.clone()))
+                }
+                None => (link.destination.clone(), link.takes_title.then(|| link.destination.clone())),
+            };
+            let mut escaped = String::new();
+            let _ = pulldown_cmark_escape::escape_href(&mut escaped, &href);
+            html = html.replace(&link_marker(index, false), &escaped);
+            if let Some(title) = title {
+                let mut escaped = String::new();
+                let _ = pulldown_cmark_escape::escape_html_body_text(&mut escaped, &title);
+                html = html.replace(&link_marker(index, true), &escaped);
+            }
+        }
+        html
+    };
+    let summary = markdown.summary_len.map(|len| fill(&markdown.html[..len]));
+    let content = match (&summary, markdown.summary_len) {
+        (Some(summary), Some(len)) => format!("{summary}{}", fill(&markdown.html[len..])),
+        _ => fill(&markdown.html),
+    };
+    Arc::new(PageContent { content, summary })
+}
+
+/// Broken internal links and anchors of a content file.
+///
+/// Invalidated by the file's body and by the targets' URLs; reads a target's
+/// headings only for links with an anchor.
+#[salsa::tracked(returns(ref))]
+pub fn link_diagnostics(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> {
+    let markdown = markdown(db, file);
+    let path = file.path(db);
+    let as_error = config(db).config.broken_links_are_errors;
+    let mut diagnostics = Vec::new();
+    for link in &markdown.links {
+        let resolved = resolve(db, &link.destination);
+        let problem = match resolved.file {
+            Some(target) => match &resolved.anchor {
+                Some(anchor) if !anchor.is_empty() && !markdown_has_anchor(db, target, anchor) => {
+                    Some(format!("`{}` has no heading with the anchor `#{anchor}`", page_meta(db, target).relative_path))
+                }
+                _ => None,
+            },
+            None if !link.destination.starts_with("@/") && is_other_output(db, &link.destination) => None,
+            None => Some(format!("broken internal link: nothing in the site is at `{}`", link.destination)),
+        };
+        if let Some(message) = problem {
+            let code = "qsite::links::broken";
+            let help = "fix the link, or set `[links] broken = \"warn\"` in qsite.toml to only warn";
+            let diagnostic = if as_error { Diagnostic::error(path.clone(), link.range.clone(), code, message) } else { Diagnostic::warning(path.clone(), link.range.clone(), code, message) };
+            diagnostics.push(diagnostic.with_help(help));
+        }
+    }
+    diagnostics
+}
+
+fn markdown_has_anchor(db: &dyn Database, target: SourceFile, anchor: &str) -> bool {
+    markdown(db, target).headings.iter().any(|heading| heading.id == anchor)
+}
+
+/// Whether a root-relative link names an output that is not a page: a static
+/// file, a feed, a term page.
+fn is_other_output(db: &dyn Database, destination: &str) -> bool {
+    let path = destination.split(['#', '?']).next().unwrap_or(destination);
+    let table = route_table(db);
+    let wanted = path.trim_start_matches('/');
+    table.routes.contains_key(wanted) || table.routes.contains_key(&format!("{}/index.html", wanted.trim_end_matches('/')))
+}

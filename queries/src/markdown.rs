@@ -1,0 +1,231 @@
+//! A content file's Markdown body turned into HTML with pulldown-cmark.
+//!
+//! The HTML depends on the file's own text only: internal links are left as
+//! numbered markers that [`crate::links`] fills in with the targets' URLs and
+//! titles, so this expensive step is never redone because another page moved.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::Arc;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use salsa::Database;
+
+use crate::front_matter::front_matter;
+use crate::inputs::SourceFile;
+
+/// A rendered body, before its internal links are resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Markdown {
+    /// HTML with link markers (see [`link_marker`]).
+    pub html: String,
+    /// Length of the summary in `html`: the part before `<!-- more -->`.
+    pub summary_len: Option<usize>,
+    /// Headings, in order, for tables of contents and anchor checks.
+    pub headings: Vec<Heading>,
+    /// Internal links, by marker number.
+    pub links: Vec<InternalLink>,
+    /// Words in the body text.
+    pub word_count: usize,
+}
+
+/// One heading of a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 for `#`, 6 for `######`.
+    pub level: u8,
+    /// Its `id`, unique in the page.
+    pub id: String,
+    /// Its text.
+    pub title: String,
+}
+
+/// A link to another part of the site: `@/blog/a.md#x` or `/blog/a/#x`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// The destination as written.
+    pub destination: String,
+    /// Byte range of the link in the file, for diagnostics.
+    pub range: Range<usize>,
+    /// Whether the link has no text and so takes the target's title.
+    pub takes_title: bool,
+}
+
+/// The marker standing for link `index`'s URL or, with `title`, its text.
+/// NUL cannot come from Markdown (pulldown-cmark replaces it), so a marker
+/// never collides with what a user wrote.
+pub fn link_marker(index: usize, title: bool) -> String {
+    format!("\0{}{index}\0", if title { 'T' } else { 'L' })
+}
+
+/// The Markdown options qsite enables: what Zola and GitHub users expect.
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// The body of a content file, rendered.
+///
+/// Invalidated by an edit of the file. Expensive (O(body)); read it only where
+/// the output shows the body.
+#[salsa::tracked(returns(ref))]
+pub fn markdown(db: &dyn Database, file: SourceFile) -> Arc<Markdown> {
+    let text = file.text(db).as_str();
+    let offset = front_matter(db, file).body_offset.min(text.len());
+    Arc::new(render_markdown(&text[offset..], offset))
+}
+
+/// Renders `body`, whose first byte is at `offset` in its file.
+pub fn render_markdown(body: &str, offset: usize) -> Markdown {
+    let mut events: Vec<Event> = Vec::new();
+    let mut headings = Vec::new();
+    let mut links = Vec::new();
+    let mut used_ids = HashSet::new();
+    let mut word_count = 0;
+    let mut heading_start: Option<usize> = None;
+    let mut open_links: Vec<Option<usize>> = Vec::new();
+    let mut summary_at: Option<usize> = None;
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                heading_start = Some(events.len());
+                events.push(event);
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let start = heading_start.take().unwrap_or(events.len());
+                let title: String = events[start..]
+                    .iter()
+                    .filter_map(|event| match event {
+                        Event::Text(text) | Event::Code(text) => Some(text.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
+                    let wanted = id.as_ref().map_or_else(|| slug::slugify(&title), |id| id.to_string());
+                    let unique = unique_id(if wanted.is_empty() { "section".to_owned() } else { wanted }, &mut used_ids);
+                    *id = Some(CowStr::from(unique.clone()));
+                    headings.push(Heading { level: heading_number(level), id: unique, title });
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                if is_internal(&dest_url) {
+                    let index = links.len();
+                    links.push(InternalLink { destination: dest_url.to_string(), range: range.start + offset..range.end + offset, takes_title: false });
+                    let mut tag = format!("<a href=\"{}\"", link_marker(index, false));
+                    if !title.is_empty() {
+                        tag.push_str(" title=\"");
+                        let _ = pulldown_cmark_escape::escape_html(&mut tag, &title);
+                        tag.push('"');
+                    }
+                    tag.push('>');
+                    events.push(Event::InlineHtml(tag.into()));
+                    open_links.push(Some(index));
+                } else {
+                    events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                    open_links.push(None);
+                }
+            }
+            Event::End(TagEnd::Link) => match open_links.pop().flatten() {
+                Some(index) => {
+                    if matches!(events.last(), Some(Event::InlineHtml(html)) if html.contains(&link_marker(index, false))) {
+                        links[index].takes_title = true;
+                        events.push(Event::InlineHtml(link_marker(index, true).into()));
+                    }
+                    events.push(Event::InlineHtml("</a>".into()));
+                }
+                None => events.push(Event::End(TagEnd::Link)),
+            },
+            Event::Html(ref html) | Event::InlineHtml(ref html) if summary_at.is_none() && html.trim() == "<!-- more -->" => {
+                summary_at = Some(events.len());
+            }
+            Event::Text(ref text) => {
+                word_count += text.split_whitespace().count();
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    let summary_len = summary_at.map(|at| {
+        pulldown_cmark::html::push_html(&mut html, events[..at].iter().cloned());
+        html.len()
+    });
+    let rest = summary_at.unwrap_or(0);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter().skip(rest));
+    Markdown { html, summary_len, headings, links, word_count }
+}
+
+/// `@/…` links to content files, and root-relative `/…` links (not `//host`).
+fn is_internal(destination: &str) -> bool {
+    destination.starts_with("@/") || (destination.starts_with('/') && !destination.starts_with("//"))
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Makes `id` unique in the page by adding `-1`, `-2`, … as GitHub does.
+fn unique_id(id: String, used: &mut HashSet<String>) -> String {
+    if used.insert(id.clone()) {
+        return id;
+    }
+    let unique = (1..).map(|n| format!("{id}-{n}")).find(|candidate| !used.contains(candidate)).unwrap_or(id);
+    used.insert(unique.clone());
+    unique
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let markdown = render_markdown("# Intro\n\n## Intro\n\n## Custom {#mine}\n", 0);
+        let ids: Vec<_> = markdown.headings.iter().map(|heading| heading.id.as_str()).collect();
+        assert_eq!(ids, ["intro", "intro-1", "mine"]);
+        assert!(markdown.html.contains("<h2 id=\"intro-1\">Intro</h2>"));
+    }
+
+    #[test]
+    fn summary_ends_at_more_marker() {
+        let markdown = render_markdown("First.\n\n<!-- more -->\n\nSecond.\n", 0);
+        let summary = &markdown.html[..markdown.summary_len.unwrap()];
+        assert_eq!(summary, "<p>First.</p>\n");
+        assert!(markdown.html.ends_with("<p>Second.</p>\n"));
+        assert!(!markdown.html.contains("more"));
+    }
+
+    #[test]
+    fn internal_links_become_markers_with_file_ranges() {
+        let body = "See [a](@/blog/a.md#x) and [](/blog/b/) and [out](https://x.org).";
+        let markdown = render_markdown(body, 10);
+        assert_eq!(markdown.links.len(), 2);
+        assert_eq!(markdown.links[0].destination, "@/blog/a.md#x");
+        assert_eq!(&body[markdown.links[0].range.start - 10..markdown.links[0].range.end - 10], "[a](@/blog/a.md#x)");
+        assert!(!markdown.links[0].takes_title);
+        assert!(markdown.links[1].takes_title);
+        assert!(markdown.html.contains(&format!("<a href=\"{}\">{}</a>", link_marker(1, false), link_marker(1, true))));
+        assert!(markdown.html.contains("href=\"https://x.org\""));
+    }
+
+    #[test]
+    fn tables_footnotes_tasks_and_strikethrough() {
+        let markdown = render_markdown("|a|b|\n|-|-|\n|1|2|\n\n- [x] done\n\n~~old~~ note[^1]\n\n[^1]: foot\n", 0);
+        for needle in ["<table>", "type=\"checkbox\"", "<del>old</del>", "footnote-definition"] {
+            assert!(markdown.html.contains(needle), "{needle} missing from {}", markdown.html);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! `page_meta`: the narrow summary of a page or section that listings read.
+
+use std::collections::BTreeMap;
+
+use camino::Utf8Path;
+use salsa::Database;
+
+use crate::config::config;
+use crate::dates::PageDate;
+use crate::front_matter::{SortBy, front_matter};
+use crate::inputs::{Site, SourceFile};
+use crate::sections::{page_directory, section_tree};
+
+/// Whether a content file is a page or a section's `_index.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PageKind {
+    /// A page: `blog/a.md` or `blog/a/index.md`.
+    Page,
+    /// A section: `_index.md`.
+    Section,
+}
+
+/// Title, date, tags, URL: what listings, feeds and links read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageMeta {
+    /// Page or section.
+    pub kind: PageKind,
+    /// `title`, or empty.
+    pub title: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// `date`.
+    pub date: Option<PageDate>,
+    /// `updated`.
+    pub updated: Option<PageDate>,
+    /// The last segment of the URL.
+    pub slug: String,
+    /// The URL path, with leading and trailing `/` (`/blog/a/`).
+    pub url_path: String,
+    /// The absolute URL.
+    pub permalink: String,
+    /// Terms by taxonomy name, as written.
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// `draft = true`.
+    pub draft: bool,
+    /// `weight`.
+    pub weight: Option<i64>,
+    /// `authors`.
+    pub authors: Vec<String>,
+    /// `aliases`, as URL paths.
+    pub aliases: Vec<String>,
+    /// `template`.
+    pub template: Option<String>,
+    /// Sections: the template for their pages.
+    pub page_template: Option<String>,
+    /// Sections: how they order pages.
+    pub sort_by: SortBy,
+    /// Sections: pages per listing page.
+    pub paginate_by: Option<usize>,
+    /// `[extra]`.
+    pub extra: minijinja::Value,
+    /// The section this page belongs to.
+    pub parent: Option<SourceFile>,
+    /// Path relative to `content/`.
+    pub relative_path: String,
+}
+
+/// The summary of a content file that listings read.
+///
+/// **Firewall**: a body edit leaves it equal, so nothing that reads only
+/// metadata re-runs. Invalidated by front matter edits, moves, and config.
+#[salsa::tracked(returns(ref))]
+pub fn page_meta(db: &dyn Database, file: SourceFile) -> PageMeta {
+    let front = front_matter(db, file);
+    let path = file.path(db);
+    let relative = path.strip_prefix("content").unwrap_or(path);
+    let is_section = relative.file_name() == Some("_index.md");
+    let slug = front.slug.as_deref().map_or_else(|| default_slug(relative, is_section), slug::slugify);
+    let url_path = match &front.path {
+        Some(path) => normalize_url_path(path),
+        None if is_section => directory_url(relative.parent().unwrap_or(Utf8Path::new(""))),
+        None => {
+            let directory = directory_url(page_directory(relative));
+            format!("{directory}{slug}/")
+        }
+    };
+    let base_url = &config(db).config.base_url;
+    let parent = if is_section { None } else { section_tree(db).parent.get(&file).copied() };
+    let sort_by = front.sort_by.unwrap_or(SortBy::Date);
+    let paginate_by = front.paginate_by;
+    PageMeta {
+        kind: if is_section { PageKind::Section } else { PageKind::Page },
+        title: front.title.clone().unwrap_or_default(),
+        description: front.description.clone(),
+        date: front.date.clone(),
+        updated: front.updated.clone(),
+        permalink: format!("{base_url}{url_path}"),
+        slug,
+        url_path,
+        taxonomies: front.taxonomies.clone(),
+        draft: front.draft,
+        weight: front.weight,
+        authors: front.authors.clone(),
+        aliases: front.aliases.iter().map(|alias| normalize_url_path(alias)).collect(),
+        template: front.template.clone(),
+        page_template: front.page_template.clone(),
+        sort_by,
+        paginate_by,
+        extra: front.extra.clone(),
+        parent,
+        relative_path: relative.to_string(),
+    }
+}
+
+/// Whether a page is left out of this build: a draft without `--drafts`.
+pub fn is_hidden(db: &dyn Database, file: SourceFile) -> bool {
+    page_meta(db, file).draft && !Site::get(db).options(db).drafts
+}
+
+/// The slug from the file name, slugified as Zola does.
+fn default_slug(relative: &Utf8Path, is_section: bool) -> String {
+    let name = if is_section || relative.file_name() == Some("index.md") {
+        relative.parent().and_then(Utf8Path::file_name).unwrap_or("")
+    } else {
+        relative.file_stem().unwrap_or("")
+    };
+    slug::slugify(name)
+}
+
+/// `/a/b/` for the directory `a/b`, `/` for the root.
+fn directory_url(directory: &Utf8Path) -> String {
+    let mut url = String::from("/");
+    for segment in directory.iter() {
+        url.push_str(segment);
+        url.push('/');
+    }
+    url
+}
+
+/// A `path` or alias as written (`blog/old`, `/blog/old/`, `/feed.xml`) as a URL path:
+/// leading `/`, and a trailing `/` unless it names a file.
+pub fn normalize_url_path(path: &str) -> String {
+    let trimmed = path.trim().trim_matches('/');
+    if trimmed.is_empty() {
+        return "/".to_owned();
+    }
+    let last = trimmed.rsplit('/').next().unwrap_or(trimmed);
+    if last.contains('.') { format!("/{trimmed}") } else { format!("/{trimmed}/") }
+}

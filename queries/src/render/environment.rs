@@ -1,0 +1,170 @@
+//! The one minijinja environment site templates render in.
+//!
+//! Its loader reads template text through salsa and attaches an up-to-date
+//! check that re-reads it through salsa, so every lookup (`extends`,
+//! `include`, `import` included) records the template it used on the render
+//! that is running, while compiled templates stay cached. The environment
+//! holds no site state: everything comes from the attached database, so one
+//! environment serves every database in the process.
+
+use std::sync::{Arc, LazyLock};
+
+use camino::Utf8Path;
+use minijinja::value::{Kwargs, Value};
+use minijinja::{Environment, Error, ErrorKind, TemplateSource, UndefinedBehavior};
+use salsa::Database;
+
+use crate::collections::{Scope, Selector};
+use crate::config::config;
+use crate::data::data_value;
+use crate::dates::parse_date;
+use crate::front_matter::SortBy;
+use crate::inputs::Site;
+use crate::markdown::render_markdown;
+use crate::page::page_meta;
+use crate::render::objects::{ConfigObject, PageObject, SectionObject, selected_pages, with_db};
+
+/// The environment every site template renders in.
+pub static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_loader(load_template);
+    env.add_global("config", Value::from_object(ConfigObject));
+    env.add_function("get_page", get_page);
+    env.add_function("get_section", get_section);
+    env.add_function("get_url", get_url);
+    env.add_function("get_pages", get_pages);
+    env.add_function("load_data", load_data);
+    env.add_filter("date", date_filter);
+    env.add_filter("slugify", |text: &str| slug::slugify(text));
+    env.add_filter("markdown", |text: &str| Value::from_safe_string(render_markdown(text, 0).html));
+    env
+});
+
+/// The text of a site template, read through salsa.
+pub fn template_text(db: &dyn Database, name: &str) -> Option<Arc<str>> {
+    let file = *Site::get(db).files(db).templates.get(name)?;
+    Some(Arc::from(file.text(db).as_str()))
+}
+
+/// Whether the site has a template of this name (else the built-in one serves).
+pub fn has_template(db: &dyn Database, name: &str) -> bool {
+    Site::get(db).files(db).templates.contains_key(name)
+}
+
+fn outside_render() -> Error {
+    Error::new(ErrorKind::InvalidOperation, "site templates can only render inside a qsite build")
+}
+
+fn load_template(name: &str) -> Result<Option<TemplateSource>, Error> {
+    let text = with_db(|db| template_text(db, name)).ok_or_else(outside_render)?;
+    Ok(text.map(|text| {
+        let name = name.to_owned();
+        let source = text.to_string();
+        TemplateSource::new(source).with_uptodate_check(move || with_db(|db| template_text(db, &name).as_deref() == Some(&*text)).unwrap_or(false))
+    }))
+}
+
+fn not_found(what: &str, path: &str) -> Error {
+    Error::new(ErrorKind::InvalidOperation, format!("{what} `{path}` does not exist"))
+}
+
+/// `get_page(path="blog/a.md")`.
+fn get_page(kwargs: Kwargs) -> Result<Value, Error> {
+    let path: String = kwargs.get("path")?;
+    kwargs.assert_all_used()?;
+    with_db(|db| {
+        let file = Site::get(db).files(db).content.get(Utf8Path::new(path.trim_start_matches("@/"))).copied();
+        file.map(|file| Value::from_object(PageObject(file))).ok_or_else(|| not_found("page", &path))
+    })
+    .ok_or_else(outside_render)?
+}
+
+/// `get_section(path="blog/_index.md")`.
+fn get_section(kwargs: Kwargs) -> Result<Value, Error> {
+    let path: String = kwargs.get("path")?;
+    kwargs.assert_all_used()?;
+    with_db(|db| {
+        let file = Site::get(db).files(db).content.get(Utf8Path::new(path.trim_start_matches("@/"))).copied();
+        file.filter(|_| path.ends_with("_index.md")).map(|file| Value::from_object(SectionObject(file))).ok_or_else(|| not_found("section", &path))
+    })
+    .ok_or_else(outside_render)?
+}
+
+/// `get_url(path="@/blog/a.md")` for a content file, `get_url(path="style.css")`
+/// for anything else under the site root URL.
+fn get_url(kwargs: Kwargs) -> Result<Value, Error> {
+    let path: String = kwargs.get("path")?;
+    kwargs.assert_all_used()?;
+    with_db(|db| {
+        if let Some(content_path) = path.strip_prefix("@/") {
+            let (content_path, anchor) = content_path.split_once('#').map_or((content_path, None), |(path, anchor)| (path, Some(anchor)));
+            let file = Site::get(db).files(db).content.get(Utf8Path::new(content_path)).copied().ok_or_else(|| not_found("content file", &path))?;
+            let mut url = page_meta(db, file).permalink.clone();
+            if let Some(anchor) = anchor {
+                url.push('#');
+                url.push_str(anchor);
+            }
+            Ok(Value::from(url))
+        } else {
+            Ok(Value::from(format!("{}/{}", config(db).config.base_url, path.trim_start_matches('/'))))
+        }
+    })
+    .ok_or_else(outside_render)?
+}
+
+/// `get_pages(section=, taxonomy=, term=, sort_by=, limit=)`: any listing of
+/// the site through [`crate::pages_matching`]; without `section` or `term`,
+/// every page.
+fn get_pages(kwargs: Kwargs) -> Result<Value, Error> {
+    let section: Option<String> = kwargs.get("section")?;
+    let taxonomy: Option<String> = kwargs.get("taxonomy")?;
+    let term: Option<String> = kwargs.get("term")?;
+    let sort_by: Option<String> = kwargs.get("sort_by")?;
+    let limit: Option<usize> = kwargs.get("limit")?;
+    kwargs.assert_all_used()?;
+    let sort_by = match sort_by.as_deref() {
+        None | Some("date") => SortBy::Date,
+        Some("title") => SortBy::Title,
+        Some("weight") => SortBy::Weight,
+        Some("none") => SortBy::None,
+        Some(other) => return Err(Error::new(ErrorKind::InvalidOperation, format!("unknown sort_by `{other}`: use date, title, weight or none"))),
+    };
+    with_db(|db| {
+        let scope = match (section, term) {
+            (Some(section), None) => {
+                let path = section.trim_start_matches("@/");
+                let path = if path.ends_with("_index.md") { path.to_owned() } else { format!("{}/_index.md", path.trim_end_matches('/')) };
+                let file = Site::get(db).files(db).content.get(Utf8Path::new(&path)).copied().ok_or_else(|| not_found("section", &path))?;
+                Scope::Section(file)
+            }
+            (None, Some(term)) => Scope::Term(taxonomy.unwrap_or_else(|| "tags".to_owned()), slug::slugify(term)),
+            (None, None) => Scope::All,
+            (Some(_), Some(_)) => return Err(Error::new(ErrorKind::InvalidOperation, "get_pages takes either `section` or `term`, not both")),
+        };
+        Ok(selected_pages(db, Selector::new(db, scope, sort_by, limit)))
+    })
+    .ok_or_else(outside_render)?
+}
+
+/// `load_data(path="data/authors.toml")`: TOML, JSON, YAML or plain text.
+fn load_data(kwargs: Kwargs) -> Result<Value, Error> {
+    let path: String = kwargs.get("path")?;
+    kwargs.assert_all_used()?;
+    with_db(|db| {
+        let files = Site::get(db).files(db);
+        let path = Utf8Path::new(path.trim_start_matches('/'));
+        let file = files.data.get(path).or_else(|| files.data.get(&Utf8Path::new("data").join(path))).copied().ok_or_else(|| not_found("data file", path.as_str()))?;
+        data_value(db, file).clone().map_err(|diagnostic| Error::new(ErrorKind::InvalidOperation, diagnostic.message))
+    })
+    .ok_or_else(outside_render)?
+}
+
+/// `date(format="%B %-d, %Y")`: formats a front matter date with strftime.
+fn date_filter(value: &str, kwargs: Kwargs) -> Result<String, Error> {
+    let format: Option<String> = kwargs.get("format")?;
+    kwargs.assert_all_used()?;
+    let date = parse_date(value).ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("`{value}` is not a date")))?;
+    let format = format.as_deref().unwrap_or("%Y-%m-%d");
+    jiff::fmt::strtime::format(format, date.timestamp).map_err(|error| Error::new(ErrorKind::InvalidOperation, format!("bad date format `{format}`: {error}")))
+}

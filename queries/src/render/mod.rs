@@ -1,0 +1,251 @@
+//! `rendered_output`: the bytes of one output, from a site template when the
+//! site has one of that name, else from the built-in theme.
+
+pub mod environment;
+pub mod objects;
+mod template_error;
+mod theme;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use minijinja::Value;
+use salsa::Database;
+
+use crate::builtin;
+use crate::collections::{Scope, Selector, pages_matching, taxonomy_index};
+use crate::config::config;
+use crate::diagnostic::Diagnostic;
+use crate::front_matter::{SortBy, front_matter};
+use crate::inputs::SourceFile;
+use crate::page::{PageMeta, page_meta};
+use crate::routes::{Route, RouteKey, pager_count, pager_url, section_paginate_by, section_selector};
+use environment::{ENVIRONMENT, has_template};
+use objects::{PageObject, SectionObject, page_list};
+
+/// One rendered output.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RenderedOutput {
+    /// The file's text; empty for copied files, which the host copies itself.
+    pub text: Arc<str>,
+    /// What went wrong while rendering it.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The output of one route.
+///
+/// Invalidated by exactly the values its render read: through the lazy
+/// template context, the template loader and the built-in views' queries.
+#[salsa::tracked(returns(ref))]
+pub fn rendered_output<'db>(db: &'db dyn Database, key: RouteKey<'db>) -> RenderedOutput {
+    let result = match key.route(db) {
+        Route::Page(file) => render_page(db, *file),
+        Route::Section { section, pager } => render_section(db, *section, *pager),
+        Route::TaxonomyList(taxonomy) => render_taxonomy_list(db, taxonomy),
+        Route::Term { taxonomy, term, pager } => render_term(db, taxonomy, term, *pager),
+        Route::Alias { target } => Ok(builtin::alias_html(target)),
+        Route::Feed => render_feed(db),
+        Route::Sitemap => render_sitemap(db),
+        Route::Robots => render_site_or_builtin(db, "robots.txt", BTreeMap::new(), None, |db| builtin::robots_txt(&format!("{}/sitemap.xml", config(db).config.base_url))),
+        Route::NotFound => render_site_or_builtin(db, "404.html", BTreeMap::new(), None, |db| builtin::not_found_html(&theme::site_view(db))),
+        Route::Copy(_) => Ok(String::new()),
+    };
+    match result {
+        Ok(text) => RenderedOutput { text: text.into(), diagnostics: Vec::new() },
+        Err(diagnostic) => RenderedOutput { text: "".into(), diagnostics: vec![diagnostic] },
+    }
+}
+
+type Context = BTreeMap<&'static str, Value>;
+
+/// Renders the site template `name` with `context` (plus `config`), or the
+/// built-in output when the site has no such template. `named_by` is the
+/// content file whose front matter asked for `name`: then a missing template
+/// is that file's error, not a fallback.
+fn render_site_or_builtin(db: &dyn Database, name: &str, context: Context, named_by: Option<SourceFile>, builtin: impl FnOnce(&dyn Database) -> String) -> Result<String, Diagnostic> {
+    if has_template(db, name) {
+        let template = ENVIRONMENT.get_template(name).map_err(|error| template_error::diagnostic(db, name, &error))?;
+        return template.render(Value::from(context)).map_err(|error| template_error::diagnostic(db, name, &error));
+    }
+    if let Some(file) = named_by {
+        let front = front_matter(db, file);
+        let range = front.key_ranges.get("template").or_else(|| front.key_ranges.get("page_template")).cloned().unwrap_or(0..0);
+        let path = if range == (0..0) { page_meta(db, file).parent.map_or_else(|| file.path(db).clone(), |parent| parent.path(db).clone()) } else { file.path(db).clone() };
+        return Err(Diagnostic::error(path, range, "qsite::templates::missing", format!("the template `{name}` does not exist"))
+            .with_help(format!("create `templates/{name}`, or name an existing template")));
+    }
+    Ok(builtin(db))
+}
+
+fn url_context(context: &mut Context, meta: &PageMeta, url_path: &str) {
+    context.insert("current_path", Value::from(url_path));
+    context.insert("current_url", Value::from(format!("{}{}", meta.permalink.strip_suffix(&meta.url_path).unwrap_or(&meta.permalink), url_path)));
+}
+
+fn render_page(db: &dyn Database, file: SourceFile) -> Result<String, Diagnostic> {
+    let meta = page_meta(db, file);
+    let parent_template = meta.parent.and_then(|parent| page_meta(db, parent).page_template.clone());
+    let (name, named_by) = match meta.template.clone().or(parent_template) {
+        Some(name) => (name, Some(file)),
+        None => ("page.html".to_owned(), None),
+    };
+    let mut context = Context::new();
+    context.insert("page", Value::from_object(PageObject(file)));
+    url_context(&mut context, meta, &meta.url_path);
+    render_site_or_builtin(db, &name, context, named_by, |db| builtin::page_html(&theme::site_view(db), &theme::page_view(db, file)))
+}
+
+/// The `paginator` object of page `pager` of a listing of `pages`.
+fn paginator(pages: &[SourceFile], per: usize, pager: usize, base_url: &str, base_path: &str) -> (Value, std::ops::Range<usize>) {
+    let total = pager_count(pages.len(), Some(per));
+    let start = ((pager - 1) * per).min(pages.len());
+    let range = start..(start + per).min(pages.len());
+    let link = |n: usize| Value::from(format!("{base_url}{}", pager_url(base_path, n)));
+    let mut map = BTreeMap::new();
+    map.insert("pages", page_list(&pages[range.clone()]));
+    map.insert("current_index", Value::from(pager));
+    map.insert("number_pagers", Value::from(total));
+    map.insert("paginate_by", Value::from(per));
+    map.insert("total_pages", Value::from(pages.len()));
+    map.insert("first", link(1));
+    map.insert("last", link(total));
+    map.insert("previous", if pager > 1 { link(pager - 1) } else { Value::from(()) });
+    map.insert("next", if pager < total { link(pager + 1) } else { Value::from(()) });
+    (Value::from(map), range)
+}
+
+fn render_section(db: &dyn Database, section: SourceFile, pager: usize) -> Result<String, Diagnostic> {
+    let meta = page_meta(db, section);
+    let is_home = meta.relative_path == "_index.md";
+    let (name, named_by) = match &meta.template {
+        Some(name) => (name.clone(), Some(section)),
+        None => ((if is_home { "index.html" } else { "section.html" }).to_owned(), None),
+    };
+    let pages = pages_matching(db, section_selector(db, section));
+    let per = section_paginate_by(db, meta);
+    let base_url = &config(db).config.base_url;
+    let mut context = Context::new();
+    context.insert("section", Value::from_object(SectionObject(section)));
+    let range = match per {
+        Some(per) => {
+            let (value, range) = paginator(pages, per, pager, base_url, &meta.url_path);
+            context.insert("paginator", value);
+            range
+        }
+        None => {
+            context.insert("paginator", Value::from(()));
+            0..pages.len()
+        }
+    };
+    url_context(&mut context, meta, &pager_url(&meta.url_path, pager));
+    render_site_or_builtin(db, &name, context, named_by, |db| {
+        let list = theme::list_view(db, meta.title.clone(), Some(section), &pages[range], per.map(|per| (pager, pager_count(pages.len(), Some(per)), base_url.clone(), meta.url_path.clone())));
+        builtin::list_html(&theme::site_view(db), &list)
+    })
+}
+
+/// `/{taxonomy}/`, the URL path every term page of it lives under.
+fn taxonomy_path(taxonomy: &str) -> String {
+    format!("/{}/", slug::slugify(taxonomy))
+}
+
+/// The `term` object: name, slug, permalink and its pages, newest first.
+fn term_value(db: &dyn Database, taxonomy: &str, slug: &str, name: &str) -> (Value, Arc<[SourceFile]>) {
+    let pages = pages_matching(db, Selector::new(db, Scope::Term(taxonomy.to_owned(), slug.to_owned()), SortBy::Date, None)).clone();
+    let mut map = BTreeMap::new();
+    map.insert("name", Value::from(name));
+    map.insert("slug", Value::from(slug));
+    let path = format!("{}{slug}/", taxonomy_path(taxonomy));
+    map.insert("path", Value::from(path.as_str()));
+    map.insert("permalink", Value::from(format!("{}{path}", config(db).config.base_url)));
+    map.insert("pages", page_list(&pages));
+    (Value::from(map), pages)
+}
+
+fn taxonomy_value(db: &dyn Database, taxonomy: &str) -> Value {
+    let mut map = BTreeMap::new();
+    map.insert("name", Value::from(taxonomy));
+    map.insert("permalink", Value::from(format!("{}{}", config(db).config.base_url, taxonomy_path(taxonomy))));
+    Value::from(map)
+}
+
+fn render_taxonomy_list(db: &dyn Database, taxonomy: &str) -> Result<String, Diagnostic> {
+    let index = taxonomy_index(db);
+    let terms = index.get(taxonomy).map(|terms| terms.values().cloned().collect::<Vec<_>>()).unwrap_or_default();
+    let mut context = Context::new();
+    context.insert("taxonomy", taxonomy_value(db, taxonomy));
+    context.insert("terms", Value::from(terms.iter().map(|term| term_value(db, taxonomy, &term.slug, &term.name).0).collect::<Vec<_>>()));
+    let path = taxonomy_path(taxonomy);
+    context.insert("current_path", Value::from(path.as_str()));
+    context.insert("current_url", Value::from(format!("{}{path}", config(db).config.base_url)));
+    render_site_or_builtin(db, "taxonomy_list.html", context, None, |db| builtin::taxonomy_html(&theme::site_view(db), &theme::taxonomy_view(db, taxonomy, &terms)))
+}
+
+fn render_term(db: &dyn Database, taxonomy: &str, slug: &str, pager: usize) -> Result<String, Diagnostic> {
+    let index = taxonomy_index(db);
+    let name = index.get(taxonomy).and_then(|terms| terms.get(slug)).map_or_else(|| slug.to_owned(), |term| term.name.clone());
+    let config_values = &config(db).config;
+    let per = config_values.taxonomies.iter().find(|t| t.name == taxonomy).and_then(|t| t.paginate_by).or(config_values.paginate_by);
+    let (term, pages) = term_value(db, taxonomy, slug, &name);
+    let base_path = format!("{}{slug}/", taxonomy_path(taxonomy));
+    let base_url = &config_values.base_url;
+    let mut context = Context::new();
+    context.insert("taxonomy", taxonomy_value(db, taxonomy));
+    context.insert("term", term);
+    let range = match per {
+        Some(per) => {
+            let (value, range) = paginator(&pages, per, pager, base_url, &base_path);
+            context.insert("paginator", value);
+            range
+        }
+        None => {
+            context.insert("paginator", Value::from(()));
+            0..pages.len()
+        }
+    };
+    let path = pager_url(&base_path, pager);
+    context.insert("current_path", Value::from(path.as_str()));
+    context.insert("current_url", Value::from(format!("{base_url}{path}")));
+    render_site_or_builtin(db, "taxonomy_single.html", context, None, |db| {
+        let list = theme::list_view(db, format!("{taxonomy}: {name}"), None, &pages[range], per.map(|per| (pager, pager_count(pages.len(), Some(per)), base_url.clone(), base_path.clone())));
+        builtin::list_html(&theme::site_view(db), &list)
+    })
+}
+
+/// The pages the feed carries: dated pages, newest first, up to `feed_limit`.
+fn feed_pages(db: &dyn Database) -> Vec<SourceFile> {
+    let limit = config(db).config.feed_limit;
+    let pages = pages_matching(db, Selector::new(db, Scope::All, SortBy::Date, limit));
+    pages.iter().copied().filter(|&file| page_meta(db, file).date.is_some()).collect()
+}
+
+fn render_feed(db: &dyn Database) -> Result<String, Diagnostic> {
+    let pages = feed_pages(db);
+    let config_values = &config(db).config;
+    let updated = pages.iter().filter_map(|&file| { let meta = page_meta(db, file); meta.updated.clone().or_else(|| meta.date.clone()) }).max();
+    let mut context = Context::new();
+    context.insert("pages", page_list(&pages));
+    context.insert("feed_url", Value::from(format!("{}/atom.xml", config_values.base_url)));
+    context.insert("last_updated", updated.as_ref().map_or(Value::from(()), |date| Value::from(date.text.as_str())));
+    render_site_or_builtin(db, "atom.xml", context, None, |db| builtin::atom_xml(&theme::feed_view(db, &pages)))
+}
+
+fn render_sitemap(db: &dyn Database) -> Result<String, Diagnostic> {
+    let entries = theme::sitemap_entries(db);
+    let mut context = Context::new();
+    context.insert(
+        "entries",
+        Value::from(
+            entries
+                .iter()
+                .map(|entry| {
+                    let mut map = BTreeMap::new();
+                    map.insert("permalink", Value::from(entry.permalink.as_str()));
+                    map.insert("updated", entry.lastmod.as_deref().map_or(Value::from(()), Value::from));
+                    Value::from(map)
+                })
+                .collect::<Vec<_>>(),
+        ),
+    );
+    render_site_or_builtin(db, "sitemap.xml", context, None, |_| builtin::sitemap_xml(&entries))
+}

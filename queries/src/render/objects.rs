@@ -1,0 +1,202 @@
+//! The lazy template context: minijinja objects that hold only salsa ids and
+//! fetch each field through a query when a template reads it.
+//!
+//! Because the query runs on the database attached to the render in progress,
+//! salsa records that the render depends on exactly the fields it printed: a
+//! listing that prints `p.title` depends on that page's metadata, one that
+//! prints `p.content` on its body too. Objects never cache what they fetch: a
+//! cached read would record no dependency.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
+use salsa::Database;
+
+use crate::collections::{Selector, pages_matching};
+use crate::config::config;
+use crate::dates::PageDate;
+use crate::inputs::SourceFile;
+use crate::links::page_content;
+use crate::markdown::markdown;
+use crate::page::{PageKind, page_meta};
+use crate::routes::section_selector;
+use crate::sections::section_tree;
+
+/// Runs `op` on the database attached to the running render.
+///
+/// Objects and template functions exist only inside renders, which run in a
+/// tracked query, so the database is always attached there; outside one this
+/// yields `None`, which the caller turns into an error or an undefined value.
+pub fn with_db<R>(op: impl FnOnce(&dyn Database) -> R) -> Option<R> {
+    salsa::with_attached_database(op)
+}
+
+/// `page` (and each entry of a listing): a page, by its file.
+#[derive(Debug)]
+pub struct PageObject(pub SourceFile);
+
+/// `section`: a section, by its `_index.md`.
+#[derive(Debug)]
+pub struct SectionObject(pub SourceFile);
+
+/// `config`: the site configuration.
+#[derive(Debug)]
+pub struct ConfigObject;
+
+/// Fields both pages and sections have.
+const COMMON_FIELDS: &[&str] = &[
+    "title", "description", "permalink", "path", "slug", "content", "summary", "toc",
+    "word_count", "reading_time", "extra", "relative_path", "date", "updated", "draft",
+    "weight", "authors", "aliases", "taxonomies", "tags", "lower", "higher", "pages",
+    "subsections",
+];
+
+/// The page objects of a list of files, for templates.
+pub fn page_list(files: &[SourceFile]) -> Value {
+    Value::from(files.iter().map(|&file| Value::from_object(PageObject(file))).collect::<Vec<_>>())
+}
+
+fn optional_string(value: &Option<String>) -> Value {
+    value.as_deref().map_or(Value::from(()), Value::from)
+}
+
+fn optional_date(value: &Option<PageDate>) -> Value {
+    value.as_ref().map_or(Value::from(()), |date| Value::from(date.text.as_str()))
+}
+
+/// A field of a page or section; `None` for a name neither has.
+fn content_field(db: &dyn Database, file: SourceFile, key: &str) -> Option<Value> {
+    let meta = || page_meta(db, file);
+    Some(match key {
+        "title" => Value::from(meta().title.as_str()),
+        "description" => optional_string(&meta().description),
+        "permalink" => Value::from(meta().permalink.as_str()),
+        "path" => Value::from(meta().url_path.as_str()),
+        "slug" => Value::from(meta().slug.as_str()),
+        "relative_path" => Value::from(meta().relative_path.as_str()),
+        "date" => optional_date(&meta().date),
+        "updated" => optional_date(&meta().updated),
+        "draft" => Value::from(meta().draft),
+        "weight" => meta().weight.map_or(Value::from(()), Value::from),
+        "authors" => Value::from(meta().authors.clone()),
+        "aliases" => Value::from(meta().aliases.clone()),
+        "extra" => meta().extra.clone(),
+        "taxonomies" => Value::from(meta().taxonomies.clone()),
+        "tags" => Value::from(meta().taxonomies.get("tags").cloned().unwrap_or_default()),
+        "content" => Value::from_safe_string(page_content(db, file).content.clone()),
+        "summary" => page_content(db, file).summary.clone().map_or(Value::from(()), Value::from_safe_string),
+        "word_count" => Value::from(markdown(db, file).word_count),
+        "reading_time" => Value::from(reading_minutes(markdown(db, file).word_count)),
+        "toc" => Value::from(
+            markdown(db, file)
+                .headings
+                .iter()
+                .map(|heading| {
+                    let mut entry = BTreeMap::new();
+                    entry.insert("level", Value::from(heading.level));
+                    entry.insert("id", Value::from(heading.id.as_str()));
+                    entry.insert("title", Value::from(heading.title.as_str()));
+                    entry.insert("permalink", Value::from(format!("{}#{}", meta().permalink, heading.id)));
+                    Value::from(entry)
+                })
+                .collect::<Vec<_>>(),
+        ),
+        "lower" | "higher" => neighbor(db, file, key == "higher"),
+        "pages" => match meta().kind {
+            PageKind::Section => page_list(pages_matching(db, section_selector(db, file))),
+            PageKind::Page => Value::from(Vec::<Value>::new()),
+        },
+        "subsections" => {
+            let tree = section_tree(db);
+            let subsections = tree.sections.values().find(|entry| entry.file == file).map(|entry| entry.subsections.clone()).unwrap_or_default();
+            Value::from(subsections.into_iter().map(|file| Value::from_object(SectionObject(file))).collect::<Vec<_>>())
+        }
+        _ => return None,
+    })
+}
+
+/// Minutes to read `words` at 200 words a minute, at least one.
+pub fn reading_minutes(words: usize) -> u32 {
+    u32::try_from(words.div_ceil(200).max(1)).unwrap_or(u32::MAX)
+}
+
+/// The newer (`higher`) or older (`lower`) neighbor of a page in its section's order.
+fn neighbor(db: &dyn Database, file: SourceFile, higher: bool) -> Value {
+    neighbor_file(db, file, higher).map_or(Value::from(()), |file| Value::from_object(PageObject(file)))
+}
+
+/// The page before (`higher`) or after a page in its section's listing.
+pub fn neighbor_file(db: &dyn Database, file: SourceFile, higher: bool) -> Option<SourceFile> {
+    let parent = page_meta(db, file).parent?;
+    let pages = pages_matching(db, section_selector(db, parent));
+    let at = pages.iter().position(|&page| page == file)?;
+    if higher { at.checked_sub(1).map(|i| pages[i]) } else { pages.get(at + 1).copied() }
+}
+
+impl Object for PageObject {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let key = key.as_str()?;
+        with_db(|db| content_field(db, self.0, key)).flatten()
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(COMMON_FIELDS)
+    }
+}
+
+impl Object for SectionObject {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let key = key.as_str()?;
+        with_db(|db| content_field(db, self.0, key)).flatten()
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(COMMON_FIELDS)
+    }
+}
+
+const CONFIG_FIELDS: &[&str] = &["title", "base_url", "description", "default_language", "extra", "taxonomies", "paginate_by", "feed", "sitemap"];
+
+impl Object for ConfigObject {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let key = key.as_str()?;
+        with_db(|db| {
+            let config = &config(db).config;
+            Some(match key {
+                "title" => Value::from(config.title.as_str()),
+                "base_url" => Value::from(config.base_url.as_str()),
+                "description" => Value::from(config.description.as_str()),
+                "default_language" => Value::from(config.default_language.as_str()),
+                "extra" => config.extra.clone(),
+                "taxonomies" => Value::from(config.taxonomies.iter().map(|taxonomy| Value::from(taxonomy.name.as_str())).collect::<Vec<_>>()),
+                "paginate_by" => config.paginate_by.map_or(Value::from(()), Value::from),
+                "feed" => Value::from(config.feed),
+                "sitemap" => Value::from(config.sitemap),
+                _ => return None,
+            })
+        })
+        .flatten()
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(CONFIG_FIELDS)
+    }
+}
+
+/// The pages a selector picks, as page objects.
+pub fn selected_pages(db: &dyn Database, selector: Selector<'_>) -> Value {
+    page_list(pages_matching(db, selector))
+}

@@ -1,0 +1,161 @@
+//! Filling the built-in theme's views from queries.
+//!
+//! The built-in templates take plain values, so the dependencies of a
+//! built-in render are exactly the queries these functions call.
+
+use salsa::Database;
+
+use crate::builtin::{FeedEntryView, FeedView, LinkView, ListView, PageSummaryView, PageView, PagerView, SiteView, SitemapEntryView, TaxonomyView, TermLinkView};
+use crate::collections::Term;
+use crate::config::config;
+use crate::inputs::SourceFile;
+use crate::links::page_content;
+use crate::markdown::markdown;
+use crate::page::{is_hidden, page_meta};
+use crate::render::objects::{neighbor_file, reading_minutes};
+use crate::routes::{pager_url, route_table};
+use crate::sections::section_tree;
+
+/// Site-wide values: title, top-level sections for the navigation, feed link.
+pub fn site_view(db: &dyn Database) -> SiteView {
+    let config = &config(db).config;
+    let tree = section_tree(db);
+    let nav = tree
+        .sections
+        .get(camino::Utf8Path::new(""))
+        .map(|home| home.subsections.iter().map(|&file| link(db, file)).collect())
+        .unwrap_or_default();
+    SiteView {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        base_url: config.base_url.clone(),
+        lang: config.default_language.clone(),
+        nav,
+        feed_url: config.feed.then(|| format!("{}/atom.xml", config.base_url)),
+    }
+}
+
+fn link(db: &dyn Database, file: SourceFile) -> LinkView {
+    let meta = page_meta(db, file);
+    LinkView { title: meta.title.clone(), url: meta.permalink.clone() }
+}
+
+/// A page in full.
+pub fn page_view(db: &dyn Database, file: SourceFile) -> PageView {
+    let meta = page_meta(db, file);
+    let markdown = markdown(db, file);
+    let base_url = &config(db).config.base_url;
+    PageView {
+        title: meta.title.clone(),
+        date: meta.date.as_ref().map(|date| date.day()),
+        updated: meta.updated.as_ref().map(|date| date.day()),
+        authors: meta.authors.clone(),
+        content_html: page_content(db, file).content.clone(),
+        description: meta.description.clone(),
+        taxonomies: meta
+            .taxonomies
+            .iter()
+            .map(|(taxonomy, terms)| {
+                let links = terms.iter().map(|term| LinkView { title: term.clone(), url: format!("{base_url}/{}/{}/", slug::slugify(taxonomy), slug::slugify(term)) }).collect();
+                (taxonomy.clone(), links)
+            })
+            .collect(),
+        toc: markdown.headings.iter().map(|heading| LinkView { title: heading.title.clone(), url: format!("#{}", heading.id) }).collect(),
+        reading_minutes: reading_minutes(markdown.word_count),
+        lower: neighbor_file(db, file, false).map(|file| link(db, file)),
+        higher: neighbor_file(db, file, true).map(|file| link(db, file)),
+    }
+}
+
+/// A page as a listing shows it: no body, only its summary if it has one.
+fn summary_view(db: &dyn Database, file: SourceFile) -> PageSummaryView {
+    let meta = page_meta(db, file);
+    PageSummaryView {
+        title: meta.title.clone(),
+        permalink: meta.permalink.clone(),
+        date: meta.date.as_ref().map(|date| date.day()),
+        description: meta.description.clone(),
+        summary_html: if meta.description.is_some() { None } else { page_content(db, file).summary.clone() },
+    }
+}
+
+/// One page of a listing: `pager` is (current, total, base URL, base path).
+pub fn list_view(db: &dyn Database, heading: String, section: Option<SourceFile>, pages: &[SourceFile], pager: Option<(usize, usize, String, String)>) -> ListView {
+    let tree = section_tree(db);
+    let (content_html, subsections) = match section {
+        Some(section) => {
+            let subsections = tree.sections.values().find(|entry| entry.file == section).map(|entry| entry.subsections.iter().map(|&file| link(db, file)).collect()).unwrap_or_default();
+            (page_content(db, section).content.clone(), subsections)
+        }
+        None => (String::new(), Vec::new()),
+    };
+    ListView {
+        heading,
+        content_html,
+        pages: pages.iter().map(|&file| summary_view(db, file)).collect(),
+        subsections,
+        pager: pager.filter(|(_, total, ..)| *total > 1).map(|(current, total, base_url, base_path)| PagerView {
+            current,
+            total,
+            previous: (current > 1).then(|| format!("{base_url}{}", pager_url(&base_path, current - 1))),
+            next: (current < total).then(|| format!("{base_url}{}", pager_url(&base_path, current + 1))),
+        }),
+    }
+}
+
+/// The terms of a taxonomy with their page counts.
+pub fn taxonomy_view(db: &dyn Database, taxonomy: &str, terms: &[Term]) -> TaxonomyView {
+    let base_url = &config(db).config.base_url;
+    TaxonomyView {
+        name: taxonomy.to_owned(),
+        terms: terms.iter().map(|term| TermLinkView { name: term.name.clone(), url: format!("{base_url}/{}/{}/", slug::slugify(taxonomy), term.slug), count: term.pages.len() }).collect(),
+    }
+}
+
+/// The Atom feed of `pages`.
+pub fn feed_view(db: &dyn Database, pages: &[SourceFile]) -> FeedView {
+    let config = &config(db).config;
+    let entries: Vec<FeedEntryView> = pages
+        .iter()
+        .map(|&file| {
+            let meta = page_meta(db, file);
+            let content = page_content(db, file);
+            let published = meta.date.as_ref().map(|date| date.rfc3339()).unwrap_or_default();
+            FeedEntryView {
+                title: meta.title.clone(),
+                permalink: meta.permalink.clone(),
+                updated: meta.updated.as_ref().map_or_else(|| published.clone(), |date| date.rfc3339()),
+                published,
+                authors: meta.authors.clone(),
+                summary_html: content.summary.clone(),
+                content_html: content.content.clone(),
+            }
+        })
+        .collect();
+    let updated = entries.iter().map(|entry| entry.updated.clone()).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
+    FeedView { title: config.title.clone(), base_url: config.base_url.clone(), feed_url: format!("{}/atom.xml", config.base_url), updated, entries }
+}
+
+/// Every HTML page of the site worth indexing: pages, first pages of sections,
+/// taxonomies and terms.
+pub fn sitemap_entries(db: &dyn Database) -> Vec<SitemapEntryView> {
+    let base_url = &config(db).config.base_url;
+    let mut entries = Vec::new();
+    for (output, route) in &route_table(db).routes {
+        use crate::routes::Route;
+        let (permalink, lastmod) = match route {
+            Route::Page(file) | Route::Section { section: file, pager: 1 } => {
+                if is_hidden(db, *file) {
+                    continue;
+                }
+                let meta = page_meta(db, *file);
+                (meta.permalink.clone(), meta.updated.as_ref().or(meta.date.as_ref()).map(|date| date.day()))
+            }
+            Route::TaxonomyList(_) | Route::Term { pager: 1, .. } => (format!("{base_url}/{}", output.trim_end_matches("index.html")), None),
+            _ => continue,
+        };
+        entries.push(SitemapEntryView { permalink, lastmod });
+    }
+    entries.sort_by(|a, b| a.permalink.cmp(&b.permalink));
+    entries
+}

@@ -1,0 +1,103 @@
+//! The shape of `content/`: which files are sections, which are pages, and
+//! which section each page belongs to.
+//!
+//! Derived from the file set alone, so only adding or removing a file can
+//! change it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use camino::{Utf8Path, Utf8PathBuf};
+use salsa::Database;
+
+use crate::inputs::{Site, SourceFile};
+
+/// Every section, page and colocated asset of the site.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SectionTree {
+    /// Sections by directory relative to `content/` (`""` is the home).
+    pub sections: BTreeMap<Utf8PathBuf, SectionEntry>,
+    /// Every page, sorted by path.
+    pub pages: Vec<SourceFile>,
+    /// The section each page belongs to, if its directory has an `_index.md`.
+    pub parent: HashMap<SourceFile, SourceFile>,
+    /// Files next to a page bundle's `index.md` or in a section directory that
+    /// are not Markdown: copied next to the page (`content/blog/a/cat.png` →
+    /// `blog/a/cat.png`).
+    pub assets: Vec<(Utf8PathBuf, SourceFile)>,
+}
+
+/// One section: its `_index.md`, its direct pages and its direct subsections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionEntry {
+    /// The `_index.md` file.
+    pub file: SourceFile,
+    /// Direct pages, by path.
+    pub pages: Vec<SourceFile>,
+    /// `_index.md` files of direct subsections, by path.
+    pub subsections: Vec<SourceFile>,
+}
+
+/// Whether a content path is Markdown.
+pub fn is_markdown(path: &Utf8Path) -> bool {
+    path.extension() == Some("md")
+}
+
+/// The directory a page lives in, seen as a section: for a bundle
+/// `blog/a/index.md` that is `blog`, for `blog/a.md` it is `blog`.
+pub fn page_directory(path: &Utf8Path) -> &Utf8Path {
+    let parent = path.parent().unwrap_or(Utf8Path::new(""));
+    if path.file_name() == Some("index.md") { parent.parent().unwrap_or(Utf8Path::new("")) } else { parent }
+}
+
+/// The sections, pages and assets of the site.
+///
+/// Invalidated only when a file is added or removed.
+///
+/// # Performance
+/// O(content files).
+#[salsa::tracked(returns(ref))]
+pub fn section_tree(db: &dyn Database) -> Arc<SectionTree> {
+    let files = &Site::get(db).files(db).content;
+    let mut tree = SectionTree::default();
+    for (path, file) in files {
+        if path.file_name() == Some("_index.md") {
+            let directory = path.parent().unwrap_or(Utf8Path::new("")).to_path_buf();
+            tree.sections.insert(directory, SectionEntry { file: *file, pages: Vec::new(), subsections: Vec::new() });
+        }
+    }
+    let section_dirs: Vec<Utf8PathBuf> = tree.sections.keys().cloned().collect();
+    for directory in section_dirs {
+        if directory.as_str().is_empty() {
+            continue;
+        }
+        let parent = directory.parent().unwrap_or(Utf8Path::new("")).to_path_buf();
+        let file = tree.sections[&directory].file;
+        if let Some(entry) = tree.sections.get_mut(&parent) {
+            entry.subsections.push(file);
+        }
+    }
+    let bundles: Vec<&Utf8Path> = files
+        .keys()
+        .filter(|path| path.file_name() == Some("index.md"))
+        .filter_map(|path| path.parent())
+        .collect();
+    for (path, file) in files {
+        if path.file_name() == Some("_index.md") {
+            continue;
+        }
+        if is_markdown(path) {
+            tree.pages.push(*file);
+            if let Some(entry) = tree.sections.get_mut(page_directory(path)) {
+                entry.pages.push(*file);
+                tree.parent.insert(*file, entry.file);
+            }
+        } else {
+            let directory = path.parent().unwrap_or(Utf8Path::new(""));
+            if bundles.contains(&directory) || tree.sections.contains_key(directory) {
+                tree.assets.push((path.clone(), *file));
+            }
+        }
+    }
+    Arc::new(tree)
+}

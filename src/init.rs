@@ -1,0 +1,51 @@
+//! `qsite init`: writes a small site that builds and looks right on the first try.
+
+use camino::Utf8Path;
+
+use crate::site_folder::EnvironmentError;
+
+/// The starter site: path → contents. The stylesheet is the built-in theme's
+/// own, so a new site looks like the default one until its owner changes it.
+const STARTER_FILES: &[(&str, &str)] = &[
+    ("qsite.toml", include_str!("init_site/qsite.toml")),
+    (".gitignore", include_str!("init_site/gitignore")),
+    ("content/_index.md", include_str!("init_site/content/_index.md")),
+    ("content/blog/_index.md", include_str!("init_site/content/blog/_index.md")),
+    ("content/blog/first-post.md", include_str!("init_site/content/blog/first-post.md")),
+    ("content/blog/second-post.md", include_str!("init_site/content/blog/second-post.md")),
+    ("templates/base.html", include_str!("init_site/templates/base.html")),
+    ("templates/index.html", include_str!("init_site/templates/index.html")),
+    ("templates/section.html", include_str!("init_site/templates/section.html")),
+    ("templates/page.html", include_str!("init_site/templates/page.html")),
+    ("templates/taxonomy_list.html", include_str!("init_site/templates/taxonomy_list.html")),
+    ("templates/taxonomy_single.html", include_str!("init_site/templates/taxonomy_single.html")),
+    ("templates/404.html", include_str!("init_site/templates/404.html")),
+    ("static/style.css", include_str!("../queries/templates/builtin_style.css")),
+    ("data/.gitkeep", ""),
+];
+
+/// Why `init` refused to write.
+#[derive(Debug, thiserror::Error)]
+pub enum InitError {
+    /// The directory has files in it and `--force` was not given.
+    #[error("`{0}` is not empty; pass --force to write the starter site into it anyway")]
+    NotEmpty(String),
+    /// Writing failed.
+    #[error(transparent)]
+    Environment(#[from] EnvironmentError),
+}
+
+/// Writes the starter site into `dir`, which must be empty unless `force`.
+pub fn init(dir: &Utf8Path, force: bool) -> Result<(), InitError> {
+    let not_empty = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
+    if not_empty && !force {
+        return Err(InitError::NotEmpty(dir.to_string()));
+    }
+    for (relative, contents) in STARTER_FILES {
+        let path = dir.join(relative);
+        let parent = path.parent().unwrap_or(dir);
+        std::fs::create_dir_all(parent).map_err(|source| EnvironmentError::Write { path: parent.to_owned(), source })?;
+        std::fs::write(&path, contents).map_err(|source| EnvironmentError::Write { path: path.clone(), source })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! qsite's host: the command line, reading the site folder, writing `public/`
+//! and printing diagnostics. The only crate that touches user files; all
+//! computing happens in the `queries` crate.
+
+pub mod cli;
+pub mod init;
+pub mod output;
+pub mod report;
+pub mod site_folder;
+pub mod workspace;

@@ -1,0 +1,82 @@
+//! Reading a site folder: which files make up the site, and their contents.
+
+use std::io;
+
+use camino::{Utf8Path, Utf8PathBuf};
+use queries::FileText;
+
+/// The folders under the site root whose files are inputs.
+pub const INPUT_DIRS: [&str; 4] = ["content", "templates", "static", "data"];
+
+/// A problem with the environment, not the site: exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum EnvironmentError {
+    /// The configuration file is missing.
+    #[error("no `{path}` found: is `{root}` a qsite site? (`qsite init` makes one)")]
+    MissingConfig { root: Utf8PathBuf, path: Utf8PathBuf },
+    /// The root is not a readable directory.
+    #[error("cannot read the site folder `{root}`: {source}")]
+    UnreadableRoot { root: Utf8PathBuf, source: io::Error },
+    /// A file could not be read.
+    #[error("cannot read `{path}`: {source}")]
+    UnreadableFile { path: Utf8PathBuf, source: io::Error },
+    /// A path is not UTF-8; qsite works with UTF-8 paths only.
+    #[error("`{0}` is not a UTF-8 path")]
+    NonUtf8Path(String),
+    /// Writing the output failed.
+    #[error("cannot write `{path}`: {source}")]
+    Write { path: Utf8PathBuf, source: io::Error },
+}
+
+/// Every input file of the site: paths relative to the root, sorted.
+///
+/// Walks `content/`, `templates/`, `static/` and `data/` with `ignore`,
+/// honoring `.gitignore` and `.ignore` (even outside a git checkout) and
+/// skipping hidden files, as users of Zola and Hugo expect.
+pub fn input_paths(root: &Utf8Path) -> Result<Vec<Utf8PathBuf>, EnvironmentError> {
+    let mut paths = Vec::new();
+    let dirs: Vec<Utf8PathBuf> = INPUT_DIRS.iter().map(|dir| root.join(dir)).filter(|dir| dir.is_dir()).collect();
+    let Some((first, rest)) = dirs.split_first() else { return Ok(paths) };
+    let mut walker = ignore::WalkBuilder::new(first);
+    for dir in rest {
+        walker.add(dir);
+    }
+    walker.require_git(false).sort_by_file_path(|a, b| a.cmp(b));
+    for entry in walker.build() {
+        let entry = entry.map_err(|error| EnvironmentError::UnreadableRoot { root: root.to_owned(), source: io::Error::other(error) })?;
+        if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+            continue;
+        }
+        let path = Utf8Path::from_path(entry.path()).ok_or_else(|| EnvironmentError::NonUtf8Path(entry.path().display().to_string()))?;
+        let relative = path.strip_prefix(root).unwrap_or(path);
+        paths.push(relative.to_path_buf());
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+/// Whether queries read a file's text (Markdown, templates, data, config) or
+/// only need to know it changed (static files and colocated assets).
+fn is_text_input(relative: &Utf8Path, config_path: &Utf8Path) -> bool {
+    relative == config_path
+        || relative.starts_with("templates")
+        || relative.starts_with("data")
+        || (relative.starts_with("content") && relative.extension() == Some("md"))
+}
+
+/// Reads one input file into what queries see.
+pub fn read_input(root: &Utf8Path, relative: &Utf8Path, config_path: &Utf8Path) -> Result<FileText, EnvironmentError> {
+    let path = root.join(relative);
+    let bytes = std::fs::read(&path).map_err(|source| EnvironmentError::UnreadableFile { path: path.clone(), source })?;
+    Ok(if is_text_input(relative, config_path) {
+        match String::from_utf8(bytes) {
+            Ok(text) => FileText::Text(text.into()),
+            Err(error) => {
+                let valid_up_to = error.utf8_error().valid_up_to();
+                FileText::NotUtf8 { lossy: String::from_utf8_lossy(error.as_bytes()).into(), valid_up_to }
+            }
+        }
+    } else {
+        FileText::Opaque { hash: *blake3::hash(&bytes).as_bytes(), len: bytes.len() as u64 }
+    })
+}
