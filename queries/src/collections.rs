@@ -11,7 +11,7 @@ use salsa::Database;
 
 use crate::front_matter::SortBy;
 use crate::inputs::SourceFile;
-use crate::page::{is_hidden, page_meta};
+use crate::page::{is_hidden, page_dates, page_meta, page_terms, page_title};
 use crate::sections::section_tree;
 
 /// Which pages a listing takes, before sorting.
@@ -69,19 +69,18 @@ pub fn pages_matching<'db>(db: &'db dyn Database, selector: Selector<'db>) -> Ar
 /// The order of two pages under `sort_by`; ties go by path, so the order is
 /// total and every build agrees on it.
 fn compare(db: &dyn Database, sort_by: SortBy, a: SourceFile, b: SourceFile) -> Ordering {
-    let (meta_a, meta_b) = (page_meta(db, a), page_meta(db, b));
     let primary = match sort_by {
-        SortBy::Date => match (&meta_a.date, &meta_b.date) {
+        SortBy::Date => match (&page_dates(db, a).0, &page_dates(db, b).0) {
             (Some(x), Some(y)) => y.timestamp.cmp(&x.timestamp),
             (Some(_), None) => Ordering::Less,
             (None, Some(_)) => Ordering::Greater,
             (None, None) => Ordering::Equal,
         },
-        SortBy::Title => meta_a.title.to_lowercase().cmp(&meta_b.title.to_lowercase()),
-        SortBy::Weight => meta_a.weight.unwrap_or(i64::MAX).cmp(&meta_b.weight.unwrap_or(i64::MAX)),
+        SortBy::Title => page_title(db, a).to_lowercase().cmp(&page_title(db, b).to_lowercase()),
+        SortBy::Weight => page_meta(db, a).weight.unwrap_or(i64::MAX).cmp(&page_meta(db, b).weight.unwrap_or(i64::MAX)),
         SortBy::None => Ordering::Equal,
     };
-    primary.then_with(|| meta_a.relative_path.cmp(&meta_b.relative_path))
+    primary.then_with(|| a.path(db).cmp(b.path(db)))
 }
 
 /// One term of a taxonomy and the pages filed under it, by path.
@@ -115,7 +114,7 @@ pub fn taxonomy_index(db: &dyn Database) -> Arc<TaxonomyIndex> {
         if is_hidden(db, file) {
             continue;
         }
-        for (taxonomy, terms) in &page_meta(db, file).taxonomies {
+        for (taxonomy, terms) in page_terms(db, file) {
             let Some(by_slug) = index.get_mut(taxonomy) else { continue };
             for name in terms {
                 let slug = slug::slugify(name);

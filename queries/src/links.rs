@@ -10,7 +10,7 @@ use crate::config::config;
 use crate::diagnostic::Diagnostic;
 use crate::inputs::{Site, SourceFile};
 use crate::markdown::{link_marker, markdown};
-use crate::page::page_meta;
+use crate::page::{page_location, page_meta, page_title};
 use crate::routes::route_table;
 use crate::sections::section_tree;
 
@@ -31,7 +31,7 @@ pub struct PageContent {
 pub fn url_index(db: &dyn Database) -> Arc<HashMap<String, SourceFile>> {
     let tree = section_tree(db);
     let files = tree.pages.iter().chain(tree.sections.values().map(|entry| &entry.file));
-    Arc::new(files.map(|&file| (page_meta(db, file).url_path.clone(), file)).collect())
+    Arc::new(files.map(|&file| (page_location(db, file).url_path.clone(), file)).collect())
 }
 
 /// What a link destination points at.
@@ -75,13 +75,12 @@ pub fn page_content(db: &dyn Database, file: SourceFile) -> Arc<PageContent> {
             let resolved = resolve(db, &link.destination);
             let (href, title) = match resolved.file {
                 Some(target) => {
-                    let meta = page_meta(db, target);
-                    let mut href = if link.destination.starts_with("@/") { meta.permalink.clone() } else { link.destination.split('#').next().unwrap_or("").to_owned() };
+                    let mut href = if link.destination.starts_with("@/") { page_location(db, target).permalink.clone() } else { link.destination.split('#').next().unwrap_or("").to_owned() };
                     if let Some(anchor) = &resolved.anchor {
                         href.push('#');
                         href.push_str(anchor);
                     }
-                    (href, link.takes_title.then(|| meta.title.clone()))
+                    (href, link.takes_title.then(|| page_title(db, target).clone()))
                 }
                 None => (link.destination.clone(), link.takes_title.then(|| link.destination.clone())),
             };

@@ -114,7 +114,7 @@ pub fn page_meta(db: &dyn Database, file: SourceFile) -> PageMeta {
 
 /// Whether a page is left out of this build: a draft without `--drafts`.
 pub fn is_hidden(db: &dyn Database, file: SourceFile) -> bool {
-    page_meta(db, file).draft && !Site::get(db).options(db).drafts
+    page_draft(db, file) && !Site::get(db).options(db).drafts
 }
 
 /// The slug from the file name, slugified as Zola does.
@@ -146,4 +146,63 @@ pub fn normalize_url_path(path: &str) -> String {
     }
     let last = trimmed.rsplit('/').next().unwrap_or(trimmed);
     if last.contains('.') { format!("/{trimmed}") } else { format!("/{trimmed}/") }
+}
+
+/// Where a page is: URL path, absolute URL, slug and aliases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageLocation {
+    /// `/blog/a/`.
+    pub url_path: String,
+    /// `https://example.com/blog/a/`.
+    pub permalink: String,
+    /// `a`.
+    pub slug: String,
+    /// Old URL paths that redirect here.
+    pub aliases: Vec<String>,
+}
+
+// The narrow queries below split `page_meta` value by value: each re-runs on
+// any metadata edit but is cheap, and backdates when its own value is equal,
+// so a render that printed only a page's title does not re-run when its date
+// changes, and a sitemap does not re-run when a title does.
+
+/// A page's title.
+#[salsa::tracked(returns(ref))]
+pub fn page_title(db: &dyn Database, file: SourceFile) -> String {
+    page_meta(db, file).title.clone()
+}
+
+/// A page's URL and aliases: what the route table and links read.
+#[salsa::tracked(returns(ref))]
+pub fn page_location(db: &dyn Database, file: SourceFile) -> PageLocation {
+    let meta = page_meta(db, file);
+    PageLocation { url_path: meta.url_path.clone(), permalink: meta.permalink.clone(), slug: meta.slug.clone(), aliases: meta.aliases.clone() }
+}
+
+/// A page's `date` and `updated`.
+#[salsa::tracked(returns(ref))]
+pub fn page_dates(db: &dyn Database, file: SourceFile) -> (Option<PageDate>, Option<PageDate>) {
+    let meta = page_meta(db, file);
+    (meta.date.clone(), meta.updated.clone())
+}
+
+/// A page's terms, by taxonomy.
+#[salsa::tracked(returns(ref))]
+pub fn page_terms(db: &dyn Database, file: SourceFile) -> BTreeMap<String, Vec<String>> {
+    page_meta(db, file).taxonomies.clone()
+}
+
+/// Whether a page is marked `draft`.
+#[salsa::tracked(returns(copy))]
+pub fn page_draft(db: &dyn Database, file: SourceFile) -> bool {
+    page_meta(db, file).draft
+}
+
+/// How a section lists its pages: order, pages per listing page, and the
+/// template for its pages. Kept apart so a section's title edit does not
+/// touch every listing of its pages.
+#[salsa::tracked(returns(ref))]
+pub fn section_listing(db: &dyn Database, section: SourceFile) -> (SortBy, Option<usize>, Option<String>) {
+    let meta = page_meta(db, section);
+    (meta.sort_by, meta.paginate_by, meta.page_template.clone())
 }

@@ -9,7 +9,7 @@ use crate::collections::{Scope, Selector, pages_matching, taxonomy_index};
 use crate::config::config;
 use crate::diagnostic::Diagnostic;
 use crate::inputs::{Site, SourceFile};
-use crate::page::{PageMeta, is_hidden, page_meta};
+use crate::page::{PageLocation, PageMeta, is_hidden, page_location, page_meta, section_listing};
 use crate::sections::section_tree;
 
 /// What produces one output file.
@@ -82,7 +82,7 @@ pub fn pager_url(base: &str, pager: usize) -> String {
 
 /// The selector a section's listing uses.
 pub fn section_selector<'db>(db: &'db dyn Database, section: SourceFile) -> Selector<'db> {
-    Selector::new(db, Scope::Section(section), page_meta(db, section).sort_by, None)
+    Selector::new(db, Scope::Section(section), section_listing(db, section).0, None)
 }
 
 /// Pages per listing page for a section, from its front matter or the config.
@@ -119,17 +119,17 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
             // `/blog/page/1/` is the first page under another name, as in Zola.
             table.add(db, &format!("{}page/1/", meta.url_path), Route::Alias { target: meta.permalink.clone() }, Some(entry.file));
         }
-        add_aliases(db, &mut table, meta, entry.file);
+        add_aliases(db, &mut table, page_location(db, entry.file), entry.file);
     }
     for &file in &tree.pages {
         if is_hidden(db, file) {
             table.stats.drafts_skipped += 1;
             continue;
         }
-        let meta = page_meta(db, file);
+        let location = page_location(db, file);
         table.stats.pages += 1;
-        table.add(db, &meta.url_path, Route::Page(file), Some(file));
-        add_aliases(db, &mut table, meta, file);
+        table.add(db, &location.url_path, Route::Page(file), Some(file));
+        add_aliases(db, &mut table, location, file);
     }
     let index = taxonomy_index(db);
     for taxonomy in &config.taxonomies {
@@ -163,9 +163,9 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
     Arc::new(RouteTable { routes: table.routes, diagnostics: table.diagnostics, stats: table.stats })
 }
 
-fn add_aliases(db: &dyn Database, table: &mut Builder, meta: &PageMeta, file: SourceFile) {
-    for alias in &meta.aliases {
-        table.add(db, alias, Route::Alias { target: meta.permalink.clone() }, Some(file));
+fn add_aliases(db: &dyn Database, table: &mut Builder, location: &PageLocation, file: SourceFile) {
+    for alias in &location.aliases {
+        table.add(db, alias, Route::Alias { target: location.permalink.clone() }, Some(file));
     }
 }
 

@@ -21,7 +21,7 @@ use crate::dates::parse_date;
 use crate::front_matter::SortBy;
 use crate::inputs::Site;
 use crate::markdown::render_markdown;
-use crate::page::page_meta;
+use crate::page::page_location;
 use crate::render::objects::{ConfigObject, PageObject, SectionObject, selected_pages, with_db};
 
 /// The environment every site template renders in.
@@ -29,6 +29,7 @@ pub static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_loader(load_template);
+    env.set_formatter(format_value);
     env.add_global("config", Value::from_object(ConfigObject));
     env.add_function("get_page", get_page);
     env.add_function("get_section", get_section);
@@ -40,6 +41,20 @@ pub static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env.add_filter("markdown", |text: &str| Value::from_safe_string(render_markdown(text, 0).html));
     env
 });
+
+/// Prints a value: HTML-escaped strings in HTML templates leave `/` as it is
+/// (minijinja's default writes `&#x2f;`, which makes every URL unreadable in
+/// the page source); everything else is minijinja's default.
+fn format_value(out: &mut minijinja::Output, state: &mut minijinja::State, value: &Value) -> Result<(), Error> {
+    if matches!(state.auto_escape(), minijinja::AutoEscape::Html)
+        && !value.is_safe()
+        && let Some(text) = value.as_str()
+    {
+        let Ok(escaped) = askama::filters::escape(text, askama::filters::Html);
+        return write!(out, "{escaped}").map_err(|error| Error::new(ErrorKind::WriteFailure, error.to_string()));
+    }
+    minijinja::escape_formatter(out, state, value)
+}
 
 /// The text of a site template, read through salsa.
 pub fn template_text(db: &dyn Database, name: &str) -> Option<Arc<str>> {
@@ -100,7 +115,7 @@ fn get_url(kwargs: Kwargs) -> Result<Value, Error> {
         if let Some(content_path) = path.strip_prefix("@/") {
             let (content_path, anchor) = content_path.split_once('#').map_or((content_path, None), |(path, anchor)| (path, Some(anchor)));
             let file = Site::get(db).files(db).content.get(Utf8Path::new(content_path)).copied().ok_or_else(|| not_found("content file", &path))?;
-            let mut url = page_meta(db, file).permalink.clone();
+            let mut url = page_location(db, file).permalink.clone();
             if let Some(anchor) = anchor {
                 url.push('#');
                 url.push_str(anchor);

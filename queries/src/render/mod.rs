@@ -18,7 +18,7 @@ use crate::config::config;
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::{SortBy, front_matter};
 use crate::inputs::SourceFile;
-use crate::page::{PageMeta, page_meta};
+use crate::page::{PageMeta, page_dates, page_meta, section_listing};
 use crate::routes::{Route, RouteKey, pager_count, pager_url, section_paginate_by, section_selector};
 use environment::{ENVIRONMENT, has_template};
 use objects::{PageObject, SectionObject, page_list};
@@ -84,7 +84,7 @@ fn url_context(context: &mut Context, meta: &PageMeta, url_path: &str) {
 
 fn render_page(db: &dyn Database, file: SourceFile) -> Result<String, Diagnostic> {
     let meta = page_meta(db, file);
-    let parent_template = meta.parent.and_then(|parent| page_meta(db, parent).page_template.clone());
+    let parent_template = meta.parent.and_then(|parent| section_listing(db, parent).2.clone());
     let (name, named_by) = match meta.template.clone().or(parent_template) {
         Some(name) => (name, Some(file)),
         None => ("page.html".to_owned(), None),
@@ -216,13 +216,13 @@ fn render_term(db: &dyn Database, taxonomy: &str, slug: &str, pager: usize) -> R
 fn feed_pages(db: &dyn Database) -> Vec<SourceFile> {
     let limit = config(db).config.feed_limit;
     let pages = pages_matching(db, Selector::new(db, Scope::All, SortBy::Date, limit));
-    pages.iter().copied().filter(|&file| page_meta(db, file).date.is_some()).collect()
+    pages.iter().copied().filter(|&file| page_dates(db, file).0.is_some()).collect()
 }
 
 fn render_feed(db: &dyn Database) -> Result<String, Diagnostic> {
     let pages = feed_pages(db);
     let config_values = &config(db).config;
-    let updated = pages.iter().filter_map(|&file| { let meta = page_meta(db, file); meta.updated.clone().or_else(|| meta.date.clone()) }).max();
+    let updated = pages.iter().filter_map(|&file| { let (date, updated) = page_dates(db, file); updated.clone().or_else(|| date.clone()) }).max();
     let mut context = Context::new();
     context.insert("pages", page_list(&pages));
     context.insert("feed_url", Value::from(format!("{}/atom.xml", config_values.base_url)));

@@ -19,7 +19,7 @@ use crate::dates::PageDate;
 use crate::inputs::SourceFile;
 use crate::links::page_content;
 use crate::markdown::markdown;
-use crate::page::{PageKind, page_meta};
+use crate::page::{PageKind, page_dates, page_draft, page_location, page_meta, page_terms, page_title};
 use crate::routes::section_selector;
 use crate::sections::section_tree;
 
@@ -69,21 +69,21 @@ fn optional_date(value: &Option<PageDate>) -> Value {
 fn content_field(db: &dyn Database, file: SourceFile, key: &str) -> Option<Value> {
     let meta = || page_meta(db, file);
     Some(match key {
-        "title" => Value::from(meta().title.as_str()),
+        "title" => Value::from(page_title(db, file).as_str()),
         "description" => optional_string(&meta().description),
-        "permalink" => Value::from(meta().permalink.as_str()),
-        "path" => Value::from(meta().url_path.as_str()),
-        "slug" => Value::from(meta().slug.as_str()),
+        "permalink" => Value::from(page_location(db, file).permalink.as_str()),
+        "path" => Value::from(page_location(db, file).url_path.as_str()),
+        "slug" => Value::from(page_location(db, file).slug.as_str()),
         "relative_path" => Value::from(meta().relative_path.as_str()),
-        "date" => optional_date(&meta().date),
-        "updated" => optional_date(&meta().updated),
-        "draft" => Value::from(meta().draft),
+        "date" => optional_date(&page_dates(db, file).0),
+        "updated" => optional_date(&page_dates(db, file).1),
+        "draft" => Value::from(page_draft(db, file)),
         "weight" => meta().weight.map_or(Value::from(()), Value::from),
         "authors" => Value::from(meta().authors.clone()),
-        "aliases" => Value::from(meta().aliases.clone()),
+        "aliases" => Value::from(page_location(db, file).aliases.clone()),
         "extra" => meta().extra.clone(),
-        "taxonomies" => Value::from(meta().taxonomies.clone()),
-        "tags" => Value::from(meta().taxonomies.get("tags").cloned().unwrap_or_default()),
+        "taxonomies" => Value::from(page_terms(db, file).clone()),
+        "tags" => Value::from(page_terms(db, file).get("tags").cloned().unwrap_or_default()),
         "content" => Value::from_safe_string(page_content(db, file).content.clone()),
         "summary" => page_content(db, file).summary.clone().map_or(Value::from(()), Value::from_safe_string),
         "word_count" => Value::from(markdown(db, file).word_count),
@@ -97,7 +97,7 @@ fn content_field(db: &dyn Database, file: SourceFile, key: &str) -> Option<Value
                     entry.insert("level", Value::from(heading.level));
                     entry.insert("id", Value::from(heading.id.as_str()));
                     entry.insert("title", Value::from(heading.title.as_str()));
-                    entry.insert("permalink", Value::from(format!("{}#{}", meta().permalink, heading.id)));
+                    entry.insert("permalink", Value::from(format!("{}#{}", page_location(db, file).permalink, heading.id)));
                     Value::from(entry)
                 })
                 .collect::<Vec<_>>(),

@@ -11,7 +11,7 @@ use crate::config::config;
 use crate::inputs::SourceFile;
 use crate::links::page_content;
 use crate::markdown::markdown;
-use crate::page::{is_hidden, page_meta};
+use crate::page::{is_hidden, page_dates, page_location, page_meta, page_terms, page_title};
 use crate::render::objects::{neighbor_file, reading_minutes};
 use crate::routes::{pager_url, route_table};
 use crate::sections::section_tree;
@@ -36,8 +36,7 @@ pub fn site_view(db: &dyn Database) -> SiteView {
 }
 
 fn link(db: &dyn Database, file: SourceFile) -> LinkView {
-    let meta = page_meta(db, file);
-    LinkView { title: meta.title.clone(), url: meta.permalink.clone() }
+    LinkView { title: page_title(db, file).clone(), url: page_location(db, file).permalink.clone() }
 }
 
 /// A page in full.
@@ -52,8 +51,7 @@ pub fn page_view(db: &dyn Database, file: SourceFile) -> PageView {
         authors: meta.authors.clone(),
         content_html: page_content(db, file).content.clone(),
         description: meta.description.clone(),
-        taxonomies: meta
-            .taxonomies
+        taxonomies: page_terms(db, file)
             .iter()
             .map(|(taxonomy, terms)| {
                 let links = terms.iter().map(|term| LinkView { title: term.clone(), url: format!("{base_url}/{}/{}/", slug::slugify(taxonomy), slug::slugify(term)) }).collect();
@@ -71,9 +69,9 @@ pub fn page_view(db: &dyn Database, file: SourceFile) -> PageView {
 fn summary_view(db: &dyn Database, file: SourceFile) -> PageSummaryView {
     let meta = page_meta(db, file);
     PageSummaryView {
-        title: meta.title.clone(),
-        permalink: meta.permalink.clone(),
-        date: meta.date.as_ref().map(|date| date.day()),
+        title: page_title(db, file).clone(),
+        permalink: page_location(db, file).permalink.clone(),
+        date: page_dates(db, file).0.as_ref().map(|date| date.day()),
         description: meta.description.clone(),
         summary_html: if meta.description.is_some() { None } else { page_content(db, file).summary.clone() },
     }
@@ -148,8 +146,8 @@ pub fn sitemap_entries(db: &dyn Database) -> Vec<SitemapEntryView> {
                 if is_hidden(db, *file) {
                     continue;
                 }
-                let meta = page_meta(db, *file);
-                (meta.permalink.clone(), meta.updated.as_ref().or(meta.date.as_ref()).map(|date| date.day()))
+                let (date, updated) = page_dates(db, *file);
+                (page_location(db, *file).permalink.clone(), updated.as_ref().or(date.as_ref()).map(|date| date.day()))
             }
             Route::TaxonomyList(_) | Route::Term { pager: 1, .. } => (format!("{base_url}/{}", output.trim_end_matches("index.html")), None),
             _ => continue,
