@@ -1,1 +1,9 @@
-fn main(){}
+//! qsite's integration tests: real site folders through the real binary
+//! (and the library's `Workspace` for in-process rebuilds), always ending by
+//! comparing with a clean build.
+
+mod build;
+mod errors;
+mod incremental;
+mod init;
+mod support;

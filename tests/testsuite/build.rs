@@ -1,0 +1,175 @@
+//! A clean build of a real site folder produces the expected files and content.
+
+use crate::support::SiteTest;
+
+/// The `<li>` texts of an output, in order.
+fn items(html: &str) -> Vec<String> {
+    html.split("<li>").skip(1).map(|item| item.split('<').next().unwrap_or("").to_owned()).collect()
+}
+
+#[test]
+fn blog_builds_with_the_expected_files() {
+    let site = SiteTest::copy("blog");
+    let run = site.qsite(&["build"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("16 pages, 3 sections, 5 terms (1 drafts skipped)"), "{}", run.stdout);
+    for path in [
+        "index.html", "blog/index.html", "blog/page/2/index.html", "blog/page/3/index.html", "blog/post-01/index.html",
+        "notes/index.html", "notes/alpha/index.html", "about/index.html", "about/cat.txt", "tags/index.html",
+        "tags/rust/index.html", "categories/howto/index.html", "atom.xml", "sitemap.xml", "robots.txt", "404.html",
+        "style.css", "images/dot.txt",
+    ] {
+        assert!(site.has_output(path), "public/{path} missing");
+    }
+    assert!(!site.has_output("blog/draft-post/index.html"), "a draft was built");
+    assert_eq!(site.output("style.css"), site.read_input("static/style.css"));
+    assert_eq!(site.output("about/cat.txt"), "a colocated asset\n");
+}
+
+#[test]
+fn tag_page_lists_exactly_its_pages_newest_first() {
+    let site = SiteTest::copy("blog");
+    site.build();
+    let rust = site.output("tags/rust/index.html");
+    assert_eq!(items(rust.split("<ol>").nth(1).unwrap()), ["Post 11", "Post 9", "Post 7", "Post 6", "Post 4", "Post 2", "Post 1"]);
+    assert!(!rust.contains("A draft"));
+}
+
+#[test]
+fn home_shows_the_ten_newest_posts() {
+    let site = SiteTest::copy("blog");
+    site.build();
+    let home = site.output("index.html");
+    let titles: Vec<&str> = home.split("\">").skip(1).filter_map(|part| part.split("</a>").next()).filter(|t| t.starts_with("Post")).collect();
+    assert_eq!(titles, ["Post 12", "Post 11", "Post 10", "Post 9", "Post 8", "Post 7", "Post 6", "Post 5", "Post 4", "Post 3"]);
+}
+
+#[test]
+fn pagination_boundaries() {
+    let site = SiteTest::copy("blog");
+    site.build();
+    let first = site.output("blog/index.html");
+    assert_eq!(items(&first), ["Post 12", "Post 11", "Post 10", "Post 9", "Post 8"]);
+    assert!(first.contains("1/3") && first.contains("href=\"https://blog.test/blog/page/2/\""));
+    assert_eq!(items(&site.output("blog/page/2/index.html")), ["Post 7", "Post 6", "Post 5", "Post 4", "Post 3"]);
+    let last = site.output("blog/page/3/index.html");
+    assert_eq!(items(&last), ["Post 2", "Post 1"]);
+    assert!(last.contains("3/3") && !last.contains("rel=\"next\""));
+    assert!(site.output("blog/page/1/index.html").contains("https://blog.test/blog/"), "page 1 redirects to the section");
+    assert!(!site.has_output("blog/page/4/index.html"));
+}
+
+#[test]
+fn weight_sorted_section_and_yaml_front_matter() {
+    let site = SiteTest::copy("blog");
+    site.build();
+    assert_eq!(items(&site.output("notes/index.html")), ["Note alpha", "Note beta", "Note gamma"]);
+}
+
+#[test]
+fn feed_entries_are_the_dated_pages_newest_first() {
+    let site = SiteTest::copy("blog");
+    site.build();
+    let feed = site.output("atom.xml");
+    assert_eq!(feed.matches("<entry>").count(), 12);
+    let first = feed.split("<entry>").nth(1).unwrap();
+    assert!(first.contains("<title>Post 12</title>") && first.contains("<id>https://blog.test/blog/post-12/</id>"), "{first}");
+    assert!(first.contains("<published>2024-01-12T00:00:00Z</published>"));
+    assert!(!feed.contains("A draft"));
+}
+
+#[test]
+fn internal_links_resolve_to_permalinks_and_titles() {
+    let site = SiteTest::copy("blog");
+    site.build();
+    let post = site.output("blog/post-03/index.html");
+    assert!(post.contains("<a href=\"https://blog.test/blog/post-01/\">the first post</a>"), "{post}");
+    assert!(post.contains("<a href=\"https://blog.test/blog/post-02/#details\">Post 2</a>"), "{post}");
+    assert!(post.contains("<h2 id=\"details\">Details</h2>"));
+}
+
+#[test]
+fn sitemap_lists_pages_sections_and_terms() {
+    let site = SiteTest::copy("blog");
+    site.build();
+    let sitemap = site.output("sitemap.xml");
+    for loc in ["https://blog.test/about/", "https://blog.test/blog/post-01/", "https://blog.test/blog/", "https://blog.test/tags/rust/"] {
+        assert!(sitemap.contains(&format!("<loc>{loc}</loc>")), "{loc} not in sitemap");
+    }
+    assert!(!sitemap.contains("draft-post"));
+}
+
+#[test]
+fn drafts_flag_builds_drafts() {
+    let site = SiteTest::copy("blog");
+    site.qsite(&["build", "--drafts"]).assert_code(0);
+    assert!(site.output("blog/draft-post/index.html").contains("A draft"));
+    assert!(site.output("tags/rust/index.html").contains("A draft"));
+}
+
+#[test]
+fn base_url_flag_replaces_the_configured_one() {
+    let site = SiteTest::copy("blog");
+    site.qsite(&["build", "--base-url", "http://localhost:8000/"]).assert_code(0);
+    assert!(site.output("index.html").contains("href=\"http://localhost:8000/blog/post-12/\""));
+}
+
+#[test]
+fn output_dir_flag_writes_elsewhere() {
+    let site = SiteTest::copy("blog");
+    site.qsite(&["build", "--output-dir", "dist"]).assert_code(0);
+    assert!(site.root().join("dist/index.html").is_file());
+    assert!(!site.has_output("index.html"));
+}
+
+#[test]
+fn rebuild_writes_nothing_when_nothing_changed() {
+    let site = SiteTest::copy("blog");
+    site.build();
+    let modified = std::fs::metadata(site.root().join("public/index.html")).unwrap().modified().unwrap();
+    let run = site.qsite(&["build"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains(" 0 files written, 36 unchanged, 0 deleted"), "{}", run.stdout);
+    assert_eq!(std::fs::metadata(site.root().join("public/index.html")).unwrap().modified().unwrap(), modified);
+}
+
+#[test]
+fn stale_outputs_are_deleted_and_foreign_files_kept() {
+    let site = SiteTest::copy("blog");
+    site.build();
+    site.write("public/mine.txt", "not qsite's");
+    site.remove("content/blog/post-12.md");
+    let run = site.qsite(&["build"]);
+    run.assert_code(0);
+    assert!(!site.has_output("blog/post-12/index.html"));
+    assert!(!site.root().join("public/blog/post-12").exists(), "empty directory left behind");
+    assert_eq!(site.output("mine.txt"), "not qsite's");
+    assert!(run.stdout.contains("1 deleted"), "{}", run.stdout);
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = SiteTest::copy("blog");
+    let run = site.qsite(&["check"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("no errors"));
+    assert!(!site.root().join("public").exists());
+}
+
+#[test]
+fn a_site_without_templates_gets_the_built_in_theme() {
+    let site = SiteTest::with_files(&[
+        ("qsite.toml", "title = \"Plain\"\nbase_url = \"https://plain.test\"\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\nHello *there*.\n"),
+        ("content/posts/_index.md", "+++\ntitle = \"Posts\"\n+++\n"),
+        ("content/posts/one.md", "+++\ntitle = \"One <&>\"\ndate = 2024-03-01\ntags = [\"a b\"]\n+++\nBody.\n"),
+    ]);
+    site.build();
+    let page = site.output("posts/one/index.html");
+    assert!(page.contains("One &#60;&#38;&#62;") || page.contains("One &lt;&amp;&gt;"), "{page}");
+    assert!(page.contains("<p>Body.</p>"));
+    assert!(page.contains("https://plain.test/tags/a-b/"));
+    assert!(site.output("index.html").contains("<em>there</em>"));
+    assert!(site.output("tags/a-b/index.html").contains("One"));
+    assert!(site.output("404.html").contains("https://plain.test/"));
+}
