@@ -104,7 +104,12 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
 /// Builds the site, printing diagnostics and one summary line; writes the
 /// output only when there are no errors, so a broken edit never replaces a
 /// good `public/` with a half-built one.
-fn build(root: &Utf8Path, config: &Utf8Path, options: BuildOptions, output_dir: Option<&Utf8Path>) -> Result<ExitCode, EnvironmentError> {
+fn build(
+    root: &Utf8Path,
+    config: &Utf8Path,
+    options: BuildOptions,
+    output_dir: Option<&Utf8Path>,
+) -> Result<ExitCode, EnvironmentError> {
     let started = Instant::now();
     let workspace = Workspace::load(root, config, options)?;
     let site = workspace.render();

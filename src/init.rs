@@ -44,7 +44,8 @@ pub fn init(dir: &Utf8Path, force: bool) -> Result<(), InitError> {
     for (relative, contents) in STARTER_FILES {
         let path = dir.join(relative);
         let parent = path.parent().unwrap_or(dir);
-        std::fs::create_dir_all(parent).map_err(|source| EnvironmentError::Write { path: parent.to_owned(), source })?;
+        std::fs::create_dir_all(parent)
+            .map_err(|source| EnvironmentError::Write { path: parent.to_owned(), source })?;
         std::fs::write(&path, contents).map_err(|source| EnvironmentError::Write { path: path.clone(), source })?;
     }
     Ok(())

@@ -39,7 +39,8 @@ pub fn write_site(root: &Utf8Path, output_dir: &Utf8Path, site: &RenderedSite) -
             OutputFile::Text(text) => text.as_bytes().to_vec(),
             OutputFile::Copy(source) => {
                 let source = root.join(source);
-                std::fs::read(&source).map_err(|error| EnvironmentError::UnreadableFile { path: source.clone(), source: error })?
+                std::fs::read(&source)
+                    .map_err(|error| EnvironmentError::UnreadableFile { path: source.clone(), source: error })?
             }
         };
         if std::fs::read(&target).is_ok_and(|existing| existing == bytes) {

@@ -14,7 +14,8 @@ pub fn to_report(workspace: &Workspace, diagnostic: &Diagnostic) -> Report {
         Severity::Error => miette::Severity::Error,
         Severity::Warning => miette::Severity::Warning,
     };
-    let mut report = MietteDiagnostic::new(diagnostic.message.clone()).with_code(diagnostic.code).with_severity(severity);
+    let mut report =
+        MietteDiagnostic::new(diagnostic.message.clone()).with_code(diagnostic.code).with_severity(severity);
     if let Some(help) = &diagnostic.help {
         report = report.with_help(help.clone());
     }
@@ -22,7 +23,9 @@ pub fn to_report(workspace: &Workspace, diagnostic: &Diagnostic) -> Report {
     let start = diagnostic.range.start.min(text.len());
     let length = diagnostic.range.end.min(text.len()).saturating_sub(start);
     report = report.with_label(LabeledSpan::at(start..start + length, "here"));
-    Report::new(report).with_source_code(NamedSource::new(diagnostic.file.as_str(), text).with_language(language(diagnostic.file.as_str())))
+    Report::new(report).with_source_code(
+        NamedSource::new(diagnostic.file.as_str(), text).with_language(language(diagnostic.file.as_str())),
+    )
 }
 
 fn language(path: &str) -> &'static str {
@@ -36,7 +39,8 @@ fn language(path: &str) -> &'static str {
 
 /// Renders a report as text: colors only when stderr is a terminal.
 pub fn render_report(report: &Report) -> String {
-    let theme = if std::io::stderr().is_terminal() { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme =
+        if std::io::stderr().is_terminal() { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let mut out = String::new();
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     if handler.render_report(&mut out, report.as_ref()).is_err() {

@@ -43,11 +43,15 @@ pub fn input_paths(root: &Utf8Path) -> Result<Vec<Utf8PathBuf>, EnvironmentError
     }
     walker.require_git(false).sort_by_file_path(|a, b| a.cmp(b));
     for entry in walker.build() {
-        let entry = entry.map_err(|error| EnvironmentError::UnreadableRoot { root: root.to_owned(), source: io::Error::other(error) })?;
+        let entry = entry.map_err(|error| EnvironmentError::UnreadableRoot {
+            root: root.to_owned(),
+            source: io::Error::other(error),
+        })?;
         if !entry.file_type().is_some_and(|kind| kind.is_file()) {
             continue;
         }
-        let path = Utf8Path::from_path(entry.path()).ok_or_else(|| EnvironmentError::NonUtf8Path(entry.path().display().to_string()))?;
+        let path = Utf8Path::from_path(entry.path())
+            .ok_or_else(|| EnvironmentError::NonUtf8Path(entry.path().display().to_string()))?;
         let relative = path.strip_prefix(root).unwrap_or(path);
         paths.push(relative.to_path_buf());
     }
@@ -67,7 +71,8 @@ fn is_text_input(relative: &Utf8Path, config_path: &Utf8Path) -> bool {
 /// Reads one input file into what queries see.
 pub fn read_input(root: &Utf8Path, relative: &Utf8Path, config_path: &Utf8Path) -> Result<FileText, EnvironmentError> {
     let path = root.join(relative);
-    let bytes = std::fs::read(&path).map_err(|source| EnvironmentError::UnreadableFile { path: path.clone(), source })?;
+    let bytes =
+        std::fs::read(&path).map_err(|source| EnvironmentError::UnreadableFile { path: path.clone(), source })?;
     Ok(if is_text_input(relative, config_path) {
         match String::from_utf8(bytes) {
             Ok(text) => FileText::Text(text.into()),

@@ -5,7 +5,10 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use camino::{Utf8Path, Utf8PathBuf};
-use queries::{BuildOptions, Change, Diagnostic, ExecutionLog, FileText, Inputs, QueryDb, Route, RouteKey, RouteStats, rendered_output, route_table};
+use queries::{
+    BuildOptions, Change, Diagnostic, ExecutionLog, FileText, Inputs, QueryDb, Route, RouteKey, RouteStats,
+    rendered_output, route_table,
+};
 use rayon::prelude::*;
 
 use crate::site_folder::{EnvironmentError, input_paths, read_input};
@@ -61,7 +64,14 @@ impl Workspace {
             return Err(EnvironmentError::MissingConfig { root: root.to_owned(), path: config_path.to_owned() });
         }
         let (db, log) = QueryDb::with_log();
-        let mut workspace = Workspace { root: root.to_owned(), config_path: config_path.to_owned(), db, log, inputs: Inputs::new(config_path), options };
+        let mut workspace = Workspace {
+            root: root.to_owned(),
+            config_path: config_path.to_owned(),
+            db,
+            log,
+            inputs: Inputs::new(config_path),
+            options,
+        };
         workspace.refresh()?;
         Ok(workspace)
     }
@@ -142,6 +152,11 @@ impl Workspace {
             .collect();
         let diagnostics = queries::diagnostics::diagnostics(&self.db).clone();
         let rendered_count = self.log.count("rendered_output") - rendered_before;
-        RenderedSite { files: rendered.into_iter().collect(), diagnostics, stats: table.stats, rendered: rendered_count }
+        RenderedSite {
+            files: rendered.into_iter().collect(),
+            diagnostics,
+            stats: table.stats,
+            rendered: rendered_count,
+        }
     }
 }

@@ -237,9 +237,7 @@ struct RobotsTemplate<'a> {
 /// They only print strings and numbers, whose `Display` cannot fail, and call
 /// no fallible filter, so an error here is a bug in qsite, not in the site.
 fn render(template: &impl Template) -> String {
-    template
-        .render()
-        .expect("built-in templates render plain strings")
+    template.render().expect("built-in templates render plain strings")
 }
 
 /// The page layout used when the site has no `page.html`.
@@ -299,19 +297,13 @@ mod tests {
             description: "A site about cats".to_string(),
             base_url: "https://example.com".to_string(),
             lang: "en".to_string(),
-            nav: vec![LinkView {
-                title: "Blog".to_string(),
-                url: "https://example.com/blog/".to_string(),
-            }],
+            nav: vec![LinkView { title: "Blog".to_string(), url: "https://example.com/blog/".to_string() }],
             feed_url: Some("https://example.com/atom.xml".to_string()),
         }
     }
 
     fn link(title: &str, url: &str) -> LinkView {
-        LinkView {
-            title: title.to_string(),
-            url: url.to_string(),
-        }
+        LinkView { title: title.to_string(), url: url.to_string() }
     }
 
     fn page() -> PageView {
@@ -347,10 +339,7 @@ mod tests {
         assert!(html.contains(r#"<a href="https://example.com/blog/">Blog</a>"#));
         assert!(html.contains(r#"type="application/atom+xml""#));
         assert!(html.contains("prefers-color-scheme: dark"));
-        assert!(
-            !html.contains("Contents"),
-            "two headings need no table of contents"
-        );
+        assert!(!html.contains("Contents"), "two headings need no table of contents");
     }
 
     #[test]
@@ -398,10 +387,7 @@ mod tests {
         assert!(html.contains("<p>The <i>start</i></p>"));
         assert!(html.contains(r#"<a href="https://example.com/blog/first/">Read more →</a>"#));
         assert!(html.contains("<p>Plain &#38; simple</p>"));
-        assert!(
-            !html.contains("hidden"),
-            "a description replaces the summary"
-        );
+        assert!(!html.contains("hidden"), "a description replaces the summary");
         assert!(html.contains("Page 2 of 5"));
         assert!(html.contains(r#"<a href="https://example.com/blog/">← Newer</a>"#));
         assert!(html.contains(r#"<a href="https://example.com/blog/page/3/">Older →</a>"#));
@@ -425,11 +411,7 @@ mod tests {
     fn taxonomy_lists_terms_with_counts() {
         let taxonomy = TaxonomyView {
             name: "tags".to_string(),
-            terms: vec![TermLinkView {
-                name: "c++".to_string(),
-                url: "/tags/c/".to_string(),
-                count: 4,
-            }],
+            terms: vec![TermLinkView { name: "c++".to_string(), url: "/tags/c/".to_string(), count: 4 }],
         };
         let html = taxonomy_html(&site(), &taxonomy);
         assert!(html.contains("<h1>tags</h1>"));
@@ -447,9 +429,7 @@ mod tests {
     fn alias_redirects_three_ways() {
         let html = alias_html("https://example.com/new/?a=1&b=2");
         let escaped = "https://example.com/new/?a=1&#38;b=2";
-        assert!(html.contains(&format!(
-            r#"<meta http-equiv="refresh" content="0; url={escaped}">"#
-        )));
+        assert!(html.contains(&format!(r#"<meta http-equiv="refresh" content="0; url={escaped}">"#)));
         assert!(html.contains(&format!(r#"<link rel="canonical" href="{escaped}">"#)));
         assert!(html.contains(&format!(r#"<a href="{escaped}">"#)));
     }
@@ -475,9 +455,7 @@ mod tests {
         let xml = atom_xml(&feed);
         assert!(xml.starts_with(r#"<?xml version="1.0" encoding="utf-8"?>"#));
         assert!(xml.contains(r#"<feed xmlns="http://www.w3.org/2005/Atom">"#));
-        assert!(xml.contains(
-            r#"<link rel="self" type="application/atom+xml" href="https://example.com/atom.xml"/>"#
-        ));
+        assert!(xml.contains(r#"<link rel="self" type="application/atom+xml" href="https://example.com/atom.xml"/>"#));
         assert!(xml.contains("<id>https://example.com/atom.xml</id>"));
         assert_eq!(xml.matches("<entry>").count(), 2);
         assert!(xml.contains("<id>https://example.com/blog/a/</id>"));
@@ -493,10 +471,7 @@ mod tests {
     #[test]
     fn sitemap_lists_every_loc() {
         let xml = sitemap_xml(&[
-            SitemapEntryView {
-                permalink: "https://example.com/".to_string(),
-                lastmod: None,
-            },
+            SitemapEntryView { permalink: "https://example.com/".to_string(), lastmod: None },
             SitemapEntryView {
                 permalink: "https://example.com/blog/a/".to_string(),
                 lastmod: Some("2024-01-31".to_string()),
@@ -504,9 +479,7 @@ mod tests {
         ]);
         assert!(xml.contains(r#"<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">"#));
         assert_eq!(xml.matches("<loc>").count(), 2);
-        assert!(
-            xml.contains("<loc>https://example.com/blog/a/</loc>\n<lastmod>2024-01-31</lastmod>")
-        );
+        assert!(xml.contains("<loc>https://example.com/blog/a/</loc>\n<lastmod>2024-01-31</lastmod>"));
         assert_eq!(xml.matches("<lastmod>").count(), 1);
     }
 

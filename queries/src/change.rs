@@ -116,9 +116,9 @@ impl Change {
         let options = self.options;
         match inputs.site {
             None => {
-                let config_file = inputs.file(&inputs.config_path).unwrap_or_else(|| {
-                    SourceFile::new(db, inputs.config_path.clone(), FileText::Text("".into()))
-                });
+                let config_file = inputs
+                    .file(&inputs.config_path)
+                    .unwrap_or_else(|| SourceFile::new(db, inputs.config_path.clone(), FileText::Text("".into())));
                 let site = Site::builder(site_files(inputs), config_file, options.unwrap_or_default())
                     .durability(Durability::MEDIUM)
                     .new(db);

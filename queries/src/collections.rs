@@ -50,7 +50,12 @@ pub fn pages_matching<'db>(db: &'db dyn Database, selector: Selector<'db>) -> Ar
     let tree = section_tree(db);
     let candidates: Vec<SourceFile> = match selector.scope(db) {
         Scope::All => tree.pages.clone(),
-        Scope::Section(section) => tree.sections.values().find(|entry| entry.file == *section).map(|entry| entry.pages.clone()).unwrap_or_default(),
+        Scope::Section(section) => tree
+            .sections
+            .values()
+            .find(|entry| entry.file == *section)
+            .map(|entry| entry.pages.clone())
+            .unwrap_or_default(),
         Scope::Term(taxonomy, term) => taxonomy_index(db)
             .get(taxonomy)
             .and_then(|terms| terms.get(term))
@@ -118,7 +123,8 @@ pub fn taxonomy_index(db: &dyn Database) -> Arc<TaxonomyIndex> {
             let Some(by_slug) = index.get_mut(taxonomy) else { continue };
             for name in terms {
                 let slug = slug::slugify(name);
-                let term = by_slug.entry(slug.clone()).or_insert_with(|| Term { name: name.clone(), slug, pages: Vec::new() });
+                let term =
+                    by_slug.entry(slug.clone()).or_insert_with(|| Term { name: name.clone(), slug, pages: Vec::new() });
                 if term.pages.last() != Some(&file) {
                     term.pages.push(file);
                 }

@@ -95,10 +95,27 @@ enum BrokenLinks {
 /// Zola keys that qsite reads no meaning from but accepts silently, so a Zola
 /// site's configuration builds unchanged.
 const ZOLA_KEYS: &[&str] = &[
-    "compile_sass", "build_search_index", "minify_html", "generate_robots_txt", "markdown",
-    "languages", "theme", "ignored_content", "author", "slugify", "search", "output_dir",
-    "preserve_dotfiles_in_output", "feed_filenames", "hard_link_static", "translations",
-    "generate_sitemap", "link_checker", "mode", "ignored_static", "exclude_paginated_pages_in_sitemap",
+    "compile_sass",
+    "build_search_index",
+    "minify_html",
+    "generate_robots_txt",
+    "markdown",
+    "languages",
+    "theme",
+    "ignored_content",
+    "author",
+    "slugify",
+    "search",
+    "output_dir",
+    "preserve_dotfiles_in_output",
+    "feed_filenames",
+    "hard_link_static",
+    "translations",
+    "generate_sitemap",
+    "link_checker",
+    "mode",
+    "ignored_static",
+    "exclude_paginated_pages_in_sitemap",
 ];
 
 /// The parsed configuration.
@@ -115,7 +132,12 @@ pub fn config(db: &dyn Database) -> ConfigResult {
         Ok(raw) => Some(raw),
         Err(error) => {
             let range = error.span().unwrap_or(0..0);
-            diagnostics.push(Diagnostic::error(path.clone(), range, "qsite::config::toml", format!("invalid configuration: {}", error.message())));
+            diagnostics.push(Diagnostic::error(
+                path.clone(),
+                range,
+                "qsite::config::toml",
+                format!("invalid configuration: {}", error.message()),
+            ));
             None
         }
     };
@@ -135,7 +157,12 @@ pub fn config(db: &dyn Database) -> ConfigResult {
     if let Some(raw) = raw {
         for key in raw.unknown.keys().filter(|key| !ZOLA_KEYS.contains(&key.as_str())) {
             let range = key_range(text, key);
-            diagnostics.push(Diagnostic::warning(path.clone(), range, "qsite::config::unknown_key", format!("unknown configuration key `{key}`")));
+            diagnostics.push(Diagnostic::warning(
+                path.clone(),
+                range,
+                "qsite::config::unknown_key",
+                format!("unknown configuration key `{key}`"),
+            ));
         }
         config.title = raw.title.unwrap_or_default();
         if let Some(base_url) = raw.base_url {
@@ -151,7 +178,9 @@ pub fn config(db: &dyn Database) -> ConfigResult {
                 .into_iter()
                 .map(|entry| match entry {
                     TaxonomyEntry::Name(name) => TaxonomyConfig { name, paginate_by: None },
-                    TaxonomyEntry::Table { name, paginate_by } => TaxonomyConfig { name, paginate_by: paginate_by.filter(|&n| n > 0) },
+                    TaxonomyEntry::Table { name, paginate_by } => {
+                        TaxonomyConfig { name, paginate_by: paginate_by.filter(|&n| n > 0) }
+                    }
                 })
                 .collect();
         }

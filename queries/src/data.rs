@@ -13,7 +13,8 @@ use crate::inputs::SourceFile;
 pub fn data_value(db: &dyn Database, file: SourceFile) -> Result<minijinja::Value, Diagnostic> {
     let path = file.path(db);
     let text = file.text(db).as_str();
-    let error = |range: std::ops::Range<usize>, message: String| Diagnostic::error(path.clone(), range, "qsite::data", message);
+    let error =
+        |range: std::ops::Range<usize>, message: String| Diagnostic::error(path.clone(), range, "qsite::data", message);
     match path.extension() {
         Some("toml") => toml::from_str::<toml::Table>(text)
             .map(|table| minijinja::Value::from(minijinja::value::Serde(&table)))

@@ -52,10 +52,7 @@ impl QueryDb {
                     db.ingredient_debug_name(database_key.ingredient_index()).into_owned()
                 })
                 .unwrap_or_default();
-                sink.0
-                    .lock()
-                    .unwrap_or_else(|poison| poison.into_inner())
-                    .push((name, database_key.key_index()));
+                sink.0.lock().unwrap_or_else(|poison| poison.into_inner()).push((name, database_key.key_index()));
             }
         });
         let db = QueryDb { storage: salsa::Storage::new(Some(callback)), log: Some(log.clone()) };

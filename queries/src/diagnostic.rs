@@ -35,12 +35,22 @@ pub enum Severity {
 
 impl Diagnostic {
     /// An error at `range` of `file`.
-    pub fn error(file: impl Into<Utf8PathBuf>, range: Range<usize>, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(
+        file: impl Into<Utf8PathBuf>,
+        range: Range<usize>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic { file: file.into(), range, severity: Severity::Error, code, message: message.into(), help: None }
     }
 
     /// A warning at `range` of `file`.
-    pub fn warning(file: impl Into<Utf8PathBuf>, range: Range<usize>, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(
+        file: impl Into<Utf8PathBuf>,
+        range: Range<usize>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, range, code, message) }
     }
 

@@ -34,17 +34,31 @@ pub fn diagnostics(db: &dyn Database) -> Arc<[Diagnostic]> {
         all.extend(link_diagnostics(db, file).iter().cloned());
         for name in page_meta(db, file).taxonomies.keys() {
             if !taxonomies.iter().any(|taxonomy| &taxonomy.name == name) {
-                let range = front_matter(db, file).key_ranges.get(if name == "tags" { "tags" } else { "taxonomies" }).cloned().unwrap_or(0..0);
+                let range = front_matter(db, file)
+                    .key_ranges
+                    .get(if name == "tags" { "tags" } else { "taxonomies" })
+                    .cloned()
+                    .unwrap_or(0..0);
                 all.push(
-                    Diagnostic::warning(file.path(db).clone(), range, "qsite::taxonomies::unknown", format!("the taxonomy `{name}` is not configured, so its terms get no pages"))
-                        .with_help(format!("add \"{name}\" to `taxonomies` in qsite.toml")),
+                    Diagnostic::warning(
+                        file.path(db).clone(),
+                        range,
+                        "qsite::taxonomies::unknown",
+                        format!("the taxonomy `{name}` is not configured, so its terms get no pages"),
+                    )
+                    .with_help(format!("add \"{name}\" to `taxonomies` in qsite.toml")),
                 );
             }
         }
     }
     for &file in Site::get(db).files(db).templates.values() {
         if let FileText::NotUtf8 { valid_up_to, .. } = file.text(db) {
-            all.push(Diagnostic::error(file.path(db).clone(), *valid_up_to..*valid_up_to + 1, "qsite::encoding", "this template is not valid UTF-8"));
+            all.push(Diagnostic::error(
+                file.path(db).clone(),
+                *valid_up_to..*valid_up_to + 1,
+                "qsite::encoding",
+                "this template is not valid UTF-8",
+            ));
         }
     }
     let table = route_table(db);

@@ -99,10 +99,32 @@ struct RawFrontMatter {
 
 /// Keys qsite reads, plus Zola keys it accepts without a warning.
 const KNOWN_KEYS: &[&str] = &[
-    "title", "description", "date", "updated", "draft", "slug", "path", "authors", "aliases",
-    "weight", "tags", "taxonomies", "template", "page_template", "sort_by", "paginate_by", "extra",
-    "in_search_index", "render", "insert_anchor_links", "paginate_path", "paginate_reversed",
-    "transparent", "generate_feeds", "lang", "redirect_to",
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "slug",
+    "path",
+    "authors",
+    "aliases",
+    "weight",
+    "tags",
+    "taxonomies",
+    "template",
+    "page_template",
+    "sort_by",
+    "paginate_by",
+    "extra",
+    "in_search_index",
+    "render",
+    "insert_anchor_links",
+    "paginate_path",
+    "paginate_reversed",
+    "transparent",
+    "generate_feeds",
+    "lang",
+    "redirect_to",
 ];
 
 /// Which syntax a front matter block uses.
@@ -123,8 +145,13 @@ pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
     let mut front = FrontMatter { extra: empty_map(), ..FrontMatter::default() };
     if let FileText::NotUtf8 { valid_up_to, .. } = text {
         front.diagnostics.push(
-            Diagnostic::error(path.clone(), *valid_up_to..*valid_up_to + 1, "qsite::encoding", "this file is not valid UTF-8")
-                .with_help("save the file as UTF-8"),
+            Diagnostic::error(
+                path.clone(),
+                *valid_up_to..*valid_up_to + 1,
+                "qsite::encoding",
+                "this file is not valid UTF-8",
+            )
+            .with_help("save the file as UTF-8"),
         );
     }
     let text = text.as_str();
@@ -138,9 +165,14 @@ pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
         Format::Yaml => parse_yaml(block_text, block.start, &path, &mut front),
     };
     let Some(raw) = raw else { return front };
-    let range_of = |front: &FrontMatter, key: &str| front.key_ranges.get(key).cloned().unwrap_or(block.start..block.start);
-    front.date = raw.date.and_then(|value| date_field(&value, "date", format, range_of(&front, "date"), &path, &mut front.diagnostics));
-    front.updated = raw.updated.and_then(|value| date_field(&value, "updated", format, range_of(&front, "updated"), &path, &mut front.diagnostics));
+    let range_of =
+        |front: &FrontMatter, key: &str| front.key_ranges.get(key).cloned().unwrap_or(block.start..block.start);
+    front.date = raw
+        .date
+        .and_then(|value| date_field(&value, "date", format, range_of(&front, "date"), &path, &mut front.diagnostics));
+    front.updated = raw.updated.and_then(|value| {
+        date_field(&value, "updated", format, range_of(&front, "updated"), &path, &mut front.diagnostics)
+    });
     front.title = raw.title;
     front.description = raw.description;
     front.draft = raw.draft;
@@ -184,8 +216,13 @@ fn split(text: &str, path: &Utf8PathBuf, diagnostics: &mut Vec<Diagnostic>) -> O
         offset += line.len();
     }
     diagnostics.push(
-        Diagnostic::error(path.clone(), 0..fence.len(), "qsite::front_matter::unclosed", format!("the front matter opened here never closes with `{fence}`"))
-            .with_help(format!("add a line with `{fence}` after the last front matter field")),
+        Diagnostic::error(
+            path.clone(),
+            0..fence.len(),
+            "qsite::front_matter::unclosed",
+            format!("the front matter opened here never closes with `{fence}`"),
+        )
+        .with_help(format!("add a line with `{fence}` after the last front matter field")),
     );
     None
 }
@@ -199,7 +236,12 @@ fn parse_toml(block: &str, start: usize, path: &Utf8PathBuf, front: &mut FrontMa
             }
         }
         Err(error) => {
-            front.diagnostics.push(Diagnostic::error(path.clone(), shift(error.span().unwrap_or(0..0)), "qsite::front_matter::toml", format!("invalid TOML front matter: {}", error.message())));
+            front.diagnostics.push(Diagnostic::error(
+                path.clone(),
+                shift(error.span().unwrap_or(0..0)),
+                "qsite::front_matter::toml",
+                format!("invalid TOML front matter: {}", error.message()),
+            ));
             return None;
         }
     }
@@ -207,7 +249,12 @@ fn parse_toml(block: &str, start: usize, path: &Utf8PathBuf, front: &mut FrontMa
     match toml::from_str::<RawFrontMatter>(block) {
         Ok(raw) => Some(raw),
         Err(error) => {
-            front.diagnostics.push(Diagnostic::error(path.clone(), shift(error.span().unwrap_or(0..0)), "qsite::front_matter::toml", format!("invalid front matter: {}", error.message())));
+            front.diagnostics.push(Diagnostic::error(
+                path.clone(),
+                shift(error.span().unwrap_or(0..0)),
+                "qsite::front_matter::toml",
+                format!("invalid front matter: {}", error.message()),
+            ));
             None
         }
     }
@@ -229,7 +276,12 @@ fn parse_yaml(block: &str, start: usize, path: &Utf8PathBuf, front: &mut FrontMa
             }
         }
         Err(error) => {
-            front.diagnostics.push(Diagnostic::error(path.clone(), error_range(&error), "qsite::front_matter::yaml", format!("invalid YAML front matter: {}", without_location(&error))));
+            front.diagnostics.push(Diagnostic::error(
+                path.clone(),
+                error_range(&error),
+                "qsite::front_matter::yaml",
+                format!("invalid YAML front matter: {}", without_location(&error)),
+            ));
             return None;
         }
     }
@@ -237,7 +289,12 @@ fn parse_yaml(block: &str, start: usize, path: &Utf8PathBuf, front: &mut FrontMa
     match serde_norway::from_str::<RawFrontMatter>(block) {
         Ok(raw) => Some(raw),
         Err(error) => {
-            front.diagnostics.push(Diagnostic::error(path.clone(), error_range(&error), "qsite::front_matter::yaml", format!("invalid front matter: {}", without_location(&error))));
+            front.diagnostics.push(Diagnostic::error(
+                path.clone(),
+                error_range(&error),
+                "qsite::front_matter::yaml",
+                format!("invalid front matter: {}", without_location(&error)),
+            ));
             None
         }
     }
@@ -256,8 +313,13 @@ fn warn_unknown_keys(path: &Utf8PathBuf, front: &mut FrontMatter) {
     for (key, range) in &front.key_ranges {
         if !KNOWN_KEYS.contains(&key.as_str()) {
             front.diagnostics.push(
-                Diagnostic::warning(path.clone(), range.clone(), "qsite::front_matter::unknown_key", format!("unknown front matter key `{key}`"))
-                    .with_help("put custom values under `[extra]`"),
+                Diagnostic::warning(
+                    path.clone(),
+                    range.clone(),
+                    "qsite::front_matter::unknown_key",
+                    format!("unknown front matter key `{key}`"),
+                )
+                .with_help("put custom values under `[extra]`"),
             );
         }
     }
@@ -266,10 +328,23 @@ fn warn_unknown_keys(path: &Utf8PathBuf, front: &mut FrontMatter) {
 impl RawFrontMatter {
     fn empty() -> Self {
         RawFrontMatter {
-            title: None, description: None, date: None, updated: None, draft: false, slug: None,
-            path: None, authors: Vec::new(), aliases: Vec::new(), weight: None, tags: Vec::new(),
-            taxonomies: BTreeMap::new(), template: None, page_template: None, sort_by: None,
-            paginate_by: None, extra: None,
+            title: None,
+            description: None,
+            date: None,
+            updated: None,
+            draft: false,
+            slug: None,
+            path: None,
+            authors: Vec::new(),
+            aliases: Vec::new(),
+            weight: None,
+            tags: Vec::new(),
+            taxonomies: BTreeMap::new(),
+            template: None,
+            page_template: None,
+            sort_by: None,
+            paginate_by: None,
+            extra: None,
         }
     }
 }
@@ -277,12 +352,24 @@ impl RawFrontMatter {
 /// A `date` or `updated` value: a TOML date, or a string that holds one.
 /// A quoted date in TOML is accepted, as Zola does, with a warning, so it is
 /// never silently sorted as text.
-fn date_field(value: &toml::Value, key: &str, format: Format, range: Range<usize>, path: &Utf8PathBuf, diagnostics: &mut Vec<Diagnostic>) -> Option<PageDate> {
+fn date_field(
+    value: &toml::Value,
+    key: &str,
+    format: Format,
+    range: Range<usize>,
+    path: &Utf8PathBuf,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<PageDate> {
     let text = match value {
         toml::Value::Datetime(datetime) => datetime.to_string(),
         toml::Value::String(text) => text.clone(),
         other => {
-            diagnostics.push(Diagnostic::error(path.clone(), range, "qsite::front_matter::date", format!("`{key}` must be a date like 2024-01-31, not a {}", other.type_str())));
+            diagnostics.push(Diagnostic::error(
+                path.clone(),
+                range,
+                "qsite::front_matter::date",
+                format!("`{key}` must be a date like 2024-01-31, not a {}", other.type_str()),
+            ));
             return None;
         }
     };
@@ -290,16 +377,26 @@ fn date_field(value: &toml::Value, key: &str, format: Format, range: Range<usize
         Some(date) => {
             if format == Format::Toml && matches!(value, toml::Value::String(_)) {
                 diagnostics.push(
-                    Diagnostic::warning(path.clone(), range, "qsite::front_matter::quoted_date", format!("`{key}` is a quoted string; read as the date {}", date.text))
-                        .with_help(format!("write it without quotes: {key} = {text}")),
+                    Diagnostic::warning(
+                        path.clone(),
+                        range,
+                        "qsite::front_matter::quoted_date",
+                        format!("`{key}` is a quoted string; read as the date {}", date.text),
+                    )
+                    .with_help(format!("write it without quotes: {key} = {text}")),
                 );
             }
             Some(date)
         }
         None => {
             diagnostics.push(
-                Diagnostic::error(path.clone(), range, "qsite::front_matter::date", format!("`{key}` is not a date: `{text}`"))
-                    .with_help("use 2024-01-31, 2024-01-31T09:30:00 or 2024-01-31T09:30:00+02:00"),
+                Diagnostic::error(
+                    path.clone(),
+                    range,
+                    "qsite::front_matter::date",
+                    format!("`{key}` is not a date: `{text}`"),
+                )
+                .with_help("use 2024-01-31, 2024-01-31T09:30:00 or 2024-01-31T09:30:00+02:00"),
             );
             None
         }

@@ -63,7 +63,10 @@ pub use front_matter::{FrontMatter, SortBy};
 pub use inputs::{BuildOptions, FileText, Site, SiteFiles, SourceFile};
 pub use links::{PageContent, link_diagnostics, page_content};
 pub use markdown::Markdown;
-pub use page::{PageKind, PageLocation, PageMeta, page_dates, page_draft, page_location, page_meta, page_terms, page_title, section_listing};
+pub use page::{
+    PageKind, PageLocation, PageMeta, page_dates, page_draft, page_location, page_meta, page_terms, page_title,
+    section_listing,
+};
 pub use render::{RenderedOutput, rendered_output};
 pub use routes::{Route, RouteKey, RouteStats, RouteTable, route_table};
 pub use sections::{SectionTree, section_tree};

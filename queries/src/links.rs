@@ -75,7 +75,11 @@ pub fn page_content(db: &dyn Database, file: SourceFile) -> Arc<PageContent> {
             let resolved = resolve(db, &link.destination);
             let (href, title) = match resolved.file {
                 Some(target) => {
-                    let mut href = if link.destination.starts_with("@/") { page_location(db, target).permalink.clone() } else { link.destination.split('#').next().unwrap_or("").to_owned() };
+                    let mut href = if link.destination.starts_with("@/") {
+                        page_location(db, target).permalink.clone()
+                    } else {
+                        link.destination.split('#').next().unwrap_or("").to_owned()
+                    };
                     if let Some(anchor) = &resolved.anchor {
                         href.push('#');
                         href.push_str(anchor);
@@ -117,9 +121,10 @@ pub fn link_diagnostics(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> 
         let resolved = resolve(db, &link.destination);
         let problem = match resolved.file {
             Some(target) => match &resolved.anchor {
-                Some(anchor) if !anchor.is_empty() && !markdown_has_anchor(db, target, anchor) => {
-                    Some(format!("`{}` has no heading with the anchor `#{anchor}`", page_meta(db, target).relative_path))
-                }
+                Some(anchor) if !anchor.is_empty() && !markdown_has_anchor(db, target, anchor) => Some(format!(
+                    "`{}` has no heading with the anchor `#{anchor}`",
+                    page_meta(db, target).relative_path
+                )),
                 _ => None,
             },
             None if !link.destination.starts_with("@/") && is_other_output(db, &link.destination) => None,
@@ -128,7 +133,11 @@ pub fn link_diagnostics(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> 
         if let Some(message) = problem {
             let code = "qsite::links::broken";
             let help = "fix the link, or set `[links] broken = \"warn\"` in qsite.toml to only warn";
-            let diagnostic = if as_error { Diagnostic::error(path.clone(), link.range.clone(), code, message) } else { Diagnostic::warning(path.clone(), link.range.clone(), code, message) };
+            let diagnostic = if as_error {
+                Diagnostic::error(path.clone(), link.range.clone(), code, message)
+            } else {
+                Diagnostic::warning(path.clone(), link.range.clone(), code, message)
+            };
             diagnostics.push(diagnostic.with_help(help));
         }
     }
@@ -145,5 +154,6 @@ fn is_other_output(db: &dyn Database, destination: &str) -> bool {
     let path = destination.split(['#', '?']).next().unwrap_or(destination);
     let table = route_table(db);
     let wanted = path.trim_start_matches('/');
-    table.routes.contains_key(wanted) || table.routes.contains_key(&format!("{}/index.html", wanted.trim_end_matches('/')))
+    table.routes.contains_key(wanted)
+        || table.routes.contains_key(&format!("{}/index.html", wanted.trim_end_matches('/')))
 }

@@ -106,7 +106,8 @@ pub fn render_markdown(body: &str, offset: usize) -> Markdown {
                     .collect();
                 if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
                     let wanted = id.as_ref().map_or_else(|| slug::slugify(&title), |id| id.to_string());
-                    let unique = unique_id(if wanted.is_empty() { "section".to_owned() } else { wanted }, &mut used_ids);
+                    let unique =
+                        unique_id(if wanted.is_empty() { "section".to_owned() } else { wanted }, &mut used_ids);
                     *id = Some(CowStr::from(unique.clone()));
                     headings.push(Heading { level: heading_number(level), id: unique, title });
                 }
@@ -115,7 +116,11 @@ pub fn render_markdown(body: &str, offset: usize) -> Markdown {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 if is_internal(&dest_url) {
                     let index = links.len();
-                    links.push(InternalLink { destination: dest_url.to_string(), range: range.start + offset..range.end + offset, takes_title: false });
+                    links.push(InternalLink {
+                        destination: dest_url.to_string(),
+                        range: range.start + offset..range.end + offset,
+                        takes_title: false,
+                    });
                     let mut tag = format!("<a href=\"{}\"", link_marker(index, false));
                     if !title.is_empty() {
                         tag.push_str(" title=\"");
@@ -132,7 +137,8 @@ pub fn render_markdown(body: &str, offset: usize) -> Markdown {
             }
             Event::End(TagEnd::Link) => match open_links.pop().flatten() {
                 Some(index) => {
-                    if matches!(events.last(), Some(Event::InlineHtml(html)) if html.contains(&link_marker(index, false))) {
+                    if matches!(events.last(), Some(Event::InlineHtml(html)) if html.contains(&link_marker(index, false)))
+                    {
                         links[index].takes_title = true;
                         events.push(Event::InlineHtml(link_marker(index, true).into()));
                     }
@@ -140,7 +146,9 @@ pub fn render_markdown(body: &str, offset: usize) -> Markdown {
                 }
                 None => events.push(Event::End(TagEnd::Link)),
             },
-            Event::Html(ref html) | Event::InlineHtml(ref html) if summary_at.is_none() && html.trim() == "<!-- more -->" => {
+            Event::Html(ref html) | Event::InlineHtml(ref html)
+                if summary_at.is_none() && html.trim() == "<!-- more -->" =>
+            {
                 summary_at = Some(events.len());
             }
             Event::Text(ref text) => {

@@ -176,7 +176,12 @@ pub fn page_title(db: &dyn Database, file: SourceFile) -> String {
 #[salsa::tracked(returns(ref))]
 pub fn page_location(db: &dyn Database, file: SourceFile) -> PageLocation {
     let meta = page_meta(db, file);
-    PageLocation { url_path: meta.url_path.clone(), permalink: meta.permalink.clone(), slug: meta.slug.clone(), aliases: meta.aliases.clone() }
+    PageLocation {
+        url_path: meta.url_path.clone(),
+        permalink: meta.permalink.clone(),
+        slug: meta.slug.clone(),
+        aliases: meta.aliases.clone(),
+    }
 }
 
 /// A page's `date` and `updated`.

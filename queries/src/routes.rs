@@ -113,11 +113,21 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
         let count = pages_matching(db, section_selector(db, entry.file)).len();
         let pagers = pager_count(count, section_paginate_by(db, meta));
         for pager in 1..=pagers {
-            table.add(db, &pager_url(&meta.url_path, pager), Route::Section { section: entry.file, pager }, Some(entry.file));
+            table.add(
+                db,
+                &pager_url(&meta.url_path, pager),
+                Route::Section { section: entry.file, pager },
+                Some(entry.file),
+            );
         }
         if pagers > 1 {
             // `/blog/page/1/` is the first page under another name, as in Zola.
-            table.add(db, &format!("{}page/1/", meta.url_path), Route::Alias { target: meta.permalink.clone() }, Some(entry.file));
+            table.add(
+                db,
+                &format!("{}page/1/", meta.url_path),
+                Route::Alias { target: meta.permalink.clone() },
+                Some(entry.file),
+            );
         }
         add_aliases(db, &mut table, page_location(db, entry.file), entry.file);
     }
@@ -140,7 +150,12 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
             let term_base = format!("{base}{slug}/");
             let pagers = pager_count(term.pages.len(), taxonomy.paginate_by.or(config.paginate_by));
             for pager in 1..=pagers {
-                table.add(db, &pager_url(&term_base, pager), Route::Term { taxonomy: taxonomy.name.clone(), term: slug.clone(), pager }, None);
+                table.add(
+                    db,
+                    &pager_url(&term_base, pager),
+                    Route::Term { taxonomy: taxonomy.name.clone(), term: slug.clone(), pager },
+                    None,
+                );
             }
         }
     }
@@ -186,10 +201,17 @@ impl Builder {
             let first = self.owners.get(&output).copied().flatten();
             let file = owner.or(first);
             if let Some(file) = file {
-                let other = first.filter(|&first| Some(first) != owner).map(|first| format!(" (already taken by `{}`)", first.path(db)));
+                let other = first
+                    .filter(|&first| Some(first) != owner)
+                    .map(|first| format!(" (already taken by `{}`)", first.path(db)));
                 self.diagnostics.push(
-                    Diagnostic::error(file.path(db).clone(), 0..0, "qsite::routes::duplicate", format!("two outputs claim the URL `{url_path}`{}", other.unwrap_or_default()))
-                        .with_help("change `slug`, `path` or `aliases` so each URL is produced once"),
+                    Diagnostic::error(
+                        file.path(db).clone(),
+                        0..0,
+                        "qsite::routes::duplicate",
+                        format!("two outputs claim the URL `{url_path}`{}", other.unwrap_or_default()),
+                    )
+                    .with_help("change `slug`, `path` or `aliases` so each URL is produced once"),
                 );
             }
             return;

@@ -77,11 +77,8 @@ pub fn section_tree(db: &dyn Database) -> Arc<SectionTree> {
             entry.subsections.push(file);
         }
     }
-    let bundles: Vec<&Utf8Path> = files
-        .keys()
-        .filter(|path| path.file_name() == Some("index.md"))
-        .filter_map(|path| path.parent())
-        .collect();
+    let bundles: Vec<&Utf8Path> =
+        files.keys().filter(|path| path.file_name() == Some("index.md")).filter_map(|path| path.parent()).collect();
     for (path, file) in files {
         if path.file_name() == Some("_index.md") {
             continue;

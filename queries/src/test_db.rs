@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use camino::Utf8PathBuf;
 
-use crate::{BuildOptions, Change, Diagnostic, ExecutionLog, FileText, Inputs, QueryDb, Route, RouteKey, diagnostics, rendered_output, route_table};
+use crate::{
+    BuildOptions, Change, Diagnostic, ExecutionLog, FileText, Inputs, QueryDb, Route, RouteKey, diagnostics,
+    rendered_output, route_table,
+};
 
 /// A site held in a database, with the texts it was made from.
 pub struct TestDb {
@@ -29,7 +32,9 @@ fn parse_fixture(fixture: &str) -> BTreeMap<Utf8PathBuf, String> {
         }
     }
     files.extend(current);
-    files.entry(Utf8PathBuf::from("qsite.toml")).or_insert_with(|| "title = \"Test\"\nbase_url = \"https://example.com\"\n".to_owned());
+    files
+        .entry(Utf8PathBuf::from("qsite.toml"))
+        .or_insert_with(|| "title = \"Test\"\nbase_url = \"https://example.com\"\n".to_owned());
     files
 }
 
@@ -42,7 +47,13 @@ impl TestDb {
     fn with_files(files: BTreeMap<Utf8PathBuf, String>, options: BuildOptions) -> TestDb {
         let (mut db, log) = QueryDb::with_log();
         let mut inputs = Inputs::new("qsite.toml");
-        let change = Change { files: files.iter().map(|(path, text)| (path.clone(), Some(FileText::Text(text.as_str().into())))).collect(), options: Some(options.clone()) };
+        let change = Change {
+            files: files
+                .iter()
+                .map(|(path, text)| (path.clone(), Some(FileText::Text(text.as_str().into()))))
+                .collect(),
+            options: Some(options.clone()),
+        };
         change.apply(&mut db, &mut inputs);
         TestDb { db, log, inputs, files, options }
     }
@@ -50,7 +61,8 @@ impl TestDb {
     /// Writes a file, as an editor would.
     pub fn set_file(&mut self, path: &str, text: &str) {
         self.files.insert(path.into(), text.to_owned());
-        Change { files: vec![(path.into(), Some(FileText::Text(text.into())))], options: None }.apply(&mut self.db, &mut self.inputs);
+        Change { files: vec![(path.into(), Some(FileText::Text(text.into())))], options: None }
+            .apply(&mut self.db, &mut self.inputs);
     }
 
     /// Deletes a file.
@@ -63,7 +75,8 @@ impl TestDb {
     pub fn rename_file(&mut self, from: &str, to: &str) {
         let text = self.files.remove(camino::Utf8Path::new(from)).expect("renamed file exists");
         self.files.insert(to.into(), text.clone());
-        Change { files: vec![(from.into(), None), (to.into(), Some(FileText::Text(text.into())))], options: None }.apply(&mut self.db, &mut self.inputs);
+        Change { files: vec![(from.into(), None), (to.into(), Some(FileText::Text(text.into())))], options: None }
+            .apply(&mut self.db, &mut self.inputs);
     }
 
     /// Changes the build options.
@@ -113,7 +126,11 @@ impl TestDb {
         let clean = TestDb::with_files(self.files.clone(), self.options.clone());
         let (outputs, diagnostics) = self.render_all();
         let (clean_outputs, clean_diagnostics) = clean.render_all();
-        assert_eq!(outputs.keys().collect::<Vec<_>>(), clean_outputs.keys().collect::<Vec<_>>(), "output paths differ from a clean build");
+        assert_eq!(
+            outputs.keys().collect::<Vec<_>>(),
+            clean_outputs.keys().collect::<Vec<_>>(),
+            "output paths differ from a clean build"
+        );
         for (path, text) in &outputs {
             assert_eq!(text, &clean_outputs[path], "`{path}` differs from a clean build");
         }

@@ -14,10 +14,24 @@ fn blog_builds_with_the_expected_files() {
     run.assert_code(0);
     assert!(run.stdout.contains("16 pages, 3 sections, 5 terms (1 drafts skipped)"), "{}", run.stdout);
     for path in [
-        "index.html", "blog/index.html", "blog/page/2/index.html", "blog/page/3/index.html", "blog/post-01/index.html",
-        "notes/index.html", "notes/alpha/index.html", "about/index.html", "about/cat.txt", "tags/index.html",
-        "tags/rust/index.html", "categories/howto/index.html", "atom.xml", "sitemap.xml", "robots.txt", "404.html",
-        "style.css", "images/dot.txt",
+        "index.html",
+        "blog/index.html",
+        "blog/page/2/index.html",
+        "blog/page/3/index.html",
+        "blog/post-01/index.html",
+        "notes/index.html",
+        "notes/alpha/index.html",
+        "about/index.html",
+        "about/cat.txt",
+        "tags/index.html",
+        "tags/rust/index.html",
+        "categories/howto/index.html",
+        "atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "style.css",
+        "images/dot.txt",
     ] {
         assert!(site.has_output(path), "public/{path} missing");
     }
@@ -31,7 +45,10 @@ fn tag_page_lists_exactly_its_pages_newest_first() {
     let site = SiteTest::copy("blog");
     site.build();
     let rust = site.output("tags/rust/index.html");
-    assert_eq!(items(rust.split("<ol>").nth(1).unwrap()), ["Post 11", "Post 9", "Post 7", "Post 6", "Post 4", "Post 2", "Post 1"]);
+    assert_eq!(
+        items(rust.split("<ol>").nth(1).unwrap()),
+        ["Post 11", "Post 9", "Post 7", "Post 6", "Post 4", "Post 2", "Post 1"]
+    );
     assert!(!rust.contains("A draft"));
 }
 
@@ -40,8 +57,16 @@ fn home_shows_the_ten_newest_posts() {
     let site = SiteTest::copy("blog");
     site.build();
     let home = site.output("index.html");
-    let titles: Vec<&str> = home.split("\">").skip(1).filter_map(|part| part.split("</a>").next()).filter(|t| t.starts_with("Post")).collect();
-    assert_eq!(titles, ["Post 12", "Post 11", "Post 10", "Post 9", "Post 8", "Post 7", "Post 6", "Post 5", "Post 4", "Post 3"]);
+    let titles: Vec<&str> = home
+        .split("\">")
+        .skip(1)
+        .filter_map(|part| part.split("</a>").next())
+        .filter(|t| t.starts_with("Post"))
+        .collect();
+    assert_eq!(
+        titles,
+        ["Post 12", "Post 11", "Post 10", "Post 9", "Post 8", "Post 7", "Post 6", "Post 5", "Post 4", "Post 3"]
+    );
 }
 
 #[test]
@@ -55,7 +80,10 @@ fn pagination_boundaries() {
     let last = site.output("blog/page/3/index.html");
     assert_eq!(items(&last), ["Post 2", "Post 1"]);
     assert!(last.contains("3/3") && !last.contains("rel=\"next\""));
-    assert!(site.output("blog/page/1/index.html").contains("https://blog.test/blog/"), "page 1 redirects to the section");
+    assert!(
+        site.output("blog/page/1/index.html").contains("https://blog.test/blog/"),
+        "page 1 redirects to the section"
+    );
     assert!(!site.has_output("blog/page/4/index.html"));
 }
 
@@ -73,7 +101,10 @@ fn feed_entries_are_the_dated_pages_newest_first() {
     let feed = site.output("atom.xml");
     assert_eq!(feed.matches("<entry>").count(), 12);
     let first = feed.split("<entry>").nth(1).unwrap();
-    assert!(first.contains("<title>Post 12</title>") && first.contains("<id>https://blog.test/blog/post-12/</id>"), "{first}");
+    assert!(
+        first.contains("<title>Post 12</title>") && first.contains("<id>https://blog.test/blog/post-12/</id>"),
+        "{first}"
+    );
     assert!(first.contains("<published>2024-01-12T00:00:00Z</published>"));
     assert!(!feed.contains("A draft"));
 }
@@ -93,7 +124,12 @@ fn sitemap_lists_pages_sections_and_terms() {
     let site = SiteTest::copy("blog");
     site.build();
     let sitemap = site.output("sitemap.xml");
-    for loc in ["https://blog.test/about/", "https://blog.test/blog/post-01/", "https://blog.test/blog/", "https://blog.test/tags/rust/"] {
+    for loc in [
+        "https://blog.test/about/",
+        "https://blog.test/blog/post-01/",
+        "https://blog.test/blog/",
+        "https://blog.test/tags/rust/",
+    ] {
         assert!(sitemap.contains(&format!("<loc>{loc}</loc>")), "{loc} not in sitemap");
     }
     assert!(!sitemap.contains("draft-post"));

@@ -32,27 +32,42 @@ fn assert_fails(files: &[(&str, &str)], needles: &[&str]) {
 
 #[test]
 fn invalid_toml_front_matter() {
-    assert_fails(&[("content/blog/bad.md", "+++\ntitle = \"Bad\"\ndate = = 2024\n+++\nBody\n")], &["invalid TOML front matter", "[content/blog/bad.md:3:"]);
+    assert_fails(
+        &[("content/blog/bad.md", "+++\ntitle = \"Bad\"\ndate = = 2024\n+++\nBody\n")],
+        &["invalid TOML front matter", "[content/blog/bad.md:3:"],
+    );
 }
 
 #[test]
 fn invalid_yaml_front_matter() {
-    assert_fails(&[("content/blog/bad.md", "---\ntitle: \"Bad\"\ntags: [unclosed\n---\nBody\n")], &["invalid YAML front matter", "[content/blog/bad.md:"]);
+    assert_fails(
+        &[("content/blog/bad.md", "---\ntitle: \"Bad\"\ntags: [unclosed\n---\nBody\n")],
+        &["invalid YAML front matter", "[content/blog/bad.md:"],
+    );
 }
 
 #[test]
 fn wrong_type_in_front_matter() {
-    assert_fails(&[("content/blog/bad.md", "+++\ntitle = 5\n+++\nBody\n")], &["invalid front matter", "[content/blog/bad.md:2:9]"]);
+    assert_fails(
+        &[("content/blog/bad.md", "+++\ntitle = 5\n+++\nBody\n")],
+        &["invalid front matter", "[content/blog/bad.md:2:9]"],
+    );
 }
 
 #[test]
 fn front_matter_that_never_closes() {
-    assert_fails(&[("content/blog/bad.md", "+++\ntitle = \"Bad\"\nBody\n")], &["never closes with `+++`", "[content/blog/bad.md:1:1]"]);
+    assert_fails(
+        &[("content/blog/bad.md", "+++\ntitle = \"Bad\"\nBody\n")],
+        &["never closes with `+++`", "[content/blog/bad.md:1:1]"],
+    );
 }
 
 #[test]
 fn date_that_does_not_parse() {
-    assert_fails(&[("content/blog/bad.md", "+++\ntitle = \"Bad\"\ndate = \"yesterday\"\n+++\nBody\n")], &["`date` is not a date: `yesterday`", "[content/blog/bad.md:3:1]"]);
+    assert_fails(
+        &[("content/blog/bad.md", "+++\ntitle = \"Bad\"\ndate = \"yesterday\"\n+++\nBody\n")],
+        &["`date` is not a date: `yesterday`", "[content/blog/bad.md:3:1]"],
+    );
 }
 
 #[test]
@@ -60,7 +75,8 @@ fn quoted_date_is_accepted_with_a_warning() {
     let site = built_site();
     site.write("content/blog/quoted.md", "+++\ntitle = \"Quoted\"\ndate = \"2024-05-01\"\n+++\nBody\n");
     let run = site.qsite(&["build"]);
-    run.assert_code(0).assert_stderr_has(&["`date` is a quoted string; read as the date 2024-05-01", "[content/blog/quoted.md:3:1]"]);
+    run.assert_code(0)
+        .assert_stderr_has(&["`date` is a quoted string; read as the date 2024-05-01", "[content/blog/quoted.md:3:1]"]);
     // Sorted as a date, newest first, not as text.
     let blog = site.output("blog/index.html");
     assert!(blog.find("Quoted").unwrap() < blog.find("Good").unwrap());
@@ -77,50 +93,80 @@ fn bad_utf8() {
 
 #[test]
 fn missing_template() {
-    assert_fails(&[("content/blog/bad.md", "+++\ntitle = \"Bad\"\ntemplate = \"nope.html\"\n+++\nBody\n")], &["the template `nope.html` does not exist", "[content/blog/bad.md:3:1]"]);
+    assert_fails(
+        &[("content/blog/bad.md", "+++\ntitle = \"Bad\"\ntemplate = \"nope.html\"\n+++\nBody\n")],
+        &["the template `nope.html` does not exist", "[content/blog/bad.md:3:1]"],
+    );
 }
 
 #[test]
 fn template_syntax_error() {
-    assert_fails(&[("templates/page.html", "<h1>{{ page.title }</h1>\n")], &["syntax error", "[templates/page.html:1:"]);
+    assert_fails(
+        &[("templates/page.html", "<h1>{{ page.title }</h1>\n")],
+        &["syntax error", "[templates/page.html:1:"],
+    );
 }
 
 #[test]
 fn template_unknown_filter() {
-    assert_fails(&[("templates/page.html", "<h1>\n{{ page.title | shout }}</h1>\n")], &["unknown filter", "[templates/page.html:2:"]);
+    assert_fails(
+        &[("templates/page.html", "<h1>\n{{ page.title | shout }}</h1>\n")],
+        &["unknown filter", "[templates/page.html:2:"],
+    );
 }
 
 #[test]
 fn template_undefined_variable() {
-    assert_fails(&[("templates/page.html", "<h1>{{ page.title }}</h1>\n<p>{{ page.subtitle }}</p>\n")], &["undefined", "[templates/page.html:2:"]);
+    assert_fails(
+        &[("templates/page.html", "<h1>{{ page.title }}</h1>\n<p>{{ page.subtitle }}</p>\n")],
+        &["undefined", "[templates/page.html:2:"],
+    );
 }
 
 #[test]
 fn error_in_an_included_template_points_at_the_include() {
     assert_fails(
-        &[("templates/page.html", "<main>\n{% include \"part.html\" %}\n</main>\n"), ("templates/part.html", "<p>ok</p>\n<p>{{ missing_thing }}</p>\n")],
+        &[
+            ("templates/page.html", "<main>\n{% include \"part.html\" %}\n</main>\n"),
+            ("templates/part.html", "<p>ok</p>\n<p>{{ missing_thing }}</p>\n"),
+        ],
         &["[templates/part.html:2:"],
     );
 }
 
 #[test]
 fn include_cycle() {
-    assert_fails(&[("templates/page.html", "{% include \"loop.html\" %}\n"), ("templates/loop.html", "x\n{% include \"loop.html\" %}\n")], &["cycle", "templates/loop.html"]);
+    assert_fails(
+        &[
+            ("templates/page.html", "{% include \"loop.html\" %}\n"),
+            ("templates/loop.html", "x\n{% include \"loop.html\" %}\n"),
+        ],
+        &["cycle", "templates/loop.html"],
+    );
 }
 
 #[test]
 fn broken_internal_link() {
-    assert_fails(&[("content/blog/bad.md", "+++\ntitle = \"Bad\"\n+++\nSee\n[this](@/blog/missing.md).\n")], &["broken internal link", "`@/blog/missing.md`", "[content/blog/bad.md:5:1]"]);
+    assert_fails(
+        &[("content/blog/bad.md", "+++\ntitle = \"Bad\"\n+++\nSee\n[this](@/blog/missing.md).\n")],
+        &["broken internal link", "`@/blog/missing.md`", "[content/blog/bad.md:5:1]"],
+    );
 }
 
 #[test]
 fn broken_root_relative_link() {
-    assert_fails(&[("content/blog/bad.md", "+++\ntitle = \"Bad\"\n+++\n[x](/nowhere/)\n")], &["broken internal link", "[content/blog/bad.md:4:1]"]);
+    assert_fails(
+        &[("content/blog/bad.md", "+++\ntitle = \"Bad\"\n+++\n[x](/nowhere/)\n")],
+        &["broken internal link", "[content/blog/bad.md:4:1]"],
+    );
 }
 
 #[test]
 fn broken_anchor() {
-    assert_fails(&[("content/blog/bad.md", "+++\ntitle = \"Bad\"\n+++\n[x](@/blog/good.md#outro)\n")], &["has no heading with the anchor `#outro`", "[content/blog/bad.md:4:1]"]);
+    assert_fails(
+        &[("content/blog/bad.md", "+++\ntitle = \"Bad\"\n+++\n[x](@/blog/good.md#outro)\n")],
+        &["has no heading with the anchor `#outro`", "[content/blog/bad.md:4:1]"],
+    );
 }
 
 #[test]
@@ -134,7 +180,10 @@ fn broken_links_can_be_warnings() {
 
 #[test]
 fn two_pages_claiming_the_same_url() {
-    assert_fails(&[("content/blog/twin.md", "+++\ntitle = \"Twin\"\npath = \"blog/good\"\n+++\n")], &["two outputs claim the URL `/blog/good/`", "content/blog/twin.md"]);
+    assert_fails(
+        &[("content/blog/twin.md", "+++\ntitle = \"Twin\"\npath = \"blog/good\"\n+++\n")],
+        &["two outputs claim the URL `/blog/good/`", "content/blog/twin.md"],
+    );
 }
 
 #[test]
@@ -153,7 +202,9 @@ fn every_error_is_reported_in_one_run() {
 fn unknown_front_matter_key_warns() {
     let site = built_site();
     site.write("content/blog/extra.md", "+++\ntitle = \"Extra\"\nmood = \"happy\"\n+++\n");
-    site.qsite(&["build"]).assert_code(0).assert_stderr_has(&["unknown front matter key `mood`", "[content/blog/extra.md:3:1]"]);
+    site.qsite(&["build"])
+        .assert_code(0)
+        .assert_stderr_has(&["unknown front matter key `mood`", "[content/blog/extra.md:3:1]"]);
 }
 
 #[test]
@@ -174,7 +225,12 @@ fn missing_configuration_is_an_environment_error() {
 #[test]
 fn unreadable_root_is_an_environment_error() {
     let site = SiteTest::empty();
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_qsite")).args(["--root"]).arg(site.root().join("absent")).arg("build").output().unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_qsite"))
+        .args(["--root"])
+        .arg(site.root().join("absent"))
+        .arg("build")
+        .output()
+        .unwrap();
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("cannot read the site folder"));
 }

@@ -86,7 +86,10 @@ fn draft_toggled() {
 #[test]
 fn page_added_deleted_and_renamed() {
     scenario(|site| {
-        site.write("content/blog/post-13.md", "+++\ntitle = \"Post 13\"\ndate = 2024-01-13\ntags = [\"new\"]\n+++\nNew.\n");
+        site.write(
+            "content/blog/post-13.md",
+            "+++\ntitle = \"Post 13\"\ndate = 2024-01-13\ntags = [\"new\"]\n+++\nNew.\n",
+        );
     });
     scenario(|site| {
         site.remove("content/blog/post-02.md");
@@ -143,7 +146,11 @@ fn in_process_body_edit_renders_one_page_and_the_feed() {
     workspace.take_executed();
     let rendered = workspace.render();
     let executed = workspace.take_executed();
-    let mut outputs: Vec<&str> = executed.iter().filter_map(|entry| entry.strip_prefix("rendered_output(")).map(|rest| rest.trim_end_matches(')')).collect();
+    let mut outputs: Vec<&str> = executed
+        .iter()
+        .filter_map(|entry| entry.strip_prefix("rendered_output("))
+        .map(|rest| rest.trim_end_matches(')'))
+        .collect();
     outputs.sort();
     assert_eq!(outputs, ["atom.xml", "blog/post-05/index.html"]);
     assert_eq!(rendered.rendered, 2);

@@ -9,7 +9,16 @@ fn starter_site_builds_without_warnings() {
     let run = site.qsite(&["build"]);
     run.assert_code(0);
     assert_eq!(run.stderr, "", "the starter site has diagnostics");
-    for path in ["index.html", "blog/index.html", "blog/first-post/index.html", "blog/second-post/index.html", "tags/index.html", "atom.xml", "style.css", "404.html"] {
+    for path in [
+        "index.html",
+        "blog/index.html",
+        "blog/first-post/index.html",
+        "blog/second-post/index.html",
+        "tags/index.html",
+        "atom.xml",
+        "style.css",
+        "404.html",
+    ] {
         assert!(site.has_output(path), "public/{path} missing");
     }
     assert!(site.output("index.html").contains("first-post"));

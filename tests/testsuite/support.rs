@@ -23,7 +23,11 @@ pub struct Run {
 
 impl Run {
     fn from_output(output: Output) -> Run {
-        Run { code: output.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&output.stdout).into_owned(), stderr: String::from_utf8_lossy(&output.stderr).into_owned() }
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
     }
 
     /// Asserts the exit code, showing the output when it differs.
@@ -137,7 +141,12 @@ impl SiteTest {
 
     /// Runs `qsite --root <site> <args>`.
     pub fn qsite(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_qsite")).arg("--root").arg(&self.root).args(args).output().expect("run qsite");
+        let output = Command::new(env!("CARGO_BIN_EXE_qsite"))
+            .arg("--root")
+            .arg(&self.root)
+            .args(args)
+            .output()
+            .expect("run qsite");
         Run::from_output(output)
     }
 
@@ -151,7 +160,8 @@ impl SiteTest {
     /// A file of the output.
     #[track_caller]
     pub fn output(&self, relative: &str) -> String {
-        std::fs::read_to_string(self.root.join("public").join(relative)).unwrap_or_else(|error| panic!("public/{relative}: {error}"))
+        std::fs::read_to_string(self.root.join("public").join(relative))
+            .unwrap_or_else(|error| panic!("public/{relative}: {error}"))
     }
 
     /// Whether the output has this file.
@@ -174,9 +184,18 @@ impl SiteTest {
         }
         clean.build();
         let (ours, theirs) = (self.public(), clean.public());
-        assert_eq!(ours.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>(), "output files differ from a clean build");
+        assert_eq!(
+            ours.keys().collect::<Vec<_>>(),
+            theirs.keys().collect::<Vec<_>>(),
+            "output files differ from a clean build"
+        );
         for (path, bytes) in &ours {
-            assert!(bytes == &theirs[path], "public/{path} differs from a clean build:\n--- incremental\n{}\n--- clean\n{}", String::from_utf8_lossy(bytes), String::from_utf8_lossy(&theirs[path]));
+            assert!(
+                bytes == &theirs[path],
+                "public/{path} differs from a clean build:\n--- incremental\n{}\n--- clean\n{}",
+                String::from_utf8_lossy(bytes),
+                String::from_utf8_lossy(&theirs[path])
+            );
         }
         self
     }

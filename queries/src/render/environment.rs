@@ -76,7 +76,9 @@ fn load_template(name: &str) -> Result<Option<TemplateSource>, Error> {
     Ok(text.map(|text| {
         let name = name.to_owned();
         let source = text.to_string();
-        TemplateSource::new(source).with_uptodate_check(move || with_db(|db| template_text(db, &name).as_deref() == Some(&*text)).unwrap_or(false))
+        TemplateSource::new(source).with_uptodate_check(move || {
+            with_db(|db| template_text(db, &name).as_deref() == Some(&*text)).unwrap_or(false)
+        })
     }))
 }
 
@@ -101,7 +103,9 @@ fn get_section(kwargs: Kwargs) -> Result<Value, Error> {
     kwargs.assert_all_used()?;
     with_db(|db| {
         let file = Site::get(db).files(db).content.get(Utf8Path::new(path.trim_start_matches("@/"))).copied();
-        file.filter(|_| path.ends_with("_index.md")).map(|file| Value::from_object(SectionObject(file))).ok_or_else(|| not_found("section", &path))
+        file.filter(|_| path.ends_with("_index.md"))
+            .map(|file| Value::from_object(SectionObject(file)))
+            .ok_or_else(|| not_found("section", &path))
     })
     .ok_or_else(outside_render)?
 }
@@ -113,8 +117,14 @@ fn get_url(kwargs: Kwargs) -> Result<Value, Error> {
     kwargs.assert_all_used()?;
     with_db(|db| {
         if let Some(content_path) = path.strip_prefix("@/") {
-            let (content_path, anchor) = content_path.split_once('#').map_or((content_path, None), |(path, anchor)| (path, Some(anchor)));
-            let file = Site::get(db).files(db).content.get(Utf8Path::new(content_path)).copied().ok_or_else(|| not_found("content file", &path))?;
+            let (content_path, anchor) =
+                content_path.split_once('#').map_or((content_path, None), |(path, anchor)| (path, Some(anchor)));
+            let file = Site::get(db)
+                .files(db)
+                .content
+                .get(Utf8Path::new(content_path))
+                .copied()
+                .ok_or_else(|| not_found("content file", &path))?;
             let mut url = page_location(db, file).permalink.clone();
             if let Some(anchor) = anchor {
                 url.push('#');
@@ -143,19 +153,38 @@ fn get_pages(kwargs: Kwargs) -> Result<Value, Error> {
         Some("title") => SortBy::Title,
         Some("weight") => SortBy::Weight,
         Some("none") => SortBy::None,
-        Some(other) => return Err(Error::new(ErrorKind::InvalidOperation, format!("unknown sort_by `{other}`: use date, title, weight or none"))),
+        Some(other) => {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("unknown sort_by `{other}`: use date, title, weight or none"),
+            ));
+        }
     };
     with_db(|db| {
         let scope = match (section, term) {
             (Some(section), None) => {
                 let path = section.trim_start_matches("@/");
-                let path = if path.ends_with("_index.md") { path.to_owned() } else { format!("{}/_index.md", path.trim_end_matches('/')) };
-                let file = Site::get(db).files(db).content.get(Utf8Path::new(&path)).copied().ok_or_else(|| not_found("section", &path))?;
+                let path = if path.ends_with("_index.md") {
+                    path.to_owned()
+                } else {
+                    format!("{}/_index.md", path.trim_end_matches('/'))
+                };
+                let file = Site::get(db)
+                    .files(db)
+                    .content
+                    .get(Utf8Path::new(&path))
+                    .copied()
+                    .ok_or_else(|| not_found("section", &path))?;
                 Scope::Section(file)
             }
             (None, Some(term)) => Scope::Term(taxonomy.unwrap_or_else(|| "tags".to_owned()), slug::slugify(term)),
             (None, None) => Scope::All,
-            (Some(_), Some(_)) => return Err(Error::new(ErrorKind::InvalidOperation, "get_pages takes either `section` or `term`, not both")),
+            (Some(_), Some(_)) => {
+                return Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    "get_pages takes either `section` or `term`, not both",
+                ));
+            }
         };
         Ok(selected_pages(db, Selector::new(db, scope, sort_by, limit)))
     })
@@ -169,7 +198,12 @@ fn load_data(kwargs: Kwargs) -> Result<Value, Error> {
     with_db(|db| {
         let files = Site::get(db).files(db);
         let path = Utf8Path::new(path.trim_start_matches('/'));
-        let file = files.data.get(path).or_else(|| files.data.get(&Utf8Path::new("data").join(path))).copied().ok_or_else(|| not_found("data file", path.as_str()))?;
+        let file = files
+            .data
+            .get(path)
+            .or_else(|| files.data.get(&Utf8Path::new("data").join(path)))
+            .copied()
+            .ok_or_else(|| not_found("data file", path.as_str()))?;
         data_value(db, file).clone().map_err(|diagnostic| Error::new(ErrorKind::InvalidOperation, diagnostic.message))
     })
     .ok_or_else(outside_render)?
@@ -179,7 +213,9 @@ fn load_data(kwargs: Kwargs) -> Result<Value, Error> {
 fn date_filter(value: &str, kwargs: Kwargs) -> Result<String, Error> {
     let format: Option<String> = kwargs.get("format")?;
     kwargs.assert_all_used()?;
-    let date = parse_date(value).ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("`{value}` is not a date")))?;
+    let date =
+        parse_date(value).ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("`{value}` is not a date")))?;
     let format = format.as_deref().unwrap_or("%Y-%m-%d");
-    jiff::fmt::strtime::format(format, date.timestamp).map_err(|error| Error::new(ErrorKind::InvalidOperation, format!("bad date format `{format}`: {error}")))
+    jiff::fmt::strtime::format(format, date.timestamp)
+        .map_err(|error| Error::new(ErrorKind::InvalidOperation, format!("bad date format `{format}`: {error}")))
 }

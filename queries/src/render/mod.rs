@@ -46,8 +46,12 @@ pub fn rendered_output<'db>(db: &'db dyn Database, key: RouteKey<'db>) -> Render
         Route::Alias { target } => Ok(builtin::alias_html(target)),
         Route::Feed => render_feed(db),
         Route::Sitemap => render_sitemap(db),
-        Route::Robots => render_site_or_builtin(db, "robots.txt", BTreeMap::new(), None, |db| builtin::robots_txt(&format!("{}/sitemap.xml", config(db).config.base_url))),
-        Route::NotFound => render_site_or_builtin(db, "404.html", BTreeMap::new(), None, |db| builtin::not_found_html(&theme::site_view(db))),
+        Route::Robots => render_site_or_builtin(db, "robots.txt", BTreeMap::new(), None, |db| {
+            builtin::robots_txt(&format!("{}/sitemap.xml", config(db).config.base_url))
+        }),
+        Route::NotFound => render_site_or_builtin(db, "404.html", BTreeMap::new(), None, |db| {
+            builtin::not_found_html(&theme::site_view(db))
+        }),
         Route::Copy(_) => Ok(String::new()),
     };
     match result {
@@ -62,24 +66,43 @@ type Context = BTreeMap<&'static str, Value>;
 /// built-in output when the site has no such template. `named_by` is the
 /// content file whose front matter asked for `name`: then a missing template
 /// is that file's error, not a fallback.
-fn render_site_or_builtin(db: &dyn Database, name: &str, context: Context, named_by: Option<SourceFile>, builtin: impl FnOnce(&dyn Database) -> String) -> Result<String, Diagnostic> {
+fn render_site_or_builtin(
+    db: &dyn Database,
+    name: &str,
+    context: Context,
+    named_by: Option<SourceFile>,
+    builtin: impl FnOnce(&dyn Database) -> String,
+) -> Result<String, Diagnostic> {
     if has_template(db, name) {
         let template = ENVIRONMENT.get_template(name).map_err(|error| template_error::diagnostic(db, name, &error))?;
         return template.render(Value::from(context)).map_err(|error| template_error::diagnostic(db, name, &error));
     }
     if let Some(file) = named_by {
         let front = front_matter(db, file);
-        let range = front.key_ranges.get("template").or_else(|| front.key_ranges.get("page_template")).cloned().unwrap_or(0..0);
-        let path = if range == (0..0) { page_meta(db, file).parent.map_or_else(|| file.path(db).clone(), |parent| parent.path(db).clone()) } else { file.path(db).clone() };
-        return Err(Diagnostic::error(path, range, "qsite::templates::missing", format!("the template `{name}` does not exist"))
-            .with_help(format!("create `templates/{name}`, or name an existing template")));
+        let range =
+            front.key_ranges.get("template").or_else(|| front.key_ranges.get("page_template")).cloned().unwrap_or(0..0);
+        let path = if range == (0..0) {
+            page_meta(db, file).parent.map_or_else(|| file.path(db).clone(), |parent| parent.path(db).clone())
+        } else {
+            file.path(db).clone()
+        };
+        return Err(Diagnostic::error(
+            path,
+            range,
+            "qsite::templates::missing",
+            format!("the template `{name}` does not exist"),
+        )
+        .with_help(format!("create `templates/{name}`, or name an existing template")));
     }
     Ok(builtin(db))
 }
 
 fn url_context(context: &mut Context, meta: &PageMeta, url_path: &str) {
     context.insert("current_path", Value::from(url_path));
-    context.insert("current_url", Value::from(format!("{}{}", meta.permalink.strip_suffix(&meta.url_path).unwrap_or(&meta.permalink), url_path)));
+    context.insert(
+        "current_url",
+        Value::from(format!("{}{}", meta.permalink.strip_suffix(&meta.url_path).unwrap_or(&meta.permalink), url_path)),
+    );
 }
 
 fn render_page(db: &dyn Database, file: SourceFile) -> Result<String, Diagnostic> {
@@ -92,11 +115,19 @@ fn render_page(db: &dyn Database, file: SourceFile) -> Result<String, Diagnostic
     let mut context = Context::new();
     context.insert("page", Value::from_object(PageObject(file)));
     url_context(&mut context, meta, &meta.url_path);
-    render_site_or_builtin(db, &name, context, named_by, |db| builtin::page_html(&theme::site_view(db), &theme::page_view(db, file)))
+    render_site_or_builtin(db, &name, context, named_by, |db| {
+        builtin::page_html(&theme::site_view(db), &theme::page_view(db, file))
+    })
 }
 
 /// The `paginator` object of page `pager` of a listing of `pages`.
-fn paginator(pages: &[SourceFile], per: usize, pager: usize, base_url: &str, base_path: &str) -> (Value, std::ops::Range<usize>) {
+fn paginator(
+    pages: &[SourceFile],
+    per: usize,
+    pager: usize,
+    base_url: &str,
+    base_path: &str,
+) -> (Value, std::ops::Range<usize>) {
     let total = pager_count(pages.len(), Some(per));
     let start = ((pager - 1) * per).min(pages.len());
     let range = start..(start + per).min(pages.len());
@@ -139,7 +170,13 @@ fn render_section(db: &dyn Database, section: SourceFile, pager: usize) -> Resul
     };
     url_context(&mut context, meta, &pager_url(&meta.url_path, pager));
     render_site_or_builtin(db, &name, context, named_by, |db| {
-        let list = theme::list_view(db, meta.title.clone(), Some(section), &pages[range], per.map(|per| (pager, pager_count(pages.len(), Some(per)), base_url.clone(), meta.url_path.clone())));
+        let list = theme::list_view(
+            db,
+            meta.title.clone(),
+            Some(section),
+            &pages[range],
+            per.map(|per| (pager, pager_count(pages.len(), Some(per)), base_url.clone(), meta.url_path.clone())),
+        );
         builtin::list_html(&theme::site_view(db), &list)
     })
 }
@@ -151,7 +188,9 @@ fn taxonomy_path(taxonomy: &str) -> String {
 
 /// The `term` object: name, slug, permalink and its pages, newest first.
 fn term_value(db: &dyn Database, taxonomy: &str, slug: &str, name: &str) -> (Value, Arc<[SourceFile]>) {
-    let pages = pages_matching(db, Selector::new(db, Scope::Term(taxonomy.to_owned(), slug.to_owned()), SortBy::Date, None)).clone();
+    let pages =
+        pages_matching(db, Selector::new(db, Scope::Term(taxonomy.to_owned(), slug.to_owned()), SortBy::Date, None))
+            .clone();
     let mut map = BTreeMap::new();
     map.insert("name", Value::from(name));
     map.insert("slug", Value::from(slug));
@@ -174,18 +213,29 @@ fn render_taxonomy_list(db: &dyn Database, taxonomy: &str) -> Result<String, Dia
     let terms = index.get(taxonomy).map(|terms| terms.values().cloned().collect::<Vec<_>>()).unwrap_or_default();
     let mut context = Context::new();
     context.insert("taxonomy", taxonomy_value(db, taxonomy));
-    context.insert("terms", Value::from(terms.iter().map(|term| term_value(db, taxonomy, &term.slug, &term.name).0).collect::<Vec<_>>()));
+    context.insert(
+        "terms",
+        Value::from(terms.iter().map(|term| term_value(db, taxonomy, &term.slug, &term.name).0).collect::<Vec<_>>()),
+    );
     let path = taxonomy_path(taxonomy);
     context.insert("current_path", Value::from(path.as_str()));
     context.insert("current_url", Value::from(format!("{}{path}", config(db).config.base_url)));
-    render_site_or_builtin(db, "taxonomy_list.html", context, None, |db| builtin::taxonomy_html(&theme::site_view(db), &theme::taxonomy_view(db, taxonomy, &terms)))
+    render_site_or_builtin(db, "taxonomy_list.html", context, None, |db| {
+        builtin::taxonomy_html(&theme::site_view(db), &theme::taxonomy_view(db, taxonomy, &terms))
+    })
 }
 
 fn render_term(db: &dyn Database, taxonomy: &str, slug: &str, pager: usize) -> Result<String, Diagnostic> {
     let index = taxonomy_index(db);
-    let name = index.get(taxonomy).and_then(|terms| terms.get(slug)).map_or_else(|| slug.to_owned(), |term| term.name.clone());
+    let name =
+        index.get(taxonomy).and_then(|terms| terms.get(slug)).map_or_else(|| slug.to_owned(), |term| term.name.clone());
     let config_values = &config(db).config;
-    let per = config_values.taxonomies.iter().find(|t| t.name == taxonomy).and_then(|t| t.paginate_by).or(config_values.paginate_by);
+    let per = config_values
+        .taxonomies
+        .iter()
+        .find(|t| t.name == taxonomy)
+        .and_then(|t| t.paginate_by)
+        .or(config_values.paginate_by);
     let (term, pages) = term_value(db, taxonomy, slug, &name);
     let base_path = format!("{}{slug}/", taxonomy_path(taxonomy));
     let base_url = &config_values.base_url;
@@ -207,7 +257,13 @@ fn render_term(db: &dyn Database, taxonomy: &str, slug: &str, pager: usize) -> R
     context.insert("current_path", Value::from(path.as_str()));
     context.insert("current_url", Value::from(format!("{base_url}{path}")));
     render_site_or_builtin(db, "taxonomy_single.html", context, None, |db| {
-        let list = theme::list_view(db, format!("{taxonomy}: {name}"), None, &pages[range], per.map(|per| (pager, pager_count(pages.len(), Some(per)), base_url.clone(), base_path.clone())));
+        let list = theme::list_view(
+            db,
+            format!("{taxonomy}: {name}"),
+            None,
+            &pages[range],
+            per.map(|per| (pager, pager_count(pages.len(), Some(per)), base_url.clone(), base_path.clone())),
+        );
         builtin::list_html(&theme::site_view(db), &list)
     })
 }
@@ -222,7 +278,13 @@ fn feed_pages(db: &dyn Database) -> Vec<SourceFile> {
 fn render_feed(db: &dyn Database) -> Result<String, Diagnostic> {
     let pages = feed_pages(db);
     let config_values = &config(db).config;
-    let updated = pages.iter().filter_map(|&file| { let (date, updated) = page_dates(db, file); updated.clone().or_else(|| date.clone()) }).max();
+    let updated = pages
+        .iter()
+        .filter_map(|&file| {
+            let (date, updated) = page_dates(db, file);
+            updated.clone().or_else(|| date.clone())
+        })
+        .max();
     let mut context = Context::new();
     context.insert("pages", page_list(&pages));
     context.insert("feed_url", Value::from(format!("{}/atom.xml", config_values.base_url)));

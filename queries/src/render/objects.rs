@@ -46,9 +46,29 @@ pub struct ConfigObject;
 
 /// Fields both pages and sections have.
 const COMMON_FIELDS: &[&str] = &[
-    "title", "description", "permalink", "path", "slug", "content", "summary", "toc",
-    "word_count", "reading_time", "extra", "relative_path", "date", "updated", "draft",
-    "weight", "authors", "aliases", "taxonomies", "tags", "lower", "higher", "pages",
+    "title",
+    "description",
+    "permalink",
+    "path",
+    "slug",
+    "content",
+    "summary",
+    "toc",
+    "word_count",
+    "reading_time",
+    "extra",
+    "relative_path",
+    "date",
+    "updated",
+    "draft",
+    "weight",
+    "authors",
+    "aliases",
+    "taxonomies",
+    "tags",
+    "lower",
+    "higher",
+    "pages",
     "subsections",
 ];
 
@@ -97,7 +117,10 @@ fn content_field(db: &dyn Database, file: SourceFile, key: &str) -> Option<Value
                     entry.insert("level", Value::from(heading.level));
                     entry.insert("id", Value::from(heading.id.as_str()));
                     entry.insert("title", Value::from(heading.title.as_str()));
-                    entry.insert("permalink", Value::from(format!("{}#{}", page_location(db, file).permalink, heading.id)));
+                    entry.insert(
+                        "permalink",
+                        Value::from(format!("{}#{}", page_location(db, file).permalink, heading.id)),
+                    );
                     Value::from(entry)
                 })
                 .collect::<Vec<_>>(),
@@ -109,7 +132,12 @@ fn content_field(db: &dyn Database, file: SourceFile, key: &str) -> Option<Value
         },
         "subsections" => {
             let tree = section_tree(db);
-            let subsections = tree.sections.values().find(|entry| entry.file == file).map(|entry| entry.subsections.clone()).unwrap_or_default();
+            let subsections = tree
+                .sections
+                .values()
+                .find(|entry| entry.file == file)
+                .map(|entry| entry.subsections.clone())
+                .unwrap_or_default();
             Value::from(subsections.into_iter().map(|file| Value::from_object(SectionObject(file))).collect::<Vec<_>>())
         }
         _ => return None,
@@ -164,7 +192,8 @@ impl Object for SectionObject {
     }
 }
 
-const CONFIG_FIELDS: &[&str] = &["title", "base_url", "description", "default_language", "extra", "taxonomies", "paginate_by", "feed", "sitemap"];
+const CONFIG_FIELDS: &[&str] =
+    &["title", "base_url", "description", "default_language", "extra", "taxonomies", "paginate_by", "feed", "sitemap"];
 
 impl Object for ConfigObject {
     fn repr(self: &Arc<Self>) -> ObjectRepr {
@@ -181,7 +210,9 @@ impl Object for ConfigObject {
                 "description" => Value::from(config.description.as_str()),
                 "default_language" => Value::from(config.default_language.as_str()),
                 "extra" => config.extra.clone(),
-                "taxonomies" => Value::from(config.taxonomies.iter().map(|taxonomy| Value::from(taxonomy.name.as_str())).collect::<Vec<_>>()),
+                "taxonomies" => Value::from(
+                    config.taxonomies.iter().map(|taxonomy| Value::from(taxonomy.name.as_str())).collect::<Vec<_>>(),
+                ),
                 "paginate_by" => config.paginate_by.map_or(Value::from(()), Value::from),
                 "feed" => Value::from(config.feed),
                 "sitemap" => Value::from(config.sitemap),

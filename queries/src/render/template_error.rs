@@ -26,7 +26,8 @@ pub fn diagnostic(db: &dyn Database, rendering: &str, error: &minijinja::Error) 
     let text = file.map(|file| file.text(db).as_str().to_owned()).unwrap_or_default();
     let range = located.range().or_else(|| located.line().map(|line| line_range(&text, line))).unwrap_or(0..0);
     // minijinja stops an include/extends loop at its recursion limit.
-    let is_cycle = located.kind() == minijinja::ErrorKind::InvalidOperation && located.detail() == Some("recursion limit exceeded");
+    let is_cycle = located.kind() == minijinja::ErrorKind::InvalidOperation
+        && located.detail() == Some("recursion limit exceeded");
     let message = if is_cycle {
         format!("template `{name}` includes or extends itself (an include/extends cycle)")
     } else {

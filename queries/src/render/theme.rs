@@ -5,7 +5,10 @@
 
 use salsa::Database;
 
-use crate::builtin::{FeedEntryView, FeedView, LinkView, ListView, PageSummaryView, PageView, PagerView, SiteView, SitemapEntryView, TaxonomyView, TermLinkView};
+use crate::builtin::{
+    FeedEntryView, FeedView, LinkView, ListView, PageSummaryView, PageView, PagerView, SiteView, SitemapEntryView,
+    TaxonomyView, TermLinkView,
+};
 use crate::collections::Term;
 use crate::config::config;
 use crate::inputs::SourceFile;
@@ -54,11 +57,21 @@ pub fn page_view(db: &dyn Database, file: SourceFile) -> PageView {
         taxonomies: page_terms(db, file)
             .iter()
             .map(|(taxonomy, terms)| {
-                let links = terms.iter().map(|term| LinkView { title: term.clone(), url: format!("{base_url}/{}/{}/", slug::slugify(taxonomy), slug::slugify(term)) }).collect();
+                let links = terms
+                    .iter()
+                    .map(|term| LinkView {
+                        title: term.clone(),
+                        url: format!("{base_url}/{}/{}/", slug::slugify(taxonomy), slug::slugify(term)),
+                    })
+                    .collect();
                 (taxonomy.clone(), links)
             })
             .collect(),
-        toc: markdown.headings.iter().map(|heading| LinkView { title: heading.title.clone(), url: format!("#{}", heading.id) }).collect(),
+        toc: markdown
+            .headings
+            .iter()
+            .map(|heading| LinkView { title: heading.title.clone(), url: format!("#{}", heading.id) })
+            .collect(),
         reading_minutes: reading_minutes(markdown.word_count),
         lower: neighbor_file(db, file, false).map(|file| link(db, file)),
         higher: neighbor_file(db, file, true).map(|file| link(db, file)),
@@ -78,11 +91,22 @@ fn summary_view(db: &dyn Database, file: SourceFile) -> PageSummaryView {
 }
 
 /// One page of a listing: `pager` is (current, total, base URL, base path).
-pub fn list_view(db: &dyn Database, heading: String, section: Option<SourceFile>, pages: &[SourceFile], pager: Option<(usize, usize, String, String)>) -> ListView {
+pub fn list_view(
+    db: &dyn Database,
+    heading: String,
+    section: Option<SourceFile>,
+    pages: &[SourceFile],
+    pager: Option<(usize, usize, String, String)>,
+) -> ListView {
     let tree = section_tree(db);
     let (content_html, subsections) = match section {
         Some(section) => {
-            let subsections = tree.sections.values().find(|entry| entry.file == section).map(|entry| entry.subsections.iter().map(|&file| link(db, file)).collect()).unwrap_or_default();
+            let subsections = tree
+                .sections
+                .values()
+                .find(|entry| entry.file == section)
+                .map(|entry| entry.subsections.iter().map(|&file| link(db, file)).collect())
+                .unwrap_or_default();
             (page_content(db, section).content.clone(), subsections)
         }
         None => (String::new(), Vec::new()),
@@ -106,7 +130,14 @@ pub fn taxonomy_view(db: &dyn Database, taxonomy: &str, terms: &[Term]) -> Taxon
     let base_url = &config(db).config.base_url;
     TaxonomyView {
         name: taxonomy.to_owned(),
-        terms: terms.iter().map(|term| TermLinkView { name: term.name.clone(), url: format!("{base_url}/{}/{}/", slug::slugify(taxonomy), term.slug), count: term.pages.len() }).collect(),
+        terms: terms
+            .iter()
+            .map(|term| TermLinkView {
+                name: term.name.clone(),
+                url: format!("{base_url}/{}/{}/", slug::slugify(taxonomy), term.slug),
+                count: term.pages.len(),
+            })
+            .collect(),
     }
 }
 
@@ -130,8 +161,15 @@ pub fn feed_view(db: &dyn Database, pages: &[SourceFile]) -> FeedView {
             }
         })
         .collect();
-    let updated = entries.iter().map(|entry| entry.updated.clone()).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
-    FeedView { title: config.title.clone(), base_url: config.base_url.clone(), feed_url: format!("{}/atom.xml", config.base_url), updated, entries }
+    let updated =
+        entries.iter().map(|entry| entry.updated.clone()).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
+    FeedView {
+        title: config.title.clone(),
+        base_url: config.base_url.clone(),
+        feed_url: format!("{}/atom.xml", config.base_url),
+        updated,
+        entries,
+    }
 }
 
 /// Every HTML page of the site worth indexing: pages, first pages of sections,
@@ -149,7 +187,9 @@ pub fn sitemap_entries(db: &dyn Database) -> Vec<SitemapEntryView> {
                 let (date, updated) = page_dates(db, *file);
                 (page_location(db, *file).permalink.clone(), updated.as_ref().or(date.as_ref()).map(|date| date.day()))
             }
-            Route::TaxonomyList(_) | Route::Term { pager: 1, .. } => (format!("{base_url}/{}", output.trim_end_matches("index.html")), None),
+            Route::TaxonomyList(_) | Route::Term { pager: 1, .. } => {
+                (format!("{base_url}/{}", output.trim_end_matches("index.html")), None)
+            }
             _ => continue,
         };
         entries.push(SitemapEntryView { permalink, lastmod });

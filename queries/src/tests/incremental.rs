@@ -72,7 +72,10 @@ fn link_target_deleted_then_restored() {
     let a = db.file("content/blog/a.md").to_owned();
     db.remove_file("content/blog/a.md");
     let (_, diagnostics) = db.render_all();
-    assert!(diagnostics.iter().any(|d| d.file == "content/blog/b.md" && d.code == "qsite::links::broken"), "{diagnostics:?}");
+    assert!(
+        diagnostics.iter().any(|d| d.file == "content/blog/b.md" && d.code == "qsite::links::broken"),
+        "{diagnostics:?}"
+    );
     db.assert_same_as_clean_build();
     db.set_file("content/blog/a.md", &a);
     db.assert_same_as_clean_build();

@@ -42,7 +42,17 @@ fn title_edit_rerenders_exactly_the_outputs_that_show_the_title() {
     // Its page; page 2 of the blog (page 1 shows only C and B); the home's
     // newest list; its tag page; the feed; and B, whose empty-text link takes
     // A's title. Not the sitemap, the tag list or page 1.
-    assert_eq!(db.rerendered(), ["atom.xml", "blog/a/index.html", "blog/b/index.html", "blog/page/2/index.html", "index.html", "tags/x/index.html"]);
+    assert_eq!(
+        db.rerendered(),
+        [
+            "atom.xml",
+            "blog/a/index.html",
+            "blog/b/index.html",
+            "blog/page/2/index.html",
+            "index.html",
+            "tags/x/index.html"
+        ]
+    );
     db.assert_same_as_clean_build();
 }
 
@@ -62,7 +72,14 @@ fn layout_edit_rerenders_every_output_that_extends_it() {
     let rerendered = db.rerendered();
     assert_eq!(
         rerendered,
-        ["blog/a/index.html", "blog/b/index.html", "blog/c/index.html", "blog/index.html", "blog/page/2/index.html", "index.html"]
+        [
+            "blog/a/index.html",
+            "blog/b/index.html",
+            "blog/c/index.html",
+            "blog/index.html",
+            "blog/page/2/index.html",
+            "index.html"
+        ]
     );
     db.assert_same_as_clean_build();
 }
