@@ -131,8 +131,9 @@ fn build(
     let output_dir = if output_dir.is_absolute() { output_dir.to_owned() } else { root.join(output_dir) };
     let written = write_site(root, &output_dir, &site)?;
     println!(
-        "Built {what}: rendered {}, {} files written, {} unchanged, {} deleted, in {} ms",
+        "Built {what}: rendered {}, reused {}, {} files written, {} unchanged, {} deleted, in {} ms",
         site.rendered,
+        site.reused,
         written.written,
         written.unchanged,
         written.deleted,

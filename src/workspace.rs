@@ -31,8 +31,10 @@ pub struct RenderedSite {
     pub diagnostics: Arc<[Diagnostic]>,
     /// Counts for the summary line.
     pub stats: RouteStats,
-    /// Outputs whose render ran in this call (the rest were reused).
+    /// Outputs whose render ran in this call.
     pub rendered: usize,
+    /// Rendered outputs whose memoized result was still valid.
+    pub reused: usize,
 }
 
 impl RenderedSite {
@@ -152,11 +154,13 @@ impl Workspace {
             .collect();
         let diagnostics = queries::diagnostics::diagnostics(&self.db).clone();
         let rendered_count = self.log.count("rendered_output") - rendered_before;
+        let text_routes = table.routes.values().filter(|route| !matches!(route, Route::Copy(_))).count();
         RenderedSite {
             files: rendered.into_iter().collect(),
             diagnostics,
             stats: table.stats,
             rendered: rendered_count,
+            reused: text_routes.saturating_sub(rendered_count),
         }
     }
 }

@@ -91,3 +91,14 @@ fn unchanged_save_starts_no_work() {
     db.set_file("content/blog/a.md", &text);
     assert_eq!(db.executed_by_render(), Vec::<String>::new());
 }
+
+#[test]
+fn partial_edit_rerenders_exactly_the_outputs_that_include_it() {
+    let mut db = TestDb::with_site(&format!("{BLOG}//- templates/partials/meta.html\n<small>meta</small>\n"));
+    let page = edit(db.file("templates/page.html"), "<h1>", "{% include \"partials/meta.html\" %}<h1>");
+    db.set_file("templates/page.html", &page);
+    db.render_all();
+    db.set_file("templates/partials/meta.html", "<small>changed</small>\n");
+    assert_eq!(db.rerendered(), ["blog/a/index.html", "blog/b/index.html", "blog/c/index.html"]);
+    db.assert_same_as_clean_build();
+}

@@ -1,6 +1,7 @@
 //! Query-level tests: incremental results equal a clean build, and edits
 //! re-run only what their values reach.
 
+mod features;
 mod incremental;
 mod minimal_work;
 
