@@ -10,7 +10,7 @@ use crate::config::config;
 use crate::diagnostic::Diagnostic;
 use crate::inputs::{Site, SourceFile};
 use crate::markdown::{link_marker, markdown};
-use crate::page::{page_location, page_meta, page_title};
+use crate::page::{is_hidden, page_location, page_meta, page_title};
 use crate::routes::route_table;
 use crate::sections::section_tree;
 
@@ -120,6 +120,9 @@ pub fn link_diagnostics(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> 
     for link in &markdown.links {
         let resolved = resolve(db, &link.destination);
         let problem = match resolved.file {
+            Some(target) if is_hidden(db, target) => {
+                Some(format!("`{}` is a draft, which this build leaves out", target.path(db)))
+            }
             Some(target) => match &resolved.anchor {
                 Some(anchor) if !anchor.is_empty() && !markdown_has_anchor(db, target, anchor) => Some(format!(
                     "`{}` has no heading with the anchor `#{anchor}`",

@@ -8,6 +8,7 @@ use salsa::Database;
 use crate::collections::{Scope, Selector, pages_matching, taxonomy_index};
 use crate::config::config;
 use crate::diagnostic::Diagnostic;
+use crate::front_matter::front_matter;
 use crate::inputs::{Site, SourceFile};
 use crate::page::{PageLocation, PageMeta, is_hidden, page_location, page_meta, section_listing};
 use crate::sections::section_tree;
@@ -73,6 +74,16 @@ pub struct RouteStats {
 pub fn output_path(url_path: &str) -> String {
     let trimmed = url_path.trim_start_matches('/');
     if trimmed.is_empty() || trimmed.ends_with('/') { format!("{trimmed}index.html") } else { trimmed.to_owned() }
+}
+
+/// `/tags/`: where a taxonomy's term list lives.
+pub fn taxonomy_path(taxonomy: &str) -> String {
+    format!("/{}/", slug::slugify(taxonomy))
+}
+
+/// `/tags/rust/`: where a term's listing lives.
+pub fn term_path(taxonomy: &str, term_slug: &str) -> String {
+    format!("{}{term_slug}/", taxonomy_path(taxonomy))
 }
 
 /// The URL path of page `pager` of a listing at `base` (`/blog/` → `/blog/page/2/`).
@@ -143,11 +154,11 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
     }
     let index = taxonomy_index(db);
     for taxonomy in &config.taxonomies {
-        let base = format!("/{}/", slug::slugify(&taxonomy.name));
+        let base = taxonomy_path(&taxonomy.name);
         table.add(db, &base, Route::TaxonomyList(taxonomy.name.clone()), None);
         for (slug, term) in index.get(&taxonomy.name).into_iter().flatten() {
             table.stats.terms += 1;
-            let term_base = format!("{base}{slug}/");
+            let term_base = term_path(&taxonomy.name, slug);
             let pagers = pager_count(term.pages.len(), taxonomy.paginate_by.or(config.paginate_by));
             for pager in 1..=pagers {
                 table.add(
@@ -204,10 +215,13 @@ impl Builder {
                 let other = first
                     .filter(|&first| Some(first) != owner)
                     .map(|first| format!(" (already taken by `{}`)", first.path(db)));
+                // Point at what chose the URL, when the front matter did.
+                let keys = &front_matter(db, file).key_ranges;
+                let range = ["path", "slug", "aliases"].iter().find_map(|key| keys.get(*key)).cloned().unwrap_or(0..0);
                 self.diagnostics.push(
                     Diagnostic::error(
                         file.path(db).clone(),
-                        0..0,
+                        range,
                         "qsite::routes::duplicate",
                         format!("two outputs claim the URL `{url_path}`{}", other.unwrap_or_default()),
                     )

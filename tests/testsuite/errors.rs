@@ -182,7 +182,7 @@ fn broken_links_can_be_warnings() {
 fn two_pages_claiming_the_same_url() {
     assert_fails(
         &[("content/blog/twin.md", "+++\ntitle = \"Twin\"\npath = \"blog/good\"\n+++\n")],
-        &["two outputs claim the URL `/blog/good/`", "content/blog/twin.md"],
+        &["two outputs claim the URL `/blog/good/`", "[content/blog/twin.md:3:1]"],
     );
 }
 
@@ -233,4 +233,23 @@ fn unreadable_root_is_an_environment_error() {
         .unwrap();
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("cannot read the site folder"));
+}
+
+#[test]
+fn link_to_a_draft_is_broken() {
+    assert_fails(
+        &[
+            ("content/blog/draft.md", "+++\ntitle = \"Draft\"\ndraft = true\n+++\n"),
+            ("content/blog/bad.md", "+++\ntitle = \"Bad\"\n+++\n[soon](@/blog/draft.md)\n"),
+        ],
+        &["is a draft", "[content/blog/bad.md:4:1]"],
+    );
+}
+
+#[test]
+fn missing_page_template_points_at_the_section() {
+    assert_fails(
+        &[("content/blog/_index.md", "+++\ntitle = \"Blog\"\npage_template = \"post.html\"\n+++\n")],
+        &["the template `post.html` does not exist", "[content/blog/_index.md:3:1]"],
+    );
 }

@@ -7,6 +7,7 @@
 //! holds no site state: everything comes from the attached database, so one
 //! environment serves every database in the process.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
 
 use camino::Utf8Path;
@@ -14,7 +15,7 @@ use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, Error, ErrorKind, TemplateSource, UndefinedBehavior};
 use salsa::Database;
 
-use crate::collections::{Scope, Selector};
+use crate::collections::{Scope, Selector, taxonomy_index};
 use crate::config::config;
 use crate::data::data_value;
 use crate::dates::parse_date;
@@ -22,7 +23,10 @@ use crate::front_matter::SortBy;
 use crate::inputs::Site;
 use crate::markdown::render_markdown;
 use crate::page::page_location;
-use crate::render::objects::{ConfigObject, PageObject, SectionObject, selected_pages, with_db};
+use crate::render::objects::{
+    ConfigObject, PageObject, SectionObject, selected_pages, taxonomy_value, term_value, with_db,
+};
+use crate::routes::term_path;
 
 /// The environment every site template renders in.
 pub static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
@@ -36,6 +40,8 @@ pub static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env.add_function("get_url", get_url);
     env.add_function("get_pages", get_pages);
     env.add_function("load_data", load_data);
+    env.add_function("get_taxonomy", get_taxonomy);
+    env.add_function("get_taxonomy_url", get_taxonomy_url);
     env.add_filter("date", date_filter);
     env.add_filter("slugify", |text: &str| slug::slugify(text));
     env.add_filter("markdown", |text: &str| Value::from_safe_string(render_markdown(text, 0).html));
@@ -189,6 +195,28 @@ fn get_pages(kwargs: Kwargs) -> Result<Value, Error> {
         Ok(selected_pages(db, Selector::new(db, scope, sort_by, limit)))
     })
     .ok_or_else(outside_render)?
+}
+
+/// `get_taxonomy(kind="tags")`: the taxonomy and all its terms, as Zola has it.
+fn get_taxonomy(kwargs: Kwargs) -> Result<Value, Error> {
+    let kind: String = kwargs.get("kind")?;
+    kwargs.assert_all_used()?;
+    with_db(|db| {
+        let index = taxonomy_index(db);
+        let terms = index.get(&kind).ok_or_else(|| not_found("taxonomy", &kind))?;
+        let items: Vec<Value> = terms.values().map(|term| term_value(db, &kind, &term.slug, &term.name).0).collect();
+        Ok(Value::from(BTreeMap::from([("kind", taxonomy_value(db, &kind)), ("items", Value::from(items))])))
+    })
+    .ok_or_else(outside_render)?
+}
+
+/// `get_taxonomy_url(kind="tags", name="Rust")`: the URL of a term's page.
+fn get_taxonomy_url(kwargs: Kwargs) -> Result<Value, Error> {
+    let kind: String = kwargs.get("kind")?;
+    let name: String = kwargs.get("name")?;
+    kwargs.assert_all_used()?;
+    with_db(|db| Value::from(format!("{}{}", config(db).config.base_url, term_path(&kind, &slug::slugify(&name)))))
+        .ok_or_else(outside_render)
 }
 
 /// `load_data(path="data/authors.toml")`: TOML, JSON, YAML or plain text.

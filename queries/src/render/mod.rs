@@ -19,9 +19,9 @@ use crate::diagnostic::Diagnostic;
 use crate::front_matter::{SortBy, front_matter};
 use crate::inputs::SourceFile;
 use crate::page::{PageMeta, page_dates, page_meta, section_listing};
-use crate::routes::{Route, RouteKey, pager_count, pager_url, section_paginate_by, section_selector};
+use crate::routes::{Route, RouteKey, pager_count, pager_url, section_paginate_by, section_selector, taxonomy_path};
 use environment::{ENVIRONMENT, has_template};
-use objects::{PageObject, SectionObject, page_list};
+use objects::{PageObject, SectionObject, page_list, taxonomy_value, term_value};
 
 /// One rendered output.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -64,31 +64,23 @@ type Context = BTreeMap<&'static str, Value>;
 
 /// Renders the site template `name` with `context` (plus `config`), or the
 /// built-in output when the site has no such template. `named_by` is the
-/// content file whose front matter asked for `name`: then a missing template
-/// is that file's error, not a fallback.
+/// content file and front matter key that asked for `name`: then a missing
+/// template is an error there, not a fallback.
 fn render_site_or_builtin(
     db: &dyn Database,
     name: &str,
     context: Context,
-    named_by: Option<SourceFile>,
+    named_by: Option<(SourceFile, &'static str)>,
     builtin: impl FnOnce(&dyn Database) -> String,
 ) -> Result<String, Diagnostic> {
     if has_template(db, name) {
         let template = ENVIRONMENT.get_template(name).map_err(|error| template_error::diagnostic(db, name, &error))?;
         return template.render(Value::from(context)).map_err(|error| template_error::diagnostic(db, name, &error));
     }
-    if let Some(file) = named_by {
-        let front = front_matter(db, file);
-        let range =
-            front.key_ranges.get("template").or_else(|| front.key_ranges.get("page_template")).cloned().unwrap_or(0..0);
-        let path = if range == (0..0) {
-            page_meta(db, file).parent.map_or_else(|| file.path(db).clone(), |parent| parent.path(db).clone())
-        } else {
-            file.path(db).clone()
-        };
+    if let Some((file, key)) = named_by {
         return Err(Diagnostic::error(
-            path,
-            range,
+            file.path(db).clone(),
+            front_matter(db, file).key_ranges.get(key).cloned().unwrap_or(0..0),
             "qsite::templates::missing",
             format!("the template `{name}` does not exist"),
         )
@@ -107,10 +99,12 @@ fn url_context(context: &mut Context, meta: &PageMeta, url_path: &str) {
 
 fn render_page(db: &dyn Database, file: SourceFile) -> Result<String, Diagnostic> {
     let meta = page_meta(db, file);
-    let parent_template = meta.parent.and_then(|parent| section_listing(db, parent).2.clone());
-    let (name, named_by) = match meta.template.clone().or(parent_template) {
-        Some(name) => (name, Some(file)),
-        None => ("page.html".to_owned(), None),
+    let parent_template =
+        meta.parent.and_then(|parent| section_listing(db, parent).2.clone().map(|name| (name, parent)));
+    let (name, named_by) = match (&meta.template, parent_template) {
+        (Some(name), _) => (name.clone(), Some((file, "template"))),
+        (None, Some((name, parent))) => (name, Some((parent, "page_template"))),
+        (None, None) => ("page.html".to_owned(), None),
     };
     let mut context = Context::new();
     context.insert("page", Value::from_object(PageObject(file)));
@@ -149,7 +143,7 @@ fn render_section(db: &dyn Database, section: SourceFile, pager: usize) -> Resul
     let meta = page_meta(db, section);
     let is_home = meta.relative_path == "_index.md";
     let (name, named_by) = match &meta.template {
-        Some(name) => (name.clone(), Some(section)),
+        Some(name) => (name.clone(), Some((section, "template"))),
         None => ((if is_home { "index.html" } else { "section.html" }).to_owned(), None),
     };
     let pages = pages_matching(db, section_selector(db, section));
@@ -179,33 +173,6 @@ fn render_section(db: &dyn Database, section: SourceFile, pager: usize) -> Resul
         );
         builtin::list_html(&theme::site_view(db), &list)
     })
-}
-
-/// `/{taxonomy}/`, the URL path every term page of it lives under.
-fn taxonomy_path(taxonomy: &str) -> String {
-    format!("/{}/", slug::slugify(taxonomy))
-}
-
-/// The `term` object: name, slug, permalink and its pages, newest first.
-fn term_value(db: &dyn Database, taxonomy: &str, slug: &str, name: &str) -> (Value, Arc<[SourceFile]>) {
-    let pages =
-        pages_matching(db, Selector::new(db, Scope::Term(taxonomy.to_owned(), slug.to_owned()), SortBy::Date, None))
-            .clone();
-    let mut map = BTreeMap::new();
-    map.insert("name", Value::from(name));
-    map.insert("slug", Value::from(slug));
-    let path = format!("{}{slug}/", taxonomy_path(taxonomy));
-    map.insert("path", Value::from(path.as_str()));
-    map.insert("permalink", Value::from(format!("{}{path}", config(db).config.base_url)));
-    map.insert("pages", page_list(&pages));
-    (Value::from(map), pages)
-}
-
-fn taxonomy_value(db: &dyn Database, taxonomy: &str) -> Value {
-    let mut map = BTreeMap::new();
-    map.insert("name", Value::from(taxonomy));
-    map.insert("permalink", Value::from(format!("{}{}", config(db).config.base_url, taxonomy_path(taxonomy))));
-    Value::from(map)
 }
 
 fn render_taxonomy_list(db: &dyn Database, taxonomy: &str) -> Result<String, Diagnostic> {

@@ -13,14 +13,15 @@ use std::sync::Arc;
 use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
 use salsa::Database;
 
-use crate::collections::{Selector, pages_matching};
+use crate::collections::{Scope, Selector, pages_matching};
 use crate::config::config;
 use crate::dates::PageDate;
+use crate::front_matter::SortBy;
 use crate::inputs::SourceFile;
 use crate::links::page_content;
 use crate::markdown::markdown;
 use crate::page::{PageKind, page_dates, page_draft, page_location, page_meta, page_terms, page_title};
-use crate::routes::section_selector;
+use crate::routes::{section_selector, taxonomy_path, term_path};
 use crate::sections::section_tree;
 
 /// Runs `op` on the database attached to the running render.
@@ -225,6 +226,29 @@ impl Object for ConfigObject {
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Str(CONFIG_FIELDS)
     }
+}
+
+/// The `term` object: name, slug, permalink and its pages, newest first.
+pub fn term_value(db: &dyn Database, taxonomy: &str, slug: &str, name: &str) -> (Value, Arc<[SourceFile]>) {
+    let pages =
+        pages_matching(db, Selector::new(db, Scope::Term(taxonomy.to_owned(), slug.to_owned()), SortBy::Date, None))
+            .clone();
+    let mut map = BTreeMap::new();
+    map.insert("name", Value::from(name));
+    map.insert("slug", Value::from(slug));
+    let path = term_path(taxonomy, slug);
+    map.insert("path", Value::from(path.as_str()));
+    map.insert("permalink", Value::from(format!("{}{path}", config(db).config.base_url)));
+    map.insert("pages", page_list(&pages));
+    (Value::from(map), pages)
+}
+
+/// The `taxonomy` object: its name and the URL of its term list.
+pub fn taxonomy_value(db: &dyn Database, taxonomy: &str) -> Value {
+    let mut map = BTreeMap::new();
+    map.insert("name", Value::from(taxonomy));
+    map.insert("permalink", Value::from(format!("{}{}", config(db).config.base_url, taxonomy_path(taxonomy))));
+    Value::from(map)
 }
 
 /// The pages a selector picks, as page objects.

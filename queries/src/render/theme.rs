@@ -16,7 +16,7 @@ use crate::links::page_content;
 use crate::markdown::markdown;
 use crate::page::{is_hidden, page_dates, page_location, page_meta, page_terms, page_title};
 use crate::render::objects::{neighbor_file, reading_minutes};
-use crate::routes::{pager_url, route_table};
+use crate::routes::{pager_url, route_table, term_path};
 use crate::sections::section_tree;
 
 /// Site-wide values: title, top-level sections for the navigation, feed link.
@@ -61,7 +61,7 @@ pub fn page_view(db: &dyn Database, file: SourceFile) -> PageView {
                     .iter()
                     .map(|term| LinkView {
                         title: term.clone(),
-                        url: format!("{base_url}/{}/{}/", slug::slugify(taxonomy), slug::slugify(term)),
+                        url: format!("{base_url}{}", term_path(taxonomy, &slug::slugify(term))),
                     })
                     .collect();
                 (taxonomy.clone(), links)
@@ -134,7 +134,7 @@ pub fn taxonomy_view(db: &dyn Database, taxonomy: &str, terms: &[Term]) -> Taxon
             .iter()
             .map(|term| TermLinkView {
                 name: term.name.clone(),
-                url: format!("{base_url}/{}/{}/", slug::slugify(taxonomy), term.slug),
+                url: format!("{base_url}{}", term_path(taxonomy, &term.slug)),
                 count: term.pages.len(),
             })
             .collect(),

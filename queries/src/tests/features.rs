@@ -135,12 +135,12 @@ date = 2024-01-01
 tags = ["x"]
 +++
 //- templates/index.html
-{{ get_section(path="blog/_index.md").title }}|{{ get_page(path="blog/b.md").title }}|{{ get_url(path="@/blog/a.md#top") }}|{{ get_url(path="css/site.css") }}|{% for p in get_pages(term="x", sort_by="title", limit=1) %}{{ p.title }}{% endfor %}|{{ "**b**" | markdown }}|{{ "Hello World" | slugify }}|{{ get_page(path="blog/a.md").date | date(format="%d %B %Y") }}
+{{ get_section(path="blog/_index.md").title }}|{{ get_page(path="blog/b.md").title }}|{{ get_url(path="@/blog/a.md#top") }}|{{ get_url(path="css/site.css") }}|{% for p in get_pages(term="x", sort_by="title", limit=1) %}{{ p.title }}{% endfor %}|{{ "**b**" | markdown }}|{{ "Hello World" | slugify }}|{{ get_page(path="blog/a.md").date | date(format="%d %B %Y") }}|{{ get_taxonomy_url(kind="tags", name="X") }}|{% for t in get_taxonomy(kind="tags").items %}{{ t.name }}={{ t.pages | length }}{% endfor %}
 "#,
     );
     assert_eq!(
         outputs["index.html"],
-        "Blog|Beta|https://example.com/blog/a/#top|https://example.com/css/site.css|Alpha|<p><strong>b</strong></p>\n|hello-world|02 January 2024"
+        "Blog|Beta|https://example.com/blog/a/#top|https://example.com/css/site.css|Alpha|<p><strong>b</strong></p>\n|hello-world|02 January 2024|https://example.com/tags/x/|x=2"
     );
 }
 
