@@ -20,9 +20,17 @@ pub fn to_report(workspace: &Workspace, diagnostic: &Diagnostic) -> Report {
         report = report.with_help(help.clone());
     }
     let text = workspace.file_text(&diagnostic.file).unwrap_or_default();
-    let start = diagnostic.range.start.min(text.len());
-    let length = diagnostic.range.end.min(text.len()).saturating_sub(start);
-    report = report.with_label(LabeledSpan::at(start..start + length, "here"));
+    // Widen the range to whole characters: a range at a bad byte of a file
+    // read lossily may fall inside the replacement character.
+    let mut start = diagnostic.range.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = diagnostic.range.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    report = report.with_label(LabeledSpan::at(start..end, "here"));
     Report::new(report).with_source_code(
         NamedSource::new(diagnostic.file.as_str(), text).with_language(language(diagnostic.file.as_str())),
     )

@@ -37,13 +37,6 @@ pub struct RenderedSite {
     pub reused: usize,
 }
 
-impl RenderedSite {
-    /// Whether any diagnostic is an error, which fails the build.
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-}
-
 /// A site folder held in a query database.
 pub struct Workspace {
     root: Utf8PathBuf,
@@ -98,12 +91,6 @@ impl Workspace {
         Ok(change.apply(&mut self.db, &mut self.inputs))
     }
 
-    /// Sets new build options (`--drafts`, `--base-url`).
-    pub fn set_options(&mut self, options: BuildOptions) {
-        self.options = options.clone();
-        Change { options: Some(options), ..Change::default() }.apply(&mut self.db, &mut self.inputs);
-    }
-
     /// The site root.
     pub fn root(&self) -> &Utf8Path {
         &self.root
@@ -116,11 +103,6 @@ impl Workspace {
             FileText::Opaque { .. } => None,
             text => Some(text.as_str().to_owned()),
         }
-    }
-
-    /// The database, for tests and tools that ask queries directly.
-    pub fn db(&self) -> &QueryDb {
-        &self.db
     }
 
     /// Takes the queries that executed since the last call, as

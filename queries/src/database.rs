@@ -16,7 +16,6 @@ use crate::routes::{RouteKey, route_table};
 #[derive(Clone)]
 pub struct QueryDb {
     storage: salsa::Storage<Self>,
-    log: Option<ExecutionLog>,
 }
 
 /// The queries that executed (rather than being reused), in order, as
@@ -34,50 +33,10 @@ impl ExecutionLog {
     pub fn take(&self) -> Vec<(String, salsa::Id)> {
         std::mem::take(&mut *self.0.lock().unwrap_or_else(|poison| poison.into_inner()))
     }
-}
 
-impl QueryDb {
-    /// A database that records nothing: the fastest choice.
-    pub fn new() -> Self {
-        QueryDb { storage: salsa::Storage::new(None), log: None }
-    }
-
-    /// A database that records every query execution into the returned log.
-    pub fn with_log() -> (Self, ExecutionLog) {
-        let log = ExecutionLog::default();
-        let sink = log.clone();
-        let callback = Box::new(move |event: salsa::Event| {
-            if let EventKind::WillExecute { database_key } = event.kind {
-                let name = salsa::with_attached_database(|db| {
-                    db.ingredient_debug_name(database_key.ingredient_index()).into_owned()
-                })
-                .unwrap_or_default();
-                sink.0.lock().unwrap_or_else(|poison| poison.into_inner()).push((name, database_key.key_index()));
-            }
-        });
-        let db = QueryDb { storage: salsa::Storage::new(Some(callback)), log: Some(log.clone()) };
-        (db, log)
-    }
-
-    /// The log this database records into, if it was made with one.
-    pub fn log(&self) -> Option<&ExecutionLog> {
-        self.log.as_ref()
-    }
-}
-
-impl Default for QueryDb {
-    fn default() -> Self {
-        QueryDb::new()
-    }
-}
-
-#[salsa::db]
-impl Database for QueryDb {}
-
-impl ExecutionLog {
     /// Takes what was logged, each entry as `query(key)` with the key named
-    /// for people: a file by its path, an output by its path, a listing by its
-    /// selector. Queries without a key show their name alone.
+    /// for people: a file by its path, an output by its output path. Other
+    /// keys (listings' selectors, the site) show the query's name alone.
     pub fn take_described(&self, db: &QueryDb, inputs: &Inputs) -> Vec<String> {
         use salsa::plumbing::AsId;
         let executed = self.take();
@@ -101,3 +60,25 @@ impl ExecutionLog {
             .collect()
     }
 }
+
+impl QueryDb {
+    /// A database that records every query execution into the returned log.
+    pub fn with_log() -> (Self, ExecutionLog) {
+        let log = ExecutionLog::default();
+        let sink = log.clone();
+        let callback = Box::new(move |event: salsa::Event| {
+            if let EventKind::WillExecute { database_key } = event.kind {
+                let name = salsa::with_attached_database(|db| {
+                    db.ingredient_debug_name(database_key.ingredient_index()).into_owned()
+                })
+                .unwrap_or_default();
+                sink.0.lock().unwrap_or_else(|poison| poison.into_inner()).push((name, database_key.key_index()));
+            }
+        });
+        let db = QueryDb { storage: salsa::Storage::new(Some(callback)) };
+        (db, log)
+    }
+}
+
+#[salsa::db]
+impl Database for QueryDb {}
