@@ -1,0 +1,136 @@
+//! The edits the bench times, applied to the model and written in a tool's layout.
+
+use std::path::Path;
+
+use crate::generate::{Layout, Model};
+
+/// What the bench does before each timed build.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Scenario {
+    /// Output and cache removed: a first build.
+    Clean,
+    /// Nothing changed since the last build.
+    NoOp,
+    /// A sentence appended to a page's body, after its summary.
+    BodyEdit,
+    /// A page's title changed.
+    TitleEdit,
+    /// A page's date moved to the newest, reordering listings.
+    DateEdit,
+    /// A tag added to a page.
+    TagAdded,
+    /// A new page.
+    PageAdded,
+    /// A page nothing links to deleted.
+    PageDeleted,
+    /// The page template changed.
+    TemplateEdit,
+    /// The configuration changed (the site title).
+    ConfigEdit,
+}
+
+impl Scenario {
+    /// Every scenario, in the order the table shows them.
+    pub const ALL: [Scenario; 10] = [
+        Scenario::Clean,
+        Scenario::NoOp,
+        Scenario::BodyEdit,
+        Scenario::TitleEdit,
+        Scenario::DateEdit,
+        Scenario::TagAdded,
+        Scenario::PageAdded,
+        Scenario::PageDeleted,
+        Scenario::TemplateEdit,
+        Scenario::ConfigEdit,
+    ];
+
+    /// Its name in the table and the JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::Clean => "clean build",
+            Scenario::NoOp => "no-op",
+            Scenario::BodyEdit => "body edit",
+            Scenario::TitleEdit => "title edit",
+            Scenario::DateEdit => "date edit (reorders)",
+            Scenario::TagAdded => "tag added",
+            Scenario::PageAdded => "page added",
+            Scenario::PageDeleted => "page deleted",
+            Scenario::TemplateEdit => "template edit",
+            Scenario::ConfigEdit => "config edit",
+        }
+    }
+
+    /// The DESIGN §8 budget for this scenario at `n` pages, if it has one.
+    pub fn budget(self, n: usize) -> Option<&'static str> {
+        let large = n >= 10_000;
+        match self {
+            Scenario::Clean => Some("< Hugo"),
+            Scenario::NoOp => Some(if large { "<= 60 ms" } else { "<= 20 ms" }),
+            Scenario::BodyEdit | Scenario::TitleEdit | Scenario::DateEdit | Scenario::TagAdded => {
+                Some(if large { "<= 150 ms" } else { "<= 40 ms" })
+            }
+            _ => None,
+        }
+    }
+
+    /// Applies run `run`'s edit to the model and the site folder. Each run
+    /// makes a different change, so no run is a no-op by accident.
+    pub fn apply(self, layout: Layout, root: &Path, model: &mut Model, run: usize) {
+        // Pages from the middle of the site: neither newest nor oldest.
+        let target = model.unlinked_page(run + 1);
+        match self {
+            Scenario::Clean => {
+                let _ = std::fs::remove_dir_all(root.join("public"));
+                let _ = std::fs::remove_dir_all(root.join(".qsite"));
+                let _ = std::fs::remove_dir_all(root.join("resources"));
+            }
+            Scenario::NoOp => {}
+            Scenario::BodyEdit => {
+                edit_page(model, target, |page| page.body.push_str(&format!("\nEdited body, run {run}.\n")));
+                layout.write_page(root, model, target);
+            }
+            Scenario::TitleEdit => {
+                edit_page(model, target, |page| page.title = format!("Retitled page {target}, run {run}"));
+                layout.write_page(root, model, target);
+            }
+            Scenario::DateEdit => {
+                let newest = model.newest_date();
+                edit_page(model, target, |page| page.date = newest + 3_600);
+                layout.write_page(root, model, target);
+            }
+            Scenario::TagAdded => {
+                edit_page(model, target, |page| {
+                    let extra = (run * 7 + 3) % 50;
+                    if !page.tags.contains(&extra) {
+                        page.tags.push(extra);
+                    }
+                });
+                layout.write_page(root, model, target);
+            }
+            Scenario::PageAdded => {
+                let mut page = model.pages[target].clone().expect("template page");
+                page.slug = format!("added-{run}");
+                page.title = format!("Added page {run}");
+                page.date = model.newest_date() + 60;
+                model.pages.push(Some(page));
+                layout.write_page(root, model, model.pages.len() - 1);
+            }
+            Scenario::PageDeleted => {
+                layout.remove_page(root, model, target);
+                model.pages[target] = None;
+            }
+            Scenario::TemplateEdit => {
+                model.template_version += 1;
+                layout.write_templates(root, model);
+            }
+            Scenario::ConfigEdit => {
+                model.config_version += 1;
+                layout.write_config(root, model);
+            }
+        }
+    }
+}
+
+fn edit_page(model: &mut Model, index: usize, change: impl FnOnce(&mut crate::generate::Page)) {
+    change(model.pages[index].as_mut().expect("page exists"));
+}
