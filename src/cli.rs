@@ -3,16 +3,14 @@
 //! environment errors).
 
 use std::process::ExitCode;
-use std::time::Instant;
 
-use camino::{Utf8Path, Utf8PathBuf};
+use camino::Utf8PathBuf;
 use clap::{Args, Parser, Subcommand};
 use queries::BuildOptions;
 
-use crate::output::write_site;
-use crate::report::{print_diagnostics, render_report};
-use crate::site_folder::EnvironmentError;
-use crate::workspace::Workspace;
+use crate::build::{BuildOutcome, BuildRequest, build, resolve_output_dir};
+use crate::clean::clean;
+use crate::report::{render_report, stderr_is_colored};
 
 /// qsite: a static site generator whose whole build is a query database.
 #[derive(Parser)]
@@ -38,11 +36,20 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Build the site into the output directory.
+    /// Build the site into the output directory, redoing only what changed.
     Build {
         #[command(flatten)]
         site: SiteArgs,
         /// Where to write the site.
+        #[arg(short, long, default_value = "public")]
+        output_dir: Utf8PathBuf,
+        /// Ignore the cache: render and compare every output.
+        #[arg(long)]
+        clean: bool,
+    },
+    /// Remove `.qsite/` and every file qsite wrote to the output directory.
+    Clean {
+        /// The output directory to clean.
         #[arg(short, long, default_value = "public")]
         output_dir: Utf8PathBuf,
     },
@@ -76,7 +83,10 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("{}", render_report(&miette::Report::new_boxed(Box::new(EnvironmentDiagnostic(error)))));
+            eprintln!(
+                "{}",
+                render_report(&miette::Report::new_boxed(Box::new(EnvironmentDiagnostic(error))), stderr_is_colored())
+            );
             ExitCode::from(2)
         }
     }
@@ -96,48 +106,43 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
             println!("Wrote a starter site to `{dir}`. Build it with: qsite --root {dir} build");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Build { site, output_dir } => Ok(build(&cli.root, &cli.config, site.options(), Some(&output_dir))?),
-        Command::Check { site } => Ok(build(&cli.root, &cli.config, site.options(), None)?),
+        Command::Build { site, output_dir, clean } => {
+            let request = BuildRequest {
+                root: cli.root,
+                config: cli.config,
+                options: site.options(),
+                output_dir: Some(output_dir),
+                clean,
+            };
+            Ok(exit_code(build(&request)?))
+        }
+        Command::Check { site } => {
+            let request = BuildRequest {
+                root: cli.root,
+                config: cli.config,
+                options: site.options(),
+                output_dir: None,
+                clean: false,
+            };
+            Ok(exit_code(build(&request)?))
+        }
+        Command::Clean { output_dir } => {
+            let cleaned = clean(&cli.root, &resolve_output_dir(&cli.root, &output_dir))?;
+            if cleaned.had_manifest {
+                println!("Removed {} output files and the cache", cleaned.outputs);
+            } else {
+                println!(
+                    "Removed the cache; without it, qsite does not know which output files it wrote, so it left them"
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
-/// Builds the site, printing diagnostics and one summary line; writes the
-/// output only when there are no errors, so a broken edit never replaces a
-/// good `public/` with a half-built one.
-fn build(
-    root: &Utf8Path,
-    config: &Utf8Path,
-    options: BuildOptions,
-    output_dir: Option<&Utf8Path>,
-) -> Result<ExitCode, EnvironmentError> {
-    let started = Instant::now();
-    let workspace = Workspace::load(root, config, options)?;
-    let site = workspace.render();
-    print_diagnostics(&workspace, &site.diagnostics);
-    let errors = site.diagnostics.iter().filter(|diagnostic| diagnostic.is_error()).count();
-    let stats = site.stats;
-    let what = format!(
-        "{} pages, {} sections, {} terms ({} drafts skipped)",
-        stats.pages, stats.sections, stats.terms, stats.drafts_skipped
-    );
-    if errors > 0 {
-        eprintln!("error: {errors} error(s) in the site; nothing was written ({what})");
-        return Ok(ExitCode::from(1));
+fn exit_code(outcome: BuildOutcome) -> ExitCode {
+    match outcome {
+        BuildOutcome::Success => ExitCode::SUCCESS,
+        BuildOutcome::SiteErrors => ExitCode::from(1),
     }
-    let Some(output_dir) = output_dir else {
-        println!("Checked {what}: no errors, in {} ms", started.elapsed().as_millis());
-        return Ok(ExitCode::SUCCESS);
-    };
-    let output_dir = if output_dir.is_absolute() { output_dir.to_owned() } else { root.join(output_dir) };
-    let written = write_site(root, &output_dir, &site)?;
-    println!(
-        "Built {what}: rendered {}, reused {}, {} files written, {} unchanged, {} deleted, in {} ms",
-        site.rendered,
-        site.reused,
-        written.written,
-        written.unchanged,
-        written.deleted,
-        started.elapsed().as_millis()
-    );
-    Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,8 @@
 //! and printing diagnostics. The only crate that touches user files; all
 //! computing happens in the `queries` crate.
 
+pub mod build;
+pub mod clean;
 pub mod cli;
 pub mod init;
 pub mod output;

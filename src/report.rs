@@ -45,10 +45,9 @@ fn language(path: &str) -> &'static str {
     }
 }
 
-/// Renders a report as text: colors only when stderr is a terminal.
-pub fn render_report(report: &Report) -> String {
-    let theme =
-        if std::io::stderr().is_terminal() { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+/// Renders a report as text, with colors or without.
+pub fn render_report(report: &Report, colored: bool) -> String {
+    let theme = if colored { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let mut out = String::new();
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     if handler.render_report(&mut out, report.as_ref()).is_err() {
@@ -57,9 +56,12 @@ pub fn render_report(report: &Report) -> String {
     out
 }
 
-/// Prints every diagnostic to stderr, errors and warnings alike.
-pub fn print_diagnostics(workspace: &Workspace, diagnostics: &[Diagnostic]) {
-    for diagnostic in diagnostics {
-        eprintln!("{}", render_report(&to_report(workspace, diagnostic)));
-    }
+/// Whether what goes to stderr may use colors: only on a terminal.
+pub fn stderr_is_colored() -> bool {
+    std::io::stderr().is_terminal()
+}
+
+/// Every diagnostic rendered as text, errors and warnings alike, in order.
+pub fn render_diagnostics(workspace: &Workspace, diagnostics: &[Diagnostic], colored: bool) -> String {
+    diagnostics.iter().map(|diagnostic| render_report(&to_report(workspace, diagnostic), colored) + "\n").collect()
 }

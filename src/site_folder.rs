@@ -1,9 +1,13 @@
 //! Reading a site folder: which files make up the site, and their contents.
 
+use std::collections::{HashMap, HashSet};
 use std::io;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::FileText;
+use snapshots::FileStat;
+
+use crate::output::mtime_ns;
 
 /// The folders under the site root whose files are inputs.
 pub const INPUT_DIRS: [&str; 4] = ["content", "templates", "static", "data"];
@@ -84,4 +88,59 @@ pub fn read_input(root: &Utf8Path, relative: &Utf8Path, config_path: &Utf8Path) 
     } else {
         FileText::Opaque { hash: *blake3::hash(&bytes).as_bytes(), len: bytes.len() as u64 }
     })
+}
+
+/// The input files of a site as seen now, against what the last build saw.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Every input file's stat and hash.
+    pub files: Vec<(Utf8PathBuf, FileStat)>,
+    /// Files that are new or whose contents changed since the last build.
+    pub changed: Vec<Utf8PathBuf>,
+    /// Files the last build saw that are gone.
+    pub removed: Vec<String>,
+}
+
+/// Stats every input file and hashes only those whose size or modification
+/// time differ from the last build's: an unchanged site costs one `stat` a
+/// file. A stat is trusted only for files last modified before
+/// `trusted_before_ns` (shortly before the last build started), because a
+/// file saved twice within the file system's timestamp granularity can keep
+/// its size and modification time while its contents change.
+pub fn scan(
+    root: &Utf8Path,
+    config_path: &Utf8Path,
+    previous: &HashMap<String, FileStat>,
+    trusted_before_ns: i64,
+) -> Result<Scan, EnvironmentError> {
+    let mut paths = input_paths(root)?;
+    paths.push(config_path.to_owned());
+    let mut scan = Scan::default();
+    let mut present = HashSet::new();
+    for relative in paths {
+        let path = root.join(&relative);
+        let metadata = std::fs::metadata(&path)
+            .map_err(|source| EnvironmentError::UnreadableFile { path: path.clone(), source })?;
+        let (size, mtime_ns) = (metadata.len(), mtime_ns(&metadata));
+        let known = previous
+            .get(relative.as_str())
+            .filter(|stat| stat.size == size && stat.mtime_ns == mtime_ns && mtime_ns < trusted_before_ns);
+        let stat = match known {
+            Some(stat) => *stat,
+            None => {
+                let bytes = std::fs::read(&path)
+                    .map_err(|source| EnvironmentError::UnreadableFile { path: path.clone(), source })?;
+                let hash = *blake3::hash(&bytes).as_bytes();
+                if previous.get(relative.as_str()).is_none_or(|stat| stat.hash != hash) {
+                    scan.changed.push(relative.clone());
+                }
+                FileStat { size, mtime_ns, hash }
+            }
+        };
+        present.insert(relative.to_string());
+        scan.files.push((relative, stat));
+    }
+    scan.removed = previous.keys().filter(|path| !present.contains(*path)).cloned().collect();
+    scan.removed.sort();
+    Ok(scan)
 }

@@ -11,7 +11,7 @@ use crate::inputs::{FileText, Site};
 use crate::links::link_diagnostics;
 use crate::page::{is_hidden, page_meta};
 use crate::render::rendered_output;
-use crate::routes::{RouteKey, route_table};
+use crate::routes::{Route, RouteKey, route_table};
 use crate::sections::section_tree;
 
 /// Every diagnostic of the site, sorted by file and position.
@@ -63,7 +63,7 @@ pub fn diagnostics(db: &dyn Database) -> Arc<[Diagnostic]> {
     }
     let table = route_table(db);
     all.extend(table.diagnostics.iter().cloned());
-    for route in table.routes.values() {
+    for route in table.routes.values().filter(|route| !matches!(route, Route::Copy(_))) {
         all.extend(rendered_output(db, RouteKey::new(db, route.clone())).diagnostics.iter().cloned());
     }
     all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -165,7 +165,7 @@ fn rebuild_writes_nothing_when_nothing_changed() {
     let modified = std::fs::metadata(site.root().join("public/index.html")).unwrap().modified().unwrap();
     let run = site.qsite(&["build"]);
     run.assert_code(0);
-    assert!(run.stdout.contains(" 0 files written, 36 unchanged, 0 deleted"), "{}", run.stdout);
+    assert!(run.stdout.contains("nothing changed, 36 outputs up to date"), "{}", run.stdout);
     assert_eq!(std::fs::metadata(site.root().join("public/index.html")).unwrap().modified().unwrap(), modified);
 }
 

@@ -3,6 +3,7 @@
 //! comparing with a clean build.
 
 mod build;
+mod cache;
 mod errors;
 mod incremental;
 mod init;

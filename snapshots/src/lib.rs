@@ -1,0 +1,385 @@
+//! qsite's on-disk cache, `<site>/.qsite/cache.sqlite`: what the last build
+//! saw and wrote, so the next process does only the work that changed.
+//!
+//! It holds rows and opaque values the host hands it and knows nothing of
+//! salsa or of sites. Every build's changes land in one transaction (SQLite in
+//! WAL mode), so a build killed at any instant leaves the old cache or the
+//! new one. A cache that is missing, corrupt, from another schema or another
+//! qsite binary, or locked, is never an error: [`Cache::open`] says why it
+//! starts cold and the build goes on.
+
+use std::collections::HashMap;
+
+use camino::{Utf8Path, Utf8PathBuf};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+/// The layout of the tables; a cache of another version is discarded.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// The file name of the cache inside `.qsite/`.
+pub const CACHE_FILE: &str = "cache.sqlite";
+
+/// A file as the last build saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStat {
+    /// Length in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the Unix epoch.
+    pub mtime_ns: i64,
+    /// blake3 of the contents.
+    pub hash: [u8; 32],
+}
+
+/// An output file as the last build wrote it; the manifest of what qsite owns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputRecord {
+    /// Length in bytes.
+    pub size: u64,
+    /// Modification time after writing, nanoseconds since the Unix epoch.
+    pub mtime_ns: i64,
+    /// blake3 of the contents.
+    pub hash: [u8; 32],
+}
+
+/// Why a build starts without a usable cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColdReason {
+    /// No cache yet.
+    Missing,
+    /// The file could not be read as a cache; it was replaced.
+    Corrupt(String),
+    /// Written by a qsite with another cache layout; it was replaced.
+    OtherSchema,
+    /// Written by another qsite binary, whose results may differ: nothing it
+    /// computed is reused, though what it recorded of the disk still holds.
+    OtherBuild,
+    /// Another qsite process holds it; this build neither reads nor saves it.
+    Locked,
+}
+
+impl std::fmt::Display for ColdReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ColdReason::Missing => write!(f, "no cache yet"),
+            ColdReason::Corrupt(why) => write!(f, "the cache was unreadable ({why}) and was rebuilt"),
+            ColdReason::OtherSchema => write!(f, "the cache was from another qsite version and was rebuilt"),
+            ColdReason::OtherBuild => {
+                write!(f, "the cache was made by another qsite binary, so every output is rendered again")
+            }
+            ColdReason::Locked => write!(f, "the cache is in use by another qsite process; this build does not use it"),
+        }
+    }
+}
+
+/// An environment problem with the cache that stops it from being saved.
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    /// SQLite failed.
+    #[error("cache: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// Everything one build changes in the cache, committed at once.
+#[derive(Debug, Default)]
+pub struct BuildRecord {
+    /// Files seen with new or changed stats.
+    pub files: Vec<(String, FileStat)>,
+    /// Files that no longer exist.
+    pub removed_files: Vec<String>,
+    /// Outputs written or confirmed.
+    pub outputs: Vec<(String, OutputRecord)>,
+    /// Outputs deleted.
+    pub removed_outputs: Vec<String>,
+    /// Values the host keeps between builds (options, warnings).
+    pub meta: Vec<(String, String)>,
+}
+
+/// An open cache. When it could not be opened on disk it lives in memory,
+/// so the build runs the same way and simply saves nothing.
+pub struct Cache {
+    connection: Connection,
+    persistent: bool,
+}
+
+const SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash BLOB NOT NULL);
+    CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, hash BLOB);
+";
+
+fn hash_from(bytes: Vec<u8>) -> [u8; 32] {
+    let mut hash = [0; 32];
+    if bytes.len() == 32 {
+        hash.copy_from_slice(&bytes);
+    }
+    hash
+}
+
+impl Cache {
+    /// Opens (or creates) the cache in `dir` for a qsite binary identified by
+    /// `build_id`, and says whether it starts warm or, if not, why.
+    pub fn open(dir: &Utf8Path, build_id: &str) -> (Cache, Option<ColdReason>) {
+        let path = dir.join(CACHE_FILE);
+        let existed = path.exists();
+        match Cache::open_file(dir, &path, build_id) {
+            Ok((cache, reason)) => (cache, if existed { reason } else { Some(ColdReason::Missing) }),
+            Err(OpenError::Sqlite(error)) if is_busy(&error) => (Cache::in_memory(), Some(ColdReason::Locked)),
+            Err(error) => {
+                // Unreadable: replace it, never fail the build over a cache.
+                remove_cache_files(&path);
+                match Cache::open_file(dir, &path, build_id) {
+                    Ok((cache, _)) => (cache, Some(ColdReason::Corrupt(error.to_string()))),
+                    Err(_) => (Cache::in_memory(), Some(ColdReason::Corrupt(error.to_string()))),
+                }
+            }
+        }
+    }
+
+    fn in_memory() -> Cache {
+        let connection = Connection::open_in_memory().expect("an in-memory SQLite database opens");
+        connection.execute_batch(SCHEMA).expect("the schema applies to an empty database");
+        Cache { connection, persistent: false }
+    }
+
+    fn open_file(dir: &Utf8Path, path: &Utf8PathBuf, build_id: &str) -> Result<(Cache, Option<ColdReason>), OpenError> {
+        std::fs::create_dir_all(dir)?;
+        let connection = Connection::open(path)?;
+        // Fail fast when another process writes: this build then runs without the cache.
+        connection.busy_timeout(std::time::Duration::from_millis(200))?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
+        let check: String = connection.query_row("PRAGMA quick_check", [], |row| row.get(0))?;
+        if check != "ok" {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+                Some(check),
+            )
+            .into());
+        }
+        connection.execute_batch(SCHEMA)?;
+        let schema: Option<i64> = connection
+            .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |row| row.get::<_, String>(0))
+            .optional()?
+            .and_then(|value| value.parse().ok());
+        let build: Option<String> =
+            connection.query_row("SELECT value FROM meta WHERE key = 'build_id'", [], |row| row.get(0)).optional()?;
+        let reason = match (schema, build) {
+            (Some(SCHEMA_VERSION), Some(build)) if build == build_id => None,
+            (Some(SCHEMA_VERSION), Some(_)) => Some(ColdReason::OtherBuild),
+            (None, None) => Some(ColdReason::Missing),
+            _ => Some(ColdReason::OtherSchema),
+        };
+        if matches!(reason, Some(ColdReason::OtherSchema | ColdReason::Missing)) {
+            connection.execute_batch(
+                "BEGIN IMMEDIATE; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS outputs; COMMIT;",
+            )?;
+            connection.execute_batch(SCHEMA)?;
+        }
+        // What the files and outputs tables hold are facts about the disk, true
+        // whichever binary wrote them; the build id only says whether results
+        // computed by qsite may be reused, which the host decides from `reason`.
+        connection.execute(
+            "INSERT INTO meta (key, value) VALUES ('schema_version', ?1), ('build_id', ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![SCHEMA_VERSION.to_string(), build_id],
+        )?;
+        Ok((Cache { connection, persistent: true }, reason))
+    }
+
+    /// Whether changes are saved to disk (false when the cache was locked).
+    pub fn is_persistent(&self) -> bool {
+        self.persistent
+    }
+
+    /// A value the host stored with [`BuildRecord::meta`].
+    pub fn meta(&self, key: &str) -> Result<Option<String>, CacheError> {
+        Ok(self.connection.query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0)).optional()?)
+    }
+
+    /// Every file the last build saw.
+    pub fn files(&self) -> Result<HashMap<String, FileStat>, CacheError> {
+        let mut statement = self.connection.prepare("SELECT path, size, mtime_ns, hash FROM files")?;
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                FileStat { size: row.get::<_, i64>(1)? as u64, mtime_ns: row.get(2)?, hash: hash_from(row.get(3)?) },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every output qsite wrote: `None` for one registered as about to be
+    /// written whose write was never confirmed (the build was interrupted).
+    pub fn outputs(&self) -> Result<HashMap<String, Option<OutputRecord>>, CacheError> {
+        let mut statement = self.connection.prepare("SELECT path, size, mtime_ns, hash FROM outputs")?;
+        let rows = statement.query_map([], |row| {
+            let path: String = row.get(0)?;
+            let record =
+                match (row.get::<_, Option<i64>>(1)?, row.get::<_, Option<i64>>(2)?, row.get::<_, Option<Vec<u8>>>(3)?)
+                {
+                    (Some(size), Some(mtime_ns), Some(hash)) => {
+                        Some(OutputRecord { size: size as u64, mtime_ns, hash: hash_from(hash) })
+                    }
+                    _ => None,
+                };
+            Ok((path, record))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records that these outputs are about to be written, before writing
+    /// them: if the build is killed midway, the next one knows qsite owns them.
+    pub fn register_outputs<'a>(&mut self, paths: impl IntoIterator<Item = &'a str>) -> Result<(), CacheError> {
+        let transaction = self.connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut insert = transaction.prepare("INSERT OR IGNORE INTO outputs (path) VALUES (?1)")?;
+            for path in paths {
+                insert.execute([path])?;
+            }
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// Saves one build's changes in one transaction.
+    pub fn commit(&mut self, record: &BuildRecord) -> Result<(), CacheError> {
+        let transaction = self.connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut upsert_file = transaction.prepare(
+                "INSERT INTO files (path, size, mtime_ns, hash) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, hash = excluded.hash",
+            )?;
+            for (path, stat) in &record.files {
+                upsert_file.execute(params![path, stat.size as i64, stat.mtime_ns, &stat.hash[..]])?;
+            }
+            let mut delete_file = transaction.prepare("DELETE FROM files WHERE path = ?1")?;
+            for path in &record.removed_files {
+                delete_file.execute([path])?;
+            }
+            let mut upsert_output = transaction.prepare(
+                "INSERT INTO outputs (path, size, mtime_ns, hash) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, hash = excluded.hash",
+            )?;
+            for (path, output) in &record.outputs {
+                upsert_output.execute(params![path, output.size as i64, output.mtime_ns, &output.hash[..]])?;
+            }
+            let mut delete_output = transaction.prepare("DELETE FROM outputs WHERE path = ?1")?;
+            for path in &record.removed_outputs {
+                delete_output.execute([path])?;
+            }
+            let mut upsert_meta = transaction.prepare(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            )?;
+            for (key, value) in &record.meta {
+                upsert_meta.execute([key, value])?;
+            }
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+}
+
+/// Why the cache file could not be used.
+#[derive(Debug, thiserror::Error)]
+enum OpenError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(error.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
+
+/// Removes the cache file and its WAL companions.
+fn remove_cache_files(path: &Utf8Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{path}{suffix}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir() -> (tempfile::TempDir, Utf8PathBuf) {
+        let temporary = tempfile::tempdir().unwrap();
+        let path = Utf8PathBuf::from_path_buf(temporary.path().join(".qsite")).unwrap();
+        (temporary, path)
+    }
+
+    fn stat(n: u8) -> FileStat {
+        FileStat { size: n as u64, mtime_ns: n as i64 * 1000, hash: [n; 32] }
+    }
+
+    #[test]
+    fn a_commit_is_read_back_by_the_next_open() {
+        let (_keep, dir) = dir();
+        let (mut cache, reason) = Cache::open(&dir, "build-1");
+        assert_eq!(reason, Some(ColdReason::Missing));
+        let output = OutputRecord { size: 3, mtime_ns: 9, hash: [7; 32] };
+        let record = BuildRecord {
+            files: vec![("content/a.md".into(), stat(1))],
+            outputs: vec![("a/index.html".into(), output)],
+            meta: vec![("options".into(), "drafts".into())],
+            ..BuildRecord::default()
+        };
+        cache.commit(&record).unwrap();
+        drop(cache);
+        let (cache, reason) = Cache::open(&dir, "build-1");
+        assert_eq!(reason, None);
+        assert_eq!(cache.files().unwrap()["content/a.md"], stat(1));
+        assert_eq!(cache.outputs().unwrap()["a/index.html"], Some(output));
+        assert_eq!(cache.meta("options").unwrap().as_deref(), Some("drafts"));
+    }
+
+    #[test]
+    fn another_build_starts_cold_but_keeps_what_it_recorded_of_the_disk() {
+        let (_keep, dir) = dir();
+        let (mut cache, _) = Cache::open(&dir, "build-1");
+        cache.commit(&BuildRecord { files: vec![("x".into(), stat(2))], ..BuildRecord::default() }).unwrap();
+        drop(cache);
+        let (cache, reason) = Cache::open(&dir, "build-2");
+        assert_eq!(reason, Some(ColdReason::OtherBuild));
+        assert_eq!(cache.files().unwrap()["x"], stat(2));
+        drop(cache);
+        assert_eq!(Cache::open(&dir, "build-2").1, None);
+    }
+
+    #[test]
+    fn another_schema_is_discarded() {
+        let (_keep, dir) = dir();
+        let (mut cache, _) = Cache::open(&dir, "build-1");
+        cache
+            .commit(&BuildRecord {
+                files: vec![("x".into(), stat(2))],
+                meta: vec![("schema_version".into(), "0".into())],
+                ..BuildRecord::default()
+            })
+            .unwrap();
+        drop(cache);
+        let (cache, reason) = Cache::open(&dir, "build-1");
+        assert_eq!(reason, Some(ColdReason::OtherSchema));
+        assert!(cache.files().unwrap().is_empty());
+    }
+
+    #[test]
+    fn garbage_is_replaced() {
+        let (_keep, dir) = dir();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(CACHE_FILE), b"this is not a database at all, just some text").unwrap();
+        let (mut cache, reason) = Cache::open(&dir, "build-1");
+        assert!(matches!(reason, Some(ColdReason::Corrupt(_))), "{reason:?}");
+        assert!(cache.is_persistent());
+        cache.commit(&BuildRecord::default()).unwrap();
+    }
+
+    #[test]
+    fn registered_outputs_read_back_as_unconfirmed() {
+        let (_keep, dir) = dir();
+        let (mut cache, _) = Cache::open(&dir, "build-1");
+        cache.register_outputs(["new/index.html"]).unwrap();
+        assert_eq!(cache.outputs().unwrap()["new/index.html"], None);
+    }
+}

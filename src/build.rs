@@ -1,0 +1,176 @@
+//! `qsite build` and `qsite check` across processes: scan the site against
+//! the cache, stop at the stat when nothing changed, otherwise render in
+//! memory and mirror the result into the output directory, then save what
+//! this build saw and wrote in one transaction.
+
+use std::collections::HashMap;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use camino::{Utf8Path, Utf8PathBuf};
+use queries::BuildOptions;
+use snapshots::{BuildRecord, Cache, ColdReason};
+
+use crate::output::{CACHE_DIR, build_id, matches_record, write_site};
+use crate::report::{render_diagnostics, stderr_is_colored};
+use crate::site_folder::{EnvironmentError, scan};
+use crate::workspace::Workspace;
+
+/// What the command line asked for.
+pub struct BuildRequest {
+    /// The site folder.
+    pub root: Utf8PathBuf,
+    /// The configuration file, relative to the root.
+    pub config: Utf8PathBuf,
+    /// `--drafts`, `--base-url`.
+    pub options: BuildOptions,
+    /// Where to write; `None` for `qsite check`, which writes nothing.
+    pub output_dir: Option<Utf8PathBuf>,
+    /// `--clean`: render and compare everything, trusting no cached stat.
+    pub clean: bool,
+}
+
+/// How a build ended, for the exit code.
+pub enum BuildOutcome {
+    /// Built (or checked) without errors.
+    Success,
+    /// The site has errors; nothing was written.
+    SiteErrors,
+}
+
+/// Files whose stats are younger than this, relative to the last build's
+/// start, are hashed anyway: coarse file system timestamps can hide an edit.
+const TIMESTAMP_MARGIN_NS: i64 = 100_000_000;
+
+fn now_ns() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |duration| i64::try_from(duration.as_nanos()).unwrap_or(i64::MAX))
+}
+
+/// Runs a build, printing diagnostics and one summary line.
+pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
+    let started = Instant::now();
+    let scan_started_ns = now_ns();
+    let root = &request.root;
+    if !root.is_dir() {
+        let source = std::fs::metadata(root).err().unwrap_or_else(|| std::io::Error::other("not a directory"));
+        return Err(EnvironmentError::UnreadableRoot { root: root.clone(), source });
+    }
+    if !root.join(&request.config).is_file() {
+        return Err(EnvironmentError::MissingConfig { root: root.clone(), path: request.config.clone() });
+    }
+    let (mut cache, cold) = Cache::open(&root.join(CACHE_DIR), &build_id());
+    if let Some(reason) = &cold
+        && *reason != ColdReason::Missing
+    {
+        eprintln!("note: {reason}");
+    }
+    let output_dir = request.output_dir.as_ref().map(|dir| resolve_output_dir(root, dir));
+    let fingerprint = format!(
+        "drafts={} base_url={:?} config={} output={:?}",
+        request.options.drafts, request.options.base_url, request.config, output_dir
+    );
+    let previous_files = cache.files().unwrap_or_default();
+    let trusted_before_ns = if request.clean {
+        i64::MIN
+    } else {
+        cache
+            .meta("scan_started_ns")
+            .ok()
+            .flatten()
+            .and_then(|value| value.parse::<i64>().ok())
+            .map_or(i64::MIN, |ns| ns - TIMESTAMP_MARGIN_NS)
+    };
+    let scan = scan(root, &request.config, &previous_files, trusted_before_ns)?;
+    let manifest = cache.outputs().unwrap_or_default();
+    let warm = cold.is_none() && !request.clean;
+    let same_options = cache.meta("options").ok().flatten().as_deref() == Some(fingerprint.as_str());
+    let nothing_changed = scan.changed.is_empty() && scan.removed.is_empty();
+
+    // A no-op stops at the stat: nothing read, rendered or written.
+    if let Some(output_dir) = &output_dir
+        && warm
+        && same_options
+        && nothing_changed
+        && manifest
+            .iter()
+            .all(|(path, record)| record.is_some_and(|record| matches_record(&output_dir.join(path), &record)))
+        && let Some(summary) = cache.meta("summary").ok().flatten()
+    {
+        eprint!("{}", cache.meta("warnings").ok().flatten().unwrap_or_default());
+        println!(
+            "Built {summary}: nothing changed, {} outputs up to date, in {} ms",
+            manifest.len(),
+            started.elapsed().as_millis()
+        );
+        return Ok(BuildOutcome::Success);
+    }
+
+    let workspace = Workspace::load(root, &request.config, request.options.clone())?;
+    let site = workspace.render();
+    let colored = stderr_is_colored();
+    eprint!("{}", render_diagnostics(&workspace, &site.diagnostics, colored));
+    let stats = site.stats;
+    let summary = format!(
+        "{} pages, {} sections, {} terms ({} drafts skipped)",
+        stats.pages, stats.sections, stats.terms, stats.drafts_skipped
+    );
+    let errors = site.diagnostics.iter().filter(|diagnostic| diagnostic.is_error()).count();
+    if errors > 0 {
+        eprintln!("error: {errors} error(s) in the site; nothing was written ({summary})");
+        return Ok(BuildOutcome::SiteErrors);
+    }
+    let Some(output_dir) = output_dir else {
+        println!("Checked {summary}: no errors, in {} ms", started.elapsed().as_millis());
+        return Ok(BuildOutcome::Success);
+    };
+    let source_hashes: HashMap<String, [u8; 32]> =
+        scan.files.iter().map(|(path, stat)| (path.to_string(), stat.hash)).collect();
+    let mut register_failed = None;
+    let (written, changes) = write_site(root, &output_dir, &site, &manifest, &source_hashes, &mut |paths| {
+        if let Err(error) = cache.register_outputs(paths.iter().copied()) {
+            register_failed = Some(error);
+        }
+    })?;
+    let record = BuildRecord {
+        files: scan
+            .files
+            .iter()
+            .filter(|(path, stat)| previous_files.get(path.as_str()) != Some(stat))
+            .map(|(path, stat)| (path.to_string(), *stat))
+            .collect(),
+        removed_files: scan.removed.clone(),
+        outputs: changes.outputs,
+        removed_outputs: changes.removed,
+        meta: vec![
+            ("options".to_owned(), fingerprint),
+            ("scan_started_ns".to_owned(), scan_started_ns.to_string()),
+            ("summary".to_owned(), summary.clone()),
+            ("warnings".to_owned(), render_diagnostics(&workspace, &site.diagnostics, false)),
+        ],
+    };
+    let saved = match register_failed {
+        Some(error) => Err(error),
+        None if cache.is_persistent() => cache.commit(&record),
+        None => Ok(()),
+    };
+    if let Err(error) = saved {
+        eprintln!("note: the cache was not saved ({error}); the next build starts cold");
+    }
+    println!(
+        "Built {summary}: rendered {}, reused {}, {} files written, {} unchanged, {} deleted, {} repaired, in {} ms",
+        site.rendered,
+        site.reused,
+        written.written,
+        written.unchanged,
+        written.deleted,
+        written.repaired,
+        started.elapsed().as_millis()
+    );
+    Ok(BuildOutcome::Success)
+}
+
+/// The output directory a request names, resolved against the site root.
+pub fn resolve_output_dir(root: &Utf8Path, output_dir: &Utf8Path) -> Utf8PathBuf {
+    if output_dir.is_absolute() { output_dir.to_owned() } else { root.join(output_dir) }
+}

@@ -1,0 +1,229 @@
+//! The cache across processes: a no-op stops at the stat, `public/` is a
+//! mirror that gets repaired, and no fault of the cache (deleted, truncated,
+//! garbage, old, locked, a killed build) ever costs a correct output.
+
+use std::time::Duration;
+
+use crate::support::SiteTest;
+
+fn cache_file(site: &SiteTest) -> std::path::PathBuf {
+    site.root().join(".qsite/cache.sqlite")
+}
+
+#[test]
+fn no_op_renders_and_writes_nothing() {
+    let site = SiteTest::copy("blog");
+    site.build();
+    let before: Vec<_> = std::fs::read_dir(site.root().join("public/blog"))
+        .unwrap()
+        .map(|entry| entry.unwrap().metadata().unwrap().modified().unwrap())
+        .collect();
+    let run = site.qsite(&["build"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("nothing changed"), "{}", run.stdout);
+    let after: Vec<_> = std::fs::read_dir(site.root().join("public/blog"))
+        .unwrap()
+        .map(|entry| entry.unwrap().metadata().unwrap().modified().unwrap())
+        .collect();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn no_op_still_reports_warnings() {
+    let site = SiteTest::copy("blog");
+    site.write("content/blog/odd.md", "+++\ntitle = \"Odd\"\nmood = \"happy\"\n+++\n");
+    site.qsite(&["build"]).assert_code(0).assert_stderr_has(&["unknown front matter key `mood`"]);
+    let run = site.qsite(&["build"]);
+    run.assert_code(0).assert_stderr_has(&["unknown front matter key `mood`", "content/blog/odd.md:3:1"]);
+    assert!(run.stdout.contains("nothing changed"));
+}
+
+#[test]
+fn edit_right_after_a_build_is_seen_even_with_the_same_size() {
+    let site = SiteTest::copy("blog");
+    site.build();
+    // Same length, same second: only the contents tell.
+    site.edit("content/blog/post-07.md", "title = \"Post 7\"", "title = \"Post X\"");
+    site.build().assert_same_as_clean_build();
+    assert!(site.output("blog/post-07/index.html").contains("Post X"));
+}
+
+#[test]
+fn hand_edited_and_deleted_outputs_are_repaired() {
+    let site = SiteTest::copy("blog");
+    site.build();
+    site.write("public/index.html", "vandalized");
+    std::fs::remove_file(site.root().join("public/blog/post-01/index.html")).unwrap();
+    let run = site.qsite(&["build"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("2 repaired"), "{}", run.stdout);
+    site.assert_same_as_clean_build();
+}
+
+#[test]
+fn clean_flag_ignores_the_cache_and_clean_command_removes_only_qsites_files() {
+    let site = SiteTest::copy("blog");
+    site.build();
+    let run = site.qsite(&["build", "--clean"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("rendered 33, reused 0, 0 files written, 36 unchanged"), "{}", run.stdout);
+    site.write("public/mine.txt", "not qsite's");
+    let run = site.qsite(&["clean"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("Removed 36 output files"), "{}", run.stdout);
+    assert!(!site.root().join(".qsite").exists());
+    assert_eq!(crate::support::tree(&site.root().join("public")).keys().collect::<Vec<_>>(), ["mine.txt"]);
+    site.remove("public/mine.txt");
+    site.build().assert_same_as_clean_build();
+}
+
+/// Damages the cache with `damage`, then checks the next build succeeds,
+/// says so in one line, and is correct.
+fn survives(damage: impl FnOnce(&SiteTest), note: &str) {
+    let site = SiteTest::copy("blog");
+    site.build();
+    site.edit("content/blog/post-03.md", "Post number 3", "Post number three");
+    damage(&site);
+    let run = site.qsite(&["build"]);
+    run.assert_code(0).assert_stderr_has(&[note]);
+    site.assert_same_as_clean_build();
+    // And the cache works again afterwards.
+    assert!(site.qsite(&["build"]).stdout.contains("nothing changed"));
+}
+
+#[test]
+fn deleted_cache() {
+    let site = SiteTest::copy("blog");
+    site.build();
+    std::fs::remove_dir_all(site.root().join(".qsite")).unwrap();
+    site.edit("content/blog/post-03.md", "Post number 3", "Post number three");
+    site.build().assert_same_as_clean_build();
+}
+
+#[test]
+fn truncated_cache() {
+    survives(
+        |site| {
+            let file = std::fs::OpenOptions::new().write(true).open(cache_file(site)).unwrap();
+            file.set_len(100).unwrap();
+            let _ = std::fs::remove_file(site.root().join(".qsite/cache.sqlite-wal"));
+        },
+        "note: the cache was unreadable",
+    );
+}
+
+#[test]
+fn garbage_cache() {
+    survives(
+        |site| {
+            std::fs::write(cache_file(site), vec![0x5a; 8192]).unwrap();
+            let _ = std::fs::remove_file(site.root().join(".qsite/cache.sqlite-wal"));
+        },
+        "note: the cache was unreadable",
+    );
+}
+
+#[test]
+fn cache_from_an_older_schema() {
+    survives(
+        |site| {
+            let connection = rusqlite::Connection::open(cache_file(site)).unwrap();
+            connection.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'", []).unwrap();
+        },
+        "note: the cache was from another qsite version",
+    );
+}
+
+#[test]
+fn cache_from_another_binary() {
+    survives(
+        |site| {
+            let connection = rusqlite::Connection::open(cache_file(site)).unwrap();
+            connection.execute("UPDATE meta SET value = 'another' WHERE key = 'build_id'", []).unwrap();
+        },
+        "note: the cache was made by another qsite binary",
+    );
+}
+
+#[test]
+fn cache_locked_by_another_process() {
+    let site = SiteTest::copy("blog");
+    site.build();
+    site.edit("content/blog/post-03.md", "Post number 3", "Post number three");
+    let connection = rusqlite::Connection::open(cache_file(&site)).unwrap();
+    connection.execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;").unwrap();
+    let run = site.qsite(&["build"]);
+    run.assert_code(0).assert_stderr_has(&["note: the cache is in use by another qsite process"]);
+    assert!(site.output("blog/post-03/index.html").contains("Post number three"));
+    drop(connection);
+    site.build().assert_same_as_clean_build();
+}
+
+#[test]
+fn unwritable_output_is_an_environment_error_and_the_cache_stays_true() {
+    let site = SiteTest::copy("blog");
+    site.build();
+    site.edit("content/blog/post-03.md", "Post number 3", "Post number three");
+    // A file where a directory must go: even root cannot write through it.
+    std::fs::remove_dir_all(site.root().join("public/blog/post-03")).unwrap();
+    site.write("public/blog/post-03", "in the way");
+    site.qsite(&["build"]).assert_code(2).assert_stderr_has(&["cannot write", "post-03"]);
+    std::fs::remove_file(site.root().join("public/blog/post-03")).unwrap();
+    site.build().assert_same_as_clean_build();
+}
+
+/// A site big enough that a build takes a while, with an edit to apply.
+fn big_site() -> SiteTest {
+    let site = SiteTest::copy("blog");
+    for i in 0..300 {
+        site.write(
+            &format!("content/blog/extra-{i:03}.md"),
+            &format!(
+                "+++\ntitle = \"Extra {i}\"\ndate = 2023-01-01T00:{:02}:{:02}Z\ntags = [\"t{}\"]\n+++\n{}\n",
+                i / 60,
+                i % 60,
+                i % 7,
+                "Words and more words. ".repeat(50)
+            ),
+        );
+    }
+    site
+}
+
+#[test]
+fn a_build_killed_at_any_moment_is_repaired_by_the_next() {
+    let site = big_site();
+    site.build();
+    let mut edit = 0;
+    for delay_ms in [0, 2, 5, 10, 20, 35, 50, 80, 120, 200, 300, 500] {
+        edit += 1;
+        site.edit("content/blog/post-05.md", "Post number 5", &format!("Post number 5 (edit {edit})"));
+        site.edit(
+            "content/blog/post-05.md",
+            &format!("Post number 5 (edit {edit})"),
+            &format!("Post number 5 (edit {edit})"),
+        );
+        if edit % 3 == 0 {
+            site.write(
+                &format!("content/blog/new-{edit}.md"),
+                &format!("+++\ntitle = \"New {edit}\"\ndate = 2025-01-01\n+++\n"),
+            );
+        }
+        if edit % 4 == 0 {
+            site.remove(&format!("content/blog/extra-{:03}.md", edit));
+        }
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_qsite"))
+            .arg("--root")
+            .arg(site.root())
+            .arg("build")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        site.edit("content/blog/post-05.md", &format!("(edit {edit})"), &format!("(edit {edit})"));
+    }
+    site.build().assert_same_as_clean_build();
+}
