@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::inputs::Site;
 
 /// The site configuration every render reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Config {
     /// Site title, shown in the header and the feed.
     pub title: String,
@@ -37,7 +37,7 @@ pub struct Config {
 }
 
 /// One taxonomy, such as `tags` or `categories`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TaxonomyConfig {
     /// Its name in front matter and in URLs (`/tags/`).
     pub name: String,

@@ -52,6 +52,7 @@ mod sections;
 mod test_db;
 #[cfg(test)]
 mod tests;
+pub mod trace;
 
 pub use change::{Change, Inputs};
 pub use collections::{Scope, Selector, Term, pages_matching, taxonomy_index};

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use camino::Utf8PathBuf;
 
+use crate::trace::{TraceEntry, current_hash};
+
 use crate::{
     BuildOptions, Change, Diagnostic, ExecutionLog, FileText, Inputs, QueryDb, Route, RouteKey, diagnostics,
     rendered_output, route_table,
@@ -105,6 +107,32 @@ impl TestDb {
             })
             .collect();
         (outputs, diagnostics::diagnostics(db).to_vec())
+    }
+
+    /// Every rendered output's trace.
+    pub fn traces(&self) -> BTreeMap<String, Vec<TraceEntry>> {
+        let db = &self.db;
+        route_table(db)
+            .routes
+            .iter()
+            .filter(|(_, route)| !matches!(route, Route::Copy(_)))
+            .map(|(output, route)| {
+                (output.clone(), rendered_output(db, RouteKey::new(db, route.clone())).trace.clone())
+            })
+            .collect()
+    }
+
+    /// The outputs among `traces` whose trace no longer verifies against the
+    /// database as it is now, or that are gone; sorted.
+    pub fn stale(&self, traces: &BTreeMap<String, Vec<TraceEntry>>) -> Vec<String> {
+        let routes = &route_table(&self.db).routes;
+        traces
+            .iter()
+            .filter(|(output, trace)| {
+                !routes.contains_key(*output) || trace.iter().any(|(read, hash)| current_hash(&self.db, read) != *hash)
+            })
+            .map(|(output, _)| output.clone())
+            .collect()
     }
 
     /// Renders everything and returns the queries that executed, as `query(key)`.

@@ -8,24 +8,21 @@
 //! environment serves every database in the process.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
 use camino::Utf8Path;
 use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, Error, ErrorKind, TemplateSource, UndefinedBehavior};
 use salsa::Database;
 
-use crate::collections::{Scope, Selector, taxonomy_index};
-use crate::config::config;
-use crate::data::data_value;
+use crate::collections::{Scope, Selector};
 use crate::dates::parse_date;
 use crate::front_matter::SortBy;
-use crate::inputs::Site;
 use crate::markdown::render_markdown;
-use crate::page::page_location;
 use crate::render::objects::{
     ConfigObject, PageObject, SectionObject, selected_pages, taxonomy_value, term_value, with_db,
 };
+use crate::render::reads::{config, content_file, data, page_location, taxonomy_index, template_text};
 use crate::routes::term_path;
 
 /// The environment every site template renders in.
@@ -62,15 +59,9 @@ fn format_value(out: &mut minijinja::Output, state: &mut minijinja::State, value
     minijinja::escape_formatter(out, state, value)
 }
 
-/// The text of a site template, read through salsa.
-pub fn template_text(db: &dyn Database, name: &str) -> Option<Arc<str>> {
-    let file = *Site::get(db).files(db).templates.get(name)?;
-    Some(Arc::from(file.text(db).as_str()))
-}
-
 /// Whether the site has a template of this name (else the built-in one serves).
 pub fn has_template(db: &dyn Database, name: &str) -> bool {
-    Site::get(db).files(db).templates.contains_key(name)
+    template_text(db, name).is_some()
 }
 
 fn outside_render() -> Error {
@@ -97,7 +88,7 @@ fn get_page(kwargs: Kwargs) -> Result<Value, Error> {
     let path: String = kwargs.get("path")?;
     kwargs.assert_all_used()?;
     with_db(|db| {
-        let file = Site::get(db).files(db).content.get(Utf8Path::new(path.trim_start_matches("@/"))).copied();
+        let file = content_file(db, path.trim_start_matches("@/"));
         file.map(|file| Value::from_object(PageObject(file))).ok_or_else(|| not_found("page", &path))
     })
     .ok_or_else(outside_render)?
@@ -108,7 +99,7 @@ fn get_section(kwargs: Kwargs) -> Result<Value, Error> {
     let path: String = kwargs.get("path")?;
     kwargs.assert_all_used()?;
     with_db(|db| {
-        let file = Site::get(db).files(db).content.get(Utf8Path::new(path.trim_start_matches("@/"))).copied();
+        let file = content_file(db, path.trim_start_matches("@/"));
         file.filter(|_| path.ends_with("_index.md"))
             .map(|file| Value::from_object(SectionObject(file)))
             .ok_or_else(|| not_found("section", &path))
@@ -125,12 +116,7 @@ fn get_url(kwargs: Kwargs) -> Result<Value, Error> {
         if let Some(content_path) = path.strip_prefix("@/") {
             let (content_path, anchor) =
                 content_path.split_once('#').map_or((content_path, None), |(path, anchor)| (path, Some(anchor)));
-            let file = Site::get(db)
-                .files(db)
-                .content
-                .get(Utf8Path::new(content_path))
-                .copied()
-                .ok_or_else(|| not_found("content file", &path))?;
+            let file = content_file(db, content_path).ok_or_else(|| not_found("content file", &path))?;
             let mut url = page_location(db, file).permalink.clone();
             if let Some(anchor) = anchor {
                 url.push('#');
@@ -175,12 +161,7 @@ fn get_pages(kwargs: Kwargs) -> Result<Value, Error> {
                 } else {
                     format!("{}/_index.md", path.trim_end_matches('/'))
                 };
-                let file = Site::get(db)
-                    .files(db)
-                    .content
-                    .get(Utf8Path::new(&path))
-                    .copied()
-                    .ok_or_else(|| not_found("section", &path))?;
+                let file = content_file(db, &path).ok_or_else(|| not_found("section", &path))?;
                 Scope::Section(file)
             }
             (None, Some(term)) => Scope::Term(taxonomy.unwrap_or_else(|| "tags".to_owned()), slug::slugify(term)),
@@ -224,15 +205,14 @@ fn load_data(kwargs: Kwargs) -> Result<Value, Error> {
     let path: String = kwargs.get("path")?;
     kwargs.assert_all_used()?;
     with_db(|db| {
-        let files = Site::get(db).files(db);
         let path = Utf8Path::new(path.trim_start_matches('/'));
-        let file = files
-            .data
-            .get(path)
-            .or_else(|| files.data.get(&Utf8Path::new("data").join(path)))
-            .copied()
-            .ok_or_else(|| not_found("data file", path.as_str()))?;
-        data_value(db, file).clone().map_err(|diagnostic| Error::new(ErrorKind::InvalidOperation, diagnostic.message))
+        // Relative to the site root, or to `data/`.
+        let value = match path.starts_with("data") {
+            true => data(db, path),
+            false => data(db, &Utf8Path::new("data").join(path)),
+        };
+        let value = value.ok_or_else(|| not_found("data file", path.as_str()))?;
+        value.clone().map_err(|diagnostic| Error::new(ErrorKind::InvalidOperation, diagnostic.message))
     })
     .ok_or_else(outside_render)?
 }

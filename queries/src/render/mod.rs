@@ -3,6 +3,7 @@
 
 pub mod environment;
 pub mod objects;
+pub mod reads;
 mod template_error;
 mod theme;
 
@@ -13,15 +14,16 @@ use minijinja::Value;
 use salsa::Database;
 
 use crate::builtin;
-use crate::collections::{Scope, Selector, pages_matching, taxonomy_index};
-use crate::config::config;
+use crate::collections::{Scope, Selector};
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::{SortBy, front_matter};
 use crate::inputs::SourceFile;
-use crate::page::{PageMeta, page_dates, page_meta, section_listing};
-use crate::routes::{Route, RouteKey, pager_count, pager_url, section_paginate_by, section_selector, taxonomy_path};
+use crate::page::PageMeta;
+use crate::routes::{Route, RouteKey, pager_count, pager_url, section_paginate_by, taxonomy_path};
+use crate::trace::{TraceEntry, recording};
 use environment::{ENVIRONMENT, has_template};
 use objects::{PageObject, SectionObject, page_list, taxonomy_value, term_value};
+use reads::{config, page_dates, page_meta, pages_matching, section_listing, section_selector, taxonomy_index};
 
 /// One rendered output.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -30,6 +32,9 @@ pub struct RenderedOutput {
     pub text: Arc<str>,
     /// What went wrong while rendering it.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the render read, with the hashes of the values it got: a later
+    /// process that computes the same hashes need not render it again.
+    pub trace: Vec<TraceEntry>,
 }
 
 /// The output of one route.
@@ -38,7 +43,15 @@ pub struct RenderedOutput {
 /// template context, the template loader and the built-in views' queries.
 #[salsa::tracked(returns(ref))]
 pub fn rendered_output<'db>(db: &'db dyn Database, key: RouteKey<'db>) -> RenderedOutput {
-    let result = match key.route(db) {
+    let (result, trace) = recording(|| render_route(db, key.route(db)));
+    match result {
+        Ok(text) => RenderedOutput { text: text.into(), diagnostics: Vec::new(), trace },
+        Err(diagnostic) => RenderedOutput { text: "".into(), diagnostics: vec![diagnostic], trace },
+    }
+}
+
+fn render_route(db: &dyn Database, route: &Route) -> Result<String, Diagnostic> {
+    match route {
         Route::Page(file) => render_page(db, *file),
         Route::Section { section, pager } => render_section(db, *section, *pager),
         Route::TaxonomyList(taxonomy) => render_taxonomy_list(db, taxonomy),
@@ -53,10 +66,6 @@ pub fn rendered_output<'db>(db: &'db dyn Database, key: RouteKey<'db>) -> Render
             builtin::not_found_html(&theme::site_view(db))
         }),
         Route::Copy(_) => Ok(String::new()),
-    };
-    match result {
-        Ok(text) => RenderedOutput { text: text.into(), diagnostics: Vec::new() },
-        Err(diagnostic) => RenderedOutput { text: "".into(), diagnostics: vec![diagnostic] },
     }
 }
 

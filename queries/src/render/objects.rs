@@ -13,16 +13,16 @@ use std::sync::Arc;
 use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
 use salsa::Database;
 
-use crate::collections::{Scope, Selector, pages_matching};
-use crate::config::config;
+use crate::collections::{Scope, Selector};
 use crate::dates::PageDate;
 use crate::front_matter::SortBy;
 use crate::inputs::SourceFile;
-use crate::links::page_content;
-use crate::markdown::markdown;
-use crate::page::{PageKind, page_dates, page_draft, page_location, page_meta, page_terms, page_title};
-use crate::routes::{section_selector, taxonomy_path, term_path};
-use crate::sections::section_tree;
+use crate::page::PageKind;
+use crate::render::reads::{
+    config, markdown, page_content, page_dates, page_draft, page_location, page_meta, page_terms, page_title,
+    pages_matching, section_selector, section_tree,
+};
+use crate::routes::{taxonomy_path, term_path};
 
 /// Runs `op` on the database attached to the running render.
 ///

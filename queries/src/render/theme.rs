@@ -10,14 +10,13 @@ use crate::builtin::{
     TaxonomyView, TermLinkView,
 };
 use crate::collections::Term;
-use crate::config::config;
 use crate::inputs::SourceFile;
-use crate::links::page_content;
-use crate::markdown::markdown;
-use crate::page::{is_hidden, page_dates, page_location, page_meta, page_terms, page_title};
 use crate::render::objects::{neighbor_file, reading_minutes};
-use crate::routes::{pager_url, route_table, term_path};
-use crate::sections::section_tree;
+use crate::render::reads::{
+    config, is_hidden, markdown, page_content, page_dates, page_location, page_meta, page_terms, page_title,
+    route_table, section_tree,
+};
+use crate::routes::{pager_url, term_path};
 
 /// Site-wide values: title, top-level sections for the navigation, feed link.
 pub fn site_view(db: &dyn Database) -> SiteView {

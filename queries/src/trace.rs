@@ -1,0 +1,267 @@
+//! Verifying traces: what a render read, named so that a later process can
+//! read it again and tell whether the render would come out the same.
+//!
+//! Renders record a [`Read`] at the same places that make salsa's edges
+//! (the accessors in `render::reads`, used by the lazy template objects, the
+//! template loader, the template functions and the built-in views), each with
+//! the hash of the value it got. A new process that computes the same hashes
+//! for every read of an output's trace knows the output is unchanged without
+//! rendering it. Values are hashed with paths in place of salsa ids, so the
+//! hashes mean the same in every process of the same qsite binary.
+
+use std::cell::RefCell;
+use std::hash::{Hash, Hasher};
+
+use camino::Utf8Path;
+use salsa::Database;
+use serde::{Deserialize, Serialize};
+
+use crate::collections::{Scope, Selector, pages_matching, taxonomy_index};
+use crate::config::config;
+use crate::data::data_value;
+use crate::front_matter::SortBy;
+use crate::inputs::{Site, SourceFile};
+use crate::links::resolve;
+use crate::page::{page_dates, page_draft, page_location, page_meta, page_terms, page_title, section_listing};
+use crate::routes::{Route, route_table};
+use crate::sections::section_tree;
+
+/// One value a render read. File keys are paths relative to the site root.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Read {
+    /// The parsed configuration.
+    Config,
+    /// A site template's text, or its absence.
+    Template(String),
+    /// Whether a content file exists (`get_page`, `get_section`, `get_url`).
+    ContentFile(String),
+    /// A data file's parsed value, or its absence.
+    Data(String),
+    /// A content file's whole metadata.
+    PageMeta(String),
+    /// Its title.
+    PageTitle(String),
+    /// Its URL and aliases.
+    PageLocation(String),
+    /// Its dates.
+    PageDates(String),
+    /// Its terms.
+    PageTerms(String),
+    /// Whether it is a draft.
+    PageDraft(String),
+    /// A section's order, pagination and page template.
+    SectionListing(String),
+    /// A content file's Markdown body: a pure function of its text.
+    Body(String),
+    /// What a link destination resolves to: file, URL and title.
+    LinkTarget(String),
+    /// The pages a listing selects.
+    PagesMatching(ListingKey),
+    /// Every taxonomy's terms and their pages.
+    TaxonomyIndex,
+    /// Sections, pages and assets.
+    SectionTree,
+    /// Every output path and what produces it.
+    RouteTable,
+}
+
+/// A [`Selector`] with paths in place of salsa ids.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ListingKey {
+    /// `None`: every page; a section's `_index.md` path; or `taxonomy/term`.
+    pub section: Option<String>,
+    /// Taxonomy name and term slug.
+    pub term: Option<(String, String)>,
+    /// The order.
+    pub sort_by: String,
+    /// At most this many.
+    pub limit: Option<usize>,
+}
+
+/// A read and the hash of the value it got.
+pub type TraceEntry = (Read, [u8; 32]);
+
+thread_local! {
+    static RECORDER: RefCell<Option<Vec<TraceEntry>>> = const { RefCell::new(None) };
+}
+
+/// Runs `render` while recording its reads; returns its result and its trace,
+/// sorted and without repeats. Renders run on one thread, inside one query.
+pub fn recording<T>(render: impl FnOnce() -> T) -> (T, Vec<TraceEntry>) {
+    let outer = RECORDER.with(|recorder| recorder.borrow_mut().replace(Vec::new()));
+    let result = render();
+    let mut trace = RECORDER.with(|recorder| std::mem::replace(&mut *recorder.borrow_mut(), outer)).unwrap_or_default();
+    trace.sort();
+    trace.dedup();
+    (result, trace)
+}
+
+/// Records `read` on the render in progress, if any.
+pub fn record(db: &dyn Database, read: Read) {
+    let recording = RECORDER.with(|recorder| recorder.borrow().is_some());
+    if recording {
+        let hash = current_hash(db, &read);
+        RECORDER.with(|recorder| {
+            if let Some(trace) = recorder.borrow_mut().as_mut() {
+                trace.push((read, hash));
+            }
+        });
+    }
+}
+
+/// A `Hasher` that feeds blake3, so value hashes are wide and stable.
+struct StableHasher(blake3::Hasher);
+
+impl Hasher for StableHasher {
+    fn finish(&self) -> u64 {
+        let bytes = self.0.finalize();
+        u64::from_le_bytes(bytes.as_bytes()[..8].try_into().unwrap_or_default())
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+}
+
+fn stable_hash(value: &impl Hash) -> [u8; 32] {
+    let mut hasher = StableHasher(blake3::Hasher::new());
+    value.hash(&mut hasher);
+    *hasher.0.finalize().as_bytes()
+}
+
+/// The path a read names a content file by.
+pub fn file_key(db: &dyn Database, file: SourceFile) -> String {
+    file.path(db).to_string()
+}
+
+fn content_file(db: &dyn Database, key: &str) -> Option<SourceFile> {
+    let relative = Utf8Path::new(key).strip_prefix("content").ok()?;
+    Site::get(db).files(db).content.get(relative).copied()
+}
+
+fn paths(db: &dyn Database, files: &[SourceFile]) -> Vec<String> {
+    files.iter().map(|&file| file_key(db, file)).collect()
+}
+
+/// The listing key of a selector.
+pub fn listing_key(db: &dyn Database, selector: Selector<'_>) -> ListingKey {
+    let (section, term) = match selector.scope(db) {
+        Scope::All => (None, None),
+        Scope::Section(file) => (Some(file_key(db, *file)), None),
+        Scope::Term(taxonomy, term) => (None, Some((taxonomy.clone(), term.clone()))),
+    };
+    ListingKey { section, term, sort_by: format!("{:?}", selector.sort_by(db)), limit: *selector.limit(db) }
+}
+
+fn selector<'db>(db: &'db dyn Database, key: &ListingKey) -> Option<Selector<'db>> {
+    let scope = match (&key.section, &key.term) {
+        (Some(section), _) => Scope::Section(content_file(db, section)?),
+        (None, Some((taxonomy, term))) => Scope::Term(taxonomy.clone(), term.clone()),
+        (None, None) => Scope::All,
+    };
+    let sort_by = [SortBy::Date, SortBy::Title, SortBy::Weight, SortBy::None]
+        .into_iter()
+        .find(|sort| format!("{sort:?}") == key.sort_by)?;
+    Some(Selector::new(db, scope, sort_by, key.limit))
+}
+
+/// A route with paths in place of salsa ids: if the route behind an output
+/// path changes, the output is rendered again.
+pub fn route_key(db: &dyn Database, route: &Route) -> String {
+    match route {
+        Route::Page(file) => format!("page {}", file_key(db, *file)),
+        Route::Section { section, pager } => format!("section {} {pager}", file_key(db, *section)),
+        Route::Copy(file) => format!("copy {}", file_key(db, *file)),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The hash of the value `read` names, computed now. A read whose key no
+/// longer resolves (a deleted file) hashes as absent, so it never verifies
+/// against a trace that saw it present.
+pub fn current_hash(db: &dyn Database, read: &Read) -> [u8; 32] {
+    let absent = || stable_hash(&"absent");
+    let with_file = |key: &str, hash: &dyn Fn(SourceFile) -> [u8; 32]| content_file(db, key).map_or_else(absent, hash);
+    match read {
+        Read::Config => stable_hash(&(&*config(db).config, &config(db).diagnostics.len())),
+        Read::Template(name) => {
+            stable_hash(&Site::get(db).files(db).templates.get(name.as_str()).map(|file| file.text(db).as_str()))
+        }
+        Read::ContentFile(key) => stable_hash(&content_file(db, key).is_some()),
+        Read::Data(key) => {
+            stable_hash(
+                &Site::get(db).files(db).data.get(Utf8Path::new(key)).map(|&file| {
+                    data_value(db, file).as_ref().map_err(|diagnostic| diagnostic.message.clone()).cloned()
+                }),
+            )
+        }
+        Read::PageMeta(key) => with_file(key, &|file| {
+            let meta = page_meta(db, file);
+            let parent = meta.parent.map(|parent| file_key(db, parent));
+            stable_hash(&(
+                (
+                    meta.kind == crate::page::PageKind::Section,
+                    &meta.title,
+                    &meta.description,
+                    &meta.date,
+                    &meta.updated,
+                ),
+                (&meta.slug, &meta.url_path, &meta.permalink, &meta.taxonomies, meta.draft, meta.weight),
+                (&meta.authors, &meta.aliases, &meta.template, &meta.page_template, format!("{:?}", meta.sort_by)),
+                (meta.paginate_by, &meta.extra, parent, &meta.relative_path),
+            ))
+        }),
+        Read::PageTitle(key) => with_file(key, &|file| stable_hash(page_title(db, file))),
+        Read::PageLocation(key) => with_file(key, &|file| {
+            let location = page_location(db, file);
+            stable_hash(&(&location.url_path, &location.permalink, &location.slug, &location.aliases))
+        }),
+        Read::PageDates(key) => with_file(key, &|file| stable_hash(page_dates(db, file))),
+        Read::PageTerms(key) => with_file(key, &|file| stable_hash(page_terms(db, file))),
+        Read::PageDraft(key) => with_file(key, &|file| stable_hash(&page_draft(db, file))),
+        Read::SectionListing(key) => with_file(key, &|file| {
+            let (sort_by, paginate_by, page_template) = section_listing(db, file);
+            stable_hash(&(format!("{sort_by:?}"), paginate_by, page_template))
+        }),
+        Read::Body(key) => with_file(key, &|file| stable_hash(&file.text(db).as_str())),
+        Read::LinkTarget(destination) => {
+            let resolved = resolve(db, destination);
+            stable_hash(&resolved.file.map(|file| {
+                let location = page_location(db, file);
+                (file_key(db, file), location.permalink.clone(), page_title(db, file).clone(), page_draft(db, file))
+            }))
+        }
+        Read::PagesMatching(key) => {
+            selector(db, key).map_or_else(absent, |selector| stable_hash(&paths(db, pages_matching(db, selector))))
+        }
+        Read::TaxonomyIndex => {
+            let index = taxonomy_index(db);
+            let by_paths: Vec<(&String, Vec<(&String, &String, Vec<String>)>)> = index
+                .iter()
+                .map(|(taxonomy, terms)| {
+                    (taxonomy, terms.values().map(|term| (&term.slug, &term.name, paths(db, &term.pages))).collect())
+                })
+                .collect();
+            stable_hash(&by_paths)
+        }
+        Read::SectionTree => {
+            let tree = section_tree(db);
+            let sections: Vec<(String, String, Vec<String>, Vec<String>)> = tree
+                .sections
+                .iter()
+                .map(|(dir, entry)| {
+                    (dir.to_string(), file_key(db, entry.file), paths(db, &entry.pages), paths(db, &entry.subsections))
+                })
+                .collect();
+            let assets: Vec<(String, String)> =
+                tree.assets.iter().map(|(path, file)| (path.to_string(), file_key(db, *file))).collect();
+            stable_hash(&(sections, paths(db, &tree.pages), assets))
+        }
+        Read::RouteTable => {
+            let table = route_table(db);
+            let routes: Vec<(&String, String)> =
+                table.routes.iter().map(|(output, route)| (output, route_key(db, route))).collect();
+            stable_hash(&routes)
+        }
+    }
+}
