@@ -3,12 +3,12 @@
 //! memory and mirror the result into the output directory, then save what
 //! this build saw and wrote in one transaction.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::BuildOptions;
-use snapshots::{BuildRecord, Cache, ColdReason};
+use snapshots::{BuildRecord, Cache, ColdReason, Trace};
 
 use crate::output::{CACHE_DIR, build_id, matches_record, write_site};
 use crate::report::{render_diagnostics, stderr_is_colored};
@@ -107,7 +107,26 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     }
 
     let workspace = Workspace::load(root, &request.config, request.options.clone())?;
-    let site = workspace.render();
+    // Outputs whose trace verifies, still on disk as written, are not rendered.
+    let reused = match (&output_dir, warm && same_options) {
+        (Some(output_dir), true) => {
+            let traces = cache.traces().unwrap_or_default();
+            let candidates: HashMap<&str, &Trace> = traces
+                .iter()
+                .filter(|(path, _)| {
+                    manifest
+                        .get(*path)
+                        .copied()
+                        .flatten()
+                        .is_some_and(|record| matches_record(&output_dir.join(path), &record))
+                })
+                .map(|(path, trace)| (path.as_str(), trace))
+                .collect();
+            workspace.verified(&candidates)
+        }
+        _ => HashSet::new(),
+    };
+    let site = workspace.render(&reused);
     let colored = stderr_is_colored();
     eprint!("{}", render_diagnostics(&workspace, &site.diagnostics, colored));
     let stats = site.stats;
@@ -142,6 +161,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         removed_files: scan.removed.clone(),
         outputs: changes.outputs,
         removed_outputs: changes.removed,
+        traces: site.traces.clone(),
         meta: vec![
             ("options".to_owned(), fingerprint),
             ("scan_started_ns".to_owned(), scan_started_ns.to_string()),

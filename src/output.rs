@@ -139,7 +139,9 @@ pub fn write_site(
             .outputs
             .push((relative.clone(), OutputRecord { size: metadata.len(), mtime_ns: mtime_ns(&metadata), hash }));
     }
-    for stale in manifest.keys().filter(|path| !site.files.contains_key(*path)) {
+    // Reused outputs were verified on disk and are left alone.
+    stats.unchanged += site.produced.len() - site.files.len();
+    for stale in manifest.keys().filter(|path| !site.produced.contains(*path)) {
         if remove_output(output_dir, stale)? {
             stats.deleted += 1;
         }

@@ -1,15 +1,18 @@
 //! A site loaded into the query database: reading the folder into inputs,
 //! refreshing them after edits, and rendering every output in parallel.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use camino::{Utf8Path, Utf8PathBuf};
+use queries::diagnostics::sort_diagnostics;
+use queries::trace::{Read, current_hash, route_key};
 use queries::{
     BuildOptions, Change, Diagnostic, ExecutionLog, FileText, Inputs, QueryDb, Route, RouteKey, RouteStats,
     rendered_output, route_table,
 };
 use rayon::prelude::*;
+use snapshots::Trace;
 
 use crate::site_folder::{EnvironmentError, input_paths, read_input};
 
@@ -25,8 +28,13 @@ pub enum OutputFile {
 /// Everything a build produces, by path relative to the output directory.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RenderedSite {
-    /// Output path → contents; sorted, so writing is deterministic.
+    /// Every output path of the site, reused ones included.
+    pub produced: BTreeSet<String>,
+    /// The outputs rendered (and copied files): path → contents; sorted, so
+    /// writing is deterministic.
     pub files: BTreeMap<String, OutputFile>,
+    /// What each rendered output's render read, to persist.
+    pub traces: Vec<(String, Trace)>,
     /// Every diagnostic of the site, sorted.
     pub diagnostics: Arc<[Diagnostic]>,
     /// Counts for the summary line.
@@ -111,35 +119,82 @@ impl Workspace {
         self.log.take_described(&self.db, &self.inputs)
     }
 
-    /// Renders every output, in parallel, and gathers all diagnostics.
+    /// The outputs among `candidates` (output path → the trace its last
+    /// render left) whose trace still verifies: rendering them again would
+    /// give the same bytes. Each distinct read is computed once.
+    pub fn verified(&self, candidates: &HashMap<&str, &Trace>) -> HashSet<String> {
+        let table = route_table(&self.db);
+        let mut verdicts: HashMap<(&str, [u8; 32]), bool> = HashMap::new();
+        let mut verified = HashSet::new();
+        for (output, route) in &table.routes {
+            let Some(trace) = candidates.get(output.as_str()) else { continue };
+            if trace.route != route_key(&self.db, route) {
+                continue;
+            }
+            let holds = trace.reads.iter().all(|(key, hash)| {
+                *verdicts
+                    .entry((key.as_str(), *hash))
+                    .or_insert_with(|| Read::from_key(key).is_some_and(|read| current_hash(&self.db, &read) == *hash))
+            });
+            if holds {
+                verified.insert(output.clone());
+            }
+        }
+        verified
+    }
+
+    /// Renders every output except `reused`, in parallel, and gathers all
+    /// diagnostics.
     ///
     /// Each rayon worker renders on its own clone of the database, so the
     /// queries run concurrently and salsa still memoizes every result once.
-    pub fn render(&self) -> RenderedSite {
+    pub fn render(&self, reused: &HashSet<String>) -> RenderedSite {
         let rendered_before = self.log.count("rendered_output");
         let table = route_table(&self.db).clone();
         // A database is Send but not Sync: workers clone theirs from a shared seed.
         let seed = Mutex::new(self.db.clone());
-        let rendered: Vec<(String, OutputFile)> = table
+        let rendered: Vec<(String, OutputFile, Option<Trace>, Vec<Diagnostic>)> = table
             .routes
             .par_iter()
+            .filter(|(output, _)| !reused.contains(*output))
             .map_init(
                 || seed.lock().unwrap_or_else(|poison| poison.into_inner()).clone(),
-                |db, (output, route)| {
-                    let file = match route {
-                        Route::Copy(file) => OutputFile::Copy(file.path(db).clone()),
-                        route => OutputFile::Text(rendered_output(db, RouteKey::new(db, route.clone())).text.clone()),
-                    };
-                    (output.clone(), file)
+                |db, (output, route)| match route {
+                    Route::Copy(file) => (output.clone(), OutputFile::Copy(file.path(db).clone()), None, Vec::new()),
+                    route => {
+                        let rendered = rendered_output(db, RouteKey::new(db, route.clone()));
+                        let trace = Trace {
+                            route: route_key(db, route),
+                            reads: rendered.trace.iter().map(|(read, hash)| (read.to_key(), *hash)).collect(),
+                        };
+                        (
+                            output.clone(),
+                            OutputFile::Text(rendered.text.clone()),
+                            Some(trace),
+                            rendered.diagnostics.clone(),
+                        )
+                    }
                 },
             )
             .collect();
-        let diagnostics = queries::diagnostics::diagnostics(&self.db).clone();
+        let mut diagnostics = queries::diagnostics::site_diagnostics(&self.db).to_vec();
+        let mut files = BTreeMap::new();
+        let mut traces = Vec::new();
+        for (output, file, trace, render_diagnostics) in rendered {
+            diagnostics.extend(render_diagnostics);
+            if let Some(trace) = trace {
+                traces.push((output.clone(), trace));
+            }
+            files.insert(output, file);
+        }
+        sort_diagnostics(&mut diagnostics);
         let rendered_count = self.log.count("rendered_output") - rendered_before;
         let text_routes = table.routes.values().filter(|route| !matches!(route, Route::Copy(_))).count();
         RenderedSite {
-            files: rendered.into_iter().collect(),
-            diagnostics,
+            produced: table.routes.keys().cloned().collect(),
+            files,
+            traces,
+            diagnostics: diagnostics.into(),
             stats: table.stats,
             rendered: rendered_count,
             reused: text_routes.saturating_sub(rendered_count),

@@ -10,19 +10,17 @@ use crate::front_matter::front_matter;
 use crate::inputs::{FileText, Site};
 use crate::links::link_diagnostics;
 use crate::page::{is_hidden, page_meta};
-use crate::render::rendered_output;
-use crate::routes::{Route, RouteKey, route_table};
+use crate::routes::route_table;
 use crate::sections::section_tree;
 
-/// Every diagnostic of the site, sorted by file and position.
-///
-/// Renders every route to find template errors: the host renders them first
-/// (in parallel), so here they are memoized reads.
+/// Every diagnostic of the site that rendering does not find: configuration,
+/// front matter, links, URLs, encodings. Render errors come with each
+/// [`crate::RenderedOutput`]; the host merges both with [`sort_diagnostics`].
 ///
 /// # Performance
-/// O(outputs) memo lookups.
+/// O(content files): reads every body, for its links.
 #[salsa::tracked(returns(ref))]
-pub fn diagnostics(db: &dyn Database) -> Arc<[Diagnostic]> {
+pub fn site_diagnostics(db: &dyn Database) -> Arc<[Diagnostic]> {
     let mut all: Vec<Diagnostic> = config(db).diagnostics.clone();
     let tree = section_tree(db);
     let taxonomies = &config(db).config.taxonomies;
@@ -61,12 +59,13 @@ pub fn diagnostics(db: &dyn Database) -> Arc<[Diagnostic]> {
             ));
         }
     }
-    let table = route_table(db);
-    all.extend(table.diagnostics.iter().cloned());
-    for route in table.routes.values().filter(|route| !matches!(route, Route::Copy(_))) {
-        all.extend(rendered_output(db, RouteKey::new(db, route.clone())).diagnostics.iter().cloned());
-    }
-    all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    all.dedup();
+    all.extend(route_table(db).diagnostics.iter().cloned());
+    sort_diagnostics(&mut all);
     all.into()
+}
+
+/// Sorts diagnostics into the order they are reported in and drops repeats.
+pub fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
 }

@@ -106,7 +106,12 @@ impl TestDb {
                 (output.clone(), text)
             })
             .collect();
-        (outputs, diagnostics::diagnostics(db).to_vec())
+        let mut all = diagnostics::site_diagnostics(db).to_vec();
+        for route in route_table(db).routes.values().filter(|route| !matches!(route, Route::Copy(_))) {
+            all.extend(rendered_output(db, RouteKey::new(db, route.clone())).diagnostics.iter().cloned());
+        }
+        diagnostics::sort_diagnostics(&mut all);
+        (outputs, all)
     }
 
     /// Every rendered output's trace.

@@ -78,6 +78,19 @@ pub struct ListingKey {
     pub limit: Option<usize>,
 }
 
+impl Read {
+    /// The read as text, to store in a cache.
+    pub fn to_key(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// A read stored with [`Read::to_key`]; `None` for text from another
+    /// version of this type, which then never verifies.
+    pub fn from_key(key: &str) -> Option<Read> {
+        serde_json::from_str(key).ok()
+    }
+}
+
 /// A read and the hash of the value it got.
 pub type TraceEntry = (Read, [u8; 32]);
 
@@ -236,12 +249,12 @@ pub fn current_hash(db: &dyn Database, read: &Read) -> [u8; 32] {
         }
         Read::TaxonomyIndex => {
             let index = taxonomy_index(db);
-            let by_paths: Vec<(&String, Vec<(&String, &String, Vec<String>)>)> = index
-                .iter()
-                .map(|(taxonomy, terms)| {
-                    (taxonomy, terms.values().map(|term| (&term.slug, &term.name, paths(db, &term.pages))).collect())
-                })
-                .collect();
+            let mut by_paths = Vec::new();
+            for (taxonomy, terms) in index.iter() {
+                for term in terms.values() {
+                    by_paths.push((taxonomy, &term.slug, &term.name, paths(db, &term.pages)));
+                }
+            }
             stable_hash(&by_paths)
         }
         Read::SectionTree => {

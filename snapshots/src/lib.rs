@@ -14,7 +14,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 /// The layout of the tables; a cache of another version is discarded.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// The file name of the cache inside `.qsite/`.
 pub const CACHE_FILE: &str = "cache.sqlite";
@@ -39,6 +39,16 @@ pub struct OutputRecord {
     pub mtime_ns: i64,
     /// blake3 of the contents.
     pub hash: [u8; 32],
+}
+
+/// What produced an output and what its render read: the host's route key
+/// and its reads, as opaque keys with the hashes of the values they got.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Trace {
+    /// Names what produced the output; a different producer means a new render.
+    pub route: String,
+    /// Each read's key and value hash.
+    pub reads: Vec<(String, [u8; 32])>,
 }
 
 /// Why a build starts without a usable cache.
@@ -90,6 +100,8 @@ pub struct BuildRecord {
     pub outputs: Vec<(String, OutputRecord)>,
     /// Outputs deleted.
     pub removed_outputs: Vec<String>,
+    /// Traces of the outputs rendered by this build.
+    pub traces: Vec<(String, Trace)>,
     /// Values the host keeps between builds (options, warnings).
     pub meta: Vec<(String, String)>,
 }
@@ -104,7 +116,8 @@ pub struct Cache {
 const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash BLOB NOT NULL);
-    CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, hash BLOB);
+    CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, hash BLOB, route TEXT, reads BLOB);
+    CREATE TABLE IF NOT EXISTS reads (id INTEGER PRIMARY KEY, key TEXT NOT NULL, hash BLOB NOT NULL, UNIQUE (key, hash));
 ";
 
 fn hash_from(bytes: Vec<u8>) -> [u8; 32] {
@@ -171,13 +184,19 @@ impl Cache {
         };
         if matches!(reason, Some(ColdReason::OtherSchema | ColdReason::Missing)) {
             connection.execute_batch(
-                "BEGIN IMMEDIATE; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS outputs; COMMIT;",
+                "BEGIN IMMEDIATE; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS outputs;
+                 DROP TABLE IF EXISTS reads; COMMIT;",
             )?;
             connection.execute_batch(SCHEMA)?;
         }
         // What the files and outputs tables hold are facts about the disk, true
-        // whichever binary wrote them; the build id only says whether results
-        // computed by qsite may be reused, which the host decides from `reason`.
+        // whichever binary wrote them; traces are results another binary may
+        // compute differently, so they go.
+        if reason == Some(ColdReason::OtherBuild) {
+            connection.execute_batch(
+                "BEGIN IMMEDIATE; UPDATE outputs SET route = NULL, reads = NULL; DELETE FROM reads; COMMIT;",
+            )?;
+        }
         connection.execute(
             "INSERT INTO meta (key, value) VALUES ('schema_version', ?1), ('build_id', ?2)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -227,6 +246,33 @@ impl Cache {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The trace of every output that has one.
+    pub fn traces(&self) -> Result<HashMap<String, Trace>, CacheError> {
+        let mut keys = HashMap::new();
+        let mut statement = self.connection.prepare("SELECT id, key, hash FROM reads")?;
+        let rows = statement
+            .query_map([], |row| Ok((row.get::<_, i64>(0)?, (row.get::<_, String>(1)?, hash_from(row.get(2)?)))))?;
+        for row in rows {
+            let (id, read) = row?;
+            keys.insert(id, read);
+        }
+        let mut statement = self
+            .connection
+            .prepare("SELECT path, route, reads FROM outputs WHERE route IS NOT NULL AND reads IS NOT NULL")?;
+        let rows = statement
+            .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, Vec<u8>>(2)?)))?;
+        let mut traces = HashMap::new();
+        for row in rows {
+            let (path, route, ids) = row?;
+            // A trace naming a read that is gone cannot verify: leave it out.
+            let reads: Option<Vec<(String, [u8; 32])>> = decode_ids(&ids).map(|id| keys.get(&id).cloned()).collect();
+            if let Some(reads) = reads {
+                traces.insert(path, Trace { route, reads });
+            }
+        }
+        Ok(traces)
+    }
+
     /// Records that these outputs are about to be written, before writing
     /// them: if the build is killed midway, the next one knows qsite owns them.
     pub fn register_outputs<'a>(&mut self, paths: impl IntoIterator<Item = &'a str>) -> Result<(), CacheError> {
@@ -267,6 +313,9 @@ impl Cache {
             for path in &record.removed_outputs {
                 delete_output.execute([path])?;
             }
+            if !record.traces.is_empty() {
+                store_traces(&transaction, &record.traces)?;
+            }
             let mut upsert_meta = transaction.prepare(
                 "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             )?;
@@ -286,6 +335,46 @@ enum OpenError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Sqlite(#[from] rusqlite::Error),
+}
+
+/// Stores traces, sharing read rows between outputs, then drops the reads
+/// no output refers to any more, so the cache stays proportional to the site.
+/// A row is a read *and* the hash it got, never updated: an output's trace
+/// says exactly what its render saw, whatever later renders see.
+fn store_traces(transaction: &rusqlite::Transaction<'_>, traces: &[(String, Trace)]) -> Result<(), rusqlite::Error> {
+    let mut intern = transaction.prepare(
+        "INSERT INTO reads (key, hash) VALUES (?1, ?2) ON CONFLICT(key, hash) DO UPDATE SET key = excluded.key RETURNING id",
+    )?;
+    let mut set_trace = transaction.prepare("UPDATE outputs SET route = ?2, reads = ?3 WHERE path = ?1")?;
+    for (path, trace) in traces {
+        let mut ids = Vec::with_capacity(trace.reads.len() * 8);
+        for (key, hash) in &trace.reads {
+            let id: i64 = intern.query_row(params![key, &hash[..]], |row| row.get(0))?;
+            ids.extend_from_slice(&id.to_le_bytes());
+        }
+        set_trace.execute(params![path, trace.route, ids])?;
+    }
+    let mut referenced = std::collections::HashSet::new();
+    let mut all = transaction.prepare("SELECT reads FROM outputs WHERE reads IS NOT NULL")?;
+    for ids in all.query_map([], |row| row.get::<_, Vec<u8>>(0))? {
+        referenced.extend(decode_ids(&ids?));
+    }
+    let mut ids = transaction.prepare("SELECT id FROM reads")?;
+    let unreferenced: Vec<i64> = ids
+        .query_map([], |row| row.get::<_, i64>(0))?
+        .filter_map(Result::ok)
+        .filter(|id| !referenced.contains(id))
+        .collect();
+    let mut delete = transaction.prepare("DELETE FROM reads WHERE id = ?1")?;
+    for id in unreferenced {
+        delete.execute([id])?;
+    }
+    Ok(())
+}
+
+/// The read ids of a stored trace: little-endian 64-bit integers.
+fn decode_ids(bytes: &[u8]) -> impl Iterator<Item = i64> + '_ {
+    bytes.chunks_exact(8).map(|chunk| i64::from_le_bytes(chunk.try_into().unwrap_or_default()))
 }
 
 fn is_busy(error: &rusqlite::Error) -> bool {
@@ -373,6 +462,36 @@ mod tests {
         assert!(matches!(reason, Some(ColdReason::Corrupt(_))), "{reason:?}");
         assert!(cache.is_persistent());
         cache.commit(&BuildRecord::default()).unwrap();
+    }
+
+    #[test]
+    fn traces_share_reads_and_unused_reads_are_collected() {
+        let (_keep, dir) = dir();
+        let (mut cache, _) = Cache::open(&dir, "build-1");
+        let output = OutputRecord { size: 1, mtime_ns: 1, hash: [1; 32] };
+        let trace = |reads: &[(&str, u8)]| Trace {
+            route: "page a".into(),
+            reads: reads.iter().map(|(key, hash)| ((*key).to_owned(), [*hash; 32])).collect(),
+        };
+        cache
+            .commit(&BuildRecord {
+                outputs: vec![("a".into(), output), ("b".into(), output)],
+                traces: vec![
+                    ("a".into(), trace(&[("title a", 1), ("config", 2)])),
+                    ("b".into(), trace(&[("config", 2)])),
+                ],
+                ..BuildRecord::default()
+            })
+            .unwrap();
+        assert_eq!(cache.traces().unwrap()["a"], trace(&[("title a", 1), ("config", 2)]));
+        cache
+            .commit(&BuildRecord { traces: vec![("a".into(), trace(&[("config", 3)]))], ..BuildRecord::default() })
+            .unwrap();
+        let traces = cache.traces().unwrap();
+        assert_eq!(traces["a"], trace(&[("config", 3)]));
+        assert_eq!(traces["b"], trace(&[("config", 2)]), "a trace keeps the hash its render saw");
+        let reads: i64 = cache.connection.query_row("SELECT count(*) FROM reads", [], |row| row.get(0)).unwrap();
+        assert_eq!(reads, 2, "`title a` is no longer read by any output");
     }
 
     #[test]

@@ -227,3 +227,43 @@ fn a_build_killed_at_any_moment_is_repaired_by_the_next() {
     }
     site.build().assert_same_as_clean_build();
 }
+
+/// Builds, applies `edit`, builds in a new process, and returns its summary
+/// after checking the result against a clean build.
+fn rebuild_after(edit: impl FnOnce(&SiteTest)) -> String {
+    let site = SiteTest::copy("blog");
+    site.build();
+    edit(&site);
+    let run = site.qsite(&["build"]);
+    run.assert_code(0);
+    site.assert_same_as_clean_build();
+    run.stdout
+}
+
+#[test]
+fn body_edit_in_a_new_process_renders_its_page_and_the_feed() {
+    let summary = rebuild_after(|site| {
+        site.edit("content/blog/post-05.md", "More about post 5.", "More and more about post 5.");
+    });
+    assert!(summary.contains("rendered 2, reused 31, 2 files written"), "{summary}");
+}
+
+#[test]
+fn title_edit_in_a_new_process_renders_exactly_what_shows_the_title() {
+    // The page, the blog page listing it, the home's ten newest, its tag
+    // page and the feed.
+    let summary = rebuild_after(|site| {
+        site.edit("content/blog/post-05.md", "title = \"Post 5\"", "title = \"Post Five\"");
+    });
+    assert!(summary.contains("rendered 5, reused 28, 5 files written"), "{summary}");
+}
+
+#[test]
+fn partial_edit_in_a_new_process_renders_what_includes_it() {
+    let summary = rebuild_after(|site| {
+        site.edit("templates/partials/nav.html", "<nav>", "<nav class=\"top\">");
+    });
+    // Every output of a site template (they all extend base.html, which
+    // includes the partial); not the feed, sitemap, robots, 404 or redirects.
+    assert!(summary.contains("rendered 26, reused 7"), "{summary}");
+}
