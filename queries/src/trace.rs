@@ -249,8 +249,11 @@ pub fn current_hash(db: &dyn Database, read: &Read) -> [u8; 32] {
         }
         Read::TaxonomyIndex => {
             let index = taxonomy_index(db);
+            let none = String::new();
             let mut by_paths = Vec::new();
             for (taxonomy, terms) in index.iter() {
+                // The taxonomy itself, so one without terms still counts.
+                by_paths.push((taxonomy, &none, &none, Vec::new()));
                 for term in terms.values() {
                     by_paths.push((taxonomy, &term.slug, &term.name, paths(db, &term.pages)));
                 }
