@@ -13,7 +13,7 @@ use snapshots::{BuildRecord, Cache, ColdReason, Trace};
 use crate::output::{CACHE_DIR, build_id, matches_record, write_site};
 use crate::report::{render_diagnostics, stderr_is_colored};
 use crate::site_folder::{EnvironmentError, scan};
-use crate::workspace::Workspace;
+use crate::workspace::{Verifier, Workspace};
 
 /// What the command line asked for.
 pub struct BuildRequest {
@@ -107,8 +107,13 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     }
 
     let workspace = Workspace::load(root, &request.config, request.options.clone())?;
-    // Outputs whose trace verifies, still on disk as written, are not rendered.
-    let reused = match (&output_dir, warm && same_options) {
+    // Outputs whose trace verifies, still on disk as written, are not
+    // rendered; link checks whose trace verifies are not run.
+    let reusable = warm && same_options;
+    let mut verifier = Verifier::default();
+    let cached_checks = cache.checks().unwrap_or_default();
+    let checked = if reusable { workspace.verified_checks(&cached_checks, &mut verifier) } else { HashMap::new() };
+    let reused = match (&output_dir, reusable) {
         (Some(output_dir), true) => {
             let traces = cache.traces().unwrap_or_default();
             let candidates: HashMap<&str, &Trace> = traces
@@ -122,11 +127,11 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
                 })
                 .map(|(path, trace)| (path.as_str(), trace))
                 .collect();
-            workspace.verified(&candidates)
+            workspace.verified_outputs(&candidates, &mut verifier)
         }
         _ => HashSet::new(),
     };
-    let site = workspace.render(&reused);
+    let site = workspace.render(&reused, &checked);
     let colored = stderr_is_colored();
     eprint!("{}", render_diagnostics(&workspace, &site.diagnostics, colored));
     let stats = site.stats;
@@ -162,6 +167,11 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         outputs: changes.outputs,
         removed_outputs: changes.removed,
         traces: site.traces.clone(),
+        checks: site.checks.clone(),
+        removed_checks: {
+            let checked: HashSet<&String> = site.checked.iter().collect();
+            cached_checks.into_keys().filter(|key| !checked.contains(key)).collect()
+        },
         meta: vec![
             ("options".to_owned(), fingerprint),
             ("scan_started_ns".to_owned(), scan_started_ns.to_string()),

@@ -91,10 +91,6 @@ pub fn write_site(
     source_hashes: &HashMap<String, [u8; 32]>,
     register: &mut dyn FnMut(&[&str]),
 ) -> Result<(WriteStats, ManifestChanges), EnvironmentError> {
-    let temporary_dir = root.join(CACHE_DIR).join("tmp");
-    // Left behind by a build that was killed while writing.
-    let _ = std::fs::remove_dir_all(&temporary_dir);
-    std::fs::create_dir_all(&temporary_dir).map_err(write_error(&temporary_dir))?;
     // Outputs not yet in the manifest are registered before they are written,
     // so an interrupted build never leaves files qsite does not know it owns.
     let new: Vec<&str> = site.files.keys().filter(|path| !manifest.contains_key(*path)).map(String::as_str).collect();
@@ -134,7 +130,7 @@ pub fn write_site(
             (None, None) => Vec::new(),
         };
         let hash = *blake3::hash(&bytes).as_bytes();
-        let metadata = write_atomically(&temporary_dir, &target, &bytes)?;
+        let metadata = write_atomically(&target, &bytes)?;
         changes
             .outputs
             .push((relative.clone(), OutputRecord { size: metadata.len(), mtime_ns: mtime_ns(&metadata), hash }));
@@ -164,27 +160,30 @@ pub fn remove_output(output_dir: &Utf8Path, relative: &str) -> Result<bool, Envi
     }
 }
 
-/// Writes through a temporary file and renames it over the target, so the
-/// file is either old or new, never half written. The temporary file lives in
-/// `.qsite/tmp/` (cleared by every build) unless the output is on another
-/// file system, where it goes next to the target.
-fn write_atomically(
-    temporary_dir: &Utf8Path,
-    target: &Utf8Path,
-    bytes: &[u8],
-) -> Result<std::fs::Metadata, EnvironmentError> {
+/// Writes through a temporary file next to the target (`.name.qsite-tmp`)
+/// and renames it over the target, so the file is either old or new, never
+/// half written. A build killed between the two leaves the temporary file;
+/// the next build sweeps those (see [`sweep_temporary_files`]).
+fn write_atomically(target: &Utf8Path, bytes: &[u8]) -> Result<std::fs::Metadata, EnvironmentError> {
     let parent = target.parent().unwrap_or(Utf8Path::new("."));
     std::fs::create_dir_all(parent).map_err(write_error(parent))?;
-    let name = target.file_name().unwrap_or("output");
-    let temporary = temporary_dir.join(name);
+    let temporary = temporary_path(target);
     std::fs::write(&temporary, bytes).map_err(write_error(&temporary))?;
-    if std::fs::rename(&temporary, target).is_err() {
-        let _ = std::fs::remove_file(&temporary);
-        let beside = parent.join(format!(".{name}.qsite-tmp"));
-        std::fs::write(&beside, bytes).map_err(write_error(&beside))?;
-        std::fs::rename(&beside, target).map_err(write_error(target))?;
-    }
+    std::fs::rename(&temporary, target).map_err(write_error(target))?;
     std::fs::metadata(target).map_err(write_error(target))
+}
+
+fn temporary_path(target: &Utf8Path) -> Utf8PathBuf {
+    let parent = target.parent().unwrap_or(Utf8Path::new("."));
+    parent.join(format!(".{}.qsite-tmp", target.file_name().unwrap_or("output")))
+}
+
+/// Removes the temporary files an interrupted build may have left next to
+/// the outputs it was writing.
+pub fn sweep_temporary_files<'a>(output_dir: &Utf8Path, outputs: impl IntoIterator<Item = &'a String>) {
+    for relative in outputs {
+        let _ = std::fs::remove_file(temporary_path(&output_dir.join(relative)));
+    }
 }
 
 /// Removes directories left empty by a deletion, up to the output directory.

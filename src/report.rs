@@ -15,7 +15,7 @@ pub fn to_report(workspace: &Workspace, diagnostic: &Diagnostic) -> Report {
         Severity::Warning => miette::Severity::Warning,
     };
     let mut report =
-        MietteDiagnostic::new(diagnostic.message.clone()).with_code(diagnostic.code).with_severity(severity);
+        MietteDiagnostic::new(diagnostic.message.clone()).with_code(diagnostic.code.clone()).with_severity(severity);
     if let Some(help) = &diagnostic.help {
         report = report.with_help(help.clone());
     }

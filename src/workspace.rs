@@ -5,11 +5,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use camino::{Utf8Path, Utf8PathBuf};
-use queries::diagnostics::sort_diagnostics;
+use queries::diagnostics::{linked_files, sort_diagnostics};
 use queries::trace::{Read, current_hash, route_key};
 use queries::{
-    BuildOptions, Change, Diagnostic, ExecutionLog, FileText, Inputs, QueryDb, Route, RouteKey, RouteStats,
-    rendered_output, route_table,
+    BuildOptions, Change, Diagnostic, ExecutionLog, FileText, Inputs, QueryDb, Route, RouteKey, RouteStats, SourceFile,
+    link_check, rendered_output, route_table,
 };
 use rayon::prelude::*;
 use snapshots::Trace;
@@ -35,6 +35,10 @@ pub struct RenderedSite {
     pub files: BTreeMap<String, OutputFile>,
     /// What each rendered output's render read, to persist.
     pub traces: Vec<(String, Trace)>,
+    /// Every file whose links this build checked (reused or not).
+    pub checked: Vec<String>,
+    /// Link checks run by this build: file, trace, diagnostics as JSON.
+    pub checks: Vec<(String, Trace, String)>,
     /// Every diagnostic of the site, sorted.
     pub diagnostics: Arc<[Diagnostic]>,
     /// Counts for the summary line.
@@ -121,34 +125,42 @@ impl Workspace {
 
     /// The outputs among `candidates` (output path → the trace its last
     /// render left) whose trace still verifies: rendering them again would
-    /// give the same bytes. Each distinct read is computed once.
-    pub fn verified(&self, candidates: &HashMap<&str, &Trace>) -> HashSet<String> {
+    /// give the same bytes.
+    pub fn verified_outputs(&self, candidates: &HashMap<&str, &Trace>, verifier: &mut Verifier) -> HashSet<String> {
         let table = route_table(&self.db);
-        let mut verdicts: HashMap<(&str, [u8; 32]), bool> = HashMap::new();
-        let mut verified = HashSet::new();
-        for (output, route) in &table.routes {
-            let Some(trace) = candidates.get(output.as_str()) else { continue };
-            if trace.route != route_key(&self.db, route) {
-                continue;
-            }
-            let holds = trace.reads.iter().all(|(key, hash)| {
-                *verdicts
-                    .entry((key.as_str(), *hash))
-                    .or_insert_with(|| Read::from_key(key).is_some_and(|read| current_hash(&self.db, &read) == *hash))
-            });
-            if holds {
-                verified.insert(output.clone());
-            }
-        }
-        verified
+        table
+            .routes
+            .iter()
+            .filter(|(output, route)| {
+                candidates
+                    .get(output.as_str())
+                    .is_some_and(|trace| trace.route == route_key(&self.db, route) && verifier.holds(&self.db, trace))
+            })
+            .map(|(output, _)| output.clone())
+            .collect()
     }
 
-    /// Renders every output except `reused`, in parallel, and gathers all
-    /// diagnostics.
+    /// The link checks among `cached` (file path → trace and stored
+    /// diagnostics) whose trace still verifies, with their diagnostics.
+    pub fn verified_checks(
+        &self,
+        cached: &HashMap<String, (Trace, String)>,
+        verifier: &mut Verifier,
+    ) -> HashMap<String, Vec<Diagnostic>> {
+        cached
+            .iter()
+            .filter(|(_, (trace, _))| verifier.holds(&self.db, trace))
+            .filter_map(|(path, (_, result))| Some((path.clone(), serde_json::from_str(result).ok()?)))
+            .collect()
+    }
+
+    /// Renders every output except `reused`, checks the links of every file
+    /// but those in `checked` (whose diagnostics it takes as they are), in
+    /// parallel, and gathers all diagnostics.
     ///
-    /// Each rayon worker renders on its own clone of the database, so the
+    /// Each rayon worker works on its own clone of the database, so the
     /// queries run concurrently and salsa still memoizes every result once.
-    pub fn render(&self, reused: &HashSet<String>) -> RenderedSite {
+    pub fn render(&self, reused: &HashSet<String>, checked: &HashMap<String, Vec<Diagnostic>>) -> RenderedSite {
         let rendered_before = self.log.count("rendered_output");
         let table = route_table(&self.db).clone();
         // A database is Send but not Sync: workers clone theirs from a shared seed.
@@ -178,6 +190,38 @@ impl Workspace {
             )
             .collect();
         let mut diagnostics = queries::diagnostics::site_diagnostics(&self.db).to_vec();
+        let mut checks = Vec::new();
+        let linked = linked_files(&self.db);
+        let keys: Vec<String> = linked.iter().map(|file| file.path(&self.db).to_string()).collect();
+        let to_check: Vec<(String, SourceFile)> = keys
+            .iter()
+            .zip(&linked)
+            .filter(|(key, _)| !checked.contains_key(*key))
+            .map(|(key, file)| (key.clone(), *file))
+            .collect();
+        let fresh: Vec<(String, Vec<Diagnostic>, Trace)> = to_check
+            .par_iter()
+            .map_init(
+                || seed.lock().unwrap_or_else(|poison| poison.into_inner()).clone(),
+                |db, (key, file)| {
+                    let check = link_check(db, *file);
+                    let trace = Trace {
+                        route: "links".to_owned(),
+                        reads: check.trace.iter().map(|(read, hash)| (read.to_key(), *hash)).collect(),
+                    };
+                    (key.clone(), check.diagnostics.clone(), trace)
+                },
+            )
+            .collect();
+        for (key, found, trace) in fresh {
+            checks.push((key, trace, serde_json::to_string(&found).unwrap_or_default()));
+            diagnostics.extend(found);
+        }
+        for key in &keys {
+            if let Some(found) = checked.get(key) {
+                diagnostics.extend(found.iter().cloned());
+            }
+        }
         let mut files = BTreeMap::new();
         let mut traces = Vec::new();
         for (output, file, trace, render_diagnostics) in rendered {
@@ -191,6 +235,8 @@ impl Workspace {
         let rendered_count = self.log.count("rendered_output") - rendered_before;
         let text_routes = table.routes.values().filter(|route| !matches!(route, Route::Copy(_))).count();
         RenderedSite {
+            checked: keys,
+            checks,
             produced: table.routes.keys().cloned().collect(),
             files,
             traces,
@@ -199,5 +245,24 @@ impl Workspace {
             rendered: rendered_count,
             reused: text_routes.saturating_sub(rendered_count),
         }
+    }
+}
+
+/// Verifies traces against the database, computing each distinct read's
+/// current hash once for all the traces that share it.
+#[derive(Default)]
+pub struct Verifier {
+    verdicts: HashMap<(String, [u8; 32]), bool>,
+}
+
+impl Verifier {
+    /// Whether every read of `trace` still has the hash it had.
+    pub fn holds(&mut self, db: &QueryDb, trace: &Trace) -> bool {
+        trace.reads.iter().all(|(key, hash)| {
+            *self
+                .verdicts
+                .entry((key.clone(), *hash))
+                .or_insert_with(|| Read::from_key(key).is_some_and(|read| current_hash(db, &read) == *hash))
+        })
     }
 }

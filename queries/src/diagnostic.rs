@@ -7,8 +7,9 @@ use std::ops::Range;
 
 use camino::Utf8PathBuf;
 
-/// One problem in the site, located in one file.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// One problem in the site, located in one file. Serializable, so the cache
+/// can keep the diagnostics of checks it reuses.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     /// The file, relative to the site root (`content/blog/a.md`).
     pub file: Utf8PathBuf,
@@ -17,7 +18,7 @@ pub struct Diagnostic {
     /// Whether the build fails because of it.
     pub severity: Severity,
     /// A stable code users can search for (`qsite::front_matter::toml`).
-    pub code: &'static str,
+    pub code: String,
     /// What is wrong, in one sentence.
     pub message: String,
     /// How to fix it, when qsite can tell.
@@ -25,7 +26,7 @@ pub struct Diagnostic {
 }
 
 /// Errors fail the build (exit 1); warnings are reported and the build goes on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Severity {
     /// Fails the build.
     Error,
@@ -41,7 +42,14 @@ impl Diagnostic {
         code: &'static str,
         message: impl Into<String>,
     ) -> Self {
-        Diagnostic { file: file.into(), range, severity: Severity::Error, code, message: message.into(), help: None }
+        Diagnostic {
+            file: file.into(),
+            range,
+            severity: Severity::Error,
+            code: code.to_owned(),
+            message: message.into(),
+            help: None,
+        }
     }
 
     /// A warning at `range` of `file`.

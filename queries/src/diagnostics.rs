@@ -7,18 +7,19 @@ use salsa::Database;
 use crate::config::config;
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::front_matter;
-use crate::inputs::{FileText, Site};
-use crate::links::link_diagnostics;
+use crate::inputs::{FileText, Site, SourceFile};
 use crate::page::{is_hidden, page_meta};
 use crate::routes::route_table;
 use crate::sections::section_tree;
 
-/// Every diagnostic of the site that rendering does not find: configuration,
-/// front matter, links, URLs, encodings. Render errors come with each
-/// [`crate::RenderedOutput`]; the host merges both with [`sort_diagnostics`].
+/// Every diagnostic of the site that neither rendering nor link checks find:
+/// configuration, front matter, URLs, encodings. Render errors come with each
+/// [`crate::RenderedOutput`] and broken links with each
+/// [`crate::links::link_check`] (of the files [`linked_files`] lists); the
+/// host merges them all with [`sort_diagnostics`].
 ///
 /// # Performance
-/// O(content files): reads every body, for its links.
+/// O(content files) front matter reads; no body is read.
 #[salsa::tracked(returns(ref))]
 pub fn site_diagnostics(db: &dyn Database) -> Arc<[Diagnostic]> {
     let mut all: Vec<Diagnostic> = config(db).diagnostics.clone();
@@ -29,7 +30,6 @@ pub fn site_diagnostics(db: &dyn Database) -> Arc<[Diagnostic]> {
         if is_hidden(db, file) {
             continue;
         }
-        all.extend(link_diagnostics(db, file).iter().cloned());
         for name in page_meta(db, file).taxonomies.keys() {
             if !taxonomies.iter().any(|taxonomy| &taxonomy.name == name) {
                 let range = front_matter(db, file)
@@ -62,6 +62,18 @@ pub fn site_diagnostics(db: &dyn Database) -> Arc<[Diagnostic]> {
     all.extend(route_table(db).diagnostics.iter().cloned());
     sort_diagnostics(&mut all);
     all.into()
+}
+
+/// The content files whose links are checked: every page and section this
+/// build renders.
+pub fn linked_files(db: &dyn Database) -> Vec<SourceFile> {
+    let tree = section_tree(db);
+    tree.pages
+        .iter()
+        .chain(tree.sections.values().map(|entry| &entry.file))
+        .copied()
+        .filter(|&file| !is_hidden(db, file))
+        .collect()
 }
 
 /// Sorts diagnostics into the order they are reported in and drops repeats.

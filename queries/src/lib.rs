@@ -14,7 +14,7 @@
 //! page_meta(file)            FIREWALL: title, date, URL, terms… a body edit leaves it equal
 //! markdown(file)             body → HTML with link markers, headings, links  (own text only)
 //! page_content(file)         markers filled with targets' URLs / titles
-//! link_diagnostics(file)     broken links and anchors
+//! link_check(file)           broken links and anchors, with its trace
 //! pages_matching(selector)   the ordered set a listing shows; changes only with membership/order
 //! taxonomy_index()           taxonomy → term → pages
 //! route_table()              every output path → Route
@@ -62,7 +62,7 @@ pub use dates::{PageDate, parse_date};
 pub use diagnostic::{Diagnostic, Severity};
 pub use front_matter::{FrontMatter, SortBy};
 pub use inputs::{BuildOptions, FileText, Site, SiteFiles, SourceFile};
-pub use links::{PageContent, link_diagnostics, page_content};
+pub use links::{LinkCheck, PageContent, link_check, page_content};
 pub use markdown::Markdown;
 pub use page::{
     PageKind, PageLocation, PageMeta, page_dates, page_draft, page_location, page_meta, page_terms, page_title,

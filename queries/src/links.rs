@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use salsa::Database;
 
-use crate::config::config;
 use crate::diagnostic::Diagnostic;
 use crate::inputs::{Site, SourceFile};
 use crate::markdown::{link_marker, markdown};
-use crate::page::{is_hidden, page_location, page_meta, page_title};
-use crate::routes::route_table;
+use crate::page::{is_hidden, page_location, page_title};
+use crate::render::reads;
 use crate::sections::section_tree;
+use crate::trace::{Read, TraceEntry, record, recording};
 
 /// A page's body and summary with every internal link resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,17 +107,33 @@ pub fn page_content(db: &dyn Database, file: SourceFile) -> Arc<PageContent> {
     Arc::new(PageContent { content, summary })
 }
 
+/// The link check of one content file: its broken links and anchors, and
+/// the trace of what the check read, so a later process can reuse it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkCheck {
+    /// Broken links and anchors (errors, or warnings with `broken = "warn"`).
+    pub diagnostics: Vec<Diagnostic>,
+    /// What the check read.
+    pub trace: Vec<TraceEntry>,
+}
+
 /// Broken internal links and anchors of a content file.
 ///
-/// Invalidated by the file's body and by the targets' URLs; reads a target's
-/// headings only for links with an anchor.
+/// Invalidated by the file's body and by its targets' URLs, titles and draft
+/// flags; reads a target's body only for links with an anchor.
 #[salsa::tracked(returns(ref))]
-pub fn link_diagnostics(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> {
-    let markdown = markdown(db, file);
+pub fn link_check(db: &dyn Database, file: SourceFile) -> LinkCheck {
+    let (diagnostics, trace) = recording(|| broken_links(db, file));
+    LinkCheck { diagnostics, trace }
+}
+
+fn broken_links(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> {
+    let markdown = reads::markdown(db, file);
     let path = file.path(db);
-    let as_error = config(db).config.broken_links_are_errors;
+    let as_error = reads::config(db).config.broken_links_are_errors;
     let mut diagnostics = Vec::new();
     for link in &markdown.links {
+        record(db, Read::LinkTarget(link.destination.clone()));
         let resolved = resolve(db, &link.destination);
         let problem = match resolved.file {
             Some(target) if is_hidden(db, target) => {
@@ -126,7 +142,7 @@ pub fn link_diagnostics(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> 
             Some(target) => match &resolved.anchor {
                 Some(anchor) if !anchor.is_empty() && !markdown_has_anchor(db, target, anchor) => Some(format!(
                     "`{}` has no heading with the anchor `#{anchor}`",
-                    page_meta(db, target).relative_path
+                    target.path(db).strip_prefix("content").unwrap_or(target.path(db))
                 )),
                 _ => None,
             },
@@ -148,14 +164,14 @@ pub fn link_diagnostics(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> 
 }
 
 fn markdown_has_anchor(db: &dyn Database, target: SourceFile, anchor: &str) -> bool {
-    markdown(db, target).headings.iter().any(|heading| heading.id == anchor)
+    reads::markdown(db, target).headings.iter().any(|heading| heading.id == anchor)
 }
 
 /// Whether a root-relative link names an output that is not a page: a static
 /// file, a feed, a term page.
 fn is_other_output(db: &dyn Database, destination: &str) -> bool {
     let path = destination.split(['#', '?']).next().unwrap_or(destination);
-    let table = route_table(db);
+    let table = reads::route_table(db);
     let wanted = path.trim_start_matches('/');
     table.routes.contains_key(wanted)
         || table.routes.contains_key(&format!("{}/index.html", wanted.trim_end_matches('/')))

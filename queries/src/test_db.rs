@@ -107,6 +107,9 @@ impl TestDb {
             })
             .collect();
         let mut all = diagnostics::site_diagnostics(db).to_vec();
+        for file in diagnostics::linked_files(db) {
+            all.extend(crate::link_check(db, file).diagnostics.iter().cloned());
+        }
         for route in route_table(db).routes.values().filter(|route| !matches!(route, Route::Copy(_))) {
             all.extend(rendered_output(db, RouteKey::new(db, route.clone())).diagnostics.iter().cloned());
         }

@@ -189,10 +189,31 @@ pub fn route_key(db: &dyn Database, route: &Route) -> String {
     }
 }
 
+/// The key of [`read_hash`].
+#[salsa::interned(debug)]
+pub struct ReadKey<'db> {
+    /// The read.
+    #[returns(ref)]
+    pub read: Read,
+}
+
 /// The hash of the value `read` names, computed now. A read whose key no
 /// longer resolves (a deleted file) hashes as absent, so it never verifies
 /// against a trace that saw it present.
 pub fn current_hash(db: &dyn Database, read: &Read) -> [u8; 32] {
+    read_hash(db, ReadKey::new(db, read.clone()))
+}
+
+/// [`current_hash`], memoized: a read that many renders share (the
+/// configuration, a listing) is hashed once per revision, not once a render.
+///
+/// Invalidated by the queries the read names.
+#[salsa::tracked(returns(copy))]
+pub fn read_hash<'db>(db: &'db dyn Database, key: ReadKey<'db>) -> [u8; 32] {
+    value_hash(db, key.read(db))
+}
+
+fn value_hash(db: &dyn Database, read: &Read) -> [u8; 32] {
     let absent = || stable_hash(&"absent");
     let with_file = |key: &str, hash: &dyn Fn(SourceFile) -> [u8; 32]| content_file(db, key).map_or_else(absent, hash);
     match read {

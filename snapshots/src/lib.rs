@@ -14,7 +14,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 /// The layout of the tables; a cache of another version is discarded.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// The file name of the cache inside `.qsite/`.
 pub const CACHE_FILE: &str = "cache.sqlite";
@@ -102,6 +102,10 @@ pub struct BuildRecord {
     pub removed_outputs: Vec<String>,
     /// Traces of the outputs rendered by this build.
     pub traces: Vec<(String, Trace)>,
+    /// Checks run by this build, by key: their trace and result.
+    pub checks: Vec<(String, Trace, String)>,
+    /// Checks that no longer exist.
+    pub removed_checks: Vec<String>,
     /// Values the host keeps between builds (options, warnings).
     pub meta: Vec<(String, String)>,
 }
@@ -118,6 +122,7 @@ const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash BLOB NOT NULL);
     CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, hash BLOB, route TEXT, reads BLOB);
     CREATE TABLE IF NOT EXISTS reads (id INTEGER PRIMARY KEY, key TEXT NOT NULL, hash BLOB NOT NULL, UNIQUE (key, hash));
+    CREATE TABLE IF NOT EXISTS checks (key TEXT PRIMARY KEY, route TEXT NOT NULL, reads BLOB NOT NULL, result TEXT NOT NULL);
 ";
 
 fn hash_from(bytes: Vec<u8>) -> [u8; 32] {
@@ -185,7 +190,7 @@ impl Cache {
         if matches!(reason, Some(ColdReason::OtherSchema | ColdReason::Missing)) {
             connection.execute_batch(
                 "BEGIN IMMEDIATE; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS outputs;
-                 DROP TABLE IF EXISTS reads; COMMIT;",
+                 DROP TABLE IF EXISTS reads; DROP TABLE IF EXISTS checks; COMMIT;",
             )?;
             connection.execute_batch(SCHEMA)?;
         }
@@ -194,7 +199,7 @@ impl Cache {
         // compute differently, so they go.
         if reason == Some(ColdReason::OtherBuild) {
             connection.execute_batch(
-                "BEGIN IMMEDIATE; UPDATE outputs SET route = NULL, reads = NULL; DELETE FROM reads; COMMIT;",
+                "BEGIN IMMEDIATE; UPDATE outputs SET route = NULL, reads = NULL; DELETE FROM checks; DELETE FROM reads; COMMIT;",
             )?;
         }
         connection.execute(
@@ -246,16 +251,16 @@ impl Cache {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The trace of every output that has one.
-    pub fn traces(&self) -> Result<HashMap<String, Trace>, CacheError> {
-        let mut keys = HashMap::new();
+    fn read_keys(&self) -> Result<HashMap<i64, (String, [u8; 32])>, CacheError> {
         let mut statement = self.connection.prepare("SELECT id, key, hash FROM reads")?;
         let rows = statement
             .query_map([], |row| Ok((row.get::<_, i64>(0)?, (row.get::<_, String>(1)?, hash_from(row.get(2)?)))))?;
-        for row in rows {
-            let (id, read) = row?;
-            keys.insert(id, read);
-        }
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The trace of every output that has one.
+    pub fn traces(&self) -> Result<HashMap<String, Trace>, CacheError> {
+        let keys = self.read_keys()?;
         let mut statement = self
             .connection
             .prepare("SELECT path, route, reads FROM outputs WHERE route IS NOT NULL AND reads IS NOT NULL")?;
@@ -264,13 +269,33 @@ impl Cache {
         let mut traces = HashMap::new();
         for row in rows {
             let (path, route, ids) = row?;
-            // A trace naming a read that is gone cannot verify: leave it out.
-            let reads: Option<Vec<(String, [u8; 32])>> = decode_ids(&ids).map(|id| keys.get(&id).cloned()).collect();
-            if let Some(reads) = reads {
-                traces.insert(path, Trace { route, reads });
+            if let Some(trace) = decode_trace(&keys, route, &ids) {
+                traces.insert(path, trace);
             }
         }
         Ok(traces)
+    }
+
+    /// Every stored check: its trace and the result the host stored.
+    pub fn checks(&self) -> Result<HashMap<String, (Trace, String)>, CacheError> {
+        let keys = self.read_keys()?;
+        let mut statement = self.connection.prepare("SELECT key, route, reads, result FROM checks")?;
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, Vec<u8>>(2)?,
+                row.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut checks = HashMap::new();
+        for row in rows {
+            let (key, route, ids, result) = row?;
+            if let Some(trace) = decode_trace(&keys, route, &ids) {
+                checks.insert(key, (trace, result));
+            }
+        }
+        Ok(checks)
     }
 
     /// Records that these outputs are about to be written, before writing
@@ -313,8 +338,8 @@ impl Cache {
             for path in &record.removed_outputs {
                 delete_output.execute([path])?;
             }
-            if !record.traces.is_empty() {
-                store_traces(&transaction, &record.traces)?;
+            if !record.traces.is_empty() || !record.checks.is_empty() || !record.removed_checks.is_empty() {
+                store_traces(&transaction, record)?;
             }
             let mut upsert_meta = transaction.prepare(
                 "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -337,27 +362,43 @@ enum OpenError {
     Sqlite(#[from] rusqlite::Error),
 }
 
-/// Stores traces, sharing read rows between outputs, then drops the reads
-/// no output refers to any more, so the cache stays proportional to the site.
-/// A row is a read *and* the hash it got, never updated: an output's trace
-/// says exactly what its render saw, whatever later renders see.
-fn store_traces(transaction: &rusqlite::Transaction<'_>, traces: &[(String, Trace)]) -> Result<(), rusqlite::Error> {
+/// Stores traces, sharing read rows between outputs and checks, then drops
+/// the reads nothing refers to any more, so the cache stays proportional to
+/// the site. A row is a read *and* the hash it got, never updated: a trace
+/// says exactly what its computation saw, whatever later ones see.
+fn store_traces(transaction: &rusqlite::Transaction<'_>, record: &BuildRecord) -> Result<(), rusqlite::Error> {
     let mut intern = transaction.prepare(
         "INSERT INTO reads (key, hash) VALUES (?1, ?2) ON CONFLICT(key, hash) DO UPDATE SET key = excluded.key RETURNING id",
     )?;
-    let mut set_trace = transaction.prepare("UPDATE outputs SET route = ?2, reads = ?3 WHERE path = ?1")?;
-    for (path, trace) in traces {
+    let mut encode = |trace: &Trace| -> Result<Vec<u8>, rusqlite::Error> {
         let mut ids = Vec::with_capacity(trace.reads.len() * 8);
         for (key, hash) in &trace.reads {
             let id: i64 = intern.query_row(params![key, &hash[..]], |row| row.get(0))?;
             ids.extend_from_slice(&id.to_le_bytes());
         }
-        set_trace.execute(params![path, trace.route, ids])?;
+        Ok(ids)
+    };
+    let mut set_trace = transaction.prepare("UPDATE outputs SET route = ?2, reads = ?3 WHERE path = ?1")?;
+    for (path, trace) in &record.traces {
+        set_trace.execute(params![path, trace.route, encode(trace)?])?;
+    }
+    let mut set_check = transaction.prepare(
+        "INSERT INTO checks (key, route, reads, result) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(key) DO UPDATE SET route = excluded.route, reads = excluded.reads, result = excluded.result",
+    )?;
+    for (key, trace, result) in &record.checks {
+        set_check.execute(params![key, trace.route, encode(trace)?, result])?;
+    }
+    let mut delete_check = transaction.prepare("DELETE FROM checks WHERE key = ?1")?;
+    for key in &record.removed_checks {
+        delete_check.execute([key])?;
     }
     let mut referenced = std::collections::HashSet::new();
-    let mut all = transaction.prepare("SELECT reads FROM outputs WHERE reads IS NOT NULL")?;
-    for ids in all.query_map([], |row| row.get::<_, Vec<u8>>(0))? {
-        referenced.extend(decode_ids(&ids?));
+    for table in ["SELECT reads FROM outputs WHERE reads IS NOT NULL", "SELECT reads FROM checks"] {
+        let mut all = transaction.prepare(table)?;
+        for ids in all.query_map([], |row| row.get::<_, Vec<u8>>(0))? {
+            referenced.extend(decode_ids(&ids?));
+        }
     }
     let mut ids = transaction.prepare("SELECT id FROM reads")?;
     let unreferenced: Vec<i64> = ids
@@ -370,6 +411,13 @@ fn store_traces(transaction: &rusqlite::Transaction<'_>, traces: &[(String, Trac
         delete.execute([id])?;
     }
     Ok(())
+}
+
+/// A stored trace with its read keys; `None` if a read is gone, which then
+/// cannot verify.
+fn decode_trace(keys: &HashMap<i64, (String, [u8; 32])>, route: String, ids: &[u8]) -> Option<Trace> {
+    let reads: Option<Vec<(String, [u8; 32])>> = decode_ids(ids).map(|id| keys.get(&id).cloned()).collect();
+    reads.map(|reads| Trace { route, reads })
 }
 
 /// The read ids of a stored trace: little-endian 64-bit integers.

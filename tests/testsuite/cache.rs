@@ -267,3 +267,20 @@ fn partial_edit_in_a_new_process_renders_what_includes_it() {
     // includes the partial); not the feed, sitemap, robots, 404 or redirects.
     assert!(summary.contains("rendered 26, reused 7"), "{summary}");
 }
+
+#[test]
+fn reused_link_checks_still_report_their_warnings() {
+    let site = SiteTest::copy("blog");
+    site.edit("qsite.toml", "[extra]", "[links]\nbroken = \"warn\"\n\n[extra]");
+    site.edit("content/blog/post-09.md", "More about post 9.", "More about [post 99](@/blog/post-99.md).");
+    site.qsite(&["build"]).assert_code(0).assert_stderr_has(&["broken internal link", "content/blog/post-09.md:13:12"]);
+    site.edit("content/blog/post-01.md", "More about post 1.", "More about post one.");
+    let run = site.qsite(&["build"]);
+    run.assert_code(0).assert_stderr_has(&["broken internal link", "content/blog/post-09.md:13:12"]);
+    assert!(run.stdout.contains("rendered 2,"), "{}", run.stdout);
+    // Restoring the target resolves the warning: the check is redone.
+    site.write("content/blog/post-99.md", "+++\ntitle = \"Post 99\"\ndate = 2023-01-01\n+++\n");
+    let run = site.qsite(&["build"]);
+    assert!(!run.stderr.contains("broken internal link"), "{}", run.stderr);
+    site.assert_same_as_clean_build();
+}

@@ -9,7 +9,7 @@ use crate::support::SiteTest;
 
 /// Every output of a workspace as bytes, copied files read from the site.
 fn outputs(workspace: &Workspace) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let site = workspace.render(&Default::default());
+    let site = workspace.render(&Default::default(), &Default::default());
     site.files
         .into_iter()
         .map(|(path, file)| {
@@ -144,7 +144,7 @@ fn in_process_body_edit_renders_one_page_and_the_feed() {
     site.edit("content/blog/post-05.md", "More about post 5.", "Much more about post 5.");
     workspace.refresh().expect("refresh");
     workspace.take_executed();
-    let rendered = workspace.render(&Default::default());
+    let rendered = workspace.render(&Default::default(), &Default::default());
     let executed = workspace.take_executed();
     let mut outputs: Vec<&str> = executed
         .iter()
