@@ -8,8 +8,9 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::BuildOptions;
-use snapshots::{BuildRecord, Cache, ColdReason, Trace};
+use snapshots::{BuildRecord, Cache, ColdReason, FileStat, Trace};
 
+use crate::markdown_store;
 use crate::output::{CACHE_DIR, build_id, matches_record, write_site};
 use crate::report::{render_diagnostics, stderr_is_colored};
 use crate::site_folder::{EnvironmentError, scan};
@@ -106,16 +107,16 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         return Ok(BuildOutcome::Success);
     }
 
-    let workspace = Workspace::load(root, &request.config, request.options.clone())?;
+    let mut workspace = Workspace::load(root, &request.config, request.options.clone())?;
     // Outputs whose trace verifies, still on disk as written, are not
     // rendered; link checks whose trace verifies are not run.
     let reusable = warm && same_options;
     let mut verifier = Verifier::default();
     let cached_checks = cache.checks().unwrap_or_default();
     let checked = if reusable { workspace.verified_checks(&cached_checks, &mut verifier) } else { HashMap::new() };
-    let reused = match (&output_dir, reusable) {
-        (Some(output_dir), true) => {
-            let traces = cache.traces().unwrap_or_default();
+    let traces = if reusable { cache.traces().unwrap_or_default() } else { HashMap::new() };
+    let reused = match &output_dir {
+        Some(output_dir) => {
             let candidates: HashMap<&str, &Trace> = traces
                 .iter()
                 .filter(|(path, _)| {
@@ -129,7 +130,23 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
                 .collect();
             workspace.verified_outputs(&candidates, &mut verifier)
         }
-        _ => HashSet::new(),
+        None => HashSet::new(),
+    };
+    // What is redone reads unchanged bodies through the store.
+    let build_id = build_id();
+    let file_stats: HashMap<String, FileStat> =
+        scan.files.iter().map(|(path, stat)| (path.to_string(), *stat)).collect();
+    let changed: HashSet<&str> = scan.changed.iter().map(|path| path.as_str()).collect();
+    let redone = traces
+        .iter()
+        .filter(|(path, _)| !reused.contains(*path))
+        .map(|(_, trace)| trace)
+        .chain(cached_checks.iter().filter(|(path, _)| !checked.contains_key(*path)).map(|(_, (trace, _))| trace));
+    let needed = markdown_store::bodies_read(redone);
+    let from_store = if reusable {
+        markdown_store::prepare(&mut workspace, &cache, &build_id, &needed, &file_stats, &changed)
+    } else {
+        0
     };
     let site = workspace.render(&reused, &checked);
     let colored = stderr_is_colored();
@@ -168,6 +185,14 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         removed_outputs: changes.removed,
         traces: site.traces.clone(),
         checks: site.checks.clone(),
+        store: markdown_store::new_entries(
+            &workspace,
+            &cache.stored_keys().unwrap_or_default(),
+            &build_id,
+            site.traces.iter().map(|(_, trace)| trace).chain(site.checks.iter().map(|(_, trace, _)| trace)),
+            &file_stats,
+        ),
+        live_keys: Some(markdown_store::live_keys(&build_id, &file_stats)),
         removed_checks: {
             let checked: HashSet<&String> = site.checked.iter().collect();
             cached_checks.into_keys().filter(|key| !checked.contains(key)).collect()
@@ -188,7 +213,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         eprintln!("note: the cache was not saved ({error}); the next build starts cold");
     }
     println!(
-        "Built {summary}: rendered {}, reused {}, {} files written, {} unchanged, {} deleted, {} repaired, in {} ms",
+        "Built {summary}: rendered {}, reused {} ({from_store} bodies from the store), {} files written, {} unchanged, {} deleted, {} repaired, in {} ms",
         site.rendered,
         site.reused,
         written.written,

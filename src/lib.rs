@@ -6,6 +6,7 @@ pub mod build;
 pub mod clean;
 pub mod cli;
 pub mod init;
+pub mod markdown_store;
 pub mod output;
 pub mod report;
 pub mod site_folder;

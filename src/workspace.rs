@@ -8,8 +8,8 @@ use camino::{Utf8Path, Utf8PathBuf};
 use queries::diagnostics::{linked_files, sort_diagnostics};
 use queries::trace::{Read, current_hash, route_key};
 use queries::{
-    BuildOptions, Change, Diagnostic, ExecutionLog, FileText, Inputs, QueryDb, Route, RouteKey, RouteStats, SourceFile,
-    link_check, rendered_output, route_table,
+    BuildOptions, Change, Diagnostic, ExecutionLog, FileText, Inputs, Markdown, PreparedMarkdown, QueryDb, Route,
+    RouteKey, RouteStats, SourceFile, link_check, rendered_output, route_table,
 };
 use rayon::prelude::*;
 use snapshots::Trace;
@@ -115,6 +115,19 @@ impl Workspace {
             FileText::Opaque { .. } => None,
             text => Some(text.as_str().to_owned()),
         }
+    }
+
+    /// Hands the database renderings found in the content-addressed store.
+    pub fn prepare_markdown(&mut self, prepared: Vec<(Utf8PathBuf, PreparedMarkdown)>) {
+        if !prepared.is_empty() {
+            Change { prepared, ..Change::default() }.apply(&mut self.db, &mut self.inputs);
+        }
+    }
+
+    /// The rendering of a content file's body (memoized).
+    pub fn markdown(&self, relative: &Utf8Path) -> Option<Arc<Markdown>> {
+        let file = self.inputs.file(relative)?;
+        Some(queries::markdown::markdown(&self.db, file).clone())
     }
 
     /// Takes the queries that executed since the last call, as

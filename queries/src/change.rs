@@ -10,7 +10,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use salsa::{Durability, Setter};
 
 use crate::database::QueryDb;
-use crate::inputs::{BuildOptions, FileText, Site, SiteFiles, SourceFile};
+use crate::inputs::{BuildOptions, FileText, PreparedMarkdown, Site, SiteFiles, SourceFile};
 
 /// What changed in the site since the database last saw it.
 #[derive(Debug, Default, Clone)]
@@ -20,6 +20,8 @@ pub struct Change {
     pub files: Vec<(Utf8PathBuf, Option<FileText>)>,
     /// New build options, if they changed.
     pub options: Option<BuildOptions>,
+    /// Markdown renderings from the host's content-addressed store.
+    pub prepared: Vec<(Utf8PathBuf, PreparedMarkdown)>,
 }
 
 /// The host's handles into the database: the path → file map the design keeps
@@ -111,6 +113,14 @@ impl Change {
                     set_changed = true;
                 }
                 (None, None) => {}
+            }
+        }
+        for (path, prepared) in self.prepared {
+            if let Some(file) = inputs.files.get(&path)
+                && file.prepared_markdown(db).as_ref() != Some(&prepared)
+            {
+                file.set_prepared_markdown(db).with_durability(Durability::LOW).to(Some(prepared));
+                changed = true;
             }
         }
         let options = self.options;

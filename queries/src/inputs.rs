@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use camino::Utf8PathBuf;
 
+use crate::markdown::Markdown;
+
 /// One file of the site, by its path relative to the site root
 /// (`content/blog/a.md`, `templates/page.html`, `static/style.css`).
 ///
@@ -22,6 +24,31 @@ pub struct SourceFile {
     /// What the host read from disk.
     #[returns(ref)]
     pub text: FileText,
+    /// The Markdown of this text, when the host found it in its
+    /// content-addressed store; [`crate::markdown()`] uses it only if it was
+    /// made from exactly this text.
+    #[default]
+    #[returns(ref)]
+    pub prepared_markdown: Option<PreparedMarkdown>,
+}
+
+/// A Markdown rendering computed by an earlier process, with the hash of the
+/// text it was made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedMarkdown {
+    /// [`markdown_text_hash`] of the text it was made from.
+    pub text_hash: [u8; 32],
+    /// The rendering.
+    pub markdown: Arc<Markdown>,
+}
+
+/// The hash a prepared rendering is checked against: the rendering step's
+/// version and the text. The host adds its build id to make the store's key.
+pub fn markdown_text_hash(text: &str) -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(crate::markdown::MARKDOWN_STEP.as_bytes());
+    hasher.update(text.as_bytes());
+    *hasher.finalize().as_bytes()
 }
 
 /// The contents of a file as queries see them.

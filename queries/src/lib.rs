@@ -61,7 +61,7 @@ pub use database::{ExecutionLog, QueryDb};
 pub use dates::{PageDate, parse_date};
 pub use diagnostic::{Diagnostic, Severity};
 pub use front_matter::{FrontMatter, SortBy};
-pub use inputs::{BuildOptions, FileText, Site, SiteFiles, SourceFile};
+pub use inputs::{BuildOptions, FileText, PreparedMarkdown, Site, SiteFiles, SourceFile, markdown_text_hash};
 pub use links::{LinkCheck, PageContent, link_check, page_content};
 pub use markdown::Markdown;
 pub use page::{

@@ -12,10 +12,15 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use salsa::Database;
 
 use crate::front_matter::front_matter;
-use crate::inputs::SourceFile;
+use crate::inputs::{SourceFile, markdown_text_hash};
 
-/// A rendered body, before its internal links are resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Names the Markdown step and its version in the content-addressed store:
+/// change it whenever [`render_markdown`] would render the same text differently.
+pub const MARKDOWN_STEP: &str = "markdown-1";
+
+/// A rendered body, before its internal links are resolved. Serializable,
+/// so the host can keep it in its content-addressed store.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Markdown {
     /// HTML with link markers (see [`link_marker`]).
     pub html: String,
@@ -30,7 +35,7 @@ pub struct Markdown {
 }
 
 /// One heading of a body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     /// 1 for `#`, 6 for `######`.
     pub level: u8,
@@ -41,7 +46,7 @@ pub struct Heading {
 }
 
 /// A link to another part of the site: `@/blog/a.md#x` or `/blog/a/#x`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InternalLink {
     /// The destination as written.
     pub destination: String,
@@ -67,13 +72,19 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// The body of a content file, rendered.
+/// The body of a content file, rendered, or the host's prepared rendering of
+/// this very text.
 ///
 /// Invalidated by an edit of the file. Expensive (O(body)); read it only where
 /// the output shows the body.
 #[salsa::tracked(returns(ref))]
 pub fn markdown(db: &dyn Database, file: SourceFile) -> Arc<Markdown> {
     let text = file.text(db).as_str();
+    if let Some(prepared) = file.prepared_markdown(db)
+        && prepared.text_hash == markdown_text_hash(text)
+    {
+        return prepared.markdown.clone();
+    }
     let offset = front_matter(db, file).body_offset.min(text.len());
     Arc::new(render_markdown(&text[offset..], offset))
 }

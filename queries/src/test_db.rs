@@ -55,6 +55,7 @@ impl TestDb {
                 .map(|(path, text)| (path.clone(), Some(FileText::Text(text.as_str().into()))))
                 .collect(),
             options: Some(options.clone()),
+            ..Change::default()
         };
         change.apply(&mut db, &mut inputs);
         TestDb { db, log, inputs, files, options }
@@ -63,28 +64,38 @@ impl TestDb {
     /// Writes a file, as an editor would.
     pub fn set_file(&mut self, path: &str, text: &str) {
         self.files.insert(path.into(), text.to_owned());
-        Change { files: vec![(path.into(), Some(FileText::Text(text.into())))], options: None }
+        Change { files: vec![(path.into(), Some(FileText::Text(text.into())))], options: None, ..Change::default() }
             .apply(&mut self.db, &mut self.inputs);
     }
 
     /// Deletes a file.
     pub fn remove_file(&mut self, path: &str) {
         self.files.remove(camino::Utf8Path::new(path));
-        Change { files: vec![(path.into(), None)], options: None }.apply(&mut self.db, &mut self.inputs);
+        Change { files: vec![(path.into(), None)], options: None, ..Change::default() }
+            .apply(&mut self.db, &mut self.inputs);
     }
 
     /// Renames a file in one change, as a watcher reports a move.
     pub fn rename_file(&mut self, from: &str, to: &str) {
         let text = self.files.remove(camino::Utf8Path::new(from)).expect("renamed file exists");
         self.files.insert(to.into(), text.clone());
-        Change { files: vec![(from.into(), None), (to.into(), Some(FileText::Text(text.into())))], options: None }
-            .apply(&mut self.db, &mut self.inputs);
+        Change {
+            files: vec![(from.into(), None), (to.into(), Some(FileText::Text(text.into())))],
+            options: None,
+            ..Change::default()
+        }
+        .apply(&mut self.db, &mut self.inputs);
+    }
+
+    /// Applies any change, as the host would.
+    pub fn apply(&mut self, change: Change) {
+        change.apply(&mut self.db, &mut self.inputs);
     }
 
     /// Changes the build options.
     pub fn set_options(&mut self, options: BuildOptions) {
         self.options = options.clone();
-        Change { files: Vec::new(), options: Some(options) }.apply(&mut self.db, &mut self.inputs);
+        Change { options: Some(options), ..Change::default() }.apply(&mut self.db, &mut self.inputs);
     }
 
     /// The current text of a file.

@@ -8,13 +8,13 @@
 //! qsite binary, or locked, is never an error: [`Cache::open`] says why it
 //! starts cold and the build goes on.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 /// The layout of the tables; a cache of another version is discarded.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// The file name of the cache inside `.qsite/`.
 pub const CACHE_FILE: &str = "cache.sqlite";
@@ -106,6 +106,10 @@ pub struct BuildRecord {
     pub checks: Vec<(String, Trace, String)>,
     /// Checks that no longer exist.
     pub removed_checks: Vec<String>,
+    /// New entries of the content-addressed store: key → value.
+    pub store: Vec<([u8; 32], Vec<u8>)>,
+    /// If set, the only store keys still in use; the others are dropped.
+    pub live_keys: Option<HashSet<[u8; 32]>>,
     /// Values the host keeps between builds (options, warnings).
     pub meta: Vec<(String, String)>,
 }
@@ -123,6 +127,7 @@ const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, hash BLOB, route TEXT, reads BLOB);
     CREATE TABLE IF NOT EXISTS reads (id INTEGER PRIMARY KEY, key TEXT NOT NULL, hash BLOB NOT NULL, UNIQUE (key, hash));
     CREATE TABLE IF NOT EXISTS checks (key TEXT PRIMARY KEY, route TEXT NOT NULL, reads BLOB NOT NULL, result TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS store (key BLOB PRIMARY KEY, value BLOB NOT NULL);
 ";
 
 fn hash_from(bytes: Vec<u8>) -> [u8; 32] {
@@ -190,7 +195,7 @@ impl Cache {
         if matches!(reason, Some(ColdReason::OtherSchema | ColdReason::Missing)) {
             connection.execute_batch(
                 "BEGIN IMMEDIATE; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS outputs;
-                 DROP TABLE IF EXISTS reads; DROP TABLE IF EXISTS checks; COMMIT;",
+                 DROP TABLE IF EXISTS reads; DROP TABLE IF EXISTS checks; DROP TABLE IF EXISTS store; COMMIT;",
             )?;
             connection.execute_batch(SCHEMA)?;
         }
@@ -298,6 +303,27 @@ impl Cache {
         Ok(checks)
     }
 
+    /// Values of the content-addressed store, for the keys it has. Keys name
+    /// a pure step and its explicit inputs, so a value is right wherever its
+    /// key matches.
+    pub fn stored(&self, keys: &[[u8; 32]]) -> Result<HashMap<[u8; 32], Vec<u8>>, CacheError> {
+        let mut statement = self.connection.prepare("SELECT value FROM store WHERE key = ?1")?;
+        let mut found = HashMap::new();
+        for key in keys {
+            if let Some(value) = statement.query_row([&key[..]], |row| row.get::<_, Vec<u8>>(0)).optional()? {
+                found.insert(*key, value);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Every key of the content-addressed store.
+    pub fn stored_keys(&self) -> Result<HashSet<[u8; 32]>, CacheError> {
+        let mut statement = self.connection.prepare("SELECT key FROM store")?;
+        let rows = statement.query_map([], |row| row.get::<_, Vec<u8>>(0))?;
+        Ok(rows.map(|key| key.map(hash_from)).collect::<Result<_, _>>()?)
+    }
+
     /// Records that these outputs are about to be written, before writing
     /// them: if the build is killed midway, the next one knows qsite owns them.
     pub fn register_outputs<'a>(&mut self, paths: impl IntoIterator<Item = &'a str>) -> Result<(), CacheError> {
@@ -340,6 +366,22 @@ impl Cache {
             }
             if !record.traces.is_empty() || !record.checks.is_empty() || !record.removed_checks.is_empty() {
                 store_traces(&transaction, record)?;
+            }
+            let mut put = transaction.prepare("INSERT OR REPLACE INTO store (key, value) VALUES (?1, ?2)")?;
+            for (key, value) in &record.store {
+                put.execute(params![&key[..], value])?;
+            }
+            if let Some(live) = &record.live_keys {
+                let mut keys = transaction.prepare("SELECT key FROM store")?;
+                let dead: Vec<Vec<u8>> = keys
+                    .query_map([], |row| row.get::<_, Vec<u8>>(0))?
+                    .filter_map(Result::ok)
+                    .filter(|key| !live.contains(&hash_from(key.clone())))
+                    .collect();
+                let mut delete = transaction.prepare("DELETE FROM store WHERE key = ?1")?;
+                for key in dead {
+                    delete.execute([key])?;
+                }
             }
             let mut upsert_meta = transaction.prepare(
                 "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -540,6 +582,21 @@ mod tests {
         assert_eq!(traces["b"], trace(&[("config", 2)]), "a trace keeps the hash its render saw");
         let reads: i64 = cache.connection.query_row("SELECT count(*) FROM reads", [], |row| row.get(0)).unwrap();
         assert_eq!(reads, 2, "`title a` is no longer read by any output");
+    }
+
+    #[test]
+    fn the_store_keeps_live_keys_only() {
+        let (_keep, dir) = dir();
+        let (mut cache, _) = Cache::open(&dir, "build-1");
+        cache
+            .commit(&BuildRecord {
+                store: vec![([1; 32], b"one".to_vec()), ([2; 32], b"two".to_vec())],
+                ..BuildRecord::default()
+            })
+            .unwrap();
+        assert_eq!(cache.stored(&[[1; 32], [3; 32]]).unwrap(), HashMap::from([([1; 32], b"one".to_vec())]));
+        cache.commit(&BuildRecord { live_keys: Some(HashSet::from([[2; 32]])), ..BuildRecord::default() }).unwrap();
+        assert_eq!(cache.stored_keys().unwrap(), HashSet::from([[2; 32]]));
     }
 
     #[test]

@@ -66,7 +66,11 @@ fn clean_flag_ignores_the_cache_and_clean_command_removes_only_qsites_files() {
     site.build();
     let run = site.qsite(&["build", "--clean"]);
     run.assert_code(0);
-    assert!(run.stdout.contains("rendered 33, reused 0, 0 files written, 36 unchanged"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("rendered 33, reused 0 (0 bodies from the store), 0 files written, 36 unchanged"),
+        "{}",
+        run.stdout
+    );
     site.write("public/mine.txt", "not qsite's");
     let run = site.qsite(&["clean"]);
     run.assert_code(0);
@@ -245,7 +249,8 @@ fn body_edit_in_a_new_process_renders_its_page_and_the_feed() {
     let summary = rebuild_after(|site| {
         site.edit("content/blog/post-05.md", "More about post 5.", "More and more about post 5.");
     });
-    assert!(summary.contains("rendered 2, reused 31, 2 files written"), "{summary}");
+    // The feed's other eleven entries come from the store, not from Markdown.
+    assert!(summary.contains("rendered 2, reused 31 (11 bodies from the store), 2 files written"), "{summary}");
 }
 
 #[test]
@@ -255,7 +260,7 @@ fn title_edit_in_a_new_process_renders_exactly_what_shows_the_title() {
     let summary = rebuild_after(|site| {
         site.edit("content/blog/post-05.md", "title = \"Post 5\"", "title = \"Post Five\"");
     });
-    assert!(summary.contains("rendered 5, reused 28, 5 files written"), "{summary}");
+    assert!(summary.contains("rendered 5, reused 28 (11 bodies from the store), 5 files written"), "{summary}");
 }
 
 #[test]
@@ -265,7 +270,8 @@ fn partial_edit_in_a_new_process_renders_what_includes_it() {
     });
     // Every output of a site template (they all extend base.html, which
     // includes the partial); not the feed, sitemap, robots, 404 or redirects.
-    assert!(summary.contains("rendered 26, reused 7"), "{summary}");
+    // Every page is rendered again, its body taken from the store.
+    assert!(summary.contains("rendered 26, reused 7 (16 bodies from the store)"), "{summary}");
 }
 
 #[test]

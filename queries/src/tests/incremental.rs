@@ -107,3 +107,22 @@ fn file_edited_and_restored() {
         db.set_file("content/blog/a.md", &original);
     });
 }
+
+#[test]
+fn a_prepared_rendering_is_used_only_for_the_text_it_was_made_from() {
+    use std::sync::Arc;
+
+    use crate::{Change, PreparedMarkdown, markdown_text_hash};
+
+    let mut db = TestDb::with_site(BLOG);
+    let stale = crate::markdown::render_markdown("Not what the file says.", 0);
+    // A rendering claiming another text is ignored.
+    let wrong = PreparedMarkdown { text_hash: markdown_text_hash("other"), markdown: Arc::new(stale.clone()) };
+    db.apply(Change { prepared: vec![("content/blog/a.md".into(), wrong)], ..Change::default() });
+    db.assert_same_as_clean_build();
+    // The right one is used as it is (here deliberately different, to see it).
+    let text = db.file("content/blog/a.md").to_owned();
+    let right = PreparedMarkdown { text_hash: markdown_text_hash(&text), markdown: Arc::new(stale) };
+    db.apply(Change { prepared: vec![("content/blog/a.md".into(), right)], ..Change::default() });
+    assert!(db.render_all().0["blog/a/index.html"].contains("Not what the file says."));
+}
