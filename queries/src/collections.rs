@@ -102,6 +102,25 @@ pub struct Term {
 /// Terms by slug, by taxonomy name.
 pub type TaxonomyIndex = BTreeMap<String, BTreeMap<String, Term>>;
 
+/// The key of [`term_name`]: a taxonomy and a term slug.
+#[salsa::interned(debug)]
+pub struct TermKey<'db> {
+    /// The taxonomy.
+    #[returns(ref)]
+    pub taxonomy: String,
+    /// The term's slug.
+    #[returns(ref)]
+    pub slug: String,
+}
+
+/// A term's name as pages write it, if any visible page carries it. A term
+/// page reads this rather than the whole index, so a tag added elsewhere
+/// does not re-render it.
+#[salsa::tracked(returns(ref))]
+pub fn term_name<'db>(db: &'db dyn Database, key: TermKey<'db>) -> Option<String> {
+    taxonomy_index(db).get(key.taxonomy(db)).and_then(|terms| terms.get(key.slug(db))).map(|term| term.name.clone())
+}
+
 /// Every configured taxonomy with its terms and their pages.
 ///
 /// Invalidated by any metadata edit; its value changes only when a page's

@@ -16,7 +16,7 @@ use camino::Utf8Path;
 use salsa::Database;
 use serde::{Deserialize, Serialize};
 
-use crate::collections::{Scope, Selector, pages_matching, taxonomy_index};
+use crate::collections::{Scope, Selector, TermKey, pages_matching, taxonomy_index, term_name};
 use crate::config::config;
 use crate::data::data_value;
 use crate::front_matter::SortBy;
@@ -59,6 +59,8 @@ pub enum Read {
     PagesMatching(ListingKey),
     /// Every taxonomy's terms and their pages.
     TaxonomyIndex,
+    /// One term's name: taxonomy and slug.
+    TermName(String, String),
     /// Sections, pages and assets.
     SectionTree,
     /// Every output path and what produces it.
@@ -268,6 +270,7 @@ fn value_hash(db: &dyn Database, read: &Read) -> [u8; 32] {
         Read::PagesMatching(key) => {
             selector(db, key).map_or_else(absent, |selector| stable_hash(&paths(db, pages_matching(db, selector))))
         }
+        Read::TermName(taxonomy, slug) => stable_hash(term_name(db, TermKey::new(db, taxonomy.clone(), slug.clone()))),
         Read::TaxonomyIndex => {
             let index = taxonomy_index(db);
             let none = String::new();

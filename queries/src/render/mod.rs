@@ -23,7 +23,9 @@ use crate::routes::{Route, RouteKey, pager_count, pager_url, section_paginate_by
 use crate::trace::{TraceEntry, recording};
 use environment::{ENVIRONMENT, has_template};
 use objects::{PageObject, SectionObject, page_list, taxonomy_value, term_value};
-use reads::{config, page_dates, page_meta, pages_matching, section_listing, section_selector, taxonomy_index};
+use reads::{
+    config, page_dates, page_meta, pages_matching, section_listing, section_selector, taxonomy_index, term_name,
+};
 
 /// One rendered output.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -202,9 +204,7 @@ fn render_taxonomy_list(db: &dyn Database, taxonomy: &str) -> Result<String, Dia
 }
 
 fn render_term(db: &dyn Database, taxonomy: &str, slug: &str, pager: usize) -> Result<String, Diagnostic> {
-    let index = taxonomy_index(db);
-    let name =
-        index.get(taxonomy).and_then(|terms| terms.get(slug)).map_or_else(|| slug.to_owned(), |term| term.name.clone());
+    let name = term_name(db, taxonomy, slug).unwrap_or_else(|| slug.to_owned());
     let config_values = &config(db).config;
     let per = config_values
         .taxonomies

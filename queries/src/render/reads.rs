@@ -112,6 +112,13 @@ pub fn taxonomy_index(db: &dyn Database) -> &Arc<TaxonomyIndex> {
     crate::collections::taxonomy_index(db)
 }
 
+/// One term's name.
+pub fn term_name(db: &dyn Database, taxonomy: &str, slug: &str) -> Option<String> {
+    record(db, Read::TermName(taxonomy.to_owned(), slug.to_owned()));
+    crate::collections::term_name(db, crate::collections::TermKey::new(db, taxonomy.to_owned(), slug.to_owned()))
+        .clone()
+}
+
 /// Sections, pages and assets.
 pub fn section_tree(db: &dyn Database) -> &Arc<SectionTree> {
     record(db, Read::SectionTree);
