@@ -60,7 +60,16 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     if !root.join(&request.config).is_file() {
         return Err(EnvironmentError::MissingConfig { root: root.clone(), path: request.config.clone() });
     }
-    let (mut cache, cold) = Cache::open(&root.join(CACHE_DIR), &build_id());
+    let build_id = build_id();
+    let (mut cache, mut cold) = Cache::open(&root.join(CACHE_DIR), &build_id);
+    // Damage that opening does not notice shows when the tables are read.
+    let (previous_files, manifest) = match (cache.files(), cache.outputs()) {
+        (Ok(files), Ok(manifest)) => (files, manifest),
+        (Err(error), _) | (_, Err(error)) => {
+            cold = Some(cache.reset(&build_id, &error));
+            (HashMap::new(), HashMap::new())
+        }
+    };
     if let Some(reason) = &cold
         && *reason != ColdReason::Missing
     {
@@ -71,7 +80,6 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         "drafts={} base_url={:?} config={} output={:?}",
         request.options.drafts, request.options.base_url, request.config, output_dir
     );
-    let previous_files = cache.files().unwrap_or_default();
     let trusted_before_ns = if request.clean {
         i64::MIN
     } else {
@@ -83,7 +91,6 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
             .map_or(i64::MIN, |ns| ns - TIMESTAMP_MARGIN_NS)
     };
     let scan = scan(root, &request.config, &previous_files, trusted_before_ns)?;
-    let manifest = cache.outputs().unwrap_or_default();
     let warm = cold.is_none() && !request.clean;
     let same_options = cache.meta("options").ok().flatten().as_deref() == Some(fingerprint.as_str());
     let nothing_changed = scan.changed.is_empty() && scan.removed.is_empty();
@@ -133,7 +140,6 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         None => HashSet::new(),
     };
     // What is redone reads unchanged bodies through the store.
-    let build_id = build_id();
     let file_stats: HashMap<String, FileStat> =
         scan.files.iter().map(|(path, stat)| (path.to_string(), *stat)).collect();
     let changed: HashSet<&str> = scan.changed.iter().map(|path| path.as_str()).collect();
@@ -189,7 +195,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
             &workspace,
             &cache.stored_keys().unwrap_or_default(),
             &build_id,
-            site.traces.iter().map(|(_, trace)| trace).chain(site.checks.iter().map(|(_, trace, _)| trace)),
+            site.traces.iter().map(|(_, trace)| trace),
             &file_stats,
         ),
         live_keys: Some(markdown_store::live_keys(&build_id, &file_stats)),

@@ -68,8 +68,10 @@ pub fn prepare(
     count
 }
 
-/// Store entries for the bodies this build's traces read that the store
-/// lacks, rendered (or memoized) by the workspace.
+/// Store entries for the bodies that this build's outputs read *of other
+/// pages* (a feed, a listing of summaries) and that the store lacks. A page's
+/// own body is not stored: re-rendering it costs about what reading it back
+/// would, while a listing that shows twenty bodies would render twenty.
 pub fn new_entries<'a>(
     workspace: &Workspace,
     stored: &HashSet<[u8; 32]>,
@@ -77,7 +79,11 @@ pub fn new_entries<'a>(
     traces: impl IntoIterator<Item = &'a Trace>,
     stats: &HashMap<String, FileStat>,
 ) -> Vec<([u8; 32], Vec<u8>)> {
-    bodies_read(traces)
+    let foreign: BTreeSet<String> = traces
+        .into_iter()
+        .flat_map(|trace| bodies_read([trace]).into_iter().filter(move |path| trace.route != format!("page {path}")))
+        .collect();
+    foreign
         .into_iter()
         .filter_map(|path| {
             let key = store_key(build_id, &stats.get(&path)?.hash);

@@ -85,7 +85,7 @@ fn compare(db: &dyn Database, sort_by: SortBy, a: SourceFile, b: SourceFile) -> 
         SortBy::Weight => page_meta(db, a).weight.unwrap_or(i64::MAX).cmp(&page_meta(db, b).weight.unwrap_or(i64::MAX)),
         SortBy::None => Ordering::Equal,
     };
-    primary.then_with(|| a.path(db).cmp(b.path(db)))
+    primary.then_with(|| a.path(db).as_str().cmp(b.path(db).as_str()))
 }
 
 /// One term of a taxonomy and the pages filed under it, by path.

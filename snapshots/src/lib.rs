@@ -119,6 +119,7 @@ pub struct BuildRecord {
 pub struct Cache {
     connection: Connection,
     persistent: bool,
+    dir: Utf8PathBuf,
 }
 
 const SCHEMA: &str = "
@@ -161,7 +162,7 @@ impl Cache {
     fn in_memory() -> Cache {
         let connection = Connection::open_in_memory().expect("an in-memory SQLite database opens");
         connection.execute_batch(SCHEMA).expect("the schema applies to an empty database");
-        Cache { connection, persistent: false }
+        Cache { connection, persistent: false, dir: Utf8PathBuf::new() }
     }
 
     fn open_file(dir: &Utf8Path, path: &Utf8PathBuf, build_id: &str) -> Result<(Cache, Option<ColdReason>), OpenError> {
@@ -171,14 +172,6 @@ impl Cache {
         connection.busy_timeout(std::time::Duration::from_millis(200))?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;
-        let check: String = connection.query_row("PRAGMA quick_check", [], |row| row.get(0))?;
-        if check != "ok" {
-            return Err(rusqlite::Error::SqliteFailure(
-                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
-                Some(check),
-            )
-            .into());
-        }
         connection.execute_batch(SCHEMA)?;
         let schema: Option<i64> = connection
             .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |row| row.get::<_, String>(0))
@@ -212,7 +205,25 @@ impl Cache {
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             params![SCHEMA_VERSION.to_string(), build_id],
         )?;
-        Ok((Cache { connection, persistent: true }, reason))
+        Ok((Cache { connection, persistent: true, dir: dir.to_owned() }, reason))
+    }
+
+    /// Replaces a cache found damaged while reading it (damage that opening
+    /// does not notice, such as a file cut short) with an empty one.
+    pub fn reset(&mut self, build_id: &str, error: &CacheError) -> ColdReason {
+        let reason = ColdReason::Corrupt(error.to_string());
+        if !self.persistent {
+            return reason;
+        }
+        let path = self.dir.join(CACHE_FILE);
+        *self = Cache::in_memory();
+        remove_cache_files(&path);
+        if let Ok((cache, _)) =
+            Cache::open_file(&path.parent().map(Utf8Path::to_owned).unwrap_or_default(), &path, build_id)
+        {
+            *self = cache;
+        }
+        reason
     }
 
     /// Whether changes are saved to disk (false when the cache was locked).
@@ -408,14 +419,23 @@ enum OpenError {
 /// the reads nothing refers to any more, so the cache stays proportional to
 /// the site. A row is a read *and* the hash it got, never updated: a trace
 /// says exactly what its computation saw, whatever later ones see.
-fn store_traces(transaction: &rusqlite::Transaction<'_>, record: &BuildRecord) -> Result<(), rusqlite::Error> {
+fn store_traces<'a>(transaction: &rusqlite::Transaction<'_>, record: &'a BuildRecord) -> Result<(), rusqlite::Error> {
     let mut intern = transaction.prepare(
         "INSERT INTO reads (key, hash) VALUES (?1, ?2) ON CONFLICT(key, hash) DO UPDATE SET key = excluded.key RETURNING id",
     )?;
-    let mut encode = |trace: &Trace| -> Result<Vec<u8>, rusqlite::Error> {
+    // Many traces share reads: each distinct one is interned once.
+    let mut interned: HashMap<(&str, [u8; 32]), i64> = HashMap::new();
+    let mut encode = |trace: &'a Trace| -> Result<Vec<u8>, rusqlite::Error> {
         let mut ids = Vec::with_capacity(trace.reads.len() * 8);
         for (key, hash) in &trace.reads {
-            let id: i64 = intern.query_row(params![key, &hash[..]], |row| row.get(0))?;
+            let id = match interned.get(&(key.as_str(), *hash)) {
+                Some(id) => *id,
+                None => {
+                    let id: i64 = intern.query_row(params![key, &hash[..]], |row| row.get(0))?;
+                    interned.insert((key.as_str(), *hash), id);
+                    id
+                }
+            };
             ids.extend_from_slice(&id.to_le_bytes());
         }
         Ok(ids)

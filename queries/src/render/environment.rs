@@ -1,14 +1,15 @@
-//! The one minijinja environment site templates render in.
+//! The minijinja environment site templates render in, one per thread.
 //!
 //! Its loader reads template text through salsa and attaches an up-to-date
 //! check that re-reads it through salsa, so every lookup (`extends`,
 //! `include`, `import` included) records the template it used on the render
 //! that is running, while compiled templates stay cached. The environment
-//! holds no site state: everything comes from the attached database, so one
-//! environment serves every database in the process.
+//! holds no site state: everything comes from the attached database. It is
+//! per thread because two renders on different databases (tests, or two
+//! revisions) could otherwise race in the shared template cache, where one
+//! thread may be handed the template another just loaded.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
 use camino::Utf8Path;
 use minijinja::value::{Kwargs, Value};
@@ -25,8 +26,16 @@ use crate::render::objects::{
 use crate::render::reads::{config, content_file, data, page_location, taxonomy_index, template_text};
 use crate::routes::term_path;
 
-/// The environment every site template renders in.
-pub static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
+thread_local! {
+    static ENVIRONMENT: Environment<'static> = environment();
+}
+
+/// Renders the site template `name` with `context` in this thread's environment.
+pub fn render_template(name: &str, context: Value) -> Result<String, Error> {
+    ENVIRONMENT.with(|env| env.get_template(name)?.render(context))
+}
+
+fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_loader(load_template);
@@ -43,7 +52,7 @@ pub static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env.add_filter("slugify", |text: &str| slug::slugify(text));
     env.add_filter("markdown", |text: &str| Value::from_safe_string(render_markdown(text, 0).html));
     env
-});
+}
 
 /// Prints a value: HTML-escaped strings in HTML templates leave `/` as it is
 /// (minijinja's default writes `&#x2f;`, which makes every URL unreadable in

@@ -21,7 +21,7 @@ use crate::inputs::SourceFile;
 use crate::page::PageMeta;
 use crate::routes::{Route, RouteKey, pager_count, pager_url, section_paginate_by, taxonomy_path};
 use crate::trace::{TraceEntry, recording};
-use environment::{ENVIRONMENT, has_template};
+use environment::{has_template, render_template};
 use objects::{PageObject, SectionObject, page_list, taxonomy_value, term_value};
 use reads::{
     config, page_dates, page_meta, pages_matching, section_listing, section_selector, taxonomy_index, term_name,
@@ -85,8 +85,8 @@ fn render_site_or_builtin(
     builtin: impl FnOnce(&dyn Database) -> String,
 ) -> Result<String, Diagnostic> {
     if has_template(db, name) {
-        let template = ENVIRONMENT.get_template(name).map_err(|error| template_error::diagnostic(db, name, &error))?;
-        return template.render(Value::from(context)).map_err(|error| template_error::diagnostic(db, name, &error));
+        return render_template(name, Value::from(context))
+            .map_err(|error| template_error::diagnostic(db, name, &error));
     }
     if let Some((file, key)) = named_by {
         return Err(Diagnostic::error(
