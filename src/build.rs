@@ -8,7 +8,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::BuildOptions;
-use snapshots::{BuildRecord, Cache, ColdReason, FileStat, Trace};
+use snapshots::{BuildRecord, Cache, ColdReason, FileStat, StoredTrace};
 
 use crate::markdown_store;
 use crate::output::{CACHE_DIR, build_id, matches_record, write_site};
@@ -118,13 +118,13 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     // Outputs whose trace verifies, still on disk as written, are not
     // rendered; link checks whose trace verifies are not run.
     let reusable = warm && same_options;
-    let mut verifier = Verifier::default();
+    let mut verifier = Verifier::new(if reusable { cache.read_table().unwrap_or_default() } else { HashMap::new() });
     let cached_checks = cache.checks().unwrap_or_default();
     let checked = if reusable { workspace.verified_checks(&cached_checks, &mut verifier) } else { HashMap::new() };
     let traces = if reusable { cache.traces().unwrap_or_default() } else { HashMap::new() };
     let reused = match &output_dir {
         Some(output_dir) => {
-            let candidates: HashMap<&str, &Trace> = traces
+            let candidates: HashMap<&str, &StoredTrace> = traces
                 .iter()
                 .filter(|(path, _)| {
                     manifest
@@ -148,7 +148,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         .filter(|(path, _)| !reused.contains(*path))
         .map(|(_, trace)| trace)
         .chain(cached_checks.iter().filter(|(path, _)| !checked.contains_key(*path)).map(|(_, (trace, _))| trace));
-    let needed = markdown_store::bodies_read(redone);
+    let needed = markdown_store::bodies_read(redone.flat_map(|trace| &trace.reads).filter_map(|id| verifier.key(*id)));
     let from_store = if reusable {
         markdown_store::prepare(&mut workspace, &cache, &build_id, &needed, &file_stats, &changed)
     } else {

@@ -23,12 +23,10 @@ pub fn store_key(build_id: &str, file_hash: &[u8; 32]) -> [u8; 32] {
     *hasher.finalize().as_bytes()
 }
 
-/// The content files whose bodies these traces read.
-pub fn bodies_read<'a>(traces: impl IntoIterator<Item = &'a Trace>) -> BTreeSet<String> {
-    traces
-        .into_iter()
-        .flat_map(|trace| &trace.reads)
-        .filter_map(|(key, _)| match Read::from_key(key) {
+/// The content files whose bodies these reads (by key) name.
+pub fn bodies_read<'a>(keys: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
+    keys.into_iter()
+        .filter_map(|key| match Read::from_key(key) {
             Some(Read::Body(path)) => Some(path),
             _ => None,
         })
@@ -81,7 +79,11 @@ pub fn new_entries<'a>(
 ) -> Vec<([u8; 32], Vec<u8>)> {
     let foreign: BTreeSet<String> = traces
         .into_iter()
-        .flat_map(|trace| bodies_read([trace]).into_iter().filter(move |path| trace.route != format!("page {path}")))
+        .flat_map(|trace| {
+            bodies_read(trace.reads.iter().map(|(key, _)| key.as_str()))
+                .into_iter()
+                .filter(move |path| trace.route != format!("page {path}"))
+        })
         .collect();
     foreign
         .into_iter()

@@ -12,7 +12,7 @@ use queries::{
     RouteKey, RouteStats, SourceFile, link_check, rendered_output, route_table,
 };
 use rayon::prelude::*;
-use snapshots::Trace;
+use snapshots::{ReadTable, StoredTrace, Trace};
 
 use crate::site_folder::{EnvironmentError, input_paths, read_input};
 
@@ -139,15 +139,19 @@ impl Workspace {
     /// The outputs among `candidates` (output path → the trace its last
     /// render left) whose trace still verifies: rendering them again would
     /// give the same bytes.
-    pub fn verified_outputs(&self, candidates: &HashMap<&str, &Trace>, verifier: &mut Verifier) -> HashSet<String> {
+    pub fn verified_outputs(
+        &self,
+        candidates: &HashMap<&str, &StoredTrace>,
+        verifier: &mut Verifier,
+    ) -> HashSet<String> {
         let table = route_table(&self.db);
         table
             .routes
             .iter()
             .filter(|(output, route)| {
-                candidates
-                    .get(output.as_str())
-                    .is_some_and(|trace| trace.route == route_key(&self.db, route) && verifier.holds(&self.db, trace))
+                candidates.get(output.as_str()).is_some_and(|trace| {
+                    trace.route == route_key(&self.db, route) && verifier.holds(&self.db, &trace.reads)
+                })
             })
             .map(|(output, _)| output.clone())
             .collect()
@@ -157,12 +161,12 @@ impl Workspace {
     /// diagnostics) whose trace still verifies, with their diagnostics.
     pub fn verified_checks(
         &self,
-        cached: &HashMap<String, (Trace, String)>,
+        cached: &HashMap<String, (StoredTrace, String)>,
         verifier: &mut Verifier,
     ) -> HashMap<String, Vec<Diagnostic>> {
         cached
             .iter()
-            .filter(|(_, (trace, _))| verifier.holds(&self.db, trace))
+            .filter(|(_, (trace, _))| verifier.holds(&self.db, &trace.reads))
             .filter_map(|(path, (_, result))| Some((path.clone(), serde_json::from_str(result).ok()?)))
             .collect()
     }
@@ -261,21 +265,33 @@ impl Workspace {
     }
 }
 
-/// Verifies traces against the database, computing each distinct read's
-/// current hash once for all the traces that share it.
-#[derive(Default)]
+/// Verifies stored traces against the database, computing each distinct
+/// read's current hash once for all the traces that share it.
 pub struct Verifier {
-    verdicts: HashMap<(String, [u8; 32]), bool>,
+    table: ReadTable,
+    verdicts: HashMap<i64, bool>,
 }
 
 impl Verifier {
-    /// Whether every read of `trace` still has the hash it had.
-    pub fn holds(&mut self, db: &QueryDb, trace: &Trace) -> bool {
-        trace.reads.iter().all(|(key, hash)| {
-            *self
-                .verdicts
-                .entry((key.clone(), *hash))
-                .or_insert_with(|| Read::from_key(key).is_some_and(|read| current_hash(db, &read) == *hash))
+    /// A verifier for traces whose reads are in `table`.
+    pub fn new(table: ReadTable) -> Self {
+        Verifier { table, verdicts: HashMap::new() }
+    }
+
+    /// The key of a stored read, if the table has it.
+    pub fn key(&self, id: i64) -> Option<&str> {
+        self.table.get(&id).map(|(key, _)| key.as_str())
+    }
+
+    /// Whether every read still has the hash it had.
+    pub fn holds(&mut self, db: &QueryDb, reads: &[i64]) -> bool {
+        reads.iter().all(|id| {
+            let table = &self.table;
+            *self.verdicts.entry(*id).or_insert_with(|| {
+                table
+                    .get(id)
+                    .is_some_and(|(key, hash)| Read::from_key(key).is_some_and(|read| current_hash(db, &read) == *hash))
+            })
         })
     }
 }

@@ -51,6 +51,19 @@ pub struct Trace {
     pub reads: Vec<(String, [u8; 32])>,
 }
 
+/// A trace as stored: its route and the ids of its reads in the [`ReadTable`].
+/// A trace naming an id the table lacks cannot verify.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StoredTrace {
+    /// Names what produced the output.
+    pub route: String,
+    /// Read ids.
+    pub reads: Vec<i64>,
+}
+
+/// Stored reads: id → key and hash.
+pub type ReadTable = HashMap<i64, (String, [u8; 32])>;
+
 /// Why a build starts without a usable cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ColdReason {
@@ -267,51 +280,35 @@ impl Cache {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn read_keys(&self) -> Result<HashMap<i64, (String, [u8; 32])>, CacheError> {
+    /// Every stored read: id → key and the hash its computation saw.
+    pub fn read_table(&self) -> Result<ReadTable, CacheError> {
         let mut statement = self.connection.prepare("SELECT id, key, hash FROM reads")?;
         let rows = statement
             .query_map([], |row| Ok((row.get::<_, i64>(0)?, (row.get::<_, String>(1)?, hash_from(row.get(2)?)))))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The trace of every output that has one.
-    pub fn traces(&self) -> Result<HashMap<String, Trace>, CacheError> {
-        let keys = self.read_keys()?;
+    /// The trace of every output that has one, as ids into the [`ReadTable`].
+    pub fn traces(&self) -> Result<HashMap<String, StoredTrace>, CacheError> {
         let mut statement = self
             .connection
             .prepare("SELECT path, route, reads FROM outputs WHERE route IS NOT NULL AND reads IS NOT NULL")?;
-        let rows = statement
-            .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, Vec<u8>>(2)?)))?;
-        let mut traces = HashMap::new();
-        for row in rows {
-            let (path, route, ids) = row?;
-            if let Some(trace) = decode_trace(&keys, route, &ids) {
-                traces.insert(path, trace);
-            }
-        }
-        Ok(traces)
+        let rows = statement.query_map([], |row| {
+            let ids: Vec<u8> = row.get(2)?;
+            Ok((row.get::<_, String>(0)?, StoredTrace { route: row.get(1)?, reads: decode_ids(&ids).collect() }))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Every stored check: its trace and the result the host stored.
-    pub fn checks(&self) -> Result<HashMap<String, (Trace, String)>, CacheError> {
-        let keys = self.read_keys()?;
+    pub fn checks(&self) -> Result<HashMap<String, (StoredTrace, String)>, CacheError> {
         let mut statement = self.connection.prepare("SELECT key, route, reads, result FROM checks")?;
         let rows = statement.query_map([], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, Vec<u8>>(2)?,
-                row.get::<_, String>(3)?,
-            ))
+            let ids: Vec<u8> = row.get(2)?;
+            let trace = StoredTrace { route: row.get(1)?, reads: decode_ids(&ids).collect() };
+            Ok((row.get::<_, String>(0)?, (trace, row.get::<_, String>(3)?)))
         })?;
-        let mut checks = HashMap::new();
-        for row in rows {
-            let (key, route, ids, result) = row?;
-            if let Some(trace) = decode_trace(&keys, route, &ids) {
-                checks.insert(key, (trace, result));
-            }
-        }
-        Ok(checks)
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Values of the content-addressed store, for the keys it has. Keys name
@@ -475,13 +472,6 @@ fn store_traces<'a>(transaction: &rusqlite::Transaction<'_>, record: &'a BuildRe
     Ok(())
 }
 
-/// A stored trace with its read keys; `None` if a read is gone, which then
-/// cannot verify.
-fn decode_trace(keys: &HashMap<i64, (String, [u8; 32])>, route: String, ids: &[u8]) -> Option<Trace> {
-    let reads: Option<Vec<(String, [u8; 32])>> = decode_ids(ids).map(|id| keys.get(&id).cloned()).collect();
-    reads.map(|reads| Trace { route, reads })
-}
-
 /// The read ids of a stored trace: little-endian 64-bit integers.
 fn decode_ids(bytes: &[u8]) -> impl Iterator<Item = i64> + '_ {
     bytes.chunks_exact(8).map(|chunk| i64::from_le_bytes(chunk.try_into().unwrap_or_default()))
@@ -593,13 +583,17 @@ mod tests {
                 ..BuildRecord::default()
             })
             .unwrap();
-        assert_eq!(cache.traces().unwrap()["a"], trace(&[("title a", 1), ("config", 2)]));
+        let resolved = |cache: &Cache, path: &str| {
+            let table = cache.read_table().unwrap();
+            let stored = &cache.traces().unwrap()[path];
+            Trace { route: stored.route.clone(), reads: stored.reads.iter().map(|id| table[id].clone()).collect() }
+        };
+        assert_eq!(resolved(&cache, "a"), trace(&[("title a", 1), ("config", 2)]));
         cache
             .commit(&BuildRecord { traces: vec![("a".into(), trace(&[("config", 3)]))], ..BuildRecord::default() })
             .unwrap();
-        let traces = cache.traces().unwrap();
-        assert_eq!(traces["a"], trace(&[("config", 3)]));
-        assert_eq!(traces["b"], trace(&[("config", 2)]), "a trace keeps the hash its render saw");
+        assert_eq!(resolved(&cache, "a"), trace(&[("config", 3)]));
+        assert_eq!(resolved(&cache, "b"), trace(&[("config", 2)]), "a trace keeps the hash its render saw");
         let reads: i64 = cache.connection.query_row("SELECT count(*) FROM reads", [], |row| row.get(0)).unwrap();
         assert_eq!(reads, 2, "`title a` is no longer read by any output");
     }
