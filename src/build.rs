@@ -11,7 +11,7 @@ use queries::BuildOptions;
 use snapshots::{BuildRecord, Cache, ColdReason, FileStat, StoredTrace};
 
 use crate::markdown_store;
-use crate::output::{CACHE_DIR, build_id, matches_record, write_site};
+use crate::output::{CACHE_DIR, build_id, matches_record, sweep_temporary_files, write_site};
 use crate::report::{render_diagnostics, stderr_is_colored};
 use crate::site_folder::{EnvironmentError, scan};
 use crate::workspace::{Verifier, Workspace};
@@ -171,6 +171,11 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         println!("Checked {summary}: no errors, in {} ms", started.elapsed().as_millis());
         return Ok(BuildOutcome::Success);
     };
+    // A build killed between writing a temporary file and renaming it left
+    // the temporary file behind.
+    if cache.was_interrupted() {
+        sweep_temporary_files(&output_dir, manifest.keys());
+    }
     let source_hashes: HashMap<String, [u8; 32]> =
         scan.files.iter().map(|(path, stat)| (path.to_string(), stat.hash)).collect();
     let mut register_failed = None;

@@ -94,9 +94,7 @@ pub fn write_site(
     // Outputs not yet in the manifest are registered before they are written,
     // so an interrupted build never leaves files qsite does not know it owns.
     let new: Vec<&str> = site.files.keys().filter(|path| !manifest.contains_key(*path)).map(String::as_str).collect();
-    if !new.is_empty() {
-        register(&new);
-    }
+    register(&new);
     let mut stats = WriteStats::default();
     let mut changes = ManifestChanges::default();
     for (relative, file) in &site.files {

@@ -4,7 +4,7 @@
 //! # Codemap
 //!
 //! ```text
-//! inputs    SourceFile { path, text }    Site (singleton) { files, config_file, options }
+//! inputs    SourceFile { path, text, prepared_markdown }    Site (singleton) { files, config_file, options }
 //!              │                            │
 //! change.rs  Change::apply: the only place inputs are set; compares before it sets
 //!
@@ -12,14 +12,17 @@
 //! section_tree()             files → sections, pages, parents, assets   (file set only)
 //! front_matter(file)         TOML/YAML block → fields + diagnostics
 //! page_meta(file)            FIREWALL: title, date, URL, terms… a body edit leaves it equal
+//!   page_title / page_location / page_dates / page_terms / page_draft / section_listing
+//!                            the same, value by value: each backdates on its own
 //! markdown(file)             body → HTML with link markers, headings, links  (own text only)
 //! page_content(file)         markers filled with targets' URLs / titles
 //! link_check(file)           broken links and anchors, with its trace
 //! pages_matching(selector)   the ordered set a listing shows; changes only with membership/order
-//! taxonomy_index()           taxonomy → term → pages
+//! taxonomy_index(), term_name(taxonomy, slug)
 //! route_table()              every output path → Route
-//! rendered_output(route)     bytes: site template (minijinja, lazy objects) or built-in (askama)
-//! diagnostics()              every problem in the site
+//! rendered_output(route)     bytes + trace: site template (minijinja, lazy objects) or built-in (askama)
+//! site_diagnostics()         every problem that neither renders nor link checks find
+//! read_hash(read)            the hash of one value a render read, for verifying stored traces
 //! ```
 //!
 //! # Invariants
@@ -30,6 +33,9 @@
 //! - Template objects fetch every field through a query on the attached
 //!   database and never cache, so salsa records each render's real inputs.
 //! - Every collection that reaches output is sorted by a stable key.
+//! - Render and link-check code reads queries only through `render::reads`,
+//!   which records each read on the trace: what salsa tracks in memory and
+//!   what the cache persists are the same reads.
 
 pub mod builtin;
 mod change;

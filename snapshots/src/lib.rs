@@ -332,8 +332,10 @@ impl Cache {
         Ok(rows.map(|key| key.map(hash_from)).collect::<Result<_, _>>()?)
     }
 
-    /// Records that these outputs are about to be written, before writing
-    /// them: if the build is killed midway, the next one knows qsite owns them.
+    /// Records that writing is about to start, and the outputs about to be
+    /// written that the manifest lacks: if the build is killed midway, the
+    /// next one knows qsite owns them and that writing was interrupted
+    /// ([`Cache::was_interrupted`]). [`Cache::commit`] clears the mark.
     pub fn register_outputs<'a>(&mut self, paths: impl IntoIterator<Item = &'a str>) -> Result<(), CacheError> {
         let transaction = self.connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
@@ -341,15 +343,25 @@ impl Cache {
             for path in paths {
                 insert.execute([path])?;
             }
+            transaction.execute(
+                "INSERT INTO meta (key, value) VALUES ('writing', '1') ON CONFLICT(key) DO UPDATE SET value = '1'",
+                [],
+            )?;
         }
         transaction.commit()?;
         Ok(())
+    }
+
+    /// Whether the last build was killed while it wrote outputs.
+    pub fn was_interrupted(&self) -> bool {
+        self.meta("writing").ok().flatten().as_deref() == Some("1")
     }
 
     /// Saves one build's changes in one transaction.
     pub fn commit(&mut self, record: &BuildRecord) -> Result<(), CacheError> {
         let transaction = self.connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
+            transaction.execute("DELETE FROM meta WHERE key = 'writing'", [])?;
             let mut upsert_file = transaction.prepare(
                 "INSERT INTO files (path, size, mtime_ns, hash) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, hash = excluded.hash",
@@ -618,6 +630,7 @@ mod tests {
         let (_keep, dir) = dir();
         let (mut cache, _) = Cache::open(&dir, "build-1");
         cache.register_outputs(["new/index.html"]).unwrap();
+        assert!(cache.was_interrupted());
         assert_eq!(cache.outputs().unwrap()["new/index.html"], None);
     }
 }

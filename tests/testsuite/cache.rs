@@ -291,3 +291,16 @@ fn reused_link_checks_still_report_their_warnings() {
     assert!(!run.stderr.contains("broken internal link"), "{}", run.stderr);
     site.assert_same_as_clean_build();
 }
+
+#[test]
+fn temporary_files_of_an_interrupted_write_are_swept() {
+    let site = SiteTest::copy("blog");
+    site.build();
+    // What a build killed between writing and renaming leaves behind.
+    site.write("public/blog/post-01/.index.html.qsite-tmp", "half");
+    let connection = rusqlite::Connection::open(cache_file(&site)).unwrap();
+    connection.execute("INSERT INTO meta (key, value) VALUES ('writing', '1')", []).unwrap();
+    drop(connection);
+    site.edit("content/blog/post-03.md", "Post number 3", "Post number three");
+    site.build().assert_same_as_clean_build();
+}
