@@ -2,6 +2,7 @@
 //! command's result mapped to an exit code (0 ok, 1 site errors, 2
 //! environment errors).
 
+use std::net::IpAddr;
 use std::process::ExitCode;
 
 use camino::Utf8PathBuf;
@@ -11,6 +12,7 @@ use queries::BuildOptions;
 use crate::build::{BuildOutcome, BuildRequest, build, resolve_output_dir};
 use crate::clean::clean;
 use crate::report::{render_report, stderr_is_colored};
+use crate::serve::{ServeOptions, serve};
 
 /// qsite: a static site generator whose whole build is a query database.
 #[derive(Parser)]
@@ -46,6 +48,20 @@ enum Command {
         /// Ignore the cache: render and compare every output.
         #[arg(long)]
         clean: bool,
+    },
+    /// Serve the site from memory, rebuild on every edit and live-reload the browser.
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The address to listen on.
+        #[arg(short, long, default_value = "127.0.0.1")]
+        interface: IpAddr,
+        /// The port; when it is taken, the next free one. 0 lets the system choose.
+        #[arg(short, long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(short = 'O', long)]
+        open: bool,
     },
     /// Remove `.qsite/` and every file qsite wrote to the output directory.
     Clean {
@@ -125,6 +141,19 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
                 clean: false,
             };
             Ok(exit_code(build(&request)?))
+        }
+        Command::Serve { site, interface, port, open } => {
+            let options = ServeOptions {
+                root: cli.root,
+                config: cli.config,
+                interface,
+                port,
+                open,
+                drafts: site.drafts,
+                base_url: site.base_url,
+            };
+            serve(&options)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Clean { output_dir } => {
             let cleaned = clean(&cli.root, &resolve_output_dir(&cli.root, &output_dir))?;

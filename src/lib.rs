@@ -9,5 +9,6 @@ pub mod init;
 pub mod markdown_store;
 pub mod output;
 pub mod report;
+pub mod serve;
 pub mod site_folder;
 pub mod workspace;

@@ -2,8 +2,10 @@
 //! column are right, and the build summary line.
 
 use std::io::IsTerminal;
+use std::ops::Range;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report};
+use queries::builtin::{OverlayEntryView, overlay_html as overlay_entries_html};
 use queries::{Diagnostic, Severity};
 
 use crate::workspace::Workspace;
@@ -20,20 +22,50 @@ pub fn to_report(workspace: &Workspace, diagnostic: &Diagnostic) -> Report {
         report = report.with_help(help.clone());
     }
     let text = workspace.file_text(&diagnostic.file).unwrap_or_default();
-    // Widen the range to whole characters: a range at a bad byte of a file
-    // read lossily may fall inside the replacement character.
-    let mut start = diagnostic.range.start.min(text.len());
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    let mut end = diagnostic.range.end.clamp(start, text.len());
-    while !text.is_char_boundary(end) {
-        end += 1;
-    }
-    report = report.with_label(LabeledSpan::at(start..end, "here"));
+    report = report.with_label(LabeledSpan::at(char_range(&text, &diagnostic.range), "here"));
     Report::new(report).with_source_code(
         NamedSource::new(diagnostic.file.as_str(), text).with_language(language(diagnostic.file.as_str())),
     )
+}
+
+/// A diagnostic's range widened to whole characters of `text`: a range at a
+/// bad byte of a file read lossily may fall inside the replacement character.
+fn char_range(text: &str, range: &Range<usize>) -> Range<usize> {
+    let mut start = range.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = range.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
+/// The error overlay `qsite serve` shows for the site's errors, each with
+/// its `file:line:column` and source line; `None` when there are none.
+pub fn overlay_html(workspace: &Workspace, diagnostics: &[Diagnostic]) -> Option<String> {
+    let entries: Vec<OverlayEntryView> = diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.is_error())
+        .map(|diagnostic| {
+            let text = workspace.file_text(&diagnostic.file).unwrap_or_default();
+            let start = char_range(&text, &diagnostic.range).start;
+            let line_start = text[..start].rfind('\n').map_or(0, |newline| newline + 1);
+            let line_end = text[start..].find('\n').map_or(text.len(), |newline| start + newline);
+            let line = text[..start].matches('\n').count() + 1;
+            let column = text[line_start..start].chars().count() + 1;
+            OverlayEntryView {
+                severity: "error",
+                location: format!("{}:{line}:{column}", diagnostic.file),
+                code: diagnostic.code.clone(),
+                message: diagnostic.message.clone(),
+                help: diagnostic.help.clone(),
+                source_line: text[line_start..line_end].trim_end_matches('\r').to_owned(),
+            }
+        })
+        .collect();
+    (!entries.is_empty()).then(|| overlay_entries_html(&entries))
 }
 
 fn language(path: &str) -> &'static str {

@@ -30,6 +30,12 @@ pub enum EnvironmentError {
     /// Writing the output failed.
     #[error("cannot write `{path}`: {source}")]
     Write { path: Utf8PathBuf, source: io::Error },
+    /// `qsite serve` found no port to listen on.
+    #[error("cannot listen on {address}: {source}")]
+    Listen { address: String, source: io::Error },
+    /// `qsite serve` cannot watch the site folder.
+    #[error("cannot watch `{root}` for changes: {message}")]
+    Watch { root: Utf8PathBuf, message: String },
 }
 
 /// Every input file of the site: paths relative to the root, sorted.
@@ -61,6 +67,63 @@ pub fn input_paths(root: &Utf8Path) -> Result<Vec<Utf8PathBuf>, EnvironmentError
     }
     paths.sort();
     Ok(paths)
+}
+
+/// The input files at or below `relative` (a file or a folder, relative to
+/// the root) as [`input_paths`] would list them: what a watcher re-reads
+/// after an event on that path. Empty when the path is gone, is outside the
+/// input folders, or is hidden or ignored.
+///
+/// # Performance
+/// For a file, one directory listing per folder between its input folder
+/// and the file (the walker's rules are per entry); for a folder, a walk of
+/// that folder.
+pub fn input_paths_at(root: &Utf8Path, relative: &Utf8Path) -> Result<Vec<Utf8PathBuf>, EnvironmentError> {
+    let full = root.join(relative);
+    if !relative.components().next().is_some_and(|first| INPUT_DIRS.contains(&first.as_str())) || !full.exists() {
+        return Ok(Vec::new());
+    }
+    // Every step below the input folder must survive the walker's filters:
+    // hidden names, and ignore files in any folder above.
+    let mut step = Utf8PathBuf::new();
+    for (depth, component) in relative.components().enumerate() {
+        let parent = root.join(&step);
+        step.push(component);
+        if depth > 0 && !walker_keeps(&parent, component.as_str()) {
+            return Ok(Vec::new());
+        }
+    }
+    if !full.is_dir() {
+        return Ok(vec![relative.to_owned()]);
+    }
+    let mut paths = Vec::new();
+    let mut walker = ignore::WalkBuilder::new(&full);
+    walker.require_git(false);
+    for entry in walker.build() {
+        let entry = entry.map_err(|error| EnvironmentError::UnreadableRoot {
+            root: root.to_owned(),
+            source: io::Error::other(error),
+        })?;
+        if entry.file_type().is_some_and(|kind| kind.is_file()) {
+            let path = Utf8Path::from_path(entry.path())
+                .ok_or_else(|| EnvironmentError::NonUtf8Path(entry.path().display().to_string()))?;
+            paths.push(path.strip_prefix(root).unwrap_or(path).to_path_buf());
+        }
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+/// Whether a walk of `parent` with the rules of [`input_paths`] yields its
+/// entry `name`.
+fn walker_keeps(parent: &Utf8Path, name: &str) -> bool {
+    let wanted = name.to_owned();
+    ignore::WalkBuilder::new(parent)
+        .require_git(false)
+        .max_depth(Some(1))
+        .filter_entry(move |entry| entry.depth() == 0 || entry.file_name() == wanted.as_str())
+        .build()
+        .any(|entry| entry.is_ok_and(|entry| entry.depth() == 1))
 }
 
 /// Whether queries read a file's text (Markdown, templates, data, config) or

@@ -14,7 +14,7 @@ use queries::{
 use rayon::prelude::*;
 use snapshots::{ReadTable, StoredTrace, Trace};
 
-use crate::site_folder::{EnvironmentError, input_paths, read_input};
+use crate::site_folder::{EnvironmentError, input_paths, input_paths_at, read_input};
 
 /// One output file of a build.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +101,62 @@ impl Workspace {
             }
         }
         Ok(change.apply(&mut self.db, &mut self.inputs))
+    }
+
+    /// Re-reads only `paths` (files or folders, relative to the root, as a
+    /// watcher reports them) and applies what changed: files at or below each
+    /// path are read again, known files no longer there are removed. Returns
+    /// whether anything changed.
+    ///
+    /// # Performance
+    /// O(files under the paths) reads, plus one pass over the known paths to
+    /// find deletions; an edit to a known file reads that file alone.
+    pub fn refresh_paths<'a>(
+        &mut self,
+        paths: impl IntoIterator<Item = &'a Utf8PathBuf>,
+    ) -> Result<bool, EnvironmentError> {
+        let mut present = BTreeSet::new();
+        let mut gone = BTreeSet::new();
+        for path in paths {
+            let full = self.root.join(path);
+            let found = if *path == self.config_path || (self.inputs.file(path).is_some() && full.is_file()) {
+                if full.is_file() { vec![path.clone()] } else { Vec::new() }
+            } else {
+                input_paths_at(&self.root, path)?
+            };
+            let found: HashSet<Utf8PathBuf> = found.into_iter().collect();
+            gone.extend(
+                self.inputs.paths().filter(|known| known.starts_with(path) && !found.contains(*known)).cloned(),
+            );
+            present.extend(found);
+        }
+        if !present.contains(&self.config_path) && gone.contains(&self.config_path) {
+            return Err(EnvironmentError::MissingConfig { root: self.root.clone(), path: self.config_path.clone() });
+        }
+        let mut change = Change::default();
+        for path in present {
+            let text = read_input(&self.root, &path, &self.config_path)?;
+            change.files.push((path, Some(text)));
+        }
+        change.files.extend(gone.into_iter().map(|path| (path, None)));
+        Ok(change.apply(&mut self.db, &mut self.inputs))
+    }
+
+    /// The database, for readers that clone it (the development server's
+    /// request handlers).
+    pub fn db(&self) -> &QueryDb {
+        &self.db
+    }
+
+    /// How many outputs rendered since the log was last taken.
+    pub fn rendered_count(&self) -> usize {
+        self.log.count("rendered_output")
+    }
+
+    /// Empties the execution log, which otherwise grows with every change a
+    /// long-running process applies.
+    pub fn clear_log(&self) {
+        self.log.take();
     }
 
     /// The site root.

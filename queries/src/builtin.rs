@@ -181,6 +181,30 @@ pub struct SitemapEntryView {
     pub lastmod: Option<String>,
 }
 
+/// One problem as the development server's error overlay shows it: where it
+/// is, what it says, and the line of the file it points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverlayEntryView {
+    /// `error` or `warning`, also the entry's CSS class.
+    pub severity: &'static str,
+    /// `content/blog/a.md:3:7`, as editors and terminals link it.
+    pub location: String,
+    /// The diagnostic's stable code.
+    pub code: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, when qsite can tell.
+    pub help: Option<String>,
+    /// The text of the line the problem is on.
+    pub source_line: String,
+}
+
+#[derive(Template)]
+#[template(path = "builtin_overlay.html")]
+struct OverlayTemplate<'a> {
+    entries: &'a [OverlayEntryView],
+}
+
 #[derive(Template)]
 #[template(path = "builtin_page.html")]
 struct PageTemplate<'a> {
@@ -285,6 +309,13 @@ pub fn sitemap_xml(entries: &[SitemapEntryView]) -> String {
 /// allows everything and points crawlers at the sitemap.
 pub fn robots_txt(sitemap_url: &str) -> String {
     render(&RobotsTemplate { sitemap_url })
+}
+
+/// The error overlay `qsite serve` lays over every page while the site has
+/// errors: a fragment that goes inside `<body>`, styled on its own so no
+/// site stylesheet changes it.
+pub fn overlay_html(entries: &[OverlayEntryView]) -> String {
+    render(&OverlayTemplate { entries })
 }
 
 #[cfg(test)]

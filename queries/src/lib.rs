@@ -75,5 +75,8 @@ pub use page::{
     section_listing,
 };
 pub use render::{RenderedOutput, rendered_output};
-pub use routes::{Route, RouteKey, RouteStats, RouteTable, route_table};
+pub use routes::{Route, RouteKey, RouteStats, RouteTable, output_path, route_table};
+/// What a query raises when a new revision cancels it; long-lived readers
+/// (the development server) catch it and read again.
+pub use salsa::Cancelled;
 pub use sections::{SectionTree, section_tree};
