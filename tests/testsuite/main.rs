@@ -7,4 +7,5 @@ mod cache;
 mod errors;
 mod incremental;
 mod init;
+mod serve;
 mod support;

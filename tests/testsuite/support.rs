@@ -2,8 +2,11 @@
 //! real `qsite` binary run on it, and comparison with a clean build.
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
 
 /// A site folder of the test's own, in a temporary directory.
 pub struct SiteTest {
@@ -198,5 +201,189 @@ impl SiteTest {
             );
         }
         self
+    }
+}
+
+/// How long a test waits for the server to react before it fails.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// A `qsite serve` child process on a loopback port the system chose. It is
+/// killed when dropped; [`Served::stop`] stops it as Ctrl-C does.
+pub struct Served {
+    child: Child,
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub url: String,
+    stdout: Receiver<String>,
+    agent: ureq::Agent,
+}
+
+/// One HTTP response, read whole.
+pub struct Fetched {
+    /// The status code.
+    pub status: u16,
+    /// The headers, names in lower case.
+    pub headers: BTreeMap<String, String>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Fetched {
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Removes what `qsite serve` adds to every HTML page (the live-reload
+/// script and, while the site has errors, the overlay), leaving the bytes
+/// `qsite build` writes.
+pub fn without_injection(html: &str) -> String {
+    let Some(start) = html.find(r#"<script src="/__qsite/live.js""#) else { return html.to_owned() };
+    let end = start + html[start..].find("</script>").expect("script end") + "</script>".len();
+    let start = html[..start].find(r#"<div id="qsite-overlay""#).unwrap_or(start);
+    format!("{}{}", &html[..start], &html[end..])
+}
+
+impl SiteTest {
+    /// Starts `qsite --root <site> serve <args>` (on `--port 0` unless
+    /// `args` names a port) and waits until it listens.
+    pub fn serve(&self, args: &[&str]) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_qsite"))
+            .arg("--root")
+            .arg(&self.root)
+            .arg("serve")
+            .args(if args.contains(&"--port") { &[][..] } else { &["--port", "0"][..] })
+            .args(args)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start qsite serve");
+        let (sender, stdout) = std::sync::mpsc::channel();
+        let pipe = child.stdout.take().expect("stdout");
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines() {
+                let Ok(line) = line else { break };
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(PATIENCE))
+            .build()
+            .into();
+        let mut served = Served { child, url: String::new(), stdout, agent };
+        let line = served.wait_for_line("Serving");
+        let start = line.find("http://").expect("the URL is printed");
+        served.url = line[start..].split('/').take(3).collect::<Vec<_>>().join("/");
+        served
+    }
+}
+
+impl Served {
+    /// Waits for a line of stdout containing `needle` and returns it.
+    #[track_caller]
+    pub fn wait_for_line(&self, needle: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.stdout.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("qsite serve printed no line with {needle:?}"),
+            }
+        }
+    }
+
+    /// GET (or another method) `path` on the server.
+    pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Fetched {
+        let request = ureq::http::Request::builder().method(method).uri(format!("{}{path}", self.url));
+        let request = headers.iter().fold(request, |request, (name, value)| request.header(*name, *value));
+        let mut response = self.agent.run(request.body(()).expect("request")).expect("the server answers");
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| (name.as_str().to_owned(), value.to_str().unwrap_or_default().to_owned()))
+            .collect();
+        let body = response.body_mut().read_to_vec().expect("body");
+        Fetched { status: response.status().as_u16(), headers, body }
+    }
+
+    /// GET `path`.
+    pub fn get(&self, path: &str) -> Fetched {
+        self.request("GET", path, &[])
+    }
+
+    /// Opens the live-reload event stream a tab showing `path` opens, as if
+    /// it had been served the page now.
+    pub fn open_tab(&self, path: &str) -> EventStream {
+        let page = self.get(path).text();
+        let marker = r#"data-fingerprint=""#;
+        let start = page.find(marker).expect("the page has the live-reload script") + marker.len();
+        let fingerprint = &page[start..start + page[start..].find('"').expect("end of fingerprint")];
+        let url = format!("{}/__qsite/events?path={path}&fingerprint={fingerprint}", self.url);
+        let agent: ureq::Agent = ureq::Agent::config_builder().timeout_global(None).build().into();
+        let response = agent.get(&url).call().expect("the event stream opens");
+        let (sender, events) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let reader = BufReader::new(response.into_body().into_reader());
+            for line in reader.lines() {
+                let Ok(line) = line else { break };
+                if let Some(name) = line.strip_prefix("event: ")
+                    && sender.send(name.to_owned()).is_err()
+                {
+                    break;
+                }
+            }
+        });
+        EventStream { events }
+    }
+
+    /// Stops the server as Ctrl-C does and returns its exit code.
+    pub fn stop(mut self) -> i32 {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-INT", &pid]).status().expect("kill -INT");
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status.code().unwrap_or(-1);
+            }
+            assert!(Instant::now() < deadline, "qsite serve did not stop on Ctrl-C");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The live-reload messages one tab receives, by event name (`reload`,
+/// `css`, `overlay`, `clear`).
+pub struct EventStream {
+    events: Receiver<String>,
+}
+
+impl EventStream {
+    /// The next message, or `None` if none comes within `wait`.
+    pub fn next_within(&self, wait: Duration) -> Option<String> {
+        self.events.recv_timeout(wait).ok()
+    }
+
+    /// Waits for the message `name`, skipping others; fails after
+    /// [`PATIENCE`].
+    #[track_caller]
+    pub fn expect(&self, name: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        while let Some(event) = self.next_within(deadline.saturating_duration_since(Instant::now())) {
+            if event == name {
+                return;
+            }
+        }
+        panic!("no `{name}` message arrived");
     }
 }
