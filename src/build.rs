@@ -223,6 +223,8 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     if let Err(error) = saved {
         eprintln!("note: the cache was not saved ({error}); the next build starts cold");
     }
+    // The process ends next: freeing the database would only cost time.
+    std::mem::forget(workspace);
     println!(
         "Built {summary}: rendered {}, reused {} ({from_store} bodies from the store), {} files written, {} unchanged, {} deleted, {} repaired, in {} ms",
         site.rendered,

@@ -2,8 +2,10 @@
 //! (and the library's `Workspace` for in-process rebuilds), always ending by
 //! comparing with a clean build.
 
+mod browser;
 mod build;
 mod cache;
+mod cdp;
 mod errors;
 mod incremental;
 mod init;
