@@ -118,7 +118,14 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     // Outputs whose trace verifies, still on disk as written, are not
     // rendered; link checks whose trace verifies are not run.
     let reusable = warm && same_options;
-    let mut verifier = Verifier::new(if reusable { cache.read_table().unwrap_or_default() } else { HashMap::new() });
+    // With the same configuration, options and file set, reads scoped to
+    // one unchanged file need no computing.
+    let settled = reusable
+        && scan.removed.is_empty()
+        && scan.changed.iter().all(|path| *path != request.config && previous_files.contains_key(path.as_str()));
+    let changed_files = settled.then(|| scan.changed.iter().map(|path| path.to_string()).collect());
+    let mut verifier =
+        Verifier::new(if reusable { cache.read_table().unwrap_or_default() } else { HashMap::new() }, changed_files);
     let cached_checks = cache.checks().unwrap_or_default();
     let checked = if reusable { workspace.verified_checks(&cached_checks, &mut verifier) } else { HashMap::new() };
     let traces = if reusable { cache.traces().unwrap_or_default() } else { HashMap::new() };

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::diagnostics::{linked_files, sort_diagnostics};
-use queries::trace::{Read, current_hash, route_key};
+use queries::trace::{Footprint, Read, current_hash, route_key};
 use queries::{
     BuildOptions, Change, Diagnostic, ExecutionLog, FileText, Inputs, Markdown, PreparedMarkdown, QueryDb, Route,
     RouteKey, RouteStats, SourceFile, link_check, rendered_output, route_table,
@@ -93,10 +93,8 @@ impl Workspace {
         let present: HashSet<&Utf8PathBuf> = paths.iter().collect();
         let mut change = Change { options: Some(self.options.clone()), ..Change::default() };
         // Reading is most of a cold start's IO; the files are independent.
-        let texts: Vec<FileText> = paths
-            .par_iter()
-            .map(|path| read_input(&self.root, path, &self.config_path))
-            .collect::<Result<_, _>>()?;
+        let texts: Vec<FileText> =
+            paths.par_iter().map(|path| read_input(&self.root, path, &self.config_path)).collect::<Result<_, _>>()?;
         change.files.extend(paths.iter().cloned().zip(texts.into_iter().map(Some)));
         for known in self.inputs.paths() {
             if !present.contains(known) {
@@ -331,12 +329,18 @@ impl Workspace {
 pub struct Verifier {
     table: ReadTable,
     verdicts: HashMap<i64, bool>,
+    changed: Option<HashSet<String>>,
 }
 
 impl Verifier {
     /// A verifier for traces whose reads are in `table`.
-    pub fn new(table: ReadTable) -> Self {
-        Verifier { table, verdicts: HashMap::new() }
+    ///
+    /// `changed` is `Some` when the host knows that the configuration, the
+    /// build options and the set of files are those the traces were made
+    /// with: it names the files whose contents changed, and a read scoped to
+    /// another single file (its [`Footprint`]) holds without being computed.
+    pub fn new(table: ReadTable, changed: Option<HashSet<String>>) -> Self {
+        Verifier { table, verdicts: HashMap::new(), changed }
     }
 
     /// The key of a stored read, if the table has it.
@@ -361,11 +365,12 @@ impl Verifier {
             .filter_map(|id| self.table.get(id).map(|(key, hash)| (*id, key, hash)))
             .collect();
         let seed = Mutex::new(db.clone());
+        let changed = self.changed.as_ref();
         let verdicts: Vec<(i64, bool)> = pending
             .par_iter()
             .map_init(
                 || seed.lock().unwrap_or_else(|poison| poison.into_inner()).clone(),
-                |db, (id, key, hash)| (*id, still_holds(db, key, hash)),
+                |db, (id, key, hash)| (*id, still_holds(db, key, hash, changed)),
             )
             .collect();
         self.verdicts.extend(verdicts);
@@ -374,15 +379,23 @@ impl Verifier {
     /// Whether every read still has the hash it had.
     pub fn holds(&mut self, db: &QueryDb, reads: &[i64]) -> bool {
         reads.iter().all(|id| {
-            let table = &self.table;
-            *self.verdicts
+            let (table, changed) = (&self.table, self.changed.as_ref());
+            *self
+                .verdicts
                 .entry(*id)
-                .or_insert_with(|| table.get(id).is_some_and(|(key, hash)| still_holds(db, key, hash)))
+                .or_insert_with(|| table.get(id).is_some_and(|(key, hash)| still_holds(db, key, hash, changed)))
         })
     }
 }
 
-/// Whether the stored read `key` still hashes to `hash`.
-fn still_holds(db: &QueryDb, key: &str, hash: &[u8; 32]) -> bool {
-    Read::from_key(key).is_some_and(|read| current_hash(db, &read) == *hash)
+/// Whether the stored read `key` still hashes to `hash`: known without
+/// computing it when its footprint is settled (see [`Verifier::new`]).
+fn still_holds(db: &QueryDb, key: &str, hash: &[u8; 32], changed: Option<&HashSet<String>>) -> bool {
+    let Some(read) = Read::from_key(key) else { return false };
+    let settled = changed.is_some_and(|changed| match read.footprint() {
+        Footprint::Settings => true,
+        Footprint::File(path) => !changed.contains(&path),
+        Footprint::Site => false,
+    });
+    settled || current_hash(db, &read) == *hash
 }

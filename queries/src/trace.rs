@@ -80,7 +80,55 @@ pub struct ListingKey {
     pub limit: Option<usize>,
 }
 
+/// What the value of a [`Read`] is a function of, besides the configuration,
+/// the build options and the set of files (which paths exist).
+///
+/// A host that knows those three are unchanged, and which files' contents
+/// changed, can tell that a read scoped to one unchanged file still has its
+/// hash without computing it: the per-file reads are most of a trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Footprint {
+    /// Nothing more: the configuration, the options and the file set alone.
+    Settings,
+    /// One file's contents, by path relative to the site root.
+    File(String),
+    /// Many files' contents: computed to be verified.
+    Site,
+}
+
 impl Read {
+    /// What this read's value depends on; see [`Footprint`]. Each arm must
+    /// name every input the queries behind [`value_hash`] reach for it.
+    pub fn footprint(&self) -> Footprint {
+        match self {
+            // The parsed configuration text and the `--base-url` option.
+            Read::Config => Footprint::Settings,
+            // Whether a path exists; which sections hold which files.
+            Read::ContentFile(_) | Read::SectionTree => Footprint::Settings,
+            // A template's text, or its absence.
+            Read::Template(name) => Footprint::File(format!("templates/{name}")),
+            // A data file's parsed value, or its absence.
+            Read::Data(path) => Footprint::File(path.clone()),
+            // `page_meta`: the file's front matter and path, the base URL
+            // and its parent section from the section tree.
+            Read::PageMeta(path)
+            | Read::PageTitle(path)
+            | Read::PageLocation(path)
+            | Read::PageDates(path)
+            | Read::PageTerms(path)
+            | Read::PageDraft(path)
+            | Read::SectionListing(path)
+            | Read::Body(path) => Footprint::File(path.clone()),
+            // Resolution goes through every page's URL; listings and
+            // taxonomies through every page's metadata.
+            Read::LinkTarget(_)
+            | Read::PagesMatching(_)
+            | Read::TaxonomyIndex
+            | Read::TermName(..)
+            | Read::RouteTable => Footprint::Site,
+        }
+    }
+
     /// The read as text, to store in a cache.
     pub fn to_key(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()

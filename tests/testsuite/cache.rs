@@ -304,3 +304,25 @@ fn temporary_files_of_an_interrupted_write_are_swept() {
     site.edit("content/blog/post-03.md", "Post number 3", "Post number three");
     site.build().assert_same_as_clean_build();
 }
+
+#[test]
+fn edits_to_bodies_metadata_templates_and_data_in_one_rebuild() {
+    // The configuration and the file set are unchanged, so reads of the
+    // other pages are trusted without being computed; what changed must
+    // still reach every output that shows it.
+    rebuild_after(|site| {
+        site.edit("content/blog/post-05.md", "More about post 5.", "More and more about post 5.");
+        site.edit("content/blog/post-02.md", "date = 2024-01-02", "date = 2025-01-02");
+        site.edit("content/notes/beta.md", "title: \"Note beta\"", "title: \"Note beta, again\"");
+        site.edit("templates/taxonomy_single.html", "<ol>", "<ol class=\"terms\">");
+        site.edit("data/authors.toml", "Tess Tester", "Tess T. Tester");
+    });
+}
+
+#[test]
+fn a_date_no_template_prints_still_reorders_listings_in_a_new_process() {
+    // The blog listing prints titles only, ordered by date.
+    rebuild_after(|site| {
+        site.edit("content/blog/post-03.md", "date = 2024-01-03", "date = 2026-01-03");
+    });
+}

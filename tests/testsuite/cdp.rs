@@ -44,15 +44,29 @@ pub fn chromium_executable() -> Option<PathBuf> {
 /// close) and then deletes the profile, so a failing test leaves nothing
 /// running.
 pub struct Browser {
-    child: Child,
     socket: WebSocket<TcpStream>,
     next_id: u64,
     /// Events read while waiting for something else, oldest first, kept
     /// until a wait looks for them.
     events: VecDeque<Value>,
-    // Declared last: Rust drops fields in order, after `Drop::drop` has
-    // stopped the browser that writes into it.
+    process: BrowserProcess,
+}
+
+/// The Chromium process and its profile folder. It owns them from the
+/// moment Chromium starts, so that a failure while connecting stops it too.
+struct BrowserProcess {
+    child: Child,
+    // Declared after `child`: fields drop in order, so the folder is
+    // deleted once Chromium is gone.
     _profile: tempfile::TempDir,
+}
+
+impl Drop for BrowserProcess {
+    fn drop(&mut self) {
+        // Killing a browser that already exited is harmless.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 impl Browser {
@@ -61,7 +75,7 @@ impl Browser {
     #[track_caller]
     pub fn launch(executable: &Path) -> Browser {
         let profile = tempfile::tempdir().expect("temporary profile folder");
-        let mut child = Command::new(executable)
+        let child = Command::new(executable)
             .args([
                 "--headless",
                 "--no-sandbox",
@@ -79,7 +93,8 @@ impl Browser {
             .stderr(Stdio::piped())
             .spawn()
             .expect("start chromium");
-        let stderr = child.stderr.take().expect("stderr");
+        let mut process = BrowserProcess { child, _profile: profile };
+        let stderr = process.child.stderr.take().expect("stderr");
         let (sender, lines) = std::sync::mpsc::channel();
         // Chromium logs to stderr all its life; the pipe is drained to the
         // end so a full pipe never blocks it.
@@ -98,11 +113,7 @@ impl Browser {
                     Some(address) => break address.trim().to_owned(),
                     None => seen.push(line),
                 },
-                Err(_) => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    panic!("chromium printed no DevTools address; its stderr:\n{}", seen.join("\n"));
-                }
+                Err(_) => panic!("chromium printed no DevTools address; its stderr:\n{}", seen.join("\n")),
             }
         };
         let host_and_port = address
@@ -116,7 +127,7 @@ impl Browser {
         stream.set_read_timeout(Some(PATIENCE)).expect("read timeout");
         let (socket, _) = tungstenite::client(address.as_str(), stream).expect("DevTools websocket handshake");
         socket.get_ref().set_read_timeout(Some(READ_SLICE)).expect("read timeout");
-        Browser { child, socket, next_id: 1, events: VecDeque::new(), _profile: profile }
+        Browser { socket, next_id: 1, events: VecDeque::new(), process }
     }
 
     /// Opens a new blank page and attaches to it.
@@ -206,20 +217,19 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // A polite close lets Chromium stop its helper processes itself;
-        // the kill covers a browser that hangs or already lost its socket.
-        let id = self.next_id;
-        let close = json!({ "id": id, "method": "Browser.close" });
-        let _ = self.socket.send(tungstenite::Message::text(close.to_string()));
+        // Closing politely lets Chromium stop its helper processes itself;
+        // `BrowserProcess` then kills it if it has not exited in time.
+        let close = json!({ "id": self.next_id, "method": "Browser.close" });
+        if self.socket.send(tungstenite::Message::text(close.to_string())).is_err() {
+            return;
+        }
         let deadline = Instant::now() + CLOSE_PATIENCE;
         while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
+            if let Ok(Some(_)) = self.process.child.try_wait() {
+                return;
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -254,8 +264,7 @@ impl Page<'_> {
     /// Evaluates a JavaScript expression in the page and returns its value
     /// (`null` for `undefined`), or the error or exception it raised.
     pub fn evaluate(&mut self, expression: &str) -> Result<Value, String> {
-        let evaluated =
-            self.call("Runtime.evaluate", json!({ "expression": expression, "returnByValue": true }))?;
+        let evaluated = self.call("Runtime.evaluate", json!({ "expression": expression, "returnByValue": true }))?;
         if let Some(exception) = evaluated.get("exceptionDetails") {
             let description = exception["exception"]["description"].as_str();
             return Err(description.or(exception["text"].as_str()).unwrap_or("exception").to_owned());
