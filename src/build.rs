@@ -10,10 +10,12 @@ use camino::{Utf8Path, Utf8PathBuf};
 use queries::BuildOptions;
 use snapshots::{BuildRecord, Cache, ColdReason, FileStat, StoredTrace};
 
+use crate::explain::{BuildFacts, LAST_BUILD};
 use crate::markdown_store;
 use crate::output::{CACHE_DIR, build_id, matches_record, sweep_temporary_files, write_site};
 use crate::report::{render_diagnostics, stderr_is_colored};
 use crate::site_folder::{EnvironmentError, scan};
+use crate::verify::{report, verify};
 use crate::workspace::{Verifier, Workspace};
 
 /// What the command line asked for.
@@ -28,6 +30,8 @@ pub struct BuildRequest {
     pub output_dir: Option<Utf8PathBuf>,
     /// `--clean`: render and compare everything, trusting no cached stat.
     pub clean: bool,
+    /// `--verify`: compare the result with a clean build in memory.
+    pub verify: bool,
 }
 
 /// How a build ended, for the exit code.
@@ -36,6 +40,8 @@ pub enum BuildOutcome {
     Success,
     /// The site has errors; nothing was written.
     SiteErrors,
+    /// `--verify` found the output differs from a clean build.
+    Stale,
 }
 
 /// Files whose stats are younger than this, relative to the last build's
@@ -106,11 +112,20 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         && let Some(summary) = cache.meta("summary").ok().flatten()
     {
         eprint!("{}", cache.meta("warnings").ok().flatten().unwrap_or_default());
+        if cache.is_persistent() {
+            let _ = cache.set_meta(LAST_BUILD, "nothing changed");
+        }
         println!(
             "Built {summary}: nothing changed, {} outputs up to date, in {} ms",
             manifest.len(),
             started.elapsed().as_millis()
         );
+        if request.verify {
+            let written = manifest.keys().cloned().collect();
+            let table = cache.read_table().unwrap_or_default();
+            let reads = stored_reads(&cache.traces().unwrap_or_default(), |id| table.get(&id));
+            return verified(request, output_dir, &written, &reads);
+        }
         return Ok(BuildOutcome::Success);
     }
 
@@ -162,6 +177,37 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         0
     };
     let site = workspace.render(&reused, &checked);
+    let changed_paths: Vec<String> = scan.changed.iter().map(|path| path.to_string()).collect();
+    let facts = BuildFacts {
+        cold: if request.clean {
+            Some("`--clean` was given".to_owned())
+        } else if let Some(reason) = &cold {
+            Some(reason.to_string())
+        } else if !same_options {
+            Some("the build options or the output folder changed".to_owned())
+        } else {
+            None
+        },
+        manifest: &manifest,
+        traces: &traces,
+        changed: &changed_paths,
+        removed: &scan.removed,
+    };
+    let explanations: Vec<(String, String)> = match &output_dir {
+        Some(output_dir) => site
+            .traces
+            .iter()
+            .map(|(output, trace)| {
+                let intact = manifest
+                    .get(output)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|record| matches_record(&output_dir.join(output), &record));
+                (output.clone(), facts.reason(output, intact, &trace.route, &verifier))
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let colored = stderr_is_colored();
     eprint!("{}", render_diagnostics(&workspace, &site.diagnostics, colored));
     let stats = site.stats;
@@ -186,11 +232,12 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     let source_hashes: HashMap<String, [u8; 32]> =
         scan.files.iter().map(|(path, stat)| (path.to_string(), stat.hash)).collect();
     let mut register_failed = None;
-    let (written, changes) = write_site(root, &output_dir, &site, &manifest, &source_hashes, &mut |paths| {
-        if let Err(error) = cache.register_outputs(paths.iter().copied()) {
-            register_failed = Some(error);
-        }
-    })?;
+    let (written, changes) =
+        write_site(root, &output_dir, &site, &manifest, &source_hashes, !request.clean, &mut |paths| {
+            if let Err(error) = cache.register_outputs(paths.iter().copied()) {
+                register_failed = Some(error);
+            }
+        })?;
     let record = BuildRecord {
         files: scan
             .files
@@ -215,7 +262,9 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
             let checked: HashSet<&String> = site.checked.iter().collect();
             cached_checks.into_keys().filter(|key| !checked.contains(key)).collect()
         },
+        explanations,
         meta: vec![
+            (LAST_BUILD.to_owned(), "rendered".to_owned()),
             ("options".to_owned(), fingerprint),
             ("scan_started_ns".to_owned(), scan_started_ns.to_string()),
             ("summary".to_owned(), summary.clone()),
@@ -230,8 +279,6 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     if let Err(error) = saved {
         eprintln!("note: the cache was not saved ({error}); the next build starts cold");
     }
-    // The process ends next: freeing the database would only cost time.
-    std::mem::forget(workspace);
     println!(
         "Built {summary}: rendered {}, reused {} ({from_store} bodies from the store), {} files written, {} unchanged, {} deleted, {} repaired, in {} ms",
         site.rendered,
@@ -242,7 +289,48 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         written.repaired,
         started.elapsed().as_millis()
     );
+    if request.verify {
+        let written: HashSet<String> = manifest
+            .keys()
+            .filter(|path| !record.removed_outputs.contains(*path))
+            .chain(record.outputs.iter().map(|(path, _)| path))
+            .cloned()
+            .collect();
+        let mut reads = stored_reads(&traces, |id| verifier.entry(id));
+        reads.extend(site.traces.iter().map(|(output, trace)| (output.clone(), trace.reads.clone())));
+        return verified(request, &output_dir, &written, &reads);
+    }
+    // The process ends next: freeing the database would only cost time.
+    std::mem::forget(workspace);
     Ok(BuildOutcome::Success)
+}
+
+/// Each stored trace with its reads as (key, hash), looked up by id.
+fn stored_reads<'a>(
+    traces: &HashMap<String, StoredTrace>,
+    entry: impl Fn(i64) -> Option<&'a (String, [u8; 32])>,
+) -> HashMap<String, Vec<(String, [u8; 32])>> {
+    traces
+        .iter()
+        .map(|(output, trace)| (output.clone(), trace.reads.iter().filter_map(|id| entry(*id).cloned()).collect()))
+        .collect()
+}
+
+/// Runs `--verify` after a build and reports what it found.
+fn verified(
+    request: &BuildRequest,
+    output_dir: &Utf8Path,
+    written: &HashSet<String>,
+    reads: &HashMap<String, Vec<(String, [u8; 32])>>,
+) -> Result<BuildOutcome, EnvironmentError> {
+    let differences = verify(&request.root, &request.config, request.options.clone(), output_dir, written, reads)?;
+    if differences.is_empty() {
+        println!("Verified: the output is identical to a clean build");
+        Ok(BuildOutcome::Success)
+    } else {
+        eprintln!("{}", report(&differences));
+        Ok(BuildOutcome::Stale)
+    }
 }
 
 /// The output directory a request names, resolved against the site root.

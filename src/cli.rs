@@ -11,6 +11,7 @@ use queries::BuildOptions;
 
 use crate::build::{BuildOutcome, BuildRequest, build, resolve_output_dir};
 use crate::clean::clean;
+use crate::explain::explain;
 use crate::report::{render_report, stderr_is_colored};
 use crate::serve::{ServeOptions, serve};
 
@@ -48,6 +49,18 @@ enum Command {
         /// Ignore the cache: render and compare every output.
         #[arg(long)]
         clean: bool,
+        /// Afterwards, build the site from scratch in memory and compare;
+        /// exit 3 if the output differs.
+        #[arg(long)]
+        verify: bool,
+    },
+    /// Say why the last build rendered an output file, or reused it.
+    Explain {
+        /// The output file: `public/blog/a/index.html`, `blog/a/index.html` or `/blog/a/`.
+        output: String,
+        /// The output directory the build wrote.
+        #[arg(short, long, default_value = "public")]
+        output_dir: Utf8PathBuf,
     },
     /// Serve the site from memory, rebuild on every edit and live-reload the browser.
     Serve {
@@ -122,13 +135,14 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
             println!("Wrote a starter site to `{dir}`. Build it with: qsite --root {dir} build");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Build { site, output_dir, clean } => {
+        Command::Build { site, output_dir, clean, verify } => {
             let request = BuildRequest {
                 root: cli.root,
                 config: cli.config,
                 options: site.options(),
                 output_dir: Some(output_dir),
                 clean,
+                verify,
             };
             Ok(exit_code(build(&request)?))
         }
@@ -139,6 +153,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
                 options: site.options(),
                 output_dir: None,
                 clean: false,
+                verify: false,
             };
             Ok(exit_code(build(&request)?))
         }
@@ -153,6 +168,10 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
                 base_url: site.base_url,
             };
             serve(&options)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { output, output_dir } => {
+            println!("{}", explain(&cli.root, output_dir.as_str(), &output)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Clean { output_dir } => {
@@ -173,5 +192,6 @@ fn exit_code(outcome: BuildOutcome) -> ExitCode {
     match outcome {
         BuildOutcome::Success => ExitCode::SUCCESS,
         BuildOutcome::SiteErrors => ExitCode::from(1),
+        BuildOutcome::Stale => ExitCode::from(3),
     }
 }

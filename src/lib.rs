@@ -5,10 +5,12 @@
 pub mod build;
 pub mod clean;
 pub mod cli;
+pub mod explain;
 pub mod init;
 pub mod markdown_store;
 pub mod output;
 pub mod report;
 pub mod serve;
 pub mod site_folder;
+pub mod verify;
 pub mod workspace;

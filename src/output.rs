@@ -81,14 +81,24 @@ struct Contents<'a> {
     source: Option<Utf8PathBuf>,
 }
 
+/// Whether the file at `path` holds exactly the bytes whose hash is `hash`:
+/// what `--clean` checks instead of trusting the manifest's record.
+fn holds_bytes(path: &Utf8Path, hash: &[u8; 32]) -> bool {
+    std::fs::read(path).is_ok_and(|bytes| blake3::hash(&bytes).as_bytes() == hash)
+}
+
 /// Writes `site` into `output_dir` against the `manifest` of the last build.
 /// `source_hashes` gives the hash of every input file, for copied outputs.
+/// With `trust_records` false (`--clean`), an output whose manifest record
+/// matches is still read back and compared, so a damaged record cannot hide
+/// a wrong file.
 pub fn write_site(
     root: &Utf8Path,
     output_dir: &Utf8Path,
     site: &RenderedSite,
     manifest: &HashMap<String, Option<OutputRecord>>,
     source_hashes: &HashMap<String, [u8; 32]>,
+    trust_records: bool,
     register: &mut dyn FnMut(&[&str]),
 ) -> Result<(WriteStats, ManifestChanges), EnvironmentError> {
     // Outputs not yet in the manifest are registered before they are written,
@@ -113,7 +123,7 @@ pub fn write_site(
         if let Some(record) = previous
             && record.hash == contents.hash
         {
-            if matches_record(&target, &record) {
+            if matches_record(&target, &record) && (trust_records || holds_bytes(&target, &record.hash)) {
                 stats.unchanged += 1;
                 continue;
             }

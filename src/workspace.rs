@@ -343,6 +343,11 @@ impl Verifier {
         Verifier { table, verdicts: HashMap::new(), changed }
     }
 
+    /// A stored read, key and hash, if the table has it.
+    pub fn entry(&self, id: i64) -> Option<&(String, [u8; 32])> {
+        self.table.get(&id)
+    }
+
     /// The key of a stored read, if the table has it.
     pub fn key(&self, id: i64) -> Option<&str> {
         self.table.get(&id).map(|(key, _)| key.as_str())
@@ -374,6 +379,15 @@ impl Verifier {
             )
             .collect();
         self.verdicts.extend(verdicts);
+    }
+
+    /// The keys of the reads among `reads` found changed (or unknown), in
+    /// order: after [`Verifier::holds`] has looked at them.
+    pub fn failing<'a>(&'a self, reads: &'a [i64]) -> impl Iterator<Item = &'a str> {
+        reads
+            .iter()
+            .filter(|id| self.verdicts.get(*id) != Some(&true))
+            .map(|id| self.key(*id).unwrap_or("(a read this qsite does not know)"))
     }
 
     /// Whether every read still has the hash it had.

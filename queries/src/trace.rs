@@ -141,6 +141,40 @@ impl Read {
     }
 }
 
+/// A read as `qsite explain` names it: the query and its key.
+impl std::fmt::Display for Read {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Read::Config => write!(formatter, "config"),
+            Read::Template(name) => write!(formatter, "template(templates/{name})"),
+            Read::ContentFile(path) => write!(formatter, "content_file_exists({path})"),
+            Read::Data(path) => write!(formatter, "load_data({path})"),
+            Read::PageMeta(path) => write!(formatter, "page_meta({path})"),
+            Read::PageTitle(path) => write!(formatter, "page_title({path})"),
+            Read::PageLocation(path) => write!(formatter, "page_location({path})"),
+            Read::PageDates(path) => write!(formatter, "page_dates({path})"),
+            Read::PageTerms(path) => write!(formatter, "page_terms({path})"),
+            Read::PageDraft(path) => write!(formatter, "page_draft({path})"),
+            Read::SectionListing(path) => write!(formatter, "section_listing({path})"),
+            Read::Body(path) => write!(formatter, "markdown({path})"),
+            Read::LinkTarget(destination) => write!(formatter, "link_target({destination})"),
+            Read::PagesMatching(key) => {
+                let scope = match (&key.section, &key.term) {
+                    (Some(section), _) => format!("section {section}"),
+                    (None, Some((taxonomy, term))) => format!("{taxonomy} = {term}"),
+                    (None, None) => "every page".to_owned(),
+                };
+                let limit = key.limit.map(|limit| format!(", limit {limit}")).unwrap_or_default();
+                write!(formatter, "pages_matching({scope}, by {}{limit})", key.sort_by.to_lowercase())
+            }
+            Read::TaxonomyIndex => write!(formatter, "taxonomy_index"),
+            Read::TermName(taxonomy, slug) => write!(formatter, "term_name({taxonomy}, {slug})"),
+            Read::SectionTree => write!(formatter, "section_tree"),
+            Read::RouteTable => write!(formatter, "route_table"),
+        }
+    }
+}
+
 /// A read and the hash of the value it got.
 pub type TraceEntry = (Read, [u8; 32]);
 

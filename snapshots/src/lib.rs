@@ -14,7 +14,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 /// The layout of the tables; a cache of another version is discarded.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// The file name of the cache inside `.qsite/`.
 pub const CACHE_FILE: &str = "cache.sqlite";
@@ -125,6 +125,9 @@ pub struct BuildRecord {
     pub live_keys: Option<HashSet<[u8; 32]>>,
     /// Values the host keeps between builds (options, warnings).
     pub meta: Vec<(String, String)>,
+    /// Why each output this build rendered was rendered, as text the host
+    /// reads back for `qsite explain`; replaces the last build's.
+    pub explanations: Vec<(String, String)>,
 }
 
 /// An open cache. When it could not be opened on disk it lives in memory,
@@ -142,6 +145,7 @@ const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS reads (id INTEGER PRIMARY KEY, key TEXT NOT NULL, hash BLOB NOT NULL, UNIQUE (key, hash));
     CREATE TABLE IF NOT EXISTS checks (key TEXT PRIMARY KEY, route TEXT NOT NULL, reads BLOB NOT NULL, result TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS store (key BLOB PRIMARY KEY, value BLOB NOT NULL);
+    CREATE TABLE IF NOT EXISTS explanations (path TEXT PRIMARY KEY, reason TEXT NOT NULL);
 ";
 
 fn hash_from(bytes: Vec<u8>) -> [u8; 32] {
@@ -170,6 +174,17 @@ impl Cache {
                 }
             }
         }
+    }
+
+    /// Opens the cache in `dir` only to read it (`qsite explain`): never
+    /// creates, repairs or changes it. `None` if there is none to read.
+    pub fn open_read_only(dir: &Utf8Path) -> Option<Cache> {
+        let path = dir.join(CACHE_FILE);
+        if !path.is_file() {
+            return None;
+        }
+        let connection = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+        Some(Cache { connection, persistent: false, dir: dir.to_owned() })
     }
 
     fn in_memory() -> Cache {
@@ -201,7 +216,8 @@ impl Cache {
         if matches!(reason, Some(ColdReason::OtherSchema | ColdReason::Missing)) {
             connection.execute_batch(
                 "BEGIN IMMEDIATE; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS outputs;
-                 DROP TABLE IF EXISTS reads; DROP TABLE IF EXISTS checks; DROP TABLE IF EXISTS store; COMMIT;",
+                 DROP TABLE IF EXISTS reads; DROP TABLE IF EXISTS checks; DROP TABLE IF EXISTS store;
+                 DROP TABLE IF EXISTS explanations; COMMIT;",
             )?;
             connection.execute_batch(SCHEMA)?;
         }
@@ -352,6 +368,23 @@ impl Cache {
         Ok(())
     }
 
+    /// Sets one value the host keeps between builds, on its own.
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), CacheError> {
+        self.connection.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Why the last build that rendered anything rendered `path`, if it did.
+    pub fn explanation(&self, path: &str) -> Result<Option<String>, CacheError> {
+        Ok(self
+            .connection
+            .query_row("SELECT reason FROM explanations WHERE path = ?1", [path], |row| row.get(0))
+            .optional()?)
+    }
+
     /// Whether the last build was killed while it wrote outputs.
     pub fn was_interrupted(&self) -> bool {
         self.meta("writing").ok().flatten().as_deref() == Some("1")
@@ -402,6 +435,12 @@ impl Cache {
                 for key in dead {
                     delete.execute([key])?;
                 }
+            }
+            transaction.execute("DELETE FROM explanations", [])?;
+            let mut explain =
+                transaction.prepare("INSERT OR REPLACE INTO explanations (path, reason) VALUES (?1, ?2)")?;
+            for (path, reason) in &record.explanations {
+                explain.execute([path, reason])?;
             }
             let mut upsert_meta = transaction.prepare(
                 "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -11,3 +11,4 @@ mod incremental;
 mod init;
 mod serve;
 mod support;
+mod verify;
