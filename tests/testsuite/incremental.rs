@@ -1,30 +1,17 @@
 //! Rebuilds after every kind of edit equal a clean build: in one process
 //! (the library's `Workspace`, as `serve` will hold it) and in a new process.
 
-use camino::Utf8Path;
-use qsite::workspace::{OutputFile, Workspace};
-use queries::BuildOptions;
+use qsite::workspace::Workspace;
 
 use crate::support::SiteTest;
 
-/// Every output of a workspace as bytes, copied files read from the site.
+/// Every output of a workspace as bytes.
 fn outputs(workspace: &Workspace) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let site = workspace.render(&Default::default(), &Default::default());
-    site.files
-        .into_iter()
-        .map(|(path, file)| {
-            let bytes = match file {
-                OutputFile::Text(text) => text.as_bytes().to_vec(),
-                OutputFile::Copy(source) => std::fs::read(workspace.root().join(source)).expect("copied file"),
-            };
-            (path, bytes)
-        })
-        .collect()
+    crate::support::rendered(workspace).0
 }
 
 fn load(site: &SiteTest) -> Workspace {
-    let root = Utf8Path::from_path(site.root()).expect("UTF-8 temporary path");
-    Workspace::load(root, Utf8Path::new("qsite.toml"), BuildOptions::default()).expect("site loads")
+    site.load()
 }
 
 /// Runs `edit` on a built copy of the blog, then checks both an in-process

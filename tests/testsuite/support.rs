@@ -8,6 +8,10 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
+use camino::Utf8Path;
+use qsite::workspace::{OutputFile, Workspace};
+use queries::BuildOptions;
+
 /// A site folder of the test's own, in a temporary directory.
 pub struct SiteTest {
     _dir: tempfile::TempDir,
@@ -153,6 +157,12 @@ impl SiteTest {
         Run::from_output(output)
     }
 
+    /// The site loaded into the library's workspace, as `serve` holds it.
+    pub fn load(&self) -> Workspace {
+        let root = Utf8Path::from_path(&self.root).expect("UTF-8 temporary path");
+        Workspace::load(root, Utf8Path::new("qsite.toml"), BuildOptions::default()).expect("site loads")
+    }
+
     /// `qsite build`, which must succeed.
     #[track_caller]
     pub fn build(&self) -> &SiteTest {
@@ -202,6 +212,24 @@ impl SiteTest {
         }
         self
     }
+}
+
+/// A workspace's whole result as tests compare it: every output's bytes
+/// (copied files read from the site) and every diagnostic.
+pub fn rendered(workspace: &Workspace) -> (BTreeMap<String, Vec<u8>>, Vec<queries::Diagnostic>) {
+    let site = workspace.render(&Default::default(), &Default::default());
+    let files = site
+        .files
+        .into_iter()
+        .map(|(path, file)| {
+            let bytes = match file {
+                OutputFile::Text(text) => text.as_bytes().to_vec(),
+                OutputFile::Copy(source) => std::fs::read(workspace.root().join(source)).expect("copied file"),
+            };
+            (path, bytes)
+        })
+        .collect();
+    (files, site.diagnostics.to_vec())
 }
 
 /// How long a test waits for the server to react before it fails.
@@ -255,6 +283,9 @@ impl SiteTest {
             .args(if args.contains(&"--port") { &[][..] } else { &["--port", "0"][..] })
             .args(args)
             .stdout(Stdio::piped())
+            // What the server reports on stderr (the site's diagnostics)
+            // shows in the overlay, which tests read instead.
+            .stderr(Stdio::null())
             .spawn()
             .expect("start qsite serve");
         let (sender, stdout) = std::sync::mpsc::channel();
