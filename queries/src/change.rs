@@ -129,8 +129,11 @@ impl Change {
                 let config_file = inputs
                     .file(&inputs.config_path)
                     .unwrap_or_else(|| SourceFile::new(db, inputs.config_path.clone(), FileText::Text("".into())));
+                // LOW, as `set_files` sets it later: a value whose durability
+                // drops cannot be backdated, so the first page added would
+                // re-render every output that ever looked a file up.
                 let site = Site::builder(site_files(inputs), config_file, options.unwrap_or_default())
-                    .durability(Durability::MEDIUM)
+                    .durability(Durability::LOW)
                     .new(db);
                 inputs.site = Some(site);
                 changed = true;

@@ -26,7 +26,7 @@ pub enum Scope {
 }
 
 /// What a listing selects: the key of [`pages_matching`].
-#[salsa::interned(debug)]
+#[salsa::interned(debug, revisions = usize::MAX)]
 pub struct Selector<'db> {
     /// Where the pages come from.
     #[returns(ref)]
@@ -103,7 +103,7 @@ pub struct Term {
 pub type TaxonomyIndex = BTreeMap<String, BTreeMap<String, Term>>;
 
 /// The key of [`term_name`]: a taxonomy and a term slug.
-#[salsa::interned(debug)]
+#[salsa::interned(debug, revisions = usize::MAX)]
 pub struct TermKey<'db> {
     /// The taxonomy.
     #[returns(ref)]

@@ -49,6 +49,7 @@ pub mod diagnostics;
 pub mod front_matter;
 mod inputs;
 mod links;
+mod lookup;
 pub mod markdown;
 mod page;
 mod render;

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use salsa::Database;
 
 use crate::diagnostic::Diagnostic;
-use crate::inputs::{Site, SourceFile};
+use crate::inputs::SourceFile;
+use crate::lookup::file_at;
 use crate::markdown::{link_marker, markdown};
 use crate::page::{is_hidden, page_location, page_title};
 use crate::render::reads;
@@ -34,6 +35,25 @@ pub fn url_index(db: &dyn Database) -> Arc<HashMap<String, SourceFile>> {
     Arc::new(files.map(|&file| (page_location(db, file).url_path.clone(), file)).collect())
 }
 
+/// A URL path as written in a link, as a key of [`page_at_url`].
+#[salsa::interned(debug, revisions = usize::MAX)]
+struct UrlPath<'db> {
+    #[returns(ref)]
+    path: String,
+}
+
+/// The page or section at a URL path (with or without its trailing slash).
+///
+/// Stands between renders and the whole [`url_index`]: it backdates, so a
+/// render that resolved `/blog/a/` re-runs only when what that URL names
+/// changes, not whenever any page is added.
+#[salsa::tracked(returns(copy))]
+fn page_at_url<'db>(db: &'db dyn Database, path: UrlPath<'db>) -> Option<SourceFile> {
+    let index = url_index(db);
+    let path = path.path(db);
+    index.get(path).or_else(|| index.get(&format!("{path}/"))).copied()
+}
+
 /// What a link destination points at.
 pub struct Resolved {
     /// The page or section, when the link names one.
@@ -50,11 +70,10 @@ pub fn resolve(db: &dyn Database, destination: &str) -> Resolved {
         None => (destination, None),
     };
     let file = if let Some(content_path) = target.strip_prefix("@/") {
-        Site::get(db).files(db).content.get(camino::Utf8Path::new(content_path)).copied()
+        file_at(db, &format!("content/{content_path}"))
     } else {
         let path = target.split('?').next().unwrap_or(target);
-        let index = url_index(db);
-        index.get(path).or_else(|| index.get(&format!("{path}/"))).copied()
+        page_at_url(db, UrlPath::new(db, path.to_owned()))
     };
     Resolved { file, anchor }
 }

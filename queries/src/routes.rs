@@ -39,7 +39,7 @@ pub enum Route {
 }
 
 /// The key of [`crate::rendered_output`].
-#[salsa::interned(debug)]
+#[salsa::interned(debug, revisions = usize::MAX)]
 pub struct RouteKey<'db> {
     /// The route.
     #[returns(ref)]

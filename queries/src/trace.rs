@@ -12,7 +12,6 @@
 use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
 
-use camino::Utf8Path;
 use salsa::Database;
 use serde::{Deserialize, Serialize};
 
@@ -20,8 +19,9 @@ use crate::collections::{Scope, Selector, TermKey, pages_matching, taxonomy_inde
 use crate::config::config;
 use crate::data::data_value;
 use crate::front_matter::SortBy;
-use crate::inputs::{Site, SourceFile};
+use crate::inputs::SourceFile;
 use crate::links::resolve;
+use crate::lookup::file_at;
 use crate::page::{page_dates, page_draft, page_location, page_meta, page_terms, page_title, section_listing};
 use crate::routes::{Route, route_table};
 use crate::sections::section_tree;
@@ -232,8 +232,7 @@ pub fn file_key(db: &dyn Database, file: SourceFile) -> String {
 }
 
 fn content_file(db: &dyn Database, key: &str) -> Option<SourceFile> {
-    let relative = Utf8Path::new(key).strip_prefix("content").ok()?;
-    Site::get(db).files(db).content.get(relative).copied()
+    key.starts_with("content/").then(|| file_at(db, key)).flatten()
 }
 
 fn paths(db: &dyn Database, files: &[SourceFile]) -> Vec<String> {
@@ -274,7 +273,7 @@ pub fn route_key(db: &dyn Database, route: &Route) -> String {
 }
 
 /// The key of [`read_hash`].
-#[salsa::interned(debug)]
+#[salsa::interned(debug, revisions = usize::MAX)]
 pub struct ReadKey<'db> {
     /// The read.
     #[returns(ref)]
@@ -303,16 +302,13 @@ fn value_hash(db: &dyn Database, read: &Read) -> [u8; 32] {
     match read {
         Read::Config => stable_hash(&(&*config(db).config, &config(db).diagnostics.len())),
         Read::Template(name) => {
-            stable_hash(&Site::get(db).files(db).templates.get(name.as_str()).map(|file| file.text(db).as_str()))
+            stable_hash(&file_at(db, &format!("templates/{name}")).map(|file| file.text(db).as_str()))
         }
         Read::ContentFile(key) => stable_hash(&content_file(db, key).is_some()),
-        Read::Data(key) => {
-            stable_hash(
-                &Site::get(db).files(db).data.get(Utf8Path::new(key)).map(|&file| {
-                    data_value(db, file).as_ref().map_err(|diagnostic| diagnostic.message.clone()).cloned()
-                }),
-            )
-        }
+        Read::Data(key) => stable_hash(
+            &file_at(db, key)
+                .map(|file| data_value(db, file).as_ref().map_err(|diagnostic| diagnostic.message.clone()).cloned()),
+        ),
         Read::PageMeta(key) => with_file(key, &|file| {
             let meta = page_meta(db, file);
             let parent = meta.parent.map(|parent| file_key(db, parent));

@@ -15,8 +15,9 @@ use crate::config::ConfigResult;
 use crate::data::data_value;
 use crate::dates::PageDate;
 use crate::diagnostic::Diagnostic;
-use crate::inputs::{Site, SourceFile};
+use crate::inputs::SourceFile;
 use crate::links::PageContent;
+use crate::lookup::file_at;
 use crate::markdown::Markdown;
 use crate::page::{PageLocation, PageMeta};
 use crate::routes::RouteTable;
@@ -133,20 +134,21 @@ pub fn route_table(db: &dyn Database) -> &Arc<RouteTable> {
 
 /// A content file by its path under `content/`, if it exists.
 pub fn content_file(db: &dyn Database, content_path: &str) -> Option<SourceFile> {
-    record(db, Read::ContentFile(format!("content/{content_path}")));
-    Site::get(db).files(db).content.get(Utf8Path::new(content_path)).copied()
+    let path = format!("content/{content_path}");
+    record(db, Read::ContentFile(path.clone()));
+    file_at(db, &path)
 }
 
 /// A data file's value, by its path relative to the site root.
 pub fn data<'db>(db: &'db dyn Database, path: &Utf8Path) -> Option<&'db Result<minijinja::Value, Diagnostic>> {
     record(db, Read::Data(path.to_string()));
-    let file = *Site::get(db).files(db).data.get(path)?;
+    let file = file_at(db, path.as_str())?;
     Some(data_value(db, file))
 }
 
 /// A site template's text, if the site has one of that name.
 pub fn template_text(db: &dyn Database, name: &str) -> Option<Arc<str>> {
     record(db, Read::Template(name.to_owned()));
-    let file = *Site::get(db).files(db).templates.get(name)?;
+    let file = file_at(db, &format!("templates/{name}"))?;
     Some(Arc::from(file.text(db).as_str()))
 }

@@ -3,7 +3,7 @@
 use salsa::Database;
 
 use crate::diagnostic::Diagnostic;
-use crate::inputs::Site;
+use crate::lookup::file_at;
 
 /// A diagnostic for a failed render of `rendering`: located in the template
 /// and line where the error happened (an included template, not the layout
@@ -22,7 +22,7 @@ pub fn diagnostic(db: &dyn Database, rendering: &str, error: &minijinja::Error) 
         current = inner.source();
     }
     let name = located.name().unwrap_or(rendering);
-    let file = Site::get(db).files(db).templates.get(name).copied();
+    let file = file_at(db, &format!("templates/{name}"));
     let text = file.map(|file| file.text(db).as_str().to_owned()).unwrap_or_default();
     let range = located.range().or_else(|| located.line().map(|line| line_range(&text, line))).unwrap_or(0..0);
     // minijinja stops an include/extends loop at its recursion limit.

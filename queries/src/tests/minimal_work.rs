@@ -102,3 +102,15 @@ fn partial_edit_rerenders_exactly_the_outputs_that_include_it() {
     assert_eq!(db.rerendered(), ["blog/a/index.html", "blog/b/index.html", "blog/c/index.html"]);
     db.assert_same_as_clean_build();
 }
+
+#[test]
+fn adding_a_page_rerenders_only_what_shows_it() {
+    // See the serve bench: the first page added used to re-render every
+    // output, because the file set's durability dropped and no lookup of
+    // it could be backdated.
+    let mut db = site();
+    db.set_file("content/notes/zzz.md", "+++\ntitle = \"Z\"\n+++\nOld.\n");
+    let rerendered = db.rerendered();
+    assert!(!rerendered.contains(&"blog/a/index.html".to_owned()), "{rerendered:?}");
+    db.assert_same_as_clean_build();
+}

@@ -1,0 +1,45 @@
+//! `site_file`: finding a file by its path, as renders do.
+//!
+//! A render that looks a template, a data file or a page up by path must not
+//! depend on the whole file set, or adding one page would re-render every
+//! output. This query stands between them and backdates.
+
+use crate::inputs::{Site, SourceFile};
+
+/// A path relative to the site root (`templates/page.html`,
+/// `content/blog/a.md`, `data/authors.toml`), as a key of [`site_file`].
+#[salsa::interned(debug, revisions = usize::MAX)]
+pub struct SitePath<'db> {
+    /// The path.
+    #[returns(ref)]
+    pub path: String,
+}
+
+/// The file at a path, if the site has one.
+///
+/// Renders look files up through this query rather than reading the file
+/// set: it re-runs when a file is added or removed but backdates when its
+/// answer is the same, so adding a page does not re-render every output
+/// that once looked up a template or a data file.
+#[salsa::tracked(returns(copy))]
+pub fn site_file<'db>(db: &'db dyn salsa::Database, path: SitePath<'db>) -> Option<SourceFile> {
+    let files = Site::get(db).files(db);
+    let path = camino::Utf8Path::new(path.path(db));
+    let under = |dir: &str| path.strip_prefix(dir).ok();
+    if let Some(rest) = under("content") {
+        files.content.get(rest).copied()
+    } else if let Some(rest) = under("templates") {
+        files.templates.get(rest.as_str()).copied()
+    } else if let Some(rest) = under("static") {
+        files.static_files.get(rest).copied()
+    } else if path.starts_with("data") {
+        files.data.get(path).copied()
+    } else {
+        None
+    }
+}
+
+/// [`site_file`] for a path given as text.
+pub fn file_at(db: &dyn salsa::Database, path: &str) -> Option<SourceFile> {
+    site_file(db, SitePath::new(db, path.to_owned()))
+}
