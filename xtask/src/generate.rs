@@ -137,6 +137,12 @@ impl Model {
             .expect("a page without inbound links")
     }
 
+    /// The URL path both generators give `page`, for the serve bench to
+    /// fetch: its file name is its slug, under its section.
+    pub fn url_path(&self, page: &Page) -> String {
+        format!("/{}/{}/", self.sections[page.section], page.slug)
+    }
+
     /// The newest date in the site, for edits that move a page to the top.
     pub fn newest_date(&self) -> i64 {
         self.pages.iter().flatten().map(|page| page.date).max().unwrap_or(0)

@@ -1,12 +1,15 @@
 //! `cargo xtask bench`: builds qsite in release, generates blog-shaped sites,
 //! times whole `qsite build` processes through a series of edits (and Hugo's
 //! on the same site when it is installed), checks every result against a
-//! clean build, and prints a table and writes JSON under `target/bench/`.
+//! clean build, times `qsite serve`'s live reload through the same edits,
+//! and prints a table and writes JSON under `target/bench/`.
 //! It links no qsite code: it measures exactly what users run.
 
 mod generate;
+mod http;
 mod measure;
 mod scenarios;
+mod serve;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,6 +21,7 @@ use serde::Serialize;
 use generate::{Layout, Model};
 use measure::Sample;
 use scenarios::Scenario;
+use serve::ServeBench;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask")]
@@ -45,7 +49,21 @@ enum Task {
         /// Seed of the site generator.
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Time `qsite build` processes; without `--build` or `--serve`, both are timed.
+        #[arg(long)]
+        build: bool,
+        /// Time `qsite serve` from a file write to the tab's reload; without
+        /// `--build` or `--serve`, both are timed.
+        #[arg(long)]
+        serve: bool,
     },
+}
+
+/// What `target/bench/bench.json` holds.
+#[derive(Serialize)]
+struct Report {
+    builds: Vec<ScenarioResult>,
+    serve: Vec<ServeBench>,
 }
 
 /// One tool's results for one scenario.
@@ -98,8 +116,9 @@ fn on_path(name: &str) -> Option<PathBuf> {
 }
 
 fn main() -> ExitCode {
-    let Cli { task: Task::Bench { n, quick, runs, compare, seed } } = Cli::parse();
+    let Cli { task: Task::Bench { n, quick, runs, compare, seed, build, serve } } = Cli::parse();
     let (sizes, runs) = if quick { (vec![100], 2) } else { (n, runs.max(1)) };
+    let (time_builds, time_serve) = if build || serve { (build, serve) } else { (true, true) };
     let root = workspace_root();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
@@ -111,8 +130,8 @@ fn main() -> ExitCode {
         eprintln!("bench: the release build of qsite failed");
         return ExitCode::FAILURE;
     }
-    let mut tools =
-        vec![Tool { name: "qsite".into(), layout: Layout::Qsite, binary: root.join("target/release/qsite") }];
+    let qsite = root.join("target/release/qsite");
+    let mut tools = vec![Tool { name: "qsite".into(), layout: Layout::Qsite, binary: qsite.clone() }];
     for peer in &compare {
         match (peer.as_str(), on_path(peer)) {
             ("hugo", Some(binary)) => tools.push(Tool { name: "hugo".into(), layout: Layout::Hugo, binary }),
@@ -121,20 +140,30 @@ fn main() -> ExitCode {
         }
     }
     let bench_dir = root.join("target/bench");
-    let mut results = Vec::new();
+    let mut report = Report { builds: Vec::new(), serve: Vec::new() };
     for &size in &sizes {
         let model = Model::generate(size, seed);
-        for tool in &tools {
-            results.extend(bench_tool(tool, &model, size, runs, &bench_dir));
+        if time_builds {
+            for tool in &tools {
+                report.builds.extend(bench_tool(tool, &model, size, runs, &bench_dir));
+            }
+            print_table(&report.builds, size, &tools);
         }
-        print_table(&results, size, &tools);
+        if time_serve {
+            let serve_bench = serve::bench_serve(&qsite, &model, size, runs, &bench_dir);
+            serve::print_serve_table(&serve_bench, runs);
+            report.serve.push(serve_bench);
+        }
     }
     std::fs::create_dir_all(&bench_dir).expect("create target/bench");
-    let json = serde_json::to_string_pretty(&results).expect("results serialize");
+    let json = serde_json::to_string_pretty(&report).expect("results serialize");
     std::fs::write(bench_dir.join("bench.json"), json).expect("write bench.json");
     println!("\nResults written to target/bench/bench.json");
-    let failed =
-        results.iter().any(|result| result.tool == "qsite" && (result.failure.is_some() || !result.same_as_clean));
+    let failed = report
+        .builds
+        .iter()
+        .any(|result| result.tool == "qsite" && (result.failure.is_some() || !result.same_as_clean))
+        || report.serve.iter().any(ServeBench::failed);
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 

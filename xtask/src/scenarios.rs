@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::generate::{Layout, Model};
+use crate::generate::{Layout, Model, Page};
 
 /// What the bench does before each timed build.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -73,6 +73,23 @@ impl Scenario {
         }
     }
 
+    /// The URL path of a page that run `run`'s edit must change, read from
+    /// the model before the edit, so the serve bench can watch it as an open
+    /// tab would; `None` for the scenarios that edit nothing.
+    pub fn changed_page_url(self, model: &Model, run: usize) -> Option<String> {
+        let target = model.unlinked_page(run + 1);
+        let target_page = model.pages[target].as_ref().expect("page exists");
+        match self {
+            Scenario::Clean | Scenario::NoOp => None,
+            // Its URL answers 404 until the page is written.
+            Scenario::PageAdded => Some(model.url_path(&added_page(model, target, run))),
+            // The home page shows the site title.
+            Scenario::ConfigEdit => Some("/".to_owned()),
+            // The edited page itself; for the page template, any page would do.
+            _ => Some(model.url_path(target_page)),
+        }
+    }
+
     /// Applies run `run`'s edit to the model and the site folder. Each run
     /// makes a different change, so no run is a no-op by accident.
     pub fn apply(self, layout: Layout, root: &Path, model: &mut Model, run: usize) {
@@ -99,19 +116,20 @@ impl Scenario {
                 layout.write_page(root, model, target);
             }
             Scenario::TagAdded => {
+                let tag_count = model.tags.len();
                 edit_page(model, target, |page| {
-                    let extra = (run * 7 + 3) % 50;
-                    if !page.tags.contains(&extra) {
-                        page.tags.push(extra);
-                    }
+                    // The first tag the page lacks from a start that moves
+                    // with the run: a tag it already has would make a no-op.
+                    let extra = (0..tag_count)
+                        .map(|step| (run * 7 + 3 + step) % tag_count)
+                        .find(|tag| !page.tags.contains(tag))
+                        .expect("no page has every tag");
+                    page.tags.push(extra);
                 });
                 layout.write_page(root, model, target);
             }
             Scenario::PageAdded => {
-                let mut page = model.pages[target].clone().expect("template page");
-                page.slug = format!("added-{run}");
-                page.title = format!("Added page {run}");
-                page.date = model.newest_date() + 60;
+                let page = added_page(model, target, run);
                 model.pages.push(Some(page));
                 layout.write_page(root, model, model.pages.len() - 1);
             }
@@ -131,6 +149,16 @@ impl Scenario {
     }
 }
 
-fn edit_page(model: &mut Model, index: usize, change: impl FnOnce(&mut crate::generate::Page)) {
+/// The page run `run` of `PageAdded` writes: a copy of page `target` with
+/// a new slug and title, made the newest.
+fn added_page(model: &Model, target: usize, run: usize) -> Page {
+    let mut page = model.pages[target].clone().expect("template page");
+    page.slug = format!("added-{run}");
+    page.title = format!("Added page {run}");
+    page.date = model.newest_date() + 60;
+    page
+}
+
+fn edit_page(model: &mut Model, index: usize, change: impl FnOnce(&mut Page)) {
     change(model.pages[index].as_mut().expect("page exists"));
 }
