@@ -3,7 +3,7 @@
 //! These change exactly when membership or order changes, never on a body
 //! edit, which is what keeps listings cached while their pages are edited.
 
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -64,28 +64,38 @@ pub fn pages_matching<'db>(db: &'db dyn Database, selector: Selector<'db>) -> Ar
     };
     let mut pages: Vec<SourceFile> = candidates.into_iter().filter(|&file| !is_hidden(db, file)).collect();
     let sort_by = *selector.sort_by(db);
-    pages.sort_by(|&a, &b| compare(db, sort_by, a, b));
+    // Each page's key is read once, not once per comparison.
+    pages.sort_by_cached_key(|&file| sort_key(db, sort_by, file));
     if let Some(limit) = *selector.limit(db) {
         pages.truncate(limit);
     }
     pages.into()
 }
 
-/// The order of two pages under `sort_by`; ties go by path, so the order is
-/// total and every build agrees on it.
-fn compare(db: &dyn Database, sort_by: SortBy, a: SourceFile, b: SourceFile) -> Ordering {
+/// Where a page goes under `sort_by`: newest date first (undated pages
+/// last), title without case, or ascending weight (unweighted last); ties
+/// go by path, so the order is total and every build agrees on it.
+fn sort_key(db: &dyn Database, sort_by: SortBy, file: SourceFile) -> (SortKey, String) {
     let primary = match sort_by {
-        SortBy::Date => match (&page_dates(db, a).0, &page_dates(db, b).0) {
-            (Some(x), Some(y)) => y.timestamp.cmp(&x.timestamp),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
+        SortBy::Date => match &page_dates(db, file).0 {
+            Some(date) => SortKey::Newest(Reverse(date.timestamp)),
+            None => SortKey::Last,
         },
-        SortBy::Title => page_title(db, a).to_lowercase().cmp(&page_title(db, b).to_lowercase()),
-        SortBy::Weight => page_meta(db, a).weight.unwrap_or(i64::MAX).cmp(&page_meta(db, b).weight.unwrap_or(i64::MAX)),
-        SortBy::None => Ordering::Equal,
+        SortBy::Title => SortKey::Text(page_title(db, file).to_lowercase()),
+        SortBy::Weight => SortKey::Number(page_meta(db, file).weight.unwrap_or(i64::MAX)),
+        SortBy::None => SortKey::Last,
     };
-    primary.then_with(|| a.path(db).as_str().cmp(b.path(db).as_str()))
+    (primary, file.path(db).to_string())
+}
+
+/// The primary part of [`sort_key`]; variants order before those below
+/// them, so dated pages come before undated ones.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum SortKey {
+    Newest(Reverse<jiff::Timestamp>),
+    Text(String),
+    Number(i64),
+    Last,
 }
 
 /// One term of a taxonomy and the pages filed under it, by path.

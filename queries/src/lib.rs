@@ -60,6 +60,7 @@ mod test_db;
 #[cfg(test)]
 mod tests;
 pub mod trace;
+pub mod whole_site;
 
 pub use change::{Change, Inputs};
 pub use collections::{Scope, Selector, Term, pages_matching, taxonomy_index};

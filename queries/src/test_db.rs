@@ -8,8 +8,8 @@ use camino::Utf8PathBuf;
 use crate::trace::{TraceEntry, current_hash};
 
 use crate::{
-    BuildOptions, Change, Diagnostic, ExecutionLog, FileText, Inputs, QueryDb, Route, RouteKey, diagnostics,
-    rendered_output, route_table,
+    BuildOptions, Change, Diagnostic, ExecutionLog, FileText, Inputs, QueryDb, Route, RouteKey, rendered_output,
+    route_table,
 };
 
 /// A site held in a database, with the texts it was made from.
@@ -47,17 +47,7 @@ impl TestDb {
     }
 
     fn with_files(files: BTreeMap<Utf8PathBuf, String>, options: BuildOptions) -> TestDb {
-        let (mut db, log) = QueryDb::with_log();
-        let mut inputs = Inputs::new("qsite.toml");
-        let change = Change {
-            files: files
-                .iter()
-                .map(|(path, text)| (path.clone(), Some(FileText::Text(text.as_str().into()))))
-                .collect(),
-            options: Some(options.clone()),
-            ..Change::default()
-        };
-        change.apply(&mut db, &mut inputs);
+        let (db, log, inputs) = crate::whole_site::load_files(files.clone(), options.clone());
         TestDb { db, log, inputs, files, options }
     }
 
@@ -105,27 +95,7 @@ impl TestDb {
 
     /// Every output as text (copied files as `copy of <path>`), plus every diagnostic.
     pub fn render_all(&self) -> (BTreeMap<String, String>, Vec<Diagnostic>) {
-        let db = &self.db;
-        let outputs = route_table(db)
-            .routes
-            .iter()
-            .map(|(output, route)| {
-                let text = match route {
-                    Route::Copy(file) => format!("copy of {}", file.path(db)),
-                    route => rendered_output(db, RouteKey::new(db, route.clone())).text.to_string(),
-                };
-                (output.clone(), text)
-            })
-            .collect();
-        let mut all = diagnostics::site_diagnostics(db).to_vec();
-        for file in diagnostics::linked_files(db) {
-            all.extend(crate::link_check(db, file).diagnostics.iter().cloned());
-        }
-        for route in route_table(db).routes.values().filter(|route| !matches!(route, Route::Copy(_))) {
-            all.extend(rendered_output(db, RouteKey::new(db, route.clone())).diagnostics.iter().cloned());
-        }
-        diagnostics::sort_diagnostics(&mut all);
-        (outputs, all)
+        crate::whole_site::render_everything(&self.db)
     }
 
     /// Every rendered output's trace.

@@ -8,6 +8,7 @@ mod cache;
 mod cdp;
 mod differential;
 mod errors;
+mod fuzz_corpus;
 mod incremental;
 mod init;
 mod random_site;

@@ -1,0 +1,42 @@
+//! The fuzzers' corpus (`fuzz/corpus/`) and every input they once failed on
+//! (`fuzz/regressions/`), replayed through the same whole-site computation
+//! the fuzz targets drive: what fuzzing found stays fixed without a
+//! fuzzer installed.
+
+use std::path::Path;
+
+use queries::BuildOptions;
+use queries::whole_site::{files_from_blob, files_from_page, load_files, render_everything};
+
+fn inputs(folder: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz").join(folder);
+    let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
+    let mut inputs: Vec<(String, Vec<u8>)> = entries
+        .map(|entry| entry.expect("corpus entry").path())
+        .filter(|path| path.is_file())
+        .map(|path| (path.display().to_string(), std::fs::read(&path).expect("corpus file")))
+        .collect();
+    inputs.sort();
+    inputs
+}
+
+#[test]
+fn page_corpus_renders_without_panicking() {
+    let inputs = [inputs("corpus/page"), inputs("regressions/page")].concat();
+    assert!(!inputs.is_empty(), "the page corpus is in the repository");
+    for (_path, bytes) in inputs {
+        let (db, _log, _inputs) = load_files(files_from_page(&bytes), BuildOptions::default());
+        render_everything(&db);
+    }
+}
+
+#[test]
+fn site_corpus_renders_without_panicking() {
+    let inputs = [inputs("corpus/site"), inputs("regressions/site")].concat();
+    assert!(!inputs.is_empty(), "the site corpus is in the repository");
+    for (_path, bytes) in inputs {
+        let options = BuildOptions { drafts: bytes.len() % 2 == 1, base_url: None };
+        let (db, _log, _inputs) = load_files(files_from_blob(&bytes), options);
+        render_everything(&db);
+    }
+}
