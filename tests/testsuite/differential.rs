@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::random_site::{Edit, Model};
-use crate::support::{SiteTest, rendered, tree, without_injection};
+use crate::support::{SiteTest, rendered, url_path, without_injection};
 
 /// The first seed; each case adds one.
 const FIRST_SEED: u64 = 0x5EED;
@@ -124,17 +124,6 @@ fn first_difference<T: PartialEq + std::fmt::Debug>(
     }
 }
 
-/// A copy of a site's inputs in a new folder.
-fn inputs_copy(site: &SiteTest) -> SiteTest {
-    let copy = SiteTest::empty();
-    for (relative, bytes) in tree(site.root()) {
-        if !relative.starts_with("public/") && !relative.starts_with(".qsite/") {
-            copy.write_bytes(&relative, &bytes);
-        }
-    }
-    copy
-}
-
 /// Diagnostics as a build prints them, without its timing.
 fn printed_diagnostics(stderr: &str) -> String {
     stderr.lines().filter(|line| !line.starts_with("note: ")).collect::<Vec<_>>().join("\n")
@@ -154,7 +143,7 @@ fn across_processes(seed: u64, edits: &[Edit]) -> Result<(), String> {
         sync(&site, &next, &files);
         files = next;
         let incremental = site.qsite(&["build"]);
-        let clean_site = inputs_copy(&site);
+        let clean_site = site.copy_of_inputs();
         let clean = clean_site.qsite(&["build"]);
         let (ours, theirs) = (site.public(), clean_site.public());
         let (our_notes, their_notes) = (
@@ -169,14 +158,6 @@ fn across_processes(seed: u64, edits: &[Edit]) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// The URL path of an output file.
-fn url_path(output: &str) -> String {
-    match output.strip_suffix("index.html") {
-        Some(folder) => format!("/{folder}"),
-        None => format!("/{output}"),
-    }
 }
 
 /// `qsite serve`: after each edit, once the server has applied it, every
@@ -196,7 +177,7 @@ fn through_serve(seed: u64, edits: &[Edit]) -> Result<(), String> {
         if changed {
             served.wait_for_line(" changed: ");
         }
-        let clean_site = inputs_copy(&site);
+        let clean_site = site.copy_of_inputs();
         let clean = clean_site.qsite(&["build", "--base-url", &served.url]);
         let expected = clean_site.public();
         // A burst of events may reach the server as two updates: give the

@@ -5,30 +5,17 @@
 
 use std::time::Duration;
 
-use crate::support::{Served, SiteTest, tree, without_injection};
+use crate::support::{Served, SiteTest, url_path, without_injection};
 
 /// How long a tab that must not be told anything is watched after the
 /// rebuild that concerns it was reported.
 const QUIET: Duration = Duration::from_millis(300);
 
-/// The URL path that serves an output file.
-fn url_path(output: &str) -> String {
-    match output.strip_suffix("index.html") {
-        Some(folder) => format!("/{folder}"),
-        None => format!("/{output}"),
-    }
-}
-
 /// Builds a copy of the site's inputs with the server's base URL and checks
 /// that the server answers every output path with the same bytes.
 #[track_caller]
 fn assert_serves_clean_build(site: &SiteTest, served: &Served) {
-    let clean = SiteTest::empty();
-    for (relative, bytes) in tree(site.root()) {
-        if !relative.starts_with("public/") && !relative.starts_with(".qsite/") {
-            clean.write_bytes(&relative, &bytes);
-        }
-    }
+    let clean = site.copy_of_inputs();
     clean.qsite(&["build", "--base-url", &served.url]).assert_code(0);
     for (output, bytes) in clean.public() {
         let fetched = served.get(&url_path(&output));

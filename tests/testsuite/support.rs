@@ -187,14 +187,21 @@ impl SiteTest {
         tree(&self.root.join("public"))
     }
 
+    /// A new site folder holding a copy of this one's inputs: what a clean
+    /// build of the same files starts from.
+    pub fn copy_of_inputs(&self) -> SiteTest {
+        let copy = SiteTest::empty();
+        for (relative, bytes) in inputs(&self.root) {
+            copy.write_bytes(&relative, &bytes);
+        }
+        copy
+    }
+
     /// Builds a copy of the site's inputs from scratch and compares its
     /// output with this site's, byte for byte.
     #[track_caller]
     pub fn assert_same_as_clean_build(&self) -> &SiteTest {
-        let clean = SiteTest::empty();
-        for (relative, bytes) in inputs(&self.root) {
-            clean.write_bytes(&relative, &bytes);
-        }
+        let clean = self.copy_of_inputs();
         clean.build();
         let (ours, theirs) = (self.public(), clean.public());
         assert_eq!(
@@ -259,6 +266,14 @@ impl Fetched {
     /// The body as text.
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// The URL path that serves an output file: `blog/a/index.html` → `/blog/a/`.
+pub fn url_path(output: &str) -> String {
+    match output.strip_suffix("index.html") {
+        Some(folder) => format!("/{folder}"),
+        None => format!("/{output}"),
     }
 }
 
