@@ -1,5 +1,5 @@
 //! A seeded, deterministic model of a blog of N pages, and writers that lay
-//! it out as a qsite site or a Hugo site, so every tool builds the same thing.
+//! it out as a qsite, Zola or Hugo site, so every tool builds the same thing.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -137,7 +137,7 @@ impl Model {
             .expect("a page without inbound links")
     }
 
-    /// The URL path both generators give `page`, for the serve bench to
+    /// The URL path every generator gives `page`, for the serve bench to
     /// fetch: its file name is its slug, under its section.
     pub fn url_path(&self, page: &Page) -> String {
         format!("/{}/{}/", self.sections[page.section], page.slug)
@@ -153,8 +153,21 @@ impl Model {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Layout {
     Qsite,
+    /// qsite's format was modeled on Zola's, so this shares the content and
+    /// most of the templates with `Qsite`; it differs where qsite added
+    /// something Zola lacks (`get_pages`) or named something differently.
+    Zola,
     Hugo,
 }
+
+/// A section's paginated listing; qsite and Zola give it the same context.
+const TERA_SECTION_TEMPLATE: &str = "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1><ul>{% for p in paginator.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a> {{ p.date }}</li>{% endfor %}</ul>{% if paginator.next %}<a href=\"{{ paginator.next }}\">older</a>{% endif %}{% endblock %}\n";
+
+/// One tag's paginated listing; qsite and Zola give it the same context.
+const TERA_TAXONOMY_SINGLE_TEMPLATE: &str = "{% extends \"base.html\" %}{% block content %}<h1>{{ term.name }}</h1><ul>{% for p in paginator.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul>{% if paginator.next %}<a href=\"{{ paginator.next }}\">older</a>{% endif %}{% endblock %}\n";
+
+/// Every tag with its page count; qsite and Zola give it the same context.
+const TERA_TAXONOMY_LIST_TEMPLATE: &str = "{% extends \"base.html\" %}{% block content %}<ul>{% for t in terms %}<li><a href=\"{{ t.permalink }}\">{{ t.name }}</a> {{ t.pages | length }}</li>{% endfor %}</ul>{% endblock %}\n";
 
 fn write(root: &Path, relative: &str, text: &str) {
     let path = root.join(relative);
@@ -182,20 +195,27 @@ impl Layout {
             .iter()
             .filter_map(|&target| model.pages[target].as_ref())
             .map(|target| match self {
-                Layout::Qsite => format!("[{}](@/{}/{}.md)", target.title, model.sections[target.section], target.slug),
+                Layout::Qsite | Layout::Zola => {
+                    format!("[{}](@/{}/{}.md)", target.title, model.sections[target.section], target.slug)
+                }
                 Layout::Hugo => format!("[{}](/{}/{}/)", target.title, model.sections[target.section], target.slug),
             })
             .collect();
         let body = match self {
-            Layout::Qsite => page.body.clone(),
+            Layout::Qsite | Layout::Zola => page.body.clone(),
             Layout::Hugo => page.body.replace("<!-- more -->", "<!--more-->"),
         };
+        // Zola reads terms only from a `[taxonomies]` table, which TOML
+        // requires to come after the plain keys.
+        let tags_front_matter = match self {
+            Layout::Qsite | Layout::Hugo => format!("tags = [{}]\n", tags.join(", ")),
+            Layout::Zola => format!("[taxonomies]\ntags = [{}]\n", tags.join(", ")),
+        };
         let text = format!(
-            "+++\ntitle = \"{}\"\ndate = {}\ndraft = {}\ntags = [{}]\n+++\n{body}\nSee also {}.\n",
+            "+++\ntitle = \"{}\"\ndate = {}\ndraft = {}\n{tags_front_matter}+++\n{body}\nSee also {}.\n",
             page.title,
             rfc3339(page.date),
             page.draft,
-            tags.join(", "),
             links.join(", ")
         );
         write(root, &self.page_path(model, index), &text);
@@ -215,6 +235,15 @@ impl Layout {
                 "qsite.toml",
                 &format!(
                     "title = \"{title}\"\nbase_url = \"https://bench.test\"\ntaxonomies = [{{ name = \"tags\", paginate_by = 10 }}]\nfeed_limit = 20\n"
+                ),
+            ),
+            // Feeds on and search and Sass off, so Zola writes what qsite
+            // writes: pages, listings, one Atom feed, sitemap and robots.
+            Layout::Zola => write(
+                root,
+                "config.toml",
+                &format!(
+                    "title = \"{title}\"\nbase_url = \"https://bench.test\"\ncompile_sass = false\nbuild_search_index = false\ngenerate_feeds = true\nfeed_limit = 20\ntaxonomies = [{{ name = \"tags\", paginate_by = 10, feed = false }}]\n"
                 ),
             ),
             Layout::Hugo => write(
@@ -245,26 +274,46 @@ impl Layout {
                         "{{% extends \"base.html\" %}}{{% block title %}}{{{{ page.title }}}}{{% endblock %}}{{% block content %}}<article><h1>{{{{ page.title }}}}</h1><time>{{{{ page.date }}}}</time>{{{{ page.content | safe }}}}<p>{{% for t in page.tags %}}<a href=\"{{{{ config.base_url }}}}/tags/{{{{ t | slugify }}}}/\">{{{{ t }}}}</a> {{% endfor %}}</p></article><!-- v{version} -->{{% endblock %}}\n"
                     ),
                 );
-                write(
-                    root,
-                    "templates/section.html",
-                    "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1><ul>{% for p in paginator.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a> {{ p.date }}</li>{% endfor %}</ul>{% if paginator.next %}<a href=\"{{ paginator.next }}\">older</a>{% endif %}{% endblock %}\n",
-                );
+                write(root, "templates/section.html", TERA_SECTION_TEMPLATE);
                 write(
                     root,
                     "templates/index.html",
                     "{% extends \"base.html\" %}{% block content %}<h1>{{ config.title }}</h1>{% for p in get_pages(limit=10) %}<h2><a href=\"{{ p.permalink }}\">{{ p.title }}</a></h2>{{ p.summary | safe }}{% endfor %}{% endblock %}\n",
                 );
+                write(root, "templates/taxonomy_single.html", TERA_TAXONOMY_SINGLE_TEMPLATE);
+                write(root, "templates/taxonomy_list.html", TERA_TAXONOMY_LIST_TEMPLATE);
+            }
+            Layout::Zola => {
+                // Zola has no `get_pages`. The sections are transparent, so
+                // the root section holds every published page, sorted newest
+                // first; `get_section` hands it over, but serializes all of
+                // its pages, bodies included, on every call: the sidebar
+                // costs Zola O(N) a page and O(N²) a build. Any listing Zola
+                // templates can reach costs the same, so this is what the
+                // sidebar costs in Zola, not a handicap the bench adds.
                 write(
                     root,
-                    "templates/taxonomy_single.html",
-                    "{% extends \"base.html\" %}{% block content %}<h1>{{ term.name }}</h1><ul>{% for p in paginator.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul>{% if paginator.next %}<a href=\"{{ paginator.next }}\">older</a>{% endif %}{% endblock %}\n",
+                    "templates/base.html",
+                    "<!doctype html><html><head><title>{% block title %}{{ config.title }}{% endblock %}</title></head><body>\n<aside><h2>Recent</h2><ul>{% set root_section = get_section(path=\"_index.md\") %}{% for p in root_section.pages | slice(end=5) %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul></aside>\n<main>{% block content %}{% endblock %}</main></body></html>\n",
                 );
                 write(
                     root,
-                    "templates/taxonomy_list.html",
-                    "{% extends \"base.html\" %}{% block content %}<ul>{% for t in terms %}<li><a href=\"{{ t.permalink }}\">{{ t.name }}</a> {{ t.pages | length }}</li>{% endfor %}</ul>{% endblock %}\n",
+                    "templates/page.html",
+                    &format!(
+                        "{{% extends \"base.html\" %}}{{% block title %}}{{{{ page.title }}}}{{% endblock %}}{{% block content %}}<article><h1>{{{{ page.title }}}}</h1><time>{{{{ page.date }}}}</time>{{{{ page.content | safe }}}}<p>{{% for t in page.taxonomies.tags %}}<a href=\"{{{{ get_taxonomy_url(kind=\"tags\", name=t) }}}}\">{{{{ t }}}}</a> {{% endfor %}}</p></article><!-- v{version} -->{{% endblock %}}\n"
+                    ),
                 );
+                write(root, "templates/section.html", TERA_SECTION_TEMPLATE);
+                // Here `section` is the root section, already the whole site.
+                write(
+                    root,
+                    "templates/index.html",
+                    "{% extends \"base.html\" %}{% block content %}<h1>{{ config.title }}</h1>{% for p in section.pages | slice(end=10) %}<h2><a href=\"{{ p.permalink }}\">{{ p.title }}</a></h2>{{ p.summary | safe }}{% endfor %}{% endblock %}\n",
+                );
+                // Zola 0.22 looks for `<taxonomy>/single.html` first and
+                // keeps `taxonomy_single.html` only as a fallback.
+                write(root, "templates/tags/single.html", TERA_TAXONOMY_SINGLE_TEMPLATE);
+                write(root, "templates/tags/list.html", TERA_TAXONOMY_LIST_TEMPLATE);
             }
             Layout::Hugo => {
                 write(
@@ -302,10 +351,20 @@ impl Layout {
     pub fn write_site(self, root: &Path, model: &Model) {
         self.write_config(root, model);
         self.write_templates(root, model);
-        write(root, "content/_index.md", "+++\ntitle = \"Home\"\n+++\nWelcome.\n");
+        let home_front = match self {
+            Layout::Qsite | Layout::Hugo => "+++\ntitle = \"Home\"\n+++\n",
+            // Sorted, so the templates can take the newest pages from the front.
+            Layout::Zola => "+++\ntitle = \"Home\"\nsort_by = \"date\"\n+++\n",
+        };
+        write(root, "content/_index.md", &format!("{home_front}Welcome.\n"));
         for section in &model.sections {
             let front = match self {
                 Layout::Qsite => format!("+++\ntitle = \"{section}\"\nsort_by = \"date\"\npaginate_by = 10\n+++\n"),
+                // Transparent: its pages also join the root section, the only
+                // site-wide page list Zola's templates can read.
+                Layout::Zola => format!(
+                    "+++\ntitle = \"{section}\"\nsort_by = \"date\"\npaginate_by = 10\ntransparent = true\n+++\n"
+                ),
                 Layout::Hugo => format!("+++\ntitle = \"{section}\"\n+++\n"),
             };
             write(root, &format!("content/{section}/_index.md"), &front);

@@ -1,8 +1,8 @@
 //! `cargo xtask bench`: builds qsite in release, generates blog-shaped sites,
-//! times whole `qsite build` processes through a series of edits (and Hugo's
-//! on the same site when it is installed), checks every result against a
-//! clean build, times `qsite serve`'s live reload through the same edits,
-//! and prints a table and writes JSON under `target/bench/`.
+//! times whole `qsite build` processes through a series of edits (and Zola's
+//! and Hugo's on the same site when asked and installed), checks every
+//! result against a clean build, times `qsite serve`'s live reload through
+//! the same edits, and prints a table and writes JSON under `target/bench/`.
 //! It links no qsite code: it measures exactly what users run.
 
 mod generate;
@@ -43,7 +43,7 @@ enum Task {
         /// Timed runs per scenario.
         #[arg(long, default_value_t = 5)]
         runs: usize,
-        /// Peers to time on the same site when they are on PATH (hugo).
+        /// Peers to time on the same site when they are on PATH (zola, hugo).
         #[arg(long, value_delimiter = ',')]
         compare: Vec<String>,
         /// Seed of the site generator.
@@ -95,7 +95,8 @@ impl Tool {
     fn build_command(&self, root: &Path) -> Command {
         let mut command = Command::new(&self.binary);
         match self.layout {
-            Layout::Qsite => {
+            // qsite's command line copies Zola's.
+            Layout::Qsite | Layout::Zola => {
                 command.arg("--root").arg(root).arg("build");
             }
             Layout::Hugo => {
@@ -105,6 +106,10 @@ impl Tool {
         command
     }
 }
+
+/// Site size past which a Zola build takes tens of seconds (see the Zola
+/// templates in `generate.rs`), so the user hears why the bench is slow.
+const ZOLA_SLOW_ABOVE: usize = 300;
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
@@ -133,11 +138,24 @@ fn main() -> ExitCode {
     let qsite = root.join("target/release/qsite");
     let mut tools = vec![Tool { name: "qsite".into(), layout: Layout::Qsite, binary: qsite.clone() }];
     for peer in &compare {
-        match (peer.as_str(), on_path(peer)) {
-            ("hugo", Some(binary)) => tools.push(Tool { name: "hugo".into(), layout: Layout::Hugo, binary }),
-            ("hugo", None) => eprintln!("bench: hugo is not on PATH; comparing without it"),
-            (other, _) => eprintln!("bench: no site layout for `{other}`; only hugo can be compared"),
+        let layout = match peer.as_str() {
+            "zola" => Layout::Zola,
+            "hugo" => Layout::Hugo,
+            other => {
+                eprintln!("bench: no site layout for `{other}`; only zola and hugo can be compared");
+                continue;
+            }
+        };
+        match on_path(peer) {
+            Some(binary) => tools.push(Tool { name: peer.clone(), layout, binary }),
+            None => eprintln!("bench: {peer} is not on PATH; comparing without it"),
         }
+    }
+    if tools.iter().any(|tool| tool.layout == Layout::Zola) && sizes.iter().any(|&size| size > ZOLA_SLOW_ABOVE) {
+        eprintln!(
+            "bench: zola serializes every page of the site for each page's sidebar, so its builds grow with N²; \
+             past a few hundred pages expect minutes a build"
+        );
     }
     let bench_dir = root.join("target/bench");
     let mut report = Report { builds: Vec::new(), serve: Vec::new() };
