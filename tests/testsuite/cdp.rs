@@ -24,6 +24,11 @@ const READ_SLICE: Duration = Duration::from_millis(50);
 /// How often [`Page::wait_until`] evaluates its expression again.
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
 
+/// How long Chromium gets to start listening: its first start on a fresh
+/// machine builds caches (18 s seen on an idle machine), and the rest of
+/// the test suite runs beside it.
+const STARTUP_PATIENCE: Duration = Duration::from_secs(120);
+
 /// How long a browser gets to exit after `Browser.close` before it is
 /// killed.
 const CLOSE_PATIENCE: Duration = Duration::from_secs(5);
@@ -104,7 +109,7 @@ impl Browser {
                 let _ = sender.send(line);
             }
         });
-        let deadline = Instant::now() + PATIENCE;
+        let deadline = Instant::now() + STARTUP_PATIENCE;
         let mut seen = Vec::new();
         let address = loop {
             let left = deadline.saturating_duration_since(Instant::now());
