@@ -76,9 +76,19 @@ impl Drop for BrowserProcess {
 
 impl Browser {
     /// Starts `executable` headless, with DevTools on a loopback port the
-    /// system picks, and connects to it.
+    /// system picks, and connects to it. A browser that exits before it
+    /// listens is started once more: a first start on a busy machine can
+    /// fail where the second one does not.
     #[track_caller]
     pub fn launch(executable: &Path) -> Browser {
+        match Browser::try_launch(executable) {
+            Ok(browser) => browser,
+            Err(first) => Browser::try_launch(executable)
+                .unwrap_or_else(|second| panic!("chromium did not start:\n{first}\nand again:\n{second}")),
+        }
+    }
+
+    fn try_launch(executable: &Path) -> Result<Browser, String> {
         let profile = tempfile::tempdir().expect("temporary profile folder");
         let child = Command::new(executable)
             .args([
@@ -118,7 +128,13 @@ impl Browser {
                     Some(address) => break address.trim().to_owned(),
                     None => seen.push(line),
                 },
-                Err(_) => panic!("chromium printed no DevTools address; its stderr:\n{}", seen.join("\n")),
+                Err(_) => {
+                    let exit = process.child.try_wait().ok().flatten();
+                    return Err(format!(
+                        "chromium printed no DevTools address (exit: {exit:?}); its stderr:\n{}",
+                        seen.join("\n")
+                    ));
+                }
             }
         };
         let host_and_port = address
@@ -132,7 +148,7 @@ impl Browser {
         stream.set_read_timeout(Some(PATIENCE)).expect("read timeout");
         let (socket, _) = tungstenite::client(address.as_str(), stream).expect("DevTools websocket handshake");
         socket.get_ref().set_read_timeout(Some(READ_SLICE)).expect("read timeout");
-        Browser { socket, next_id: 1, events: VecDeque::new(), process }
+        Ok(Browser { socket, next_id: 1, events: VecDeque::new(), process })
     }
 
     /// Opens a new blank page and attaches to it.
