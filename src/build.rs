@@ -138,7 +138,8 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     let settled = reusable
         && scan.removed.is_empty()
         && scan.changed.iter().all(|path| *path != request.config && previous_files.contains_key(path.as_str()));
-    let changed_files = settled.then(|| scan.changed.iter().map(|path| path.to_string()).collect());
+    let changed_paths: Vec<String> = scan.changed.iter().map(|path| path.to_string()).collect();
+    let changed_files = settled.then(|| changed_paths.iter().cloned().collect());
     let mut verifier =
         Verifier::new(if reusable { cache.read_table().unwrap_or_default() } else { HashMap::new() }, changed_files);
     let cached_checks = cache.checks().unwrap_or_default();
@@ -177,7 +178,6 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         0
     };
     let site = workspace.render(&reused, &checked);
-    let changed_paths: Vec<String> = scan.changed.iter().map(|path| path.to_string()).collect();
     let facts = BuildFacts {
         cold: if request.clean {
             Some("`--clean` was given".to_owned())
