@@ -51,6 +51,7 @@ mod inputs;
 mod links;
 mod lookup;
 pub mod markdown;
+pub mod output_paths;
 mod page;
 mod render;
 mod routes;
@@ -76,8 +77,9 @@ pub use page::{
     PageKind, PageLocation, PageMeta, page_dates, page_draft, page_location, page_meta, page_terms, page_title,
     section_listing,
 };
+pub use output_paths::{UnsafePath, check_relative_path, output_path};
 pub use render::{RenderedOutput, rendered_output};
-pub use routes::{Route, RouteKey, RouteStats, RouteTable, output_path, route_table};
+pub use routes::{Route, RouteKey, RouteStats, RouteTable, route_table};
 /// What a query raises when a new revision cancels it; long-lived readers
 /// (the development server) catch it and read again.
 pub use salsa::Cancelled;

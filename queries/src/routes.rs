@@ -10,6 +10,7 @@ use crate::config::config;
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::front_matter;
 use crate::inputs::{Site, SourceFile};
+use crate::output_paths::output_path;
 use crate::page::{PageLocation, PageMeta, is_hidden, page_location, page_meta, section_listing};
 use crate::sections::section_tree;
 
@@ -68,12 +69,6 @@ pub struct RouteStats {
     pub terms: usize,
     /// Drafts left out.
     pub drafts_skipped: usize,
-}
-
-/// The output file for a URL path: `/blog/a/` → `blog/a/index.html`.
-pub fn output_path(url_path: &str) -> String {
-    let trimmed = url_path.trim_start_matches('/');
-    if trimmed.is_empty() || trimmed.ends_with('/') { format!("{trimmed}index.html") } else { trimmed.to_owned() }
 }
 
 /// `/tags/`: where a taxonomy's term list lives.
@@ -207,7 +202,23 @@ impl Builder {
     /// Adds a route at a URL path; a URL already taken is a diagnostic on the
     /// file that claims it second, naming the first.
     fn add(&mut self, db: &dyn Database, url_path: &str, route: Route, owner: Option<SourceFile>) {
-        let output = output_path(url_path);
+        let output = match output_path(url_path) {
+            Ok(output) => output,
+            Err(problem) => {
+                if let Some(file) = owner {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            file.path(db).clone(),
+                            url_key_range(db, file),
+                            "qsite::routes::unsafe_path",
+                            format!("the URL `{url_path}` cannot be an output file: {problem}"),
+                        )
+                        .with_help("write `path`, `slug` and `aliases` as plain URL paths such as `/blog/my-post/`"),
+                    );
+                }
+                return;
+            }
+        };
         if self.routes.contains_key(&output) {
             let first = self.owners.get(&output).copied().flatten();
             let file = owner.or(first);
@@ -215,13 +226,10 @@ impl Builder {
                 let other = first
                     .filter(|&first| Some(first) != owner)
                     .map(|first| format!(" (already taken by `{}`)", first.path(db)));
-                // Point at what chose the URL, when the front matter did.
-                let keys = &front_matter(db, file).key_ranges;
-                let range = ["path", "slug", "aliases"].iter().find_map(|key| keys.get(*key)).cloned().unwrap_or(0..0);
                 self.diagnostics.push(
                     Diagnostic::error(
                         file.path(db).clone(),
-                        range,
+                        url_key_range(db, file),
                         "qsite::routes::duplicate",
                         format!("two outputs claim the URL `{url_path}`{}", other.unwrap_or_default()),
                     )
@@ -233,4 +241,11 @@ impl Builder {
         self.routes.insert(output.clone(), route);
         self.owners.insert(output, owner);
     }
+}
+
+/// Where a file's front matter chose its URL (`path`, `slug` or `aliases`),
+/// for diagnostics about that URL; the start of the file otherwise.
+fn url_key_range(db: &dyn Database, file: SourceFile) -> std::ops::Range<usize> {
+    let keys = &front_matter(db, file).key_ranges;
+    ["path", "slug", "aliases"].iter().find_map(|key| keys.get(*key)).cloned().unwrap_or(0..0)
 }

@@ -56,7 +56,7 @@ impl Answer {
 pub fn answer(db: &QueryDb, url_path: &str) -> Answer {
     let decoded = percent_encoding::percent_decode_str(url_path).decode_utf8_lossy();
     let table = route_table(db);
-    let output = output_path(&decoded);
+    let output = output_path(&decoded).unwrap_or_default();
     if let Some(route) = table.routes.get(&output) {
         return match route {
             Route::Copy(file) => {
@@ -69,7 +69,7 @@ pub fn answer(db: &QueryDb, url_path: &str) -> Answer {
             route => Answer::Rendered { status: 200, output, text: render(db, route) },
         };
     }
-    if !decoded.ends_with('/') && table.routes.contains_key(&output_path(&format!("{decoded}/"))) {
+    if !decoded.ends_with('/') && output_path(&format!("{decoded}/")).is_ok_and(|folder| table.routes.contains_key(&folder)) {
         return Answer::Redirect(format!("{url_path}/"));
     }
     let not_found = "404.html".to_owned();
