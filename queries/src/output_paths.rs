@@ -24,7 +24,13 @@ pub enum UnsafePath {
     ControlCharacter,
     /// Nothing at all.
     Empty,
+    /// A name starting with `.qsite-`, which qsite keeps for its own files
+    /// in the output folder (its manifest and temporary files).
+    Reserved,
 }
+
+/// The prefix of the names qsite keeps for itself in the output folder.
+pub const RESERVED_PREFIX: &str = ".qsite-";
 
 impl std::fmt::Display for UnsafePath {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -37,6 +43,7 @@ impl std::fmt::Display for UnsafePath {
             UnsafePath::DriveLetter => "it starts with a drive letter",
             UnsafePath::ControlCharacter => "it contains a control character",
             UnsafePath::Empty => "it is empty",
+            UnsafePath::Reserved => "names starting with `.qsite-` are qsite's own",
         })
     }
 }
@@ -46,11 +53,8 @@ impl std::fmt::Display for UnsafePath {
 /// are not all plain names is refused.
 pub fn output_path(url_path: &str) -> Result<String, UnsafePath> {
     let trimmed = url_path.strip_prefix('/').unwrap_or(url_path);
-    let relative = if trimmed.is_empty() || trimmed.ends_with('/') {
-        format!("{trimmed}index.html")
-    } else {
-        trimmed.to_owned()
-    };
+    let relative =
+        if trimmed.is_empty() || trimmed.ends_with('/') { format!("{trimmed}index.html") } else { trimmed.to_owned() };
     check_relative_path(&relative)?;
     Ok(relative)
 }
@@ -80,6 +84,7 @@ pub fn check_relative_path(relative: &str) -> Result<(), UnsafePath> {
             "" => return Err(UnsafePath::EmptyComponent),
             "." => return Err(UnsafePath::CurrentDirectory),
             ".." => return Err(UnsafePath::ParentDirectory),
+            _ if segment.starts_with(RESERVED_PREFIX) => return Err(UnsafePath::Reserved),
             _ => {}
         }
     }
@@ -108,6 +113,7 @@ mod tests {
         assert_eq!(output_path("/C:/Windows/"), Err(UnsafePath::DriveLetter));
         assert_eq!(output_path("/./a/"), Err(UnsafePath::CurrentDirectory));
         assert_eq!(check_relative_path(""), Err(UnsafePath::Empty));
+        assert_eq!(output_path("/.qsite-manifest"), Err(UnsafePath::Reserved));
         assert_eq!(check_relative_path("/etc/passwd"), Err(UnsafePath::EmptyComponent));
     }
 }
