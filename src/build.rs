@@ -3,18 +3,21 @@
 //! memory and mirror the result into the output directory, then save what
 //! this build saw and wrote in one transaction.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::BuildOptions;
-use snapshots::{BuildRecord, Cache, ColdReason, FileStat, StoredTrace};
+use snapshots::{BuildRecord, Cache, ColdReason, FileStat, OutputRecord, StoredTrace};
 
 use crate::explain::{BuildFacts, LAST_BUILD};
+use crate::manifest::Manifest;
 use crate::markdown_store;
-use crate::output::{CACHE_DIR, build_id, matches_record, sweep_temporary_files, write_site};
+use crate::output::{CACHE_DIR, PreviousOutput, build_id, matches_record, write_site};
+use crate::output_folder::checked_output_dir;
 use crate::report::{render_diagnostics, stderr_is_colored};
 use crate::site_folder::{EnvironmentError, scan};
+use crate::site_lock::SiteLock;
 use crate::verify::{report, verify};
 use crate::workspace::{Verifier, Workspace};
 
@@ -48,6 +51,9 @@ pub enum BuildOutcome {
 /// start, are hashed anyway: coarse file system timestamps can hide an edit.
 const TIMESTAMP_MARGIN_NS: i64 = 100_000_000;
 
+/// The cache's note of the output folder its records describe.
+const OUTPUT_DIR: &str = "output_dir";
+
 fn now_ns() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -66,11 +72,15 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     if !root.join(&request.config).is_file() {
         return Err(EnvironmentError::MissingConfig { root: root.clone(), path: request.config.clone() });
     }
+    // Checked before anything is written, the cache included.
+    let output_dir =
+        request.output_dir.as_ref().map(|dir| checked_output_dir(root, &request.config, dir)).transpose()?;
+    let _lock = SiteLock::acquire(&root.join(CACHE_DIR))?;
     let build_id = build_id();
     let (mut cache, mut cold) = Cache::open(&root.join(CACHE_DIR), &build_id);
     // Damage that opening does not notice shows when the tables are read.
-    let (previous_files, manifest) = match (cache.files(), cache.outputs()) {
-        (Ok(files), Ok(manifest)) => (files, manifest),
+    let (previous_files, stored_outputs) = match (cache.files(), cache.outputs()) {
+        (Ok(files), Ok(outputs)) => (files, outputs),
         (Err(error), _) | (_, Err(error)) => {
             cold = Some(cache.reset(&build_id, &error));
             (HashMap::new(), HashMap::new())
@@ -81,7 +91,22 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     {
         eprintln!("note: {reason}");
     }
-    let output_dir = request.output_dir.as_ref().map(|dir| resolve_output_dir(root, dir));
+    // The cache's records describe the folder the last build wrote; the
+    // folder's own manifest says what qsite wrote there, whatever the cache.
+    let output_key = output_dir.as_ref().map(|dir| dir.to_string());
+    let same_folder = output_key.is_some() && cache.meta(OUTPUT_DIR).ok().flatten() == output_key;
+    let records: HashMap<String, OutputRecord> = if same_folder { stored_outputs } else { HashMap::new() };
+    let folder_manifest = output_dir.as_deref().map(Manifest::read).unwrap_or_default();
+    let intact: HashSet<&str> = match &output_dir {
+        Some(output_dir) => records
+            .iter()
+            .filter(|(path, record)| matches_record(&output_dir.join(path), record))
+            .map(|(path, _)| path.as_str())
+            .collect(),
+        None => HashSet::new(),
+    };
+    let owned: BTreeSet<String> =
+        folder_manifest.paths.iter().cloned().chain(intact.iter().map(|path| (*path).to_owned())).collect();
     let fingerprint = format!(
         "drafts={} base_url={:?} config={} output={:?}",
         request.options.drafts, request.options.base_url, request.config, output_dir
@@ -106,9 +131,10 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         && warm
         && same_options
         && nothing_changed
-        && manifest
-            .iter()
-            .all(|(path, record)| record.is_some_and(|record| matches_record(&output_dir.join(path), &record)))
+        && folder_manifest.writing.is_none()
+        && intact.len() == records.len()
+        && folder_manifest.paths.len() == records.len()
+        && folder_manifest.paths.iter().all(|path| records.contains_key(path))
         && let Some(summary) = cache.meta("summary").ok().flatten()
     {
         eprint!("{}", cache.meta("warnings").ok().flatten().unwrap_or_default());
@@ -117,11 +143,11 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         }
         println!(
             "Built {summary}: nothing changed, {} outputs up to date, in {} ms",
-            manifest.len(),
+            records.len(),
             started.elapsed().as_millis()
         );
         if request.verify {
-            let written = manifest.keys().cloned().collect();
+            let written = records.keys().cloned().collect();
             let table = cache.read_table().unwrap_or_default();
             let reads = stored_reads(&cache.traces().unwrap_or_default(), |id| table.get(&id));
             return verified(request, output_dir, &written, &reads);
@@ -146,16 +172,10 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     let checked = if reusable { workspace.verified_checks(&cached_checks, &mut verifier) } else { HashMap::new() };
     let traces = if reusable { cache.traces().unwrap_or_default() } else { HashMap::new() };
     let reused = match &output_dir {
-        Some(output_dir) => {
+        Some(_) => {
             let candidates: HashMap<&str, &StoredTrace> = traces
                 .iter()
-                .filter(|(path, _)| {
-                    manifest
-                        .get(*path)
-                        .copied()
-                        .flatten()
-                        .is_some_and(|record| matches_record(&output_dir.join(path), &record))
-                })
+                .filter(|(path, _)| intact.contains(path.as_str()))
                 .map(|(path, trace)| (path.as_str(), trace))
                 .collect();
             workspace.verified_outputs(&candidates, &mut verifier)
@@ -188,26 +208,18 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         } else {
             None
         },
-        manifest: &manifest,
+        records: &records,
         traces: &traces,
         changed: &changed_paths,
         removed: &scan.removed,
     };
-    let explanations: Vec<(String, String)> = match &output_dir {
-        Some(output_dir) => site
-            .traces
-            .iter()
-            .map(|(output, trace)| {
-                let intact = manifest
-                    .get(output)
-                    .copied()
-                    .flatten()
-                    .is_some_and(|record| matches_record(&output_dir.join(output), &record));
-                (output.clone(), facts.reason(output, intact, &trace.route, &verifier))
-            })
-            .collect(),
-        None => Vec::new(),
-    };
+    let explanations: Vec<(String, String)> = site
+        .traces
+        .iter()
+        .map(|(output, trace)| {
+            (output.clone(), facts.reason(output, intact.contains(output.as_str()), &trace.route, &verifier))
+        })
+        .collect();
     let colored = stderr_is_colored();
     eprint!("{}", render_diagnostics(&workspace, &site.diagnostics, colored));
     let stats = site.stats;
@@ -224,20 +236,13 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         println!("Checked {summary}: no errors, in {} ms", started.elapsed().as_millis());
         return Ok(BuildOutcome::Success);
     };
-    // A build killed between writing a temporary file and renaming it left
-    // the temporary file behind.
-    if cache.was_interrupted() {
-        sweep_temporary_files(&output_dir, manifest.keys());
-    }
     let source_hashes: HashMap<String, [u8; 32]> =
         scan.files.iter().map(|(path, stat)| (path.to_string(), stat.hash)).collect();
-    let mut register_failed = None;
-    let (written, changes) =
-        write_site(root, &output_dir, &site, &manifest, &source_hashes, !request.clean, &mut |paths| {
-            if let Err(error) = cache.register_outputs(paths.iter().copied()) {
-                register_failed = Some(error);
-            }
-        })?;
+    let previous = PreviousOutput { manifest: &folder_manifest, owned: &owned, records: &records };
+    let (written, changes) = write_site(root, &output_dir, &site, &previous, &source_hashes, !request.clean)?;
+    for replaced in &changes.replaced {
+        eprintln!("warning: replaced `{}`, which qsite did not write", output_dir.join(replaced));
+    }
     let record = BuildRecord {
         files: scan
             .files
@@ -248,6 +253,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         removed_files: scan.removed.clone(),
         outputs: changes.outputs,
         removed_outputs: changes.removed,
+        replace_outputs: !same_folder,
         traces: site.traces.clone(),
         checks: site.checks.clone(),
         store: markdown_store::new_entries(
@@ -266,19 +272,17 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         meta: vec![
             (LAST_BUILD.to_owned(), "rendered".to_owned()),
             ("options".to_owned(), fingerprint),
+            (OUTPUT_DIR.to_owned(), output_dir.to_string()),
             ("scan_started_ns".to_owned(), scan_started_ns.to_string()),
             ("summary".to_owned(), summary.clone()),
             ("warnings".to_owned(), render_diagnostics(&workspace, &site.diagnostics, false)),
         ],
     };
-    let saved = match register_failed {
-        Some(error) => Err(error),
-        None if cache.is_persistent() => cache.commit(&record),
-        None => Ok(()),
+    let saved = if cache.is_persistent() {
+        cache.commit(&record).map_err(|error| error.to_string())
+    } else {
+        Err("it could not be opened for writing".to_owned())
     };
-    if let Err(error) = saved {
-        eprintln!("note: the cache was not saved ({error}); the next build starts cold");
-    }
     println!(
         "Built {summary}: rendered {}, reused {} ({from_store} bodies from the store), {} files written, {} unchanged, {} deleted, {} repaired, in {} ms",
         site.rendered,
@@ -289,13 +293,11 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         written.repaired,
         started.elapsed().as_millis()
     );
+    if let Err(reason) = saved {
+        return Err(EnvironmentError::CacheNotSaved { path: root.join(CACHE_DIR).join(snapshots::CACHE_FILE), reason });
+    }
     if request.verify {
-        let written: HashSet<String> = manifest
-            .keys()
-            .filter(|path| !record.removed_outputs.contains(*path))
-            .chain(record.outputs.iter().map(|(path, _)| path))
-            .cloned()
-            .collect();
+        let written: HashSet<String> = site.produced.iter().cloned().collect();
         let mut reads = stored_reads(&traces, |id| verifier.entry(id));
         reads.extend(site.traces.iter().map(|(output, trace)| (output.clone(), trace.reads.clone())));
         return verified(request, &output_dir, &written, &reads);
@@ -331,9 +333,4 @@ fn verified(
         eprintln!("{}", report(&differences));
         Ok(BuildOutcome::Stale)
     }
-}
-
-/// The output directory a request names, resolved against the site root.
-pub fn resolve_output_dir(root: &Utf8Path, output_dir: &Utf8Path) -> Utf8PathBuf {
-    if output_dir.is_absolute() { output_dir.to_owned() } else { root.join(output_dir) }
 }

@@ -2,37 +2,38 @@
 //! nothing else.
 
 use camino::Utf8Path;
-use snapshots::Cache;
 
-use crate::output::{CACHE_DIR, build_id, remove_output};
+use crate::manifest::Manifest;
+use crate::output::{CACHE_DIR, remove_output};
+use crate::output_folder::{FolderGuard, checked_output_dir};
 use crate::site_folder::EnvironmentError;
+use crate::site_lock::SiteLock;
 
 /// What `clean` removed.
 pub struct Cleaned {
     /// Output files deleted.
     pub outputs: usize,
-    /// Whether the manifest could be read (if not, only `.qsite/` was removed).
+    /// Whether the output folder had a manifest (if not, only `.qsite/`
+    /// was removed).
     pub had_manifest: bool,
 }
 
-/// Deletes the outputs the cache lists under `output_dir`, then the cache.
-pub fn clean(root: &Utf8Path, output_dir: &Utf8Path) -> Result<Cleaned, EnvironmentError> {
+/// Deletes the files the output folder's manifest lists, the manifest,
+/// then the cache.
+pub fn clean(root: &Utf8Path, config: &Utf8Path, output_dir: &Utf8Path) -> Result<Cleaned, EnvironmentError> {
+    let output_dir = checked_output_dir(root, config, output_dir)?;
     let cache_dir = root.join(CACHE_DIR);
-    let mut cleaned = Cleaned { outputs: 0, had_manifest: false };
-    if cache_dir.join(snapshots::CACHE_FILE).is_file() {
-        let (cache, reason) = Cache::open(&cache_dir, &build_id());
-        // Another binary's cache is cleared on open, so only a warm one lists outputs.
-        if reason.is_none()
-            && let Ok(outputs) = cache.outputs()
-        {
-            cleaned.had_manifest = true;
-            for path in outputs.keys() {
-                if remove_output(output_dir, path)? {
-                    cleaned.outputs += 1;
-                }
-            }
+    let lock = SiteLock::acquire(&cache_dir)?;
+    let manifest = Manifest::read(&output_dir);
+    let mut cleaned = Cleaned { outputs: 0, had_manifest: !manifest.paths.is_empty() };
+    let mut guard = FolderGuard::new(&output_dir);
+    for path in &manifest.paths {
+        if remove_output(&mut guard, path)? {
+            cleaned.outputs += 1;
         }
     }
+    Manifest::remove(&output_dir);
+    drop(lock);
     match std::fs::remove_dir_all(&cache_dir) {
         Ok(()) => Ok(cleaned),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(cleaned),

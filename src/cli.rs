@@ -9,7 +9,7 @@ use camino::Utf8PathBuf;
 use clap::{Args, Parser, Subcommand};
 use queries::BuildOptions;
 
-use crate::build::{BuildOutcome, BuildRequest, build, resolve_output_dir};
+use crate::build::{BuildOutcome, BuildRequest, build};
 use crate::clean::clean;
 use crate::explain::explain;
 use crate::report::{render_report, stderr_is_colored};
@@ -175,12 +175,12 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Clean { output_dir } => {
-            let cleaned = clean(&cli.root, &resolve_output_dir(&cli.root, &output_dir))?;
+            let cleaned = clean(&cli.root, &cli.config, &output_dir)?;
             if cleaned.had_manifest {
                 println!("Removed {} output files and the cache", cleaned.outputs);
             } else {
                 println!(
-                    "Removed the cache; without it, qsite does not know which output files it wrote, so it left them"
+                    "Removed the cache; the output folder has no manifest of files qsite wrote, so nothing else was removed"
                 );
             }
             Ok(ExitCode::SUCCESS)

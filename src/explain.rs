@@ -23,7 +23,7 @@ pub struct BuildFacts<'a> {
     /// other options); `None` on a warm build.
     pub cold: Option<String>,
     /// What the last build wrote.
-    pub manifest: &'a HashMap<String, Option<OutputRecord>>,
+    pub records: &'a HashMap<String, OutputRecord>,
     /// The traces the last build left.
     pub traces: &'a HashMap<String, StoredTrace>,
     /// Input files (relative to the root) new or changed since the last build.
@@ -42,7 +42,7 @@ impl BuildFacts<'_> {
         if let Some(cold) = &self.cold {
             return format!("rendered: no stored trace could be used ({cold})");
         }
-        if !self.manifest.contains_key(output) {
+        if !self.records.contains_key(output) {
             return "rendered: it is new; the last build did not produce it".to_owned();
         }
         if !intact {

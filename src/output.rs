@@ -6,15 +6,20 @@
 //! through a temporary file and a rename, so a reader never sees half a file
 //! and unchanged files keep their modification times. Files qsite wrote
 //! before and no longer produces are deleted; files it never wrote are left
-//! alone. The manifest of what qsite wrote lives in the cache.
+//! alone. The list of what qsite wrote lives in the output folder (see
+//! [`crate::manifest`]), the record of each file's size, time and hash in
+//! the cache.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::time::UNIX_EPOCH;
 
 use camino::{Utf8Path, Utf8PathBuf};
+use queries::output_paths::RESERVED_PREFIX;
 use snapshots::OutputRecord;
 
+use crate::manifest::Manifest;
+use crate::output_folder::FolderGuard;
 use crate::site_folder::EnvironmentError;
 use crate::workspace::{OutputFile, RenderedSite};
 
@@ -41,6 +46,8 @@ pub struct ManifestChanges {
     pub outputs: Vec<(String, OutputRecord)>,
     /// Outputs deleted.
     pub removed: Vec<String>,
+    /// Files qsite did not write that this build replaced.
+    pub replaced: Vec<String>,
 }
 
 /// Identifies this qsite binary: a cache written by another one is not
@@ -87,26 +94,41 @@ fn holds_bytes(path: &Utf8Path, hash: &[u8; 32]) -> bool {
     std::fs::read(path).is_ok_and(|bytes| blake3::hash(&bytes).as_bytes() == hash)
 }
 
-/// Writes `site` into `output_dir` against the `manifest` of the last build.
+/// What the last build left in the output folder, as this build sees it.
+pub struct PreviousOutput<'a> {
+    /// The folder's manifest as read before the build.
+    pub manifest: &'a Manifest,
+    /// Every file qsite wrote there: the manifest's and those whose cache
+    /// record still matches the file.
+    pub owned: &'a BTreeSet<String>,
+    /// The cache's record of each file it wrote into this folder.
+    pub records: &'a HashMap<String, OutputRecord>,
+}
+
+/// Writes `site` into `output_dir` against what the last build left there.
 /// `source_hashes` gives the hash of every input file, for copied outputs.
-/// With `trust_records` false (`--clean`), an output whose manifest record
-/// matches is still read back and compared, so a damaged record cannot hide
-/// a wrong file.
+/// With `trust_records` false (`--clean`), an output whose record matches
+/// is still read back and compared, so a damaged record cannot hide a
+/// wrong file.
+///
+/// The folder's manifest is written first with every file about to be
+/// written, so an interrupted build never leaves files qsite does not know
+/// it owns, and last with exactly what the site produces.
 pub fn write_site(
     root: &Utf8Path,
     output_dir: &Utf8Path,
     site: &RenderedSite,
-    manifest: &HashMap<String, Option<OutputRecord>>,
+    previous: &PreviousOutput,
     source_hashes: &HashMap<String, [u8; 32]>,
     trust_records: bool,
-    register: &mut dyn FnMut(&[&str]),
 ) -> Result<(WriteStats, ManifestChanges), EnvironmentError> {
-    // Outputs not yet in the manifest are registered before they are written,
-    // so an interrupted build never leaves files qsite does not know it owns.
-    let new: Vec<&str> = site.files.keys().filter(|path| !manifest.contains_key(*path)).map(String::as_str).collect();
-    register(&new);
+    let mut guard = FolderGuard::new(output_dir);
+    if let Some(token) = &previous.manifest.writing {
+        sweep_temporary_files(&mut guard, token, &previous.manifest.paths);
+    }
     let mut stats = WriteStats::default();
     let mut changes = ManifestChanges::default();
+    let mut pending = Vec::new();
     for (relative, file) in &site.files {
         let contents = match file {
             OutputFile::Text(text) => {
@@ -119,18 +141,40 @@ pub fn write_site(
             },
         };
         let target = output_dir.join(relative);
-        let previous = manifest.get(relative).copied().flatten();
-        if let Some(record) = previous
-            && record.hash == contents.hash
-        {
-            if matches_record(&target, &record) && (trust_records || holds_bytes(&target, &record.hash)) {
-                stats.unchanged += 1;
-                continue;
+        match previous.records.get(relative) {
+            Some(record) if record.hash == contents.hash => {
+                if matches_record(&target, record) && (trust_records || holds_bytes(&target, &record.hash)) {
+                    stats.unchanged += 1;
+                    continue;
+                }
+                stats.repaired += 1;
             }
-            stats.repaired += 1;
-        } else {
-            stats.written += 1;
+            _ if !previous.owned.contains(relative) && target.is_file() => {
+                if holds_bytes(&target, &contents.hash) {
+                    // Already what qsite would write: it is qsite's from now on.
+                    let metadata = std::fs::metadata(&target).map_err(write_error(&target))?;
+                    let record =
+                        OutputRecord { size: metadata.len(), mtime_ns: mtime_ns(&metadata), hash: contents.hash };
+                    changes.outputs.push((relative.clone(), record));
+                    stats.unchanged += 1;
+                    continue;
+                }
+                changes.replaced.push(relative.clone());
+                stats.written += 1;
+            }
+            _ => stats.written += 1,
         }
+        pending.push((relative, contents));
+    }
+    let stale: Vec<&String> = previous.owned.iter().filter(|path| !site.produced.contains(*path)).collect();
+    let token = (!pending.is_empty()).then(temporary_token);
+    let staged = token.is_some() || !stale.is_empty();
+    if staged {
+        let mut paths = previous.owned.clone();
+        paths.extend(pending.iter().map(|(relative, _)| (*relative).clone()));
+        Manifest { paths, writing: token.clone() }.write(output_dir)?;
+    }
+    for (relative, contents) in pending {
         let bytes = match (contents.text, &contents.source) {
             (Some(text), _) => text.as_bytes().to_vec(),
             (None, Some(source)) => std::fs::read(source)
@@ -138,29 +182,35 @@ pub fn write_site(
             (None, None) => Vec::new(),
         };
         let hash = *blake3::hash(&bytes).as_bytes();
-        let metadata = write_atomically(&target, &bytes)?;
+        let token = token.as_deref().unwrap_or_default();
+        let metadata = write_atomically(&mut guard, relative, token, &bytes)?;
         changes
             .outputs
             .push((relative.clone(), OutputRecord { size: metadata.len(), mtime_ns: mtime_ns(&metadata), hash }));
     }
     // Reused outputs were verified on disk and are left alone.
     stats.unchanged += site.produced.len() - site.files.len();
-    for stale in manifest.keys().filter(|path| !site.produced.contains(*path)) {
-        if remove_output(output_dir, stale)? {
+    for relative in stale {
+        if remove_output(&mut guard, relative)? {
             stats.deleted += 1;
         }
-        changes.removed.push(stale.clone());
+        changes.removed.push(relative.clone());
+    }
+    let produced = Manifest { paths: site.produced.iter().cloned().collect(), writing: None };
+    if staged || produced != *previous.manifest {
+        produced.write(output_dir)?;
     }
     Ok((stats, changes))
 }
 
-/// Deletes one output file qsite wrote, and the directories it leaves empty.
-/// Returns whether there was a file to delete.
-pub fn remove_output(output_dir: &Utf8Path, relative: &str) -> Result<bool, EnvironmentError> {
-    let path = output_dir.join(relative);
+/// Deletes one output file qsite wrote, and the folders it leaves empty,
+/// never through a link out of the output folder. Returns whether there
+/// was a file to delete.
+pub fn remove_output(guard: &mut FolderGuard, relative: &str) -> Result<bool, EnvironmentError> {
+    let Some(path) = guard.target(relative, false)? else { return Ok(false) };
     match std::fs::remove_file(&path) {
         Ok(()) => {
-            remove_empty_parents(output_dir, &path);
+            remove_empty_parents(guard.output_dir(), &path);
             Ok(true)
         }
         Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(false),
@@ -168,29 +218,42 @@ pub fn remove_output(output_dir: &Utf8Path, relative: &str) -> Result<bool, Envi
     }
 }
 
-/// Writes through a temporary file next to the target (`.name.qsite-tmp`)
-/// and renames it over the target, so the file is either old or new, never
-/// half written. A build killed between the two leaves the temporary file;
-/// the next build sweeps those (see [`sweep_temporary_files`]).
-fn write_atomically(target: &Utf8Path, bytes: &[u8]) -> Result<std::fs::Metadata, EnvironmentError> {
-    let parent = target.parent().unwrap_or(Utf8Path::new("."));
-    std::fs::create_dir_all(parent).map_err(write_error(parent))?;
-    let temporary = temporary_path(target);
+/// A token unique to one build, in the names of its temporary files.
+fn temporary_token() -> String {
+    let seed = format!("{}-{:?}", std::process::id(), std::time::SystemTime::now());
+    blake3::hash(seed.as_bytes()).to_hex()[..16].to_owned()
+}
+
+/// Writes through a temporary file next to the target
+/// (`.qsite-tmp-<token>-<name>`, a name no output may take) and renames it
+/// over the target, so the file is either old or new, never half written.
+/// A build killed between the two leaves the temporary file; the next
+/// build sweeps those (see [`sweep_temporary_files`]).
+fn write_atomically(
+    guard: &mut FolderGuard,
+    relative: &str,
+    token: &str,
+    bytes: &[u8],
+) -> Result<std::fs::Metadata, EnvironmentError> {
+    let target = guard.target(relative, true)?.unwrap_or_else(|| guard.output_dir().join(relative));
+    let temporary = temporary_path(&target, token);
     std::fs::write(&temporary, bytes).map_err(write_error(&temporary))?;
-    std::fs::rename(&temporary, target).map_err(write_error(target))?;
-    std::fs::metadata(target).map_err(write_error(target))
+    std::fs::rename(&temporary, &target).map_err(write_error(&target))?;
+    std::fs::metadata(&target).map_err(write_error(&target))
 }
 
-fn temporary_path(target: &Utf8Path) -> Utf8PathBuf {
+fn temporary_path(target: &Utf8Path, token: &str) -> Utf8PathBuf {
     let parent = target.parent().unwrap_or(Utf8Path::new("."));
-    parent.join(format!(".{}.qsite-tmp", target.file_name().unwrap_or("output")))
+    parent.join(format!("{RESERVED_PREFIX}tmp-{token}-{}", target.file_name().unwrap_or("output")))
 }
 
-/// Removes the temporary files an interrupted build may have left next to
-/// the outputs it was writing.
-pub fn sweep_temporary_files<'a>(output_dir: &Utf8Path, outputs: impl IntoIterator<Item = &'a String>) {
+/// Removes the temporary files an interrupted build, whose token is
+/// `token`, may have left next to the outputs it was writing.
+fn sweep_temporary_files(guard: &mut FolderGuard, token: &str, outputs: &BTreeSet<String>) {
     for relative in outputs {
-        let _ = std::fs::remove_file(temporary_path(&output_dir.join(relative)));
+        if let Ok(Some(target)) = guard.target(relative, false) {
+            let _ = std::fs::remove_file(temporary_path(&target, token));
+        }
     }
 }
 

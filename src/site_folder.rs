@@ -27,6 +27,21 @@ pub enum EnvironmentError {
     /// A path is not UTF-8; qsite works with UTF-8 paths only.
     #[error("`{0}` is not a UTF-8 path")]
     NonUtf8Path(String),
+    /// The output folder would overwrite or prune the site's own files.
+    #[error("refusing to build into `{output}`: {reason}; choose an output folder of its own, such as `public`")]
+    UnsafeOutputDir { output: Utf8PathBuf, reason: String },
+    /// A path under the output folder leads out of it (a symbolic link, or
+    /// a damaged record).
+    #[error("`{path}` leads outside the output folder; qsite neither writes nor deletes through it")]
+    OutsideOutput { path: Utf8PathBuf },
+    /// `.qsite/` cannot be written, so the site cannot be locked for this build.
+    #[error("cannot write the cache `{path}`: {source}")]
+    CacheUnwritable { path: Utf8PathBuf, source: io::Error },
+    /// The output was written but the cache could not be saved (a full
+    /// disk, an unwritable `.qsite/`): the output is right, and the next
+    /// build redoes what the cache would have spared it.
+    #[error("the site is built, but the cache `{path}` could not be saved: {reason}; the next build starts without it")]
+    CacheNotSaved { path: Utf8PathBuf, reason: String },
     /// Writing the output failed.
     #[error("cannot write `{path}`: {source}")]
     Write { path: Utf8PathBuf, source: io::Error },
@@ -164,8 +179,27 @@ pub struct Scan {
     pub removed: Vec<String>,
 }
 
-/// Stats every input file and hashes only those whose size or modification
-/// time differ from the last build's: an unchanged site costs one `stat` a
+/// What a `stat` says of a file, as the stat cache compares it (the hash
+/// left empty). Besides size and modification time, which an edit can keep
+/// (a tool that restores the time), the status change time, inode and
+/// device: as git's index does, any difference means the file is hashed.
+fn stat_of(metadata: &std::fs::Metadata) -> FileStat {
+    #[cfg(unix)]
+    let (ctime_ns, inode, device) = {
+        use std::os::unix::fs::MetadataExt;
+        (
+            metadata.ctime().saturating_mul(1_000_000_000).saturating_add(metadata.ctime_nsec()),
+            metadata.ino(),
+            metadata.dev(),
+        )
+    };
+    #[cfg(not(unix))]
+    let (ctime_ns, inode, device) = (0, 0, 0);
+    FileStat { size: metadata.len(), mtime_ns: mtime_ns(metadata), ctime_ns, inode, device, hash: [0; 32] }
+}
+
+/// Stats every input file and hashes only those whose stat differs from
+/// the last build's (see [`stat_of`]): an unchanged site costs one `stat` a
 /// file. A stat is trusted only for files last modified before
 /// `trusted_before_ns` (shortly before the last build started), because a
 /// file saved twice within the file system's timestamp granularity can keep
@@ -184,10 +218,10 @@ pub fn scan(
         let path = root.join(&relative);
         let metadata = std::fs::metadata(&path)
             .map_err(|source| EnvironmentError::UnreadableFile { path: path.clone(), source })?;
-        let (size, mtime_ns) = (metadata.len(), mtime_ns(&metadata));
+        let seen = FileStat { hash: [0; 32], ..stat_of(&metadata) };
         let known = previous
             .get(relative.as_str())
-            .filter(|stat| stat.size == size && stat.mtime_ns == mtime_ns && mtime_ns < trusted_before_ns);
+            .filter(|stat| FileStat { hash: [0; 32], ..**stat } == seen && seen.mtime_ns < trusted_before_ns);
         let stat = match known {
             Some(stat) => *stat,
             None => {
@@ -197,7 +231,7 @@ pub fn scan(
                 if previous.get(relative.as_str()).is_none_or(|stat| stat.hash != hash) {
                     scan.changed.push(relative.clone());
                 }
-                FileStat { size, mtime_ns, hash }
+                FileStat { hash, ..seen }
             }
         };
         present.insert(relative.to_string());

@@ -12,6 +12,7 @@ use camino::Utf8Path;
 use queries::BuildOptions;
 use queries::trace::{Read, current_hash};
 
+use crate::manifest::MANIFEST_FILE;
 use crate::site_folder::EnvironmentError;
 use crate::workspace::{OutputFile, Workspace};
 
@@ -35,6 +36,9 @@ pub enum Problem {
     Missing,
     /// qsite wrote it and a clean build does not make it.
     LeftOver,
+    /// In the output folder, not written by qsite, and not made by a clean
+    /// build either: a clean build into an empty folder would lack it.
+    NotWritten,
 }
 
 impl std::fmt::Display for Problem {
@@ -43,6 +47,7 @@ impl std::fmt::Display for Problem {
             Problem::Differs => "differs from a clean build",
             Problem::Missing => "is missing",
             Problem::LeftOver => "is left over: a clean build does not make it",
+            Problem::NotWritten => "was not written by qsite, and a clean build does not make it",
         })
     }
 }
@@ -94,7 +99,31 @@ pub fn verify(
             );
         }
     }
+    for path in files_under(output_dir)? {
+        if !clean.produced.contains(&path) && !differences.contains_key(&path) && path != MANIFEST_FILE {
+            let problem = if written.contains(&path) { Problem::LeftOver } else { Problem::NotWritten };
+            differences.insert(path.clone(), Difference { path, problem, disputed: Vec::new() });
+        }
+    }
     Ok(differences.into_values().collect())
+}
+
+/// Every file under `dir`, hidden ones included, relative to it.
+fn files_under(dir: &Utf8Path) -> Result<Vec<String>, EnvironmentError> {
+    let mut files = Vec::new();
+    for entry in ignore::WalkBuilder::new(dir).standard_filters(false).build() {
+        let entry = entry.map_err(|error| EnvironmentError::UnreadableRoot {
+            root: dir.to_owned(),
+            source: std::io::Error::other(error),
+        })?;
+        if entry.file_type().is_some_and(|kind| kind.is_file())
+            && let Ok(relative) = entry.path().strip_prefix(dir)
+            && let Some(relative) = relative.to_str()
+        {
+            files.push(relative.to_owned());
+        }
+    }
+    Ok(files)
 }
 
 /// The report `--verify` prints for its differences.
@@ -104,7 +133,9 @@ pub fn report(differences: &[Difference]) -> String {
     for difference in differences {
         lines.push(format!("  {} {}", difference.path, difference.problem));
         if difference.disputed.is_empty() {
-            if difference.problem != Problem::LeftOver {
+            if difference.problem == Problem::NotWritten {
+                lines.push("    qsite leaves files it did not write alone; remove it if it does not belong".to_owned());
+            } else if difference.problem != Problem::LeftOver {
                 lines.push(
                     "    every value its trace recorded still holds: the cache's record of the file is wrong"
                         .to_owned(),

@@ -14,7 +14,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 /// The layout of the tables; a cache of another version is discarded.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// The file name of the cache inside `.qsite/`.
 pub const CACHE_FILE: &str = "cache.sqlite";
@@ -26,6 +26,14 @@ pub struct FileStat {
     pub size: u64,
     /// Modification time, nanoseconds since the Unix epoch.
     pub mtime_ns: i64,
+    /// Status change time, nanoseconds since the Unix epoch: an edit that
+    /// keeps the size and restores the modification time still moves it.
+    pub ctime_ns: i64,
+    /// The inode and device: a file replaced by another (a rename over it,
+    /// a restored backup) has new ones.
+    pub inode: u64,
+    /// See `inode`.
+    pub device: u64,
     /// blake3 of the contents.
     pub hash: [u8; 32],
 }
@@ -76,7 +84,8 @@ pub enum ColdReason {
     /// Written by another qsite binary, whose results may differ: nothing it
     /// computed is reused, though what it recorded of the disk still holds.
     OtherBuild,
-    /// Another qsite process holds it; this build neither reads nor saves it.
+    /// Another program holds the database (qsite builds take turns through
+    /// `.qsite/lock`); this build neither reads nor saves it.
     Locked,
 }
 
@@ -89,7 +98,7 @@ impl std::fmt::Display for ColdReason {
             ColdReason::OtherBuild => {
                 write!(f, "the cache was made by another qsite binary, so every output is rendered again")
             }
-            ColdReason::Locked => write!(f, "the cache is in use by another qsite process; this build does not use it"),
+            ColdReason::Locked => write!(f, "the cache is locked by another program; this build does not use it"),
         }
     }
 }
@@ -113,6 +122,9 @@ pub struct BuildRecord {
     pub outputs: Vec<(String, OutputRecord)>,
     /// Outputs deleted.
     pub removed_outputs: Vec<String>,
+    /// Whether `outputs` describe another output folder than the last
+    /// build's: the old records are dropped first.
+    pub replace_outputs: bool,
     /// Traces of the outputs rendered by this build.
     pub traces: Vec<(String, Trace)>,
     /// Checks run by this build, by key: their trace and result.
@@ -140,8 +152,8 @@ pub struct Cache {
 
 const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash BLOB NOT NULL);
-    CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, hash BLOB, route TEXT, reads BLOB);
+    CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, device INTEGER NOT NULL, hash BLOB NOT NULL);
+    CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash BLOB NOT NULL, route TEXT, reads BLOB);
     CREATE TABLE IF NOT EXISTS reads (id INTEGER PRIMARY KEY, key TEXT NOT NULL, hash BLOB NOT NULL, UNIQUE (key, hash));
     CREATE TABLE IF NOT EXISTS checks (key TEXT PRIMARY KEY, route TEXT NOT NULL, reads BLOB NOT NULL, result TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS store (key BLOB PRIMARY KEY, value BLOB NOT NULL);
@@ -267,31 +279,34 @@ impl Cache {
 
     /// Every file the last build saw.
     pub fn files(&self) -> Result<HashMap<String, FileStat>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT path, size, mtime_ns, hash FROM files")?;
+        let mut statement =
+            self.connection.prepare("SELECT path, size, mtime_ns, ctime_ns, inode, device, hash FROM files")?;
         let rows = statement.query_map([], |row| {
             Ok((
                 row.get::<_, String>(0)?,
-                FileStat { size: row.get::<_, i64>(1)? as u64, mtime_ns: row.get(2)?, hash: hash_from(row.get(3)?) },
+                FileStat {
+                    size: row.get::<_, i64>(1)? as u64,
+                    mtime_ns: row.get(2)?,
+                    ctime_ns: row.get(3)?,
+                    inode: row.get::<_, i64>(4)? as u64,
+                    device: row.get::<_, i64>(5)? as u64,
+                    hash: hash_from(row.get(6)?),
+                },
             ))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Every output qsite wrote: `None` for one registered as about to be
-    /// written whose write was never confirmed (the build was interrupted).
-    pub fn outputs(&self) -> Result<HashMap<String, Option<OutputRecord>>, CacheError> {
+    /// Every output qsite wrote, as it was after writing.
+    pub fn outputs(&self) -> Result<HashMap<String, OutputRecord>, CacheError> {
         let mut statement = self.connection.prepare("SELECT path, size, mtime_ns, hash FROM outputs")?;
         let rows = statement.query_map([], |row| {
-            let path: String = row.get(0)?;
-            let record =
-                match (row.get::<_, Option<i64>>(1)?, row.get::<_, Option<i64>>(2)?, row.get::<_, Option<Vec<u8>>>(3)?)
-                {
-                    (Some(size), Some(mtime_ns), Some(hash)) => {
-                        Some(OutputRecord { size: size as u64, mtime_ns, hash: hash_from(hash) })
-                    }
-                    _ => None,
-                };
-            Ok((path, record))
+            let record = OutputRecord {
+                size: row.get::<_, i64>(1)? as u64,
+                mtime_ns: row.get(2)?,
+                hash: hash_from(row.get(3)?),
+            };
+            Ok((row.get::<_, String>(0)?, record))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -348,26 +363,6 @@ impl Cache {
         Ok(rows.map(|key| key.map(hash_from)).collect::<Result<_, _>>()?)
     }
 
-    /// Records that writing is about to start, and the outputs about to be
-    /// written that the manifest lacks: if the build is killed midway, the
-    /// next one knows qsite owns them and that writing was interrupted
-    /// ([`Cache::was_interrupted`]). [`Cache::commit`] clears the mark.
-    pub fn register_outputs<'a>(&mut self, paths: impl IntoIterator<Item = &'a str>) -> Result<(), CacheError> {
-        let transaction = self.connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        {
-            let mut insert = transaction.prepare("INSERT OR IGNORE INTO outputs (path) VALUES (?1)")?;
-            for path in paths {
-                insert.execute([path])?;
-            }
-            transaction.execute(
-                "INSERT INTO meta (key, value) VALUES ('writing', '1') ON CONFLICT(key) DO UPDATE SET value = '1'",
-                [],
-            )?;
-        }
-        transaction.commit()?;
-        Ok(())
-    }
-
     /// Sets one value the host keeps between builds, on its own.
     pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), CacheError> {
         self.connection.execute(
@@ -385,22 +380,28 @@ impl Cache {
             .optional()?)
     }
 
-    /// Whether the last build was killed while it wrote outputs.
-    pub fn was_interrupted(&self) -> bool {
-        self.meta("writing").ok().flatten().as_deref() == Some("1")
-    }
-
     /// Saves one build's changes in one transaction.
     pub fn commit(&mut self, record: &BuildRecord) -> Result<(), CacheError> {
         let transaction = self.connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
-            transaction.execute("DELETE FROM meta WHERE key = 'writing'", [])?;
+            if record.replace_outputs {
+                transaction.execute("DELETE FROM outputs", [])?;
+            }
             let mut upsert_file = transaction.prepare(
-                "INSERT INTO files (path, size, mtime_ns, hash) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, hash = excluded.hash",
+                "INSERT INTO files (path, size, mtime_ns, ctime_ns, inode, device, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,
+                 ctime_ns = excluded.ctime_ns, inode = excluded.inode, device = excluded.device, hash = excluded.hash",
             )?;
             for (path, stat) in &record.files {
-                upsert_file.execute(params![path, stat.size as i64, stat.mtime_ns, &stat.hash[..]])?;
+                upsert_file.execute(params![
+                    path,
+                    stat.size as i64,
+                    stat.mtime_ns,
+                    stat.ctime_ns,
+                    stat.inode as i64,
+                    stat.device as i64,
+                    &stat.hash[..]
+                ])?;
             }
             let mut delete_file = transaction.prepare("DELETE FROM files WHERE path = ?1")?;
             for path in &record.removed_files {
@@ -550,7 +551,7 @@ mod tests {
     }
 
     fn stat(n: u8) -> FileStat {
-        FileStat { size: n as u64, mtime_ns: n as i64 * 1000, hash: [n; 32] }
+        FileStat { size: n as u64, mtime_ns: n as i64 * 1000, ctime_ns: 0, inode: n as u64, device: 1, hash: [n; 32] }
     }
 
     #[test]
@@ -570,7 +571,7 @@ mod tests {
         let (cache, reason) = Cache::open(&dir, "build-1");
         assert_eq!(reason, None);
         assert_eq!(cache.files().unwrap()["content/a.md"], stat(1));
-        assert_eq!(cache.outputs().unwrap()["a/index.html"], Some(output));
+        assert_eq!(cache.outputs().unwrap()["a/index.html"], output);
         assert_eq!(cache.meta("options").unwrap().as_deref(), Some("drafts"));
     }
 
@@ -662,14 +663,5 @@ mod tests {
         assert_eq!(cache.stored(&[[1; 32], [3; 32]]).unwrap(), HashMap::from([([1; 32], b"one".to_vec())]));
         cache.commit(&BuildRecord { live_keys: Some(HashSet::from([[2; 32]])), ..BuildRecord::default() }).unwrap();
         assert_eq!(cache.stored_keys().unwrap(), HashSet::from([[2; 32]]));
-    }
-
-    #[test]
-    fn registered_outputs_read_back_as_unconfirmed() {
-        let (_keep, dir) = dir();
-        let (mut cache, _) = Cache::open(&dir, "build-1");
-        cache.register_outputs(["new/index.html"]).unwrap();
-        assert!(cache.was_interrupted());
-        assert_eq!(cache.outputs().unwrap()["new/index.html"], None);
     }
 }

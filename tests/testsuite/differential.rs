@@ -179,7 +179,7 @@ fn through_serve(seed: u64, edits: &[Edit]) -> Result<(), String> {
         }
         let clean_site = site.copy_of_inputs();
         let clean = clean_site.qsite(&["build", "--base-url", &served.url]);
-        let expected = clean_site.public();
+        let expected = clean_site.site_files();
         // A burst of events may reach the server as two updates: give the
         // second one time before calling a difference stale.
         let mut attempt = 0;

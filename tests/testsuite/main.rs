@@ -11,6 +11,7 @@ mod errors;
 mod fuzz_corpus;
 mod incremental;
 mod init;
+mod output_safety;
 mod random_site;
 mod serve;
 mod support;

@@ -17,7 +17,7 @@ const QUIET: Duration = Duration::from_millis(300);
 fn assert_serves_clean_build(site: &SiteTest, served: &Served) {
     let clean = site.copy_of_inputs();
     clean.qsite(&["build", "--base-url", &served.url]).assert_code(0);
-    for (output, bytes) in clean.public() {
+    for (output, bytes) in clean.site_files() {
         let fetched = served.get(&url_path(&output));
         assert_eq!(fetched.status, 200, "{output}");
         let body =

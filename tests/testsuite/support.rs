@@ -54,6 +54,9 @@ impl Run {
     }
 }
 
+/// The list of files qsite wrote, which it keeps in the output folder.
+pub const MANIFEST: &str = ".qsite-manifest";
+
 /// Every file under `dir`, relative path → bytes; hidden files included.
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
@@ -185,6 +188,14 @@ impl SiteTest {
     /// Every file of the output.
     pub fn public(&self) -> BTreeMap<String, Vec<u8>> {
         tree(&self.root.join("public"))
+    }
+
+    /// The site's pages and files in `public/`: everything but the manifest
+    /// qsite keeps there for itself, which `serve` does not serve.
+    pub fn site_files(&self) -> BTreeMap<String, Vec<u8>> {
+        let mut files = self.public();
+        files.remove(MANIFEST);
+        files
     }
 
     /// A new site folder holding a copy of this one's inputs: what a clean

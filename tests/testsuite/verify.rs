@@ -1,6 +1,8 @@
 //! `qsite build --verify` and `qsite explain`: the tools users reach for
 //! when they distrust the cache.
 
+use std::os::unix::fs::MetadataExt;
+
 use crate::support::SiteTest;
 
 fn cache_file(site: &SiteTest) -> std::path::PathBuf {
@@ -63,11 +65,13 @@ fn verify_names_the_reads_a_corrupted_stat_cache_let_through() {
     let path = site.root().join("content/blog/post-12.md");
     let metadata = std::fs::metadata(&path).unwrap();
     let mtime_ns = metadata.modified().unwrap().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as i64;
+    let ctime_ns = metadata.ctime() * 1_000_000_000 + metadata.ctime_nsec();
     let connection = rusqlite::Connection::open(cache_file(&site)).unwrap();
     connection
         .execute(
-            "UPDATE files SET size = ?1, mtime_ns = ?2 WHERE path = 'content/blog/post-12.md'",
-            rusqlite::params![metadata.len() as i64, mtime_ns],
+            "UPDATE files SET size = ?1, mtime_ns = ?2, ctime_ns = ?3, inode = ?4, device = ?5
+             WHERE path = 'content/blog/post-12.md'",
+            rusqlite::params![metadata.len() as i64, mtime_ns, ctime_ns, metadata.ino() as i64, metadata.dev() as i64],
         )
         .unwrap();
     connection
