@@ -30,21 +30,33 @@ pub fn site_diagnostics(db: &dyn Database) -> Arc<[Diagnostic]> {
         if is_hidden(db, file) {
             continue;
         }
-        for name in page_meta(db, file).taxonomies.keys() {
+        let range = |name: &str| {
+            let key = if name == "tags" { "tags" } else { "taxonomies" };
+            front_matter(db, file).key_ranges.get(key).cloned().unwrap_or(0..0)
+        };
+        for (name, terms) in &page_meta(db, file).taxonomies {
             if !taxonomies.iter().any(|taxonomy| &taxonomy.name == name) {
-                let range = front_matter(db, file)
-                    .key_ranges
-                    .get(if name == "tags" { "tags" } else { "taxonomies" })
-                    .cloned()
-                    .unwrap_or(0..0);
                 all.push(
                     Diagnostic::warning(
                         file.path(db).clone(),
-                        range,
+                        range(name),
                         "qsite::taxonomies::unknown",
                         format!("the taxonomy `{name}` is not configured, so its terms get no pages"),
                     )
                     .with_help(format!("add \"{name}\" to `taxonomies` in qsite.toml")),
+                );
+                continue;
+            }
+            // `taxonomy_index` leaves these out: a term page at `/tags//` would be no page at all.
+            for term in terms.iter().filter(|term| slug::slugify(term).is_empty()) {
+                all.push(
+                    Diagnostic::warning(
+                        file.path(db).clone(),
+                        range(name),
+                        "qsite::taxonomies::empty_term",
+                        format!("the `{name}` term {term:?} has no letters or digits for a URL, so it is left out"),
+                    )
+                    .with_help("remove it or give it letters or digits"),
                 );
             }
         }

@@ -176,8 +176,26 @@ pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
     front.title = raw.title;
     front.description = raw.description;
     front.draft = raw.draft;
-    front.slug = raw.slug;
-    front.path = raw.path;
+    front.slug = raw.slug.filter(|slug| {
+        url_value_is_usable(
+            !slug::slugify(slug).is_empty(),
+            "slug",
+            slug,
+            range_of(&front, "slug"),
+            &path,
+            &mut front.diagnostics,
+        )
+    });
+    front.path = raw.path.filter(|url| {
+        url_value_is_usable(
+            !url.trim().is_empty(),
+            "path",
+            url,
+            range_of(&front, "path"),
+            &path,
+            &mut front.diagnostics,
+        )
+    });
     front.authors = raw.authors;
     front.aliases = raw.aliases;
     front.weight = raw.weight;
@@ -197,6 +215,31 @@ pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
 
 fn empty_map() -> minijinja::Value {
     minijinja::Value::from(BTreeMap::<String, minijinja::Value>::new())
+}
+
+/// Whether a `slug` or `path` can make a URL; one that cannot (`slug = "!!!"`
+/// slugifies to nothing, `path = ""` names nothing) is a warning, and the
+/// file name gives the URL instead, so no page lands at `/blog//`.
+fn url_value_is_usable(
+    usable: bool,
+    key: &str,
+    value: &str,
+    range: Range<usize>,
+    path: &Utf8PathBuf,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
+    if !usable {
+        diagnostics.push(
+            Diagnostic::warning(
+                path.clone(),
+                range,
+                "qsite::front_matter::empty_url",
+                format!("`{key} = {value:?}` leaves nothing for the URL, so the file name is used instead"),
+            )
+            .with_help(format!("give `{key}` letters or digits, or remove it")),
+        );
+    }
+    usable
 }
 
 /// Finds the front matter block: its format, its byte range, and where the body starts.

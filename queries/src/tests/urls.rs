@@ -1,6 +1,7 @@
 //! URLs made from user text: every diagnostic about one points at the key
-//! that made it, and two claims on one URL name both claimants. See issue
-//! "Nothing outside the output folder is ever touched".
+//! that made it, a value with nothing usable in it falls back with a warning,
+//! and two claims on one URL name both claimants. See issue "Nothing outside
+//! the output folder is ever touched".
 
 use crate::Diagnostic;
 use crate::test_db::TestDb;
@@ -192,4 +193,64 @@ fn two_taxonomies_of_one_url_are_named_each_by_its_list() {
             "Error qsite::routes::duplicate qsite.toml:2:1 two outputs claim the URL `/tags/`: the list of `tags` terms and the list of `Tags` terms"
         ]
     );
+}
+
+#[test]
+fn a_slug_with_nothing_in_it_falls_back_to_the_file_name_with_a_warning() {
+    let db = TestDb::with_site(
+        r#"
+//- content/blog/_index.md
++++
++++
+//- content/blog/my-post.md
++++
+title = "P"
+slug = "!!!"
++++
+"#,
+    );
+    let (outputs, diagnostics) = db.render_all();
+    assert_eq!(
+        located(&db, &diagnostics),
+        [
+            r#"Warning qsite::front_matter::empty_url content/blog/my-post.md:3:1 `slug = "!!!"` leaves nothing for the URL, so the file name is used instead"#
+        ]
+    );
+    assert!(outputs.contains_key("blog/my-post/index.html"), "{:?}", outputs.keys());
+}
+
+#[test]
+fn an_empty_path_falls_back_to_the_file_name_with_a_warning() {
+    let db = TestDb::with_site("//- content/a.md\n+++\npath = \" \"\n+++\n");
+    let (outputs, diagnostics) = db.render_all();
+    assert_eq!(
+        located(&db, &diagnostics),
+        [
+            r#"Warning qsite::front_matter::empty_url content/a.md:2:1 `path = " "` leaves nothing for the URL, so the file name is used instead"#
+        ]
+    );
+    assert!(outputs.contains_key("a/index.html"));
+}
+
+#[test]
+fn empty_tags_are_left_out_with_a_warning_at_the_tags_line() {
+    let db = TestDb::with_site(
+        r#"
+//- content/a.md
++++
+title = "A"
+tags = ["", "???", "rust"]
++++
+"#,
+    );
+    let (outputs, diagnostics) = db.render_all();
+    assert_eq!(
+        located(&db, &diagnostics),
+        [
+            r#"Warning qsite::taxonomies::empty_term content/a.md:3:1 the `tags` term "" has no letters or digits for a URL, so it is left out"#,
+            r#"Warning qsite::taxonomies::empty_term content/a.md:3:1 the `tags` term "???" has no letters or digits for a URL, so it is left out"#,
+        ]
+    );
+    let terms: Vec<&String> = outputs.keys().filter(|output| output.starts_with("tags/")).collect();
+    assert_eq!(terms, ["tags/index.html", "tags/rust/index.html"]);
 }
