@@ -1,10 +1,10 @@
 //! URLs made from user text: every diagnostic about one points at the key
 //! that made it, a value with nothing usable in it falls back with a warning,
-//! and two claims on one URL name both claimants. See issue "Nothing outside
-//! the output folder is ever touched".
+//! two claims on one URL name both claimants, and odd bytes in any text file
+//! are reported. See issue "Nothing outside the output folder is ever touched".
 
-use crate::Diagnostic;
 use crate::test_db::TestDb;
+use crate::{Change, Diagnostic, FileText};
 
 /// Each diagnostic as `severity code file:line:col message`, the way a
 /// reader finds it in the file.
@@ -253,4 +253,52 @@ tags = ["", "???", "rust"]
     );
     let terms: Vec<&String> = outputs.keys().filter(|output| output.starts_with("tags/")).collect();
     assert_eq!(terms, ["tags/index.html", "tags/rust/index.html"]);
+}
+
+#[test]
+fn a_byte_order_mark_before_front_matter_is_accepted() {
+    let db = TestDb::with_site(
+        "//- content/a.md\n\u{feff}+++\ntitle = \"A\"\n+++\nBody\n//- content/b.md\n\u{feff}---\ntitle: B\nslug: bee\n---\nBody\n//- qsite.toml\n\u{feff}title = \"T\"\n//- templates/page.html\n{{ page.title }}|{{ page.content }}|{{ config.title }}\n",
+    );
+    let (outputs, diagnostics) = db.render_all();
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(outputs["a/index.html"], "A|<p>Body</p>\n|T");
+    assert_eq!(outputs["bee/index.html"], "B|<p>Body</p>\n|T");
+}
+
+#[test]
+fn nul_bytes_and_bad_utf8_are_reported_in_every_kind_of_text_file() {
+    let mut db = TestDb::with_site(
+        "//- content/a.md\n+++\ntitle = \"A\"\n+++\nA\0B\n//- templates/page.html\n{{ page.title }}\0\n//- data/d.toml\nx = 1\n",
+    );
+    let not_utf8 = |path: &str, bytes: &[u8]| {
+        let error = std::str::from_utf8(bytes).expect_err("the test bytes are not UTF-8");
+        let lossy = String::from_utf8_lossy(bytes);
+        (path.into(), Some(FileText::NotUtf8 { lossy: lossy.into(), valid_up_to: error.valid_up_to() }))
+    };
+    db.apply(Change {
+        files: vec![not_utf8("qsite.toml", b"title = \"T\xff\"\n"), not_utf8("data/d.toml", b"x = 1\n\xc3")],
+        ..Change::default()
+    });
+    let (_outputs, diagnostics) = db.render_all();
+    let found: Vec<(String, String)> = diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.code.starts_with("qsite::encoding"))
+        .map(|diagnostic| (diagnostic.file.to_string(), diagnostic.message.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("content/a.md".to_owned(), "this file holds a NUL byte (at byte 21), which is not text".to_owned()),
+            ("data/d.toml".to_owned(), "this file is not valid UTF-8 (at byte 6)".to_owned()),
+            ("qsite.toml".to_owned(), "this file is not valid UTF-8 (at byte 10)".to_owned()),
+            ("templates/page.html".to_owned(), "this file holds a NUL byte (at byte 16), which is not text".to_owned()),
+        ]
+    );
+    assert!(
+        diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.code.starts_with("qsite::encoding"))
+            .all(Diagnostic::is_error)
+    );
 }
