@@ -46,11 +46,8 @@ impl std::fmt::Display for UnsafePath {
 /// are not all plain names is refused.
 pub fn output_path(url_path: &str) -> Result<String, UnsafePath> {
     let trimmed = url_path.strip_prefix('/').unwrap_or(url_path);
-    let relative = if trimmed.is_empty() || trimmed.ends_with('/') {
-        format!("{trimmed}index.html")
-    } else {
-        trimmed.to_owned()
-    };
+    let relative =
+        if trimmed.is_empty() || trimmed.ends_with('/') { format!("{trimmed}index.html") } else { trimmed.to_owned() };
     check_relative_path(&relative)?;
     Ok(relative)
 }

@@ -69,7 +69,9 @@ pub fn answer(db: &QueryDb, url_path: &str) -> Answer {
             route => Answer::Rendered { status: 200, output, text: render(db, route) },
         };
     }
-    if !decoded.ends_with('/') && output_path(&format!("{decoded}/")).is_ok_and(|folder| table.routes.contains_key(&folder)) {
+    if !decoded.ends_with('/')
+        && output_path(&format!("{decoded}/")).is_ok_and(|folder| table.routes.contains_key(&folder))
+    {
         return Answer::Redirect(format!("{url_path}/"));
     }
     let not_found = "404.html".to_owned();
