@@ -10,7 +10,7 @@ use crate::front_matter::front_matter;
 use crate::inputs::{FileText, Site, SourceFile};
 use crate::page::{is_hidden, page_meta};
 use crate::routes::route_table;
-use crate::sections::section_tree;
+use crate::sections::{is_markdown, section_tree};
 
 /// Every diagnostic of the site that neither rendering nor link checks find:
 /// configuration, front matter, URLs, encodings. Render errors come with each
@@ -30,38 +30,79 @@ pub fn site_diagnostics(db: &dyn Database) -> Arc<[Diagnostic]> {
         if is_hidden(db, file) {
             continue;
         }
-        for name in page_meta(db, file).taxonomies.keys() {
+        let range = |name: &str| {
+            let key = if name == "tags" { "tags" } else { "taxonomies" };
+            front_matter(db, file).key_ranges.get(key).cloned().unwrap_or(0..0)
+        };
+        for (name, terms) in &page_meta(db, file).taxonomies {
             if !taxonomies.iter().any(|taxonomy| &taxonomy.name == name) {
-                let range = front_matter(db, file)
-                    .key_ranges
-                    .get(if name == "tags" { "tags" } else { "taxonomies" })
-                    .cloned()
-                    .unwrap_or(0..0);
                 all.push(
                     Diagnostic::warning(
                         file.path(db).clone(),
-                        range,
+                        range(name),
                         "qsite::taxonomies::unknown",
                         format!("the taxonomy `{name}` is not configured, so its terms get no pages"),
                     )
                     .with_help(format!("add \"{name}\" to `taxonomies` in qsite.toml")),
                 );
+                continue;
+            }
+            // `taxonomy_index` leaves these out: a term page at `/tags//` would be no page at all.
+            for term in terms.iter().filter(|term| slug::slugify(term).is_empty()) {
+                all.push(
+                    Diagnostic::warning(
+                        file.path(db).clone(),
+                        range(name),
+                        "qsite::taxonomies::empty_term",
+                        format!("the `{name}` term {term:?} has no letters or digits for a URL, so it is left out"),
+                    )
+                    .with_help("remove it or give it letters or digits"),
+                );
             }
         }
     }
-    for &file in Site::get(db).files(db).templates.values() {
-        if let FileText::NotUtf8 { valid_up_to, .. } = file.text(db) {
-            all.push(Diagnostic::error(
-                file.path(db).clone(),
-                *valid_up_to..*valid_up_to + 1,
-                "qsite::encoding",
-                "this template is not valid UTF-8",
-            ));
-        }
+    let files = Site::get(db).files(db);
+    let text_files = files.content.values().filter(|file| is_markdown(file.path(db)));
+    let text_files = text_files.chain(files.templates.values()).chain(files.data.values());
+    for &file in text_files.chain([Site::get(db).config_file(db)]) {
+        all.extend(text_problem(db, file).iter().cloned());
     }
     all.extend(route_table(db).diagnostics.iter().cloned());
     sort_diagnostics(&mut all);
     all.into()
+}
+
+/// What is wrong with a text file's bytes: not UTF-8 (an error at the first
+/// bad byte) or a NUL byte (an error at the first one), which no text file
+/// holds and which parsers would otherwise turn into U+FFFD or cut short
+/// without a word. Content, templates, data and the configuration alike.
+///
+/// Invalidated by any edit of the file; its value is almost always `None`,
+/// so [`site_diagnostics`] does not re-run on a body edit.
+#[salsa::tracked(returns(ref))]
+pub fn text_problem(db: &dyn Database, file: SourceFile) -> Option<Diagnostic> {
+    let path = file.path(db).clone();
+    match file.text(db) {
+        FileText::NotUtf8 { valid_up_to, .. } => Some(
+            Diagnostic::error(
+                path,
+                *valid_up_to..*valid_up_to + 1,
+                "qsite::encoding",
+                format!("this file is not valid UTF-8 (at byte {valid_up_to})"),
+            )
+            .with_help("save the file as UTF-8"),
+        ),
+        FileText::Text(text) => text.find('\0').map(|at| {
+            Diagnostic::error(
+                path,
+                at..at + 1,
+                "qsite::encoding::nul",
+                format!("this file holds a NUL byte (at byte {at}), which is not text"),
+            )
+            .with_help("remove the NUL byte; binary files belong in `static/`")
+        }),
+        FileText::Opaque { .. } => None,
+    }
 }
 
 /// The content files whose links are checked: every page and section this

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::config::key_range;
 use crate::dates::{PageDate, parse_date};
 use crate::diagnostic::Diagnostic;
-use crate::inputs::{FileText, SourceFile};
+use crate::inputs::SourceFile;
 
 /// How a section orders its pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
@@ -67,7 +67,7 @@ pub struct FrontMatter {
     pub body_offset: usize,
     /// Byte range of each key in the file, to point diagnostics at it.
     pub key_ranges: BTreeMap<String, Range<usize>>,
-    /// What was wrong with the front matter (or the file's encoding).
+    /// What was wrong with the front matter; the encoding is `text_problem`'s to report.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -143,19 +143,12 @@ pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
     let path = file.path(db).clone();
     let text = file.text(db);
     let mut front = FrontMatter { extra: empty_map(), ..FrontMatter::default() };
-    if let FileText::NotUtf8 { valid_up_to, .. } = text {
-        front.diagnostics.push(
-            Diagnostic::error(
-                path.clone(),
-                *valid_up_to..*valid_up_to + 1,
-                "qsite::encoding",
-                "this file is not valid UTF-8",
-            )
-            .with_help("save the file as UTF-8"),
-        );
-    }
+    // The encoding itself is diagnosed by `crate::diagnostics::text_problem`, for every text file alike.
     let text = text.as_str();
-    let Some((format, block, body_offset)) = split(text, &path, &mut front.diagnostics) else {
+    // Editors on Windows may save a byte order mark before the fence; it is not text.
+    let bom = if text.starts_with(BYTE_ORDER_MARK) { BYTE_ORDER_MARK.len_utf8() } else { 0 };
+    front.body_offset = bom;
+    let Some((format, block, body_offset)) = split(text, bom, &path, &mut front.diagnostics) else {
         return front;
     };
     front.body_offset = body_offset;
@@ -176,8 +169,26 @@ pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
     front.title = raw.title;
     front.description = raw.description;
     front.draft = raw.draft;
-    front.slug = raw.slug;
-    front.path = raw.path;
+    front.slug = raw.slug.filter(|slug| {
+        url_value_is_usable(
+            !slug::slugify(slug).is_empty(),
+            "slug",
+            slug,
+            range_of(&front, "slug"),
+            &path,
+            &mut front.diagnostics,
+        )
+    });
+    front.path = raw.path.filter(|url| {
+        url_value_is_usable(
+            !url.trim().is_empty(),
+            "path",
+            url,
+            range_of(&front, "path"),
+            &path,
+            &mut front.diagnostics,
+        )
+    });
     front.authors = raw.authors;
     front.aliases = raw.aliases;
     front.weight = raw.weight;
@@ -199,10 +210,44 @@ fn empty_map() -> minijinja::Value {
     minijinja::Value::from(BTreeMap::<String, minijinja::Value>::new())
 }
 
-/// Finds the front matter block: its format, its byte range, and where the body starts.
-fn split(text: &str, path: &Utf8PathBuf, diagnostics: &mut Vec<Diagnostic>) -> Option<(Format, Range<usize>, usize)> {
-    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
-    let first = text[..first_line_end].trim_end();
+/// U+FEFF, which some editors write at the start of a UTF-8 file.
+const BYTE_ORDER_MARK: char = '\u{feff}';
+
+/// Whether a `slug` or `path` can make a URL; one that cannot (`slug = "!!!"`
+/// slugifies to nothing, `path = ""` names nothing) is a warning, and the
+/// file name gives the URL instead, so no page lands at `/blog//`.
+fn url_value_is_usable(
+    usable: bool,
+    key: &str,
+    value: &str,
+    range: Range<usize>,
+    path: &Utf8PathBuf,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
+    if !usable {
+        diagnostics.push(
+            Diagnostic::warning(
+                path.clone(),
+                range,
+                "qsite::front_matter::empty_url",
+                format!("`{key} = {value:?}` leaves nothing for the URL, so the file name is used instead"),
+            )
+            .with_help(format!("give `{key}` letters or digits, or remove it")),
+        );
+    }
+    usable
+}
+
+/// Finds the front matter block after `bom` bytes: its format, its byte
+/// range, and where the body starts.
+fn split(
+    text: &str,
+    bom: usize,
+    path: &Utf8PathBuf,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(Format, Range<usize>, usize)> {
+    let first_line_end = text[bom..].find('\n').map_or(text.len(), |i| bom + i + 1);
+    let first = text[bom..first_line_end].trim_end();
     let (format, fence) = match first {
         "+++" => (Format::Toml, "+++"),
         "---" => (Format::Yaml, "---"),
@@ -218,7 +263,7 @@ fn split(text: &str, path: &Utf8PathBuf, diagnostics: &mut Vec<Diagnostic>) -> O
     diagnostics.push(
         Diagnostic::error(
             path.clone(),
-            0..fence.len(),
+            bom..bom + fence.len(),
             "qsite::front_matter::unclosed",
             format!("the front matter opened here never closes with `{fence}`"),
         )

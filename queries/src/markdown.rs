@@ -4,7 +4,7 @@
 //! numbered markers that [`crate::links`] fills in with the targets' URLs and
 //! titles, so this expensive step is never redone because another page moved.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -94,7 +94,7 @@ pub fn render_markdown(body: &str, offset: usize) -> Markdown {
     let mut events: Vec<Event> = Vec::new();
     let mut headings = Vec::new();
     let mut links = Vec::new();
-    let mut used_ids = HashSet::new();
+    let mut used_ids = UsedIds::default();
     let mut word_count = 0;
     let mut heading_start: Option<usize> = None;
     let mut open_links: Vec<Option<usize>> = Vec::new();
@@ -117,8 +117,7 @@ pub fn render_markdown(body: &str, offset: usize) -> Markdown {
                     .collect();
                 if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
                     let wanted = id.as_ref().map_or_else(|| slug::slugify(&title), |id| id.to_string());
-                    let unique =
-                        unique_id(if wanted.is_empty() { "section".to_owned() } else { wanted }, &mut used_ids);
+                    let unique = used_ids.claim(if wanted.is_empty() { "section".to_owned() } else { wanted });
                     *id = Some(CowStr::from(unique.clone()));
                     headings.push(Heading { level: heading_number(level), id: unique, title });
                 }
@@ -196,14 +195,34 @@ fn heading_number(level: HeadingLevel) -> u8 {
     }
 }
 
-/// Makes `id` unique in the page by adding `-1`, `-2`, … as GitHub does.
-fn unique_id(id: String, used: &mut HashSet<String>) -> String {
-    if used.insert(id.clone()) {
-        return id;
+/// The heading ids a page has given out, so each new one is unique.
+#[derive(Default)]
+struct UsedIds {
+    used: HashSet<String>,
+    /// Per wanted id, the first suffix not yet known to be taken: every
+    /// `{id}-{n}` below it is in `used`, which only grows, so a search never
+    /// looks at a suffix twice and a page of n equal headings stays O(n).
+    next_suffix: HashMap<String, usize>,
+}
+
+impl UsedIds {
+    /// Makes `id` unique in the page by adding `-1`, `-2`, … as Zola and
+    /// GitHub do: the first free one, so ids do not depend on how they were found.
+    fn claim(&mut self, id: String) -> String {
+        if self.used.insert(id.clone()) {
+            return id;
+        }
+        let next = self.next_suffix.entry(id.clone()).or_insert(1);
+        let unique = loop {
+            let candidate = format!("{id}-{next}");
+            *next += 1;
+            if !self.used.contains(&candidate) {
+                break candidate;
+            }
+        };
+        self.used.insert(unique.clone());
+        unique
     }
-    let unique = (1..).map(|n| format!("{id}-{n}")).find(|candidate| !used.contains(candidate)).unwrap_or(id);
-    used.insert(unique.clone());
-    unique
 }
 
 #[cfg(test)]
@@ -216,6 +235,24 @@ mod tests {
         let ids: Vec<_> = markdown.headings.iter().map(|heading| heading.id.as_str()).collect();
         assert_eq!(ids, ["intro", "intro-1", "mine"]);
         assert!(markdown.html.contains("<h2 id=\"intro-1\">Intro</h2>"));
+    }
+
+    #[test]
+    fn taken_suffixes_are_skipped_as_zola_does() {
+        let markdown = render_markdown("# A\n\n# A-1\n\n# A\n\n# A\n\n# A-2 {#a-3}\n\n# A\n", 0);
+        let ids: Vec<_> = markdown.headings.iter().map(|heading| heading.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-1", "a-2", "a-3", "a-3-1", "a-4"]);
+    }
+
+    // See issue "nothing hangs or blows up": each duplicate used to rescan every suffix before it.
+    #[test]
+    fn many_equal_headings_get_ids_in_linear_time() {
+        let body = "# Same\n\n".repeat(100_000);
+        let markdown = render_markdown(&body, 0);
+        assert_eq!(markdown.headings.len(), 100_000);
+        assert_eq!(markdown.headings[99_999].id, "same-99999");
+        let ids: HashSet<_> = markdown.headings.iter().map(|heading| heading.id.as_str()).collect();
+        assert_eq!(ids.len(), 100_000);
     }
 
     #[test]

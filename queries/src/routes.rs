@@ -1,12 +1,13 @@
 //! `route_table`: every file the build writes and what produces it.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use salsa::Database;
 
 use crate::collections::{Scope, Selector, pages_matching, taxonomy_index};
-use crate::config::config;
+use crate::config::{config, key_range};
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::front_matter;
 use crate::inputs::{Site, SourceFile};
@@ -106,6 +107,10 @@ pub fn pager_count(count: usize, paginate_by: Option<usize>) -> usize {
 /// Invalidated by metadata edits and file additions or removals; its value
 /// changes only when the set of URLs does.
 ///
+/// Built-in outputs claim their URLs first, then sections and pages, then
+/// aliases and copied files: a page never loses its URL to a redirect, and a
+/// clash is reported on the file that asked for the URL already taken.
+///
 /// # Performance
 /// O(pages + terms).
 #[salsa::tracked(returns(ref))]
@@ -113,44 +118,22 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
     let mut table = Builder::default();
     let tree = section_tree(db);
     let config = &config(db).config;
-    for entry in tree.sections.values() {
-        let meta = page_meta(db, entry.file);
-        table.stats.sections += 1;
-        let count = pages_matching(db, section_selector(db, entry.file)).len();
-        let pagers = pager_count(count, section_paginate_by(db, meta));
-        for pager in 1..=pagers {
-            table.add(
-                db,
-                &pager_url(&meta.url_path, pager),
-                Route::Section { section: entry.file, pager },
-                Some(entry.file),
-            );
-        }
-        if pagers > 1 {
-            // `/blog/page/1/` is the first page under another name, as in Zola.
-            table.add(
-                db,
-                &format!("{}page/1/", meta.url_path),
-                Route::Alias { target: meta.permalink.clone() },
-                Some(entry.file),
-            );
-        }
-        add_aliases(db, &mut table, page_location(db, entry.file), entry.file);
+    let config_owner = Some(Owner { file: *Site::get(db).config_file(db), claim: Claim::Taxonomies });
+    if config.feed {
+        table.add(db, "/atom.xml", Route::Feed, None);
     }
-    for &file in &tree.pages {
-        if is_hidden(db, file) {
-            table.stats.drafts_skipped += 1;
-            continue;
-        }
-        let location = page_location(db, file);
-        table.stats.pages += 1;
-        table.add(db, &location.url_path, Route::Page(file), Some(file));
-        add_aliases(db, &mut table, location, file);
+    if config.sitemap {
+        table.add(db, "/sitemap.xml", Route::Sitemap, None);
     }
+    table.add(db, "/robots.txt", Route::Robots, None);
+    table.add(db, "/404.html", Route::NotFound, None);
     let index = taxonomy_index(db);
     for taxonomy in &config.taxonomies {
         let base = taxonomy_path(&taxonomy.name);
-        table.add(db, &base, Route::TaxonomyList(taxonomy.name.clone()), None);
+        // A taxonomy whose name has no URL has no term pages either: one diagnostic is enough.
+        if !table.add(db, &base, Route::TaxonomyList(taxonomy.name.clone()), config_owner) {
+            continue;
+        }
         for (slug, term) in index.get(&taxonomy.name).into_iter().flatten() {
             table.stats.terms += 1;
             let term_base = term_path(&taxonomy.name, slug);
@@ -160,92 +143,173 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
                     db,
                     &pager_url(&term_base, pager),
                     Route::Term { taxonomy: taxonomy.name.clone(), term: slug.clone(), pager },
-                    None,
+                    config_owner,
                 );
             }
         }
     }
-    if config.feed {
-        table.add(db, "/atom.xml", Route::Feed, None);
+    let mut aliases: Vec<(&PageLocation, SourceFile)> = Vec::new();
+    for entry in tree.sections.values() {
+        let meta = page_meta(db, entry.file);
+        let owner = Some(Owner { file: entry.file, claim: Claim::Url });
+        table.stats.sections += 1;
+        let count = pages_matching(db, section_selector(db, entry.file)).len();
+        let pagers = pager_count(count, section_paginate_by(db, meta));
+        for pager in 1..=pagers {
+            table.add(db, &pager_url(&meta.url_path, pager), Route::Section { section: entry.file, pager }, owner);
+        }
+        if pagers > 1 {
+            // `/blog/page/1/` is the first page under another name, as in Zola.
+            table.add(db, &format!("{}page/1/", meta.url_path), Route::Alias { target: meta.permalink.clone() }, owner);
+        }
+        aliases.push((page_location(db, entry.file), entry.file));
     }
-    if config.sitemap {
-        table.add(db, "/sitemap.xml", Route::Sitemap, None);
+    for &file in &tree.pages {
+        if is_hidden(db, file) {
+            table.stats.drafts_skipped += 1;
+            continue;
+        }
+        let location = page_location(db, file);
+        table.stats.pages += 1;
+        table.add(db, &location.url_path, Route::Page(file), Some(Owner { file, claim: Claim::Url }));
+        aliases.push((location, file));
     }
-    table.add(db, "/robots.txt", Route::Robots, None);
-    table.add(db, "/404.html", Route::NotFound, None);
+    for (location, file) in aliases {
+        for alias in &location.aliases {
+            let route = Route::Alias { target: location.permalink.clone() };
+            table.add(db, alias, route, Some(Owner { file, claim: Claim::Alias }));
+        }
+    }
     let files = Site::get(db).files(db);
     for (path, &file) in &files.static_files {
-        table.add(db, &format!("/{path}"), Route::Copy(file), Some(file));
+        table.add(db, &format!("/{path}"), Route::Copy(file), Some(Owner { file, claim: Claim::Copy }));
     }
     for (path, file) in &tree.assets {
         // A colocated asset keeps its path, so it lands next to its page.
-        table.add(db, &format!("/{path}"), Route::Copy(*file), Some(*file));
+        table.add(db, &format!("/{path}"), Route::Copy(*file), Some(Owner { file: *file, claim: Claim::Copy }));
     }
     Arc::new(RouteTable { routes: table.routes, diagnostics: table.diagnostics, stats: table.stats })
 }
 
-fn add_aliases(db: &dyn Database, table: &mut Builder, location: &PageLocation, file: SourceFile) {
-    for alias in &location.aliases {
-        table.add(db, alias, Route::Alias { target: location.permalink.clone() }, Some(file));
+/// Which value of a file asked for a URL, so a diagnostic about that URL
+/// points at it.
+#[derive(Clone, Copy, PartialEq)]
+enum Claim {
+    /// The file's own URL: `path`, else `slug`, else its file name.
+    Url,
+    /// One of its `aliases`.
+    Alias,
+    /// The configuration's `taxonomies`.
+    Taxonomies,
+    /// The file's own path: a static file or a page's asset, copied as is.
+    Copy,
+}
+
+/// The file behind a URL and the value in it that asked for the URL; built-in
+/// outputs have none.
+#[derive(Clone, Copy, PartialEq)]
+struct Owner {
+    file: SourceFile,
+    claim: Claim,
+}
+
+impl Owner {
+    /// The byte range of the key that made the URL; the start of the file
+    /// when the URL comes from the file's name. Read only when there is a
+    /// diagnostic to make, so a sound route table reads no key positions.
+    fn range(self, db: &dyn Database) -> Range<usize> {
+        let key = |key: &str| front_matter(db, self.file).key_ranges.get(key).cloned();
+        match self.claim {
+            Claim::Url => key("path").or_else(|| key("slug")).unwrap_or(0..0),
+            Claim::Alias => key("aliases").unwrap_or(0..0),
+            Claim::Taxonomies => key_range(self.file.text(db).as_str(), "taxonomies"),
+            Claim::Copy => 0..0,
+        }
+    }
+
+    /// How a diagnostic names this claim: `` `content/a.md` ``, `` an alias in
+    /// `content/a.md` ``, or for the configuration's taxonomies the output itself.
+    fn describe(self, db: &dyn Database, route: &Route) -> String {
+        match self.claim {
+            Claim::Url | Claim::Copy => format!("`{}`", self.file.path(db)),
+            Claim::Alias => format!("an alias in `{}`", self.file.path(db)),
+            Claim::Taxonomies => describe_generated(route),
+        }
+    }
+}
+
+/// How a diagnostic names an output that no front matter asked for: the
+/// built-ins, and the taxonomy pages the configuration makes.
+fn describe_generated(route: &Route) -> String {
+    match route {
+        Route::Feed => "the Atom feed".to_owned(),
+        Route::Sitemap => "the sitemap".to_owned(),
+        Route::Robots => "`robots.txt`".to_owned(),
+        Route::NotFound => "the 404 page".to_owned(),
+        Route::TaxonomyList(taxonomy) => format!("the list of `{taxonomy}` terms"),
+        Route::Term { taxonomy, term, .. } => format!("the `{taxonomy}` term page of `{term}`"),
+        Route::Page(_) | Route::Section { .. } | Route::Alias { .. } | Route::Copy(_) => "another output".to_owned(),
     }
 }
 
 #[derive(Default)]
 struct Builder {
     routes: BTreeMap<String, Route>,
-    owners: BTreeMap<String, Option<SourceFile>>,
+    owners: BTreeMap<String, Option<Owner>>,
     diagnostics: Vec<Diagnostic>,
     stats: RouteStats,
 }
 
 impl Builder {
-    /// Adds a route at a URL path; a URL already taken is a diagnostic on the
-    /// file that claims it second, naming the first.
-    fn add(&mut self, db: &dyn Database, url_path: &str, route: Route, owner: Option<SourceFile>) {
+    /// Adds a route at a URL path and says whether it was added. A URL that
+    /// cannot be an output file, or one already taken, is a diagnostic on the
+    /// value that asked for it; a clash names both claimants.
+    fn add(&mut self, db: &dyn Database, url_path: &str, route: Route, owner: Option<Owner>) -> bool {
         let output = match output_path(url_path) {
             Ok(output) => output,
             Err(problem) => {
-                if let Some(file) = owner {
+                // Built-in URLs are fixed strings, always safe.
+                if let Some(owner) = owner {
                     self.diagnostics.push(
                         Diagnostic::error(
-                            file.path(db).clone(),
-                            url_key_range(db, file),
+                            owner.file.path(db).clone(),
+                            owner.range(db),
                             "qsite::routes::unsafe_path",
                             format!("the URL `{url_path}` cannot be an output file: {problem}"),
                         )
                         .with_help("write `path`, `slug` and `aliases` as plain URL paths such as `/blog/my-post/`"),
                     );
                 }
-                return;
+                return false;
             }
         };
-        if self.routes.contains_key(&output) {
+        if let Some(first_route) = self.routes.get(&output) {
             let first = self.owners.get(&output).copied().flatten();
-            let file = owner.or(first);
-            if let Some(file) = file {
-                let other = first
-                    .filter(|&first| Some(first) != owner)
-                    .map(|first| format!(" (already taken by `{}`)", first.path(db)));
+            let describe = |claim: Option<Owner>, route: &Route| match claim {
+                Some(claim) => claim.describe(db, route),
+                None => describe_generated(route),
+            };
+            let (first_claimant, claimant) = (describe(first, first_route), describe(owner, &route));
+            let claimants = if first_claimant == claimant {
+                format!("{claimant} claims it twice")
+            } else {
+                format!("{first_claimant} and {claimant}")
+            };
+            if let Some(blamed) = owner.or(first) {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        file.path(db).clone(),
-                        url_key_range(db, file),
+                        blamed.file.path(db).clone(),
+                        blamed.range(db),
                         "qsite::routes::duplicate",
-                        format!("two outputs claim the URL `{url_path}`{}", other.unwrap_or_default()),
+                        format!("two outputs claim the URL `{url_path}`: {claimants}"),
                     )
                     .with_help("change `slug`, `path` or `aliases` so each URL is produced once"),
                 );
             }
-            return;
+            return false;
         }
         self.routes.insert(output.clone(), route);
         self.owners.insert(output, owner);
+        true
     }
-}
-
-/// Where a file's front matter chose its URL (`path`, `slug` or `aliases`),
-/// for diagnostics about that URL; the start of the file otherwise.
-fn url_key_range(db: &dyn Database, file: SourceFile) -> std::ops::Range<usize> {
-    let keys = &front_matter(db, file).key_ranges;
-    ["path", "slug", "aliases"].iter().find_map(|key| keys.get(*key)).cloned().unwrap_or(0..0)
 }

@@ -5,6 +5,7 @@ mod features;
 mod incremental;
 mod minimal_work;
 mod traces;
+mod urls;
 
 /// A small blog whose templates print exactly what each test needs: the
 /// section and term listings print titles only, pages print their content,
