@@ -233,7 +233,7 @@ fn an_empty_path_falls_back_to_the_file_name_with_a_warning() {
 }
 
 #[test]
-fn empty_tags_are_left_out_with_a_warning_at_the_tags_line() {
+fn empty_tags_are_left_out_of_pages_and_listings_with_a_warning_at_the_tags_line() {
     let db = TestDb::with_site(
         r#"
 //- content/a.md
@@ -241,6 +241,8 @@ fn empty_tags_are_left_out_with_a_warning_at_the_tags_line() {
 title = "A"
 tags = ["", "???", "rust"]
 +++
+//- templates/page.html
+{% for term in page.taxonomies.tags %}{{ term }},{% endfor %}
 "#,
     );
     let (outputs, diagnostics) = db.render_all();
@@ -253,6 +255,7 @@ tags = ["", "???", "rust"]
     );
     let terms: Vec<&String> = outputs.keys().filter(|output| output.starts_with("tags/")).collect();
     assert_eq!(terms, ["tags/index.html", "tags/rust/index.html"]);
+    assert_eq!(outputs["a/index.html"], "rust,", "the page lists only terms that have a page");
 }
 
 #[test]
