@@ -305,3 +305,24 @@ fn nul_bytes_and_bad_utf8_are_reported_in_every_kind_of_text_file() {
             .all(Diagnostic::is_error)
     );
 }
+
+#[test]
+fn the_paths_fuzz_site_puts_each_part_in_its_key() {
+    let files =
+        crate::whole_site::files_from_url_values(b"my/post\x01/p/\x01s\0\x01/old/\x02a\"b\\\x01rust\x01/blog/\x01/b/");
+    let text = |path: &str| files.iter().find(|(file, _)| file == path).map(|(_, text)| text.as_str());
+    assert_eq!(
+        text("content/blog/mypost.md"),
+        Some(
+            "+++\ntitle = \"A\"\npath = \"/p/\"\nslug = \"s\\u0000\"\naliases = [\"/old/\", \"a\\\"b\\\\\"]\ntags = [\"rust\"]\n+++\nBody.\n"
+        )
+    );
+    assert_eq!(
+        text("content/blog/_index.md"),
+        Some("+++\ntitle = \"Blog\"\npaginate_by = 1\npath = \"/blog/\"\n+++\n")
+    );
+    assert_eq!(
+        text("content/blog/b.md"),
+        Some("+++\ntitle = \"B\"\npath = \"/b/\"\n+++\nSee [a](@/blog/mypost.md).\n")
+    );
+}
