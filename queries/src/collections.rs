@@ -152,10 +152,6 @@ pub fn taxonomy_index(db: &dyn Database) -> Arc<TaxonomyIndex> {
             let Some(by_slug) = index.get_mut(taxonomy) else { continue };
             for name in terms {
                 let slug = slug::slugify(name);
-                // A term with no letters or digits has no URL; `site_diagnostics` warns about it.
-                if slug.is_empty() {
-                    continue;
-                }
                 let term =
                     by_slug.entry(slug.clone()).or_insert_with(|| Term { name: name.clone(), slug, pages: Vec::new() });
                 if term.pages.last() != Some(&file) {

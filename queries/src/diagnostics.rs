@@ -8,7 +8,7 @@ use crate::config::config;
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::front_matter;
 use crate::inputs::{FileText, Site, SourceFile};
-use crate::page::{is_hidden, page_meta};
+use crate::page::is_hidden;
 use crate::routes::route_table;
 use crate::sections::{is_markdown, section_tree};
 
@@ -34,7 +34,8 @@ pub fn site_diagnostics(db: &dyn Database) -> Arc<[Diagnostic]> {
             let key = if name == "tags" { "tags" } else { "taxonomies" };
             front_matter(db, file).key_ranges.get(key).cloned().unwrap_or(0..0)
         };
-        for (name, terms) in &page_meta(db, file).taxonomies {
+        // As written: `page_meta` has already left out the terms warned about here.
+        for (name, terms) in &front_matter(db, file).taxonomies {
             if !taxonomies.iter().any(|taxonomy| &taxonomy.name == name) {
                 all.push(
                     Diagnostic::warning(
@@ -47,7 +48,7 @@ pub fn site_diagnostics(db: &dyn Database) -> Arc<[Diagnostic]> {
                 );
                 continue;
             }
-            // `taxonomy_index` leaves these out: a term page at `/tags//` would be no page at all.
+            // `page_meta` leaves these out: a term page at `/tags//` would be no page at all.
             for term in terms.iter().filter(|term| slug::slugify(term).is_empty()) {
                 all.push(
                     Diagnostic::warning(

@@ -39,7 +39,8 @@ pub struct PageMeta {
     pub url_path: String,
     /// The absolute URL.
     pub permalink: String,
-    /// Terms by taxonomy name, as written.
+    /// Terms by taxonomy name, as written, less those with no letters or
+    /// digits: they have no URL, so no listing or link may show them.
     pub taxonomies: BTreeMap<String, Vec<String>>,
     /// `draft = true`.
     pub draft: bool,
@@ -97,7 +98,7 @@ pub fn page_meta(db: &dyn Database, file: SourceFile) -> PageMeta {
         permalink: format!("{base_url}{url_path}"),
         slug,
         url_path,
-        taxonomies: front.taxonomies.clone(),
+        taxonomies: terms_with_urls(&front.taxonomies),
         draft: front.draft,
         weight: front.weight,
         authors: front.authors.clone(),
@@ -110,6 +111,13 @@ pub fn page_meta(db: &dyn Database, file: SourceFile) -> PageMeta {
         parent,
         relative_path: relative.to_string(),
     }
+}
+
+/// The terms that can have a page: `tags = ["", "!!!"]` would link to
+/// `/tags//`. `site_diagnostics` warns about the ones left out.
+fn terms_with_urls(taxonomies: &BTreeMap<String, Vec<String>>) -> BTreeMap<String, Vec<String>> {
+    let with_url = |terms: &Vec<String>| terms.iter().filter(|term| !slug::slugify(term).is_empty()).cloned().collect();
+    taxonomies.iter().map(|(name, terms)| (name.clone(), with_url(terms))).collect()
 }
 
 /// Whether a page is left out of this build: a draft without `--drafts`.

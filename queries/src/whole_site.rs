@@ -88,3 +88,88 @@ pub fn files_from_page(page: &[u8]) -> Vec<(Utf8PathBuf, String)> {
     let page: Vec<u8> = page.iter().map(|&byte| if byte == 1 { b' ' } else { byte }).collect();
     files_from_blob(&page)
 }
+
+/// A small site whose URL-making values are all arbitrary text, as the
+/// paths fuzz target generates it: the parts between `\u{1}` bytes are, in
+/// order, a page's file name (less `/` and NUL, which no file name holds),
+/// its `path`, its `slug`, its `aliases` and its `tags` (each list split at
+/// `\u{2}` bytes), the blog section's `path`, and a second page's `path`.
+/// A missing part leaves its key out, so the file name and section make the
+/// URL, as they do in most sites.
+pub fn files_from_url_values(blob: &[u8]) -> Vec<(Utf8PathBuf, String)> {
+    let text = String::from_utf8_lossy(blob);
+    let mut parts = text.split('\u{1}');
+    let name: String = parts.next().unwrap_or("a").chars().filter(|&char| char != '/' && char != '\0').collect();
+    let mut page = String::from("+++\ntitle = \"A\"\n");
+    let mut section = String::from("+++\ntitle = \"Blog\"\npaginate_by = 1\n");
+    let mut other = String::from("+++\ntitle = \"B\"\n");
+    for key in ["path", "slug"] {
+        if let Some(value) = parts.next() {
+            page.push_str(&format!("{key} = {}\n", toml_string(value)));
+        }
+    }
+    for key in ["aliases", "tags"] {
+        if let Some(values) = parts.next() {
+            let values: Vec<String> = values.split('\u{2}').map(toml_string).collect();
+            page.push_str(&format!("{key} = [{}]\n", values.join(", ")));
+        }
+    }
+    for front in [&mut section, &mut other] {
+        if let Some(value) = parts.next() {
+            front.push_str(&format!("path = {}\n", toml_string(value)));
+        }
+    }
+    vec![
+        (
+            Utf8PathBuf::from("qsite.toml"),
+            "title = \"F\"\nbase_url = \"https://f.test\"\ntaxonomies = [\"tags\"]\n".into(),
+        ),
+        (Utf8PathBuf::from("content/blog/_index.md"), section + "+++\n"),
+        (Utf8PathBuf::from(format!("content/blog/{name}.md")), page + "+++\nBody.\n"),
+        (Utf8PathBuf::from("content/blog/b.md"), other + &format!("+++\nSee [a](@/blog/{name}.md).\n")),
+    ]
+}
+
+/// `value` as a TOML basic string, so every character reaches the front
+/// matter value as it is, control characters included.
+fn toml_string(value: &str) -> String {
+    let mut quoted = String::from("\"");
+    for char in value.chars() {
+        match char {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            char if char.is_control() => quoted.push_str(&format!("\\u{:04X}", u32::from(char))),
+            char => quoted.push(char),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+/// Panics unless every output path of the route table names a file
+/// strictly inside the output folder: relative, no `.` or `..` segment, no
+/// empty segment, no backslash, NUL or drive letter. Checked piece by piece
+/// here rather than by [`crate::check_relative_path`], so the fuzz target
+/// tests that function instead of trusting it.
+pub fn assert_outputs_inside(db: &QueryDb) {
+    for output in route_table(db).routes.keys() {
+        assert!(!output.starts_with('/'), "output path `{output}` is absolute");
+        assert!(!output.contains('\\'), "output path `{output}` holds a backslash");
+        assert!(!output.contains('\0'), "output path `{output}` holds a NUL");
+        let segments: Vec<&str> = output.split('/').collect();
+        for segment in &segments {
+            assert!(!segment.is_empty(), "output path `{output}` has an empty segment");
+            assert!(*segment != "." && *segment != "..", "output path `{output}` has a `{segment}` segment");
+        }
+        let first = segments[0].as_bytes();
+        assert!(
+            !(first.len() >= 2 && first[0].is_ascii_alphabetic() && first[1] == b':'),
+            "output path `{output}` starts with a drive letter"
+        );
+        let joined = std::path::Path::new("public").join(output);
+        assert!(
+            joined.components().all(|part| matches!(part, std::path::Component::Normal(_))),
+            "output path `{output}` does not stay inside `public/`"
+        );
+    }
+}

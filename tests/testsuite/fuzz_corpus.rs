@@ -6,7 +6,9 @@
 use std::path::Path;
 
 use queries::BuildOptions;
-use queries::whole_site::{files_from_blob, files_from_page, load_files, render_everything};
+use queries::whole_site::{
+    assert_outputs_inside, files_from_blob, files_from_page, files_from_url_values, load_files, render_everything,
+};
 
 fn inputs(folder: &str) -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz").join(folder);
@@ -37,6 +39,17 @@ fn site_corpus_renders_without_panicking() {
     for (_path, bytes) in inputs {
         let options = BuildOptions { drafts: bytes.len() % 2 == 1, base_url: None };
         let (db, _log, _inputs) = load_files(files_from_blob(&bytes), options);
+        render_everything(&db);
+    }
+}
+
+#[test]
+fn paths_corpus_keeps_every_output_inside_the_output_folder() {
+    let inputs = [inputs("corpus/paths"), inputs("regressions/paths")].concat();
+    assert!(!inputs.is_empty(), "the paths corpus is in the repository");
+    for (_path, bytes) in inputs {
+        let (db, _log, _inputs) = load_files(files_from_url_values(&bytes), BuildOptions::default());
+        assert_outputs_inside(&db);
         render_everything(&db);
     }
 }

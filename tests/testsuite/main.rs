@@ -15,4 +15,5 @@ mod output_safety;
 mod random_site;
 mod serve;
 mod support;
+mod url_values;
 mod verify;

@@ -14,7 +14,7 @@ use queries::BuildOptions;
 
 /// A site folder of the test's own, in a temporary directory.
 pub struct SiteTest {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     root: PathBuf,
 }
 
@@ -93,7 +93,28 @@ impl SiteTest {
     pub fn empty() -> SiteTest {
         let dir = tempfile::tempdir().expect("temporary directory");
         let root = dir.path().to_path_buf();
-        SiteTest { _dir: dir, root }
+        SiteTest { dir, root }
+    }
+
+    /// An empty site folder inside an otherwise empty temporary folder, so a
+    /// test can see that a build writes nothing beside the site.
+    pub fn in_subfolder() -> SiteTest {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let root = dir.path().join("site");
+        std::fs::create_dir(&root).expect("site folder");
+        SiteTest { dir, root }
+    }
+
+    /// Every file of the temporary folder around the site but the output and
+    /// the cache: what no build may ever write to.
+    pub fn outside_output(&self) -> BTreeMap<String, Vec<u8>> {
+        let site = self.root.strip_prefix(self.dir.path()).expect("site in its folder").to_string_lossy();
+        let own = |name: &str| if site.is_empty() { format!("{name}/") } else { format!("{site}/{name}/") };
+        let (public, cache) = (own("public"), own(".qsite"));
+        tree(self.dir.path())
+            .into_iter()
+            .filter(|(path, _)| !path.starts_with(&public) && !path.starts_with(&cache))
+            .collect()
     }
 
     /// A site made of `(path, text)` files.

@@ -233,7 +233,7 @@ fn an_empty_path_falls_back_to_the_file_name_with_a_warning() {
 }
 
 #[test]
-fn empty_tags_are_left_out_with_a_warning_at_the_tags_line() {
+fn empty_tags_are_left_out_of_pages_and_listings_with_a_warning_at_the_tags_line() {
     let db = TestDb::with_site(
         r#"
 //- content/a.md
@@ -241,6 +241,8 @@ fn empty_tags_are_left_out_with_a_warning_at_the_tags_line() {
 title = "A"
 tags = ["", "???", "rust"]
 +++
+//- templates/page.html
+{% for term in page.taxonomies.tags %}{{ term }},{% endfor %}
 "#,
     );
     let (outputs, diagnostics) = db.render_all();
@@ -253,6 +255,7 @@ tags = ["", "???", "rust"]
     );
     let terms: Vec<&String> = outputs.keys().filter(|output| output.starts_with("tags/")).collect();
     assert_eq!(terms, ["tags/index.html", "tags/rust/index.html"]);
+    assert_eq!(outputs["a/index.html"], "rust,", "the page lists only terms that have a page");
 }
 
 #[test]
@@ -300,5 +303,26 @@ fn nul_bytes_and_bad_utf8_are_reported_in_every_kind_of_text_file() {
             .iter()
             .filter(|diagnostic| diagnostic.code.starts_with("qsite::encoding"))
             .all(Diagnostic::is_error)
+    );
+}
+
+#[test]
+fn the_paths_fuzz_site_puts_each_part_in_its_key() {
+    let files =
+        crate::whole_site::files_from_url_values(b"my/post\x01/p/\x01s\0\x01/old/\x02a\"b\\\x01rust\x01/blog/\x01/b/");
+    let text = |path: &str| files.iter().find(|(file, _)| file == path).map(|(_, text)| text.as_str());
+    assert_eq!(
+        text("content/blog/mypost.md"),
+        Some(
+            "+++\ntitle = \"A\"\npath = \"/p/\"\nslug = \"s\\u0000\"\naliases = [\"/old/\", \"a\\\"b\\\\\"]\ntags = [\"rust\"]\n+++\nBody.\n"
+        )
+    );
+    assert_eq!(
+        text("content/blog/_index.md"),
+        Some("+++\ntitle = \"Blog\"\npaginate_by = 1\npath = \"/blog/\"\n+++\n")
+    );
+    assert_eq!(
+        text("content/blog/b.md"),
+        Some("+++\ntitle = \"B\"\npath = \"/b/\"\n+++\nSee [a](@/blog/mypost.md).\n")
     );
 }
