@@ -67,17 +67,17 @@ pub use change::{Change, Inputs};
 pub use collections::{Scope, Selector, Term, pages_matching, taxonomy_index};
 pub use config::Config;
 pub use database::{ExecutionLog, QueryDb};
-pub use dates::{PageDate, parse_date};
+pub use dates::{DateError, PageDate, parse_date};
 pub use diagnostic::{Diagnostic, Severity};
 pub use front_matter::{FrontMatter, SortBy};
 pub use inputs::{BuildOptions, FileText, PreparedMarkdown, Site, SiteFiles, SourceFile, markdown_text_hash};
 pub use links::{LinkCheck, PageContent, link_check, page_content};
 pub use markdown::Markdown;
+pub use output_paths::{UnsafePath, check_relative_path, output_path};
 pub use page::{
     PageKind, PageLocation, PageMeta, page_dates, page_draft, page_location, page_meta, page_terms, page_title,
     section_listing,
 };
-pub use output_paths::{UnsafePath, check_relative_path, output_path};
 pub use render::{RenderedOutput, rendered_output};
 pub use routes::{Route, RouteKey, RouteStats, RouteTable, route_table};
 /// What a query raises when a new revision cancels it; long-lived readers

@@ -14,4 +14,5 @@ mod init;
 mod random_site;
 mod serve;
 mod support;
+mod values;
 mod verify;

@@ -230,8 +230,8 @@ fn load_data(kwargs: Kwargs) -> Result<Value, Error> {
 fn date_filter(value: &str, kwargs: Kwargs) -> Result<String, Error> {
     let format: Option<String> = kwargs.get("format")?;
     kwargs.assert_all_used()?;
-    let date =
-        parse_date(value).ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("`{value}` is not a date")))?;
+    let date = parse_date(value)
+        .map_err(|error| Error::new(ErrorKind::InvalidOperation, format!("`{value}` is not a date: {error}")))?;
     let format = format.as_deref().unwrap_or("%Y-%m-%d");
     jiff::fmt::strtime::format(format, date.timestamp)
         .map_err(|error| Error::new(ErrorKind::InvalidOperation, format!("bad date format `{format}`: {error}")))
