@@ -48,3 +48,50 @@ fn the_first_and_last_days_are_dates() {
     let page = site.output("blog/a/index.html");
     assert!(page.contains("0001-01-01"), "{page}");
 }
+
+#[test]
+fn a_base_url_that_is_no_url_is_an_error_at_its_line() {
+    for (base_url, reason) in [
+        ("not a url", "it has no scheme"),
+        ("example.com", "it has no scheme"),
+        ("", "it is empty"),
+        ("example.com:8080", "it has no host"),
+    ] {
+        let site = SiteTest::with_files(&[
+            ("qsite.toml", &format!("title = \"Values\"\nbase_url = \"{base_url}\"\n")),
+            ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ]);
+        site.qsite(&["build"])
+            .assert_code(1)
+            .assert_stderr_has(&[&format!("`base_url = \"{base_url}\"` is not a URL: {reason}"), "[qsite.toml:2:1]"]);
+    }
+}
+
+#[test]
+fn a_slash_base_url_makes_root_relative_links() {
+    let site = SiteTest::with_files(&[
+        ("qsite.toml", "title = \"Values\"\nbase_url = \"/\"\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n"),
+        ("content/blog/a.md", "+++\ntitle = \"A\"\n+++\nBody\n"),
+    ]);
+    site.build();
+    let blog = site.output("blog/index.html");
+    assert!(blog.contains(r#"href="/blog/a/""#), "{blog}");
+}
+
+#[test]
+fn serve_replaces_the_base_url_and_still_reports_a_bad_one() {
+    let site = site_with_page("");
+    let served = site.serve(&[]);
+    let page = served.get("/blog/a/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains(&format!("{}/blog/", served.url)), "{}", page.text());
+    assert!(!page.text().contains("qsite-overlay"), "{}", page.text());
+    drop(served);
+
+    site.write("qsite.toml", "title = \"Values\"\nbase_url = \"example.com\"\n");
+    let served = site.serve(&[]);
+    let page = served.get("/blog/a/").text();
+    assert!(page.contains("qsite-overlay") && page.contains("is not a URL"), "{page}");
+}
