@@ -95,3 +95,51 @@ fn serve_replaces_the_base_url_and_still_reports_a_bad_one() {
     let page = served.get("/blog/a/").text();
     assert!(page.contains("qsite-overlay") && page.contains("is not a URL"), "{page}");
 }
+
+/// A site whose home template prints `load_data(path="data/<name>")` on its
+/// second line, with that data file holding `data`.
+fn site_loading(name: &str, data: &str) -> SiteTest {
+    let site = SiteTest::with_files(&[
+        ("qsite.toml", CONFIG),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("templates/index.html", &format!("<p>\n{{{{ load_data(path=\"data/{name}\") }}}}</p>\n")),
+    ]);
+    site.write(&format!("data/{name}"), data);
+    site
+}
+
+#[test]
+fn a_data_file_that_does_not_parse_names_its_line_and_the_template_line() {
+    for (name, data, position) in [
+        ("a.json", "{\n  \"x\": 1,\n  oops\n}\n", "invalid JSON in data file `data/a.json` at line 3, column 3"),
+        ("a.toml", "a = 1\nb = = 2\n", "invalid TOML in data file `data/a.toml` at line 2, column 5"),
+        ("a.csv", "name,age\nann,3\nbob\n", "invalid CSV in data file `data/a.csv` at line 3, column 1"),
+        ("a.yaml", "a: 1\nb: [x\n", "invalid YAML in data file `data/a.yaml` at line 3"),
+    ] {
+        site_loading(name, data)
+            .qsite(&["build"])
+            .assert_code(1)
+            .assert_stderr_has(&[position, "[templates/index.html:2:"]);
+    }
+}
+
+#[test]
+fn a_missing_data_file_is_named_at_the_template_line() {
+    let site = site_loading("present.toml", "a = 1\n");
+    site.write("templates/index.html", "<p>\n{{ load_data(path=\"data/absent.json\") }}</p>\n");
+    site.qsite(&["build"])
+        .assert_code(1)
+        .assert_stderr_has(&["data file `data/absent.json` does not exist", "[templates/index.html:2:"]);
+}
+
+#[test]
+fn a_csv_data_file_has_headers_and_records() {
+    let site = site_loading("people.csv", "name,age\nann,3\nbob,4\n");
+    site.write(
+        "templates/index.html",
+        "{% set people = load_data(path=\"data/people.csv\") %}\
+         {{ people.headers | join(\",\") }};{% for row in people.records %}{{ row[0] }}={{ row[1] }} {% endfor %}",
+    );
+    site.build();
+    assert_eq!(site.output("index.html"), "name,age;ann=3 bob=4 ");
+}

@@ -209,7 +209,7 @@ fn get_taxonomy_url(kwargs: Kwargs) -> Result<Value, Error> {
         .ok_or_else(outside_render)
 }
 
-/// `load_data(path="data/authors.toml")`: TOML, JSON, YAML or plain text.
+/// `load_data(path="data/authors.toml")`: TOML, JSON, YAML, CSV or plain text.
 fn load_data(kwargs: Kwargs) -> Result<Value, Error> {
     let path: String = kwargs.get("path")?;
     kwargs.assert_all_used()?;
