@@ -143,3 +143,38 @@ fn a_csv_data_file_has_headers_and_records() {
     site.build();
     assert_eq!(site.output("index.html"), "name,age;ann=3 bob=4 ");
 }
+
+/// A small site with `files` added.
+fn site_plus(files: &[(&str, &str)]) -> SiteTest {
+    let site = SiteTest::with_files(&[("qsite.toml", CONFIG), ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n")]);
+    for (path, text) in files {
+        site.write(path, text);
+    }
+    site
+}
+
+#[test]
+fn a_static_robots_txt_replaces_the_built_in_one_silently() {
+    let site = site_plus(&[("static/robots.txt", "User-agent: *\nDisallow: /\n")]);
+    let run = site.qsite(&["build"]);
+    run.assert_code(0);
+    assert!(!run.stderr.contains("robots"), "{}", run.stderr);
+    assert_eq!(site.output("robots.txt"), "User-agent: *\nDisallow: /\n");
+}
+
+#[test]
+fn a_robots_txt_template_renders_it() {
+    let site = site_plus(&[("templates/robots.txt", "Sitemap: {{ config.base_url }}/sitemap.xml\n")]);
+    site.build();
+    assert_eq!(site.output("robots.txt").trim_end(), "Sitemap: https://values.test/sitemap.xml");
+}
+
+#[test]
+fn a_static_robots_txt_and_a_template_warn_and_the_static_file_wins() {
+    let site = site_plus(&[("static/robots.txt", "static\n"), ("templates/robots.txt", "template\n")]);
+    site.qsite(&["build"]).assert_code(0).assert_stderr_has(&[
+        "`templates/robots.txt` is not rendered: `static/robots.txt` is copied to `/robots.txt` instead",
+        "[templates/robots.txt:1:1]",
+    ]);
+    assert_eq!(site.output("robots.txt"), "static\n");
+}
