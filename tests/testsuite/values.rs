@@ -178,3 +178,28 @@ fn a_static_robots_txt_and_a_template_warn_and_the_static_file_wins() {
     ]);
     assert_eq!(site.output("robots.txt"), "static\n");
 }
+
+#[test]
+fn ignore_rules_that_hide_every_page_are_named_in_a_warning() {
+    for (ignore_file, rules, named) in [
+        (".gitignore", "public/\n*.md\n", "matches `*.md` in `.gitignore`"),
+        ("content/.ignore", "blog/\n_index.md\n", "matches `_index.md` in `content/.ignore`"),
+    ] {
+        let site = site_with_page("");
+        site.write(ignore_file, rules);
+        site.qsite(&["build"]).assert_code(0).assert_stderr_has(&[
+            "`content/` has 3 Markdown file(s) but ignore rules hide them all, so the site has no pages",
+            &format!("`content/_index.md` {named}"),
+        ]);
+    }
+}
+
+#[test]
+fn ignore_rules_that_hide_some_pages_say_nothing() {
+    let site = site_with_page("");
+    site.write(".gitignore", "content/blog/a.md\n");
+    let run = site.qsite(&["build"]);
+    run.assert_code(0);
+    assert!(!run.stderr.contains("ignore rules"), "{}", run.stderr);
+    assert!(!site.has_output("blog/a/index.html"));
+}
