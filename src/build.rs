@@ -16,7 +16,7 @@ use crate::markdown_store;
 use crate::output::{CACHE_DIR, PreviousOutput, build_id, matches_record, write_site};
 use crate::output_folder::checked_output_dir;
 use crate::report::{render_diagnostics, stderr_is_colored};
-use crate::site_folder::{EnvironmentError, scan};
+use crate::site_folder::{EnvironmentError, hidden_content, scan};
 use crate::site_lock::SiteLock;
 use crate::verify::{report, verify};
 use crate::workspace::{Verifier, Workspace};
@@ -122,6 +122,9 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
             .map_or(i64::MIN, |ns| ns - TIMESTAMP_MARGIN_NS)
     };
     let scan = scan(root, &request.config, &previous_files, trusted_before_ns)?;
+    if let Some(hidden) = hidden_content(root, scan.files.iter().map(|(path, _)| path.as_path())) {
+        eprintln!("warning: {hidden}");
+    }
     let warm = cold.is_none() && !request.clean;
     let same_options = cache.meta("options").ok().flatten().as_deref() == Some(fingerprint.as_str());
     let nothing_changed = scan.changed.is_empty() && scan.removed.is_empty();

@@ -141,6 +141,94 @@ fn walker_keeps(parent: &Utf8Path, name: &str) -> bool {
         .any(|entry| entry.is_ok_and(|entry| entry.depth() == 1))
 }
 
+/// Markdown files under `content/` that ignore rules (`.gitignore`,
+/// `.ignore`) hide from the walk, when they hide every one of them: the site
+/// then builds without a single page, which looks like a bug in qsite unless
+/// something says why.
+#[derive(Debug)]
+pub struct HiddenContent {
+    /// How many Markdown files `content/` holds on disk.
+    pub count: usize,
+    /// The first of them, relative to the root.
+    pub example: Utf8PathBuf,
+    /// The ignore file and the rule in it that hides `example`, when it is
+    /// one qsite can find (not a global git excludes file).
+    pub rule: Option<(Utf8PathBuf, String)>,
+}
+
+impl std::fmt::Display for HiddenContent {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            formatter,
+            "`content/` has {} Markdown file(s) but ignore rules hide them all, so the site has no pages: ",
+            self.count
+        )?;
+        match &self.rule {
+            Some((file, rule)) => write!(formatter, "`{}` matches `{rule}` in `{file}`", self.example),
+            None => write!(formatter, "`{}` is ignored (by a global git excludes file?)", self.example),
+        }
+    }
+}
+
+/// What hides the site's content, when the walk listed in `paths` found no
+/// Markdown under `content/` although the folder has some; `None` otherwise.
+///
+/// # Performance
+/// Nothing when `paths` has a page; otherwise one unfiltered walk of
+/// `content/`.
+pub fn hidden_content<'a>(root: &Utf8Path, paths: impl IntoIterator<Item = &'a Utf8Path>) -> Option<HiddenContent> {
+    let is_page = |path: &Utf8Path| path.starts_with("content") && path.extension() == Some("md");
+    if paths.into_iter().any(is_page) {
+        return None;
+    }
+    // Hidden files stay out: the walk skips them for a reason of its own.
+    let on_disk: Vec<Utf8PathBuf> = ignore::WalkBuilder::new(root.join("content"))
+        .standard_filters(false)
+        .hidden(true)
+        .sort_by_file_path(|a, b| a.cmp(b))
+        .build()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_some_and(|kind| kind.is_file()))
+        .filter_map(|entry| Utf8PathBuf::from_path_buf(entry.into_path()).ok())
+        .filter(|path| path.strip_prefix(root).is_ok_and(is_page))
+        .collect();
+    let example = on_disk.first()?;
+    Some(HiddenContent {
+        count: on_disk.len(),
+        example: example.strip_prefix(root).unwrap_or(example).to_owned(),
+        rule: ignore_rule(root, example),
+    })
+}
+
+/// The ignore file and rule that hide `file`: the nearest folder's rules
+/// win, and `.ignore` wins over `.gitignore`, as in the walker. Folders above
+/// the root count too, as they do for the walker outside a git checkout.
+fn ignore_rule(root: &Utf8Path, file: &Utf8Path) -> Option<(Utf8PathBuf, String)> {
+    let absolute = std::path::absolute(file).ok()?;
+    for folder in absolute.ancestors().skip(1) {
+        for name in [".ignore", ".gitignore"] {
+            let ignore_file = folder.join(name);
+            if !ignore_file.is_file() {
+                continue;
+            }
+            let (rules, _) = ignore::gitignore::Gitignore::new(&ignore_file);
+            match rules.matched_path_or_any_parents(&absolute, false) {
+                ignore::Match::None => {}
+                ignore::Match::Whitelist(_) => return None,
+                ignore::Match::Ignore(glob) => {
+                    let shown = std::path::absolute(root)
+                        .ok()
+                        .and_then(|root| ignore_file.strip_prefix(root).ok().map(|path| path.to_path_buf()))
+                        .unwrap_or(ignore_file);
+                    let shown = Utf8PathBuf::from_path_buf(shown).ok()?;
+                    return Some((shown, glob.original().to_owned()));
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Whether queries read a file's text (Markdown, templates, data, config) or
 /// only need to know it changed (static files and colocated assets).
 fn is_text_input(relative: &Utf8Path, config_path: &Utf8Path) -> bool {

@@ -14,7 +14,8 @@ use crate::inputs::Site;
 pub struct Config {
     /// Site title, shown in the header and the feed.
     pub title: String,
-    /// Absolute URL of the site root, without a trailing slash.
+    /// Absolute URL of the site root, without a trailing slash; empty when
+    /// links are root-relative (`base_url = "/"`).
     pub base_url: String,
     /// Site description, for the home page and the feed.
     pub description: String,
@@ -166,7 +167,20 @@ pub fn config(db: &dyn Database) -> ConfigResult {
         }
         config.title = raw.title.unwrap_or_default();
         if let Some(base_url) = raw.base_url {
-            config.base_url = base_url;
+            match base_url_problem(&base_url) {
+                None => config.base_url = base_url,
+                Some(problem) => diagnostics.push(
+                    Diagnostic::error(
+                        path.clone(),
+                        key_range(text, "base_url"),
+                        "qsite::config::base_url",
+                        format!("`base_url = \"{base_url}\"` is not a URL: {problem}"),
+                    )
+                    .with_help(
+                        "write an absolute URL such as \"https://example.com\", or \"/\" for root-relative links",
+                    ),
+                ),
+            }
         }
         config.description = raw.description.unwrap_or_default();
         if let Some(language) = raw.default_language {
@@ -197,6 +211,29 @@ pub fn config(db: &dyn Database) -> ConfigResult {
     }
     config.base_url = config.base_url.trim_end_matches('/').to_owned();
     ConfigResult { config: Arc::new(config), diagnostics }
+}
+
+/// Why `base_url` cannot stand before every URL path of the site, or `None`
+/// when it can: an absolute URL with a host, or a path from the server's root
+/// (`/`, as Zola's `--base-url /` allows), which makes every link relative to
+/// wherever the site is served.
+fn base_url_problem(base_url: &str) -> Option<String> {
+    if base_url.starts_with('/') && !base_url.starts_with("//") {
+        return None;
+    }
+    if base_url.trim().is_empty() {
+        return Some(String::from("it is empty"));
+    }
+    match url::Url::parse(base_url) {
+        Err(url::ParseError::RelativeUrlWithoutBase) => Some(String::from("it has no scheme such as https://")),
+        Err(error) => Some(error.to_string()),
+        // `example.com:8080` parses with the scheme `example.com`; only
+        // `file:` URLs, for a site browsed from disk, need no host.
+        Ok(url) if !url.has_host() && url.scheme() != "file" => {
+            Some(String::from("it has no host; start it with a scheme such as https://"))
+        }
+        Ok(_) => None,
+    }
 }
 
 /// Where `key` is defined in a TOML text, for pointing at an unknown key.

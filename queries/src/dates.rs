@@ -1,6 +1,8 @@
 //! Dates from front matter, parsed with jiff into one sortable form.
 
-use std::str::FromStr;
+use jiff::civil::Time;
+use jiff::fmt::temporal::Pieces;
+use jiff::tz::Offset;
 
 /// A date as written in front matter, and the instant it stands for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -23,18 +25,70 @@ impl PageDate {
     }
 }
 
+/// Why a text is not a date qsite can sort and print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateError {
+    /// It is not written as a date; jiff's reason, which names the bad part.
+    Invalid(String),
+    /// It is a date, but outside [`FIRST_DAY`]..=[`LAST_DAY`]: year 0 and
+    /// before have no place in a calendar of posts, and the last hours of
+    /// year 9999 cannot be held as an instant.
+    OutOfRange,
+}
+
+/// The first day a page may be dated, as messages print it.
+pub const FIRST_DAY: &str = "0001-01-01";
+
+/// The last day a page may be dated (in UTC), as messages print it.
+pub const LAST_DAY: &str = "9999-12-30";
+
+impl std::fmt::Display for DateError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DateError::Invalid(reason) => write!(formatter, "{reason}"),
+            DateError::OutOfRange => write!(formatter, "dates must fall between {FIRST_DAY} and {LAST_DAY}"),
+        }
+    }
+}
+
 /// Parses `2024-01-31`, `2024-01-31T09:30:00` (or with a space), and either
-/// with an offset or `Z`.
-pub fn parse_date(text: &str) -> Option<PageDate> {
+/// with an offset or `Z`; a date without an offset is read as UTC.
+pub fn parse_date(text: &str) -> Result<PageDate, DateError> {
     let text = text.trim();
-    if let Ok(timestamp) = jiff::Timestamp::from_str(text) {
-        return Some(PageDate { timestamp, text: text.to_owned() });
+    let pieces = Pieces::parse(text).map_err(|error| DateError::Invalid(error.to_string()))?;
+    let date = pieces.date();
+    if date.year() < 1 {
+        return Err(DateError::OutOfRange);
     }
-    if let Ok(datetime) = jiff::civil::DateTime::from_str(text) {
-        let timestamp = datetime.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok()?.timestamp();
-        return Some(PageDate { timestamp, text: text.to_owned() });
+    let datetime = date.to_datetime(pieces.time().unwrap_or(Time::midnight()));
+    let offset = pieces.offset().map_or(Offset::UTC, |offset| offset.to_numeric_offset());
+    let timestamp = offset.to_timestamp(datetime).map_err(|_| DateError::OutOfRange)?;
+    Ok(PageDate { timestamp, text: text.to_owned() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_dates_and_datetimes_parse() {
+        assert_eq!(parse_date("2024-01-31").unwrap().rfc3339(), "2024-01-31T00:00:00Z");
+        assert_eq!(parse_date("2024-01-31 09:30:00").unwrap().rfc3339(), "2024-01-31T09:30:00Z");
+        assert_eq!(parse_date("2024-01-31T09:30:00+02:00").unwrap().rfc3339(), "2024-01-31T07:30:00Z");
+        assert_eq!(parse_date("0001-01-01").unwrap().day(), FIRST_DAY);
+        assert_eq!(parse_date("9999-12-30").unwrap().day(), LAST_DAY);
     }
-    let date = jiff::civil::Date::from_str(text).ok()?;
-    let timestamp = date.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok()?.timestamp();
-    Some(PageDate { timestamp, text: text.to_owned() })
+
+    #[test]
+    fn dates_outside_the_calendar_are_out_of_range() {
+        for text in ["0000-01-01", "9999-12-31", "9999-12-30T23:00:00-08:00", "-000001-01-01"] {
+            assert_eq!(parse_date(text), Err(DateError::OutOfRange), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_bad_hour_is_invalid_and_says_why() {
+        let Err(DateError::Invalid(reason)) = parse_date("9999-12-31T99:00") else { panic!("parsed") };
+        assert!(reason.contains("hour"), "{reason}");
+    }
 }

@@ -8,7 +8,7 @@ use salsa::Database;
 use serde::Deserialize;
 
 use crate::config::key_range;
-use crate::dates::{PageDate, parse_date};
+use crate::dates::{DateError, PageDate, parse_date};
 use crate::diagnostic::Diagnostic;
 use crate::inputs::SourceFile;
 
@@ -419,7 +419,7 @@ fn date_field(
         }
     };
     match parse_date(&text) {
-        Some(date) => {
+        Ok(date) => {
             if format == Format::Toml && matches!(value, toml::Value::String(_)) {
                 diagnostics.push(
                     Diagnostic::warning(
@@ -433,16 +433,25 @@ fn date_field(
             }
             Some(date)
         }
-        None => {
+        Err(DateError::Invalid(reason)) => {
             diagnostics.push(
                 Diagnostic::error(
                     path.clone(),
                     range,
                     "qsite::front_matter::date",
-                    format!("`{key}` is not a date: `{text}`"),
+                    format!("`{key}` is not a date: `{text}` ({reason})"),
                 )
                 .with_help("use 2024-01-31, 2024-01-31T09:30:00 or 2024-01-31T09:30:00+02:00"),
             );
+            None
+        }
+        Err(DateError::OutOfRange) => {
+            diagnostics.push(Diagnostic::error(
+                path.clone(),
+                range,
+                "qsite::front_matter::date_range",
+                format!("`{key}` is out of range: `{text}`; {}", DateError::OutOfRange),
+            ));
             None
         }
     }

@@ -67,7 +67,7 @@ pub use change::{Change, Inputs};
 pub use collections::{Scope, Selector, Term, pages_matching, taxonomy_index};
 pub use config::Config;
 pub use database::{ExecutionLog, QueryDb};
-pub use dates::{PageDate, parse_date};
+pub use dates::{DateError, PageDate, parse_date};
 pub use diagnostic::{Diagnostic, Severity};
 pub use front_matter::{FrontMatter, SortBy};
 pub use inputs::{BuildOptions, FileText, PreparedMarkdown, Site, SiteFiles, SourceFile, markdown_text_hash};

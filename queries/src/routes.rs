@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
+use camino::Utf8Path;
 use salsa::Database;
 
 use crate::collections::{Scope, Selector, pages_matching, taxonomy_index};
@@ -125,7 +126,28 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
     if config.sitemap {
         table.add(db, "/sitemap.xml", Route::Sitemap, None);
     }
-    table.add(db, "/robots.txt", Route::Robots, None);
+    let files = Site::get(db).files(db);
+    // A static `robots.txt` replaces the rendered one, as Zola copies
+    // `static/` after rendering; a site template of that name then goes unused.
+    match (files.static_files.get(Utf8Path::new("robots.txt")), files.templates.get("robots.txt")) {
+        (None, _) => {
+            table.add(db, "/robots.txt", Route::Robots, None);
+        }
+        (Some(_), None) => {}
+        (Some(&copied), Some(&template)) => table.diagnostics.push(
+            Diagnostic::warning(
+                template.path(db).clone(),
+                0..0,
+                "qsite::routes::robots_twice",
+                format!(
+                    "`{}` is not rendered: `{}` is copied to `/robots.txt` instead",
+                    template.path(db),
+                    copied.path(db)
+                ),
+            )
+            .with_help("delete one of the two; Zola too copies the static file over the rendered one"),
+        ),
+    }
     table.add(db, "/404.html", Route::NotFound, None);
     let index = taxonomy_index(db);
     for taxonomy in &config.taxonomies {
@@ -180,7 +202,6 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
             table.add(db, alias, route, Some(Owner { file, claim: Claim::Alias }));
         }
     }
-    let files = Site::get(db).files(db);
     for (path, &file) in &files.static_files {
         table.add(db, &format!("/{path}"), Route::Copy(file), Some(Owner { file, claim: Claim::Copy }));
     }

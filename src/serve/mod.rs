@@ -28,7 +28,7 @@ use crate::serve::live::LiveReload;
 use crate::serve::rebuild::Rebuilder;
 use crate::serve::shared::SharedDb;
 use crate::serve::watch::Watcher;
-use crate::site_folder::EnvironmentError;
+use crate::site_folder::{EnvironmentError, hidden_content, input_paths};
 use crate::workspace::Workspace;
 
 /// What `qsite serve` was asked for, resolved from the command line.
@@ -61,6 +61,10 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvironmentError> {
     let base_url = options.base_url.clone().unwrap_or_else(|| url.clone());
     let workspace =
         Workspace::load(&root, &options.config, BuildOptions { drafts: options.drafts, base_url: Some(base_url) })?;
+    // One more walk, at start only, to explain a site that comes out empty.
+    if let Some(hidden) = hidden_content(&root, input_paths(&root)?.iter().map(|path| path.as_path())) {
+        eprintln!("warning: {hidden}");
+    }
     let server =
         Arc::new(Server { root: root.clone(), db: SharedDb::new(workspace.db().clone()), live: LiveReload::default() });
     let (sender, batches) = mpsc::channel();

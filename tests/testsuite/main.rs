@@ -16,4 +16,5 @@ mod random_site;
 mod serve;
 mod support;
 mod url_values;
+mod values;
 mod verify;

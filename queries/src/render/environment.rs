@@ -209,7 +209,7 @@ fn get_taxonomy_url(kwargs: Kwargs) -> Result<Value, Error> {
         .ok_or_else(outside_render)
 }
 
-/// `load_data(path="data/authors.toml")`: TOML, JSON, YAML or plain text.
+/// `load_data(path="data/authors.toml")`: TOML, JSON, YAML, CSV or plain text.
 fn load_data(kwargs: Kwargs) -> Result<Value, Error> {
     let path: String = kwargs.get("path")?;
     kwargs.assert_all_used()?;
@@ -230,8 +230,8 @@ fn load_data(kwargs: Kwargs) -> Result<Value, Error> {
 fn date_filter(value: &str, kwargs: Kwargs) -> Result<String, Error> {
     let format: Option<String> = kwargs.get("format")?;
     kwargs.assert_all_used()?;
-    let date =
-        parse_date(value).ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("`{value}` is not a date")))?;
+    let date = parse_date(value)
+        .map_err(|error| Error::new(ErrorKind::InvalidOperation, format!("`{value}` is not a date: {error}")))?;
     let format = format.as_deref().unwrap_or("%Y-%m-%d");
     jiff::fmt::strtime::format(format, date.timestamp)
         .map_err(|error| Error::new(ErrorKind::InvalidOperation, format!("bad date format `{format}`: {error}")))
