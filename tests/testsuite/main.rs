@@ -2,6 +2,7 @@
 //! (and the library's `Workspace` for in-process rebuilds), always ending by
 //! comparing with a clean build.
 
+mod bounds;
 mod browser;
 mod build;
 mod cache;

@@ -20,11 +20,21 @@ use crate::collections::{Scope, Selector};
 use crate::dates::parse_date;
 use crate::front_matter::SortBy;
 use crate::markdown::render_markdown;
+use crate::render::expression_bounds::{OversizedExpression, oversized_expression};
 use crate::render::objects::{
     ConfigObject, PageObject, SectionObject, selected_pages, taxonomy_value, term_value, with_db,
 };
+use crate::render::printing::json_text;
 use crate::render::reads::{config, content_file, data, page_location, taxonomy_index, template_text};
 use crate::routes::term_path;
+
+/// The steps one render may take (about one per instruction, and one per 64
+/// bytes it prints or allocates): far more than any real page needs, and a
+/// template loop that would never end stops within seconds, at its line.
+pub const TEMPLATE_FUEL: u64 = 20_000_000;
+
+/// The most numbers one `range` may count.
+const MAX_RANGE: i64 = 1_000_000;
 
 thread_local! {
     static ENVIRONMENT: Environment<'static> = environment();
@@ -40,6 +50,7 @@ fn environment() -> Environment<'static> {
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_loader(load_template);
     env.set_formatter(format_value);
+    env.set_fuel(Some(TEMPLATE_FUEL));
     env.add_global("config", Value::from_object(ConfigObject));
     env.add_function("get_page", get_page);
     env.add_function("get_section", get_section);
@@ -48,21 +59,26 @@ fn environment() -> Environment<'static> {
     env.add_function("load_data", load_data);
     env.add_function("get_taxonomy", get_taxonomy);
     env.add_function("get_taxonomy_url", get_taxonomy_url);
+    env.add_function("range", range);
+    env.add_filter("json_encode", json_encode);
+    env.add_filter("tojson", tojson);
     env.add_filter("date", date_filter);
     env.add_filter("slugify", |text: &str| slug::slugify(text));
     env.add_filter("markdown", |text: &str| Value::from_safe_string(render_markdown(text, 0).html));
     env
 }
 
-/// Prints a value: HTML-escaped strings in HTML templates leave `/` as it is
+/// Prints a value: HTML-escaped values in HTML templates leave `/` as it is
 /// (minijinja's default writes `&#x2f;`, which makes every URL unreadable in
 /// the page source); everything else is minijinja's default.
 fn format_value(out: &mut minijinja::Output, state: &mut minijinja::State, value: &Value) -> Result<(), Error> {
     if matches!(state.auto_escape(), minijinja::AutoEscape::Html)
         && !value.is_safe()
-        && let Some(text) = value.as_str()
+        && !value.is_none()
+        && !value.is_undefined()
     {
-        let Ok(escaped) = askama::filters::escape(text, askama::filters::Html);
+        let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+        let Ok(escaped) = askama::filters::escape(&text, askama::filters::Html);
         return write!(out, "{escaped}").map_err(|error| Error::new(ErrorKind::WriteFailure, error.to_string()));
     }
     minijinja::escape_formatter(out, state, value)
@@ -79,6 +95,10 @@ fn outside_render() -> Error {
 
 fn load_template(name: &str) -> Result<Option<TemplateSource>, Error> {
     let text = with_db(|db| template_text(db, name)).ok_or_else(outside_render)?;
+    if let Some(range) = text.as_deref().and_then(oversized_expression) {
+        let problem = OversizedExpression { template: name.to_owned(), range };
+        return Err(Error::new(ErrorKind::SyntaxError, problem.to_string()).with_source(problem));
+    }
     Ok(text.map(|text| {
         let name = name.to_owned();
         let source = text.to_string();
@@ -88,13 +108,38 @@ fn load_template(name: &str) -> Result<Option<TemplateSource>, Error> {
     }))
 }
 
+/// The string keyword argument `name`, if given. Anything else (a page or
+/// section object, a number) is an error saying what was given instead.
+fn text_argument(kwargs: &Kwargs, name: &str) -> Result<Option<String>, Error> {
+    let Some(value) = kwargs.get::<Option<Value>>(name)? else { return Ok(None) };
+    if value.is_none() || value.is_undefined() {
+        return Ok(None);
+    }
+    let given = if value.downcast_object_ref::<PageObject>().is_some() {
+        "a page (use its `relative_path`)".to_owned()
+    } else if value.downcast_object_ref::<SectionObject>().is_some() {
+        "a section (use its `relative_path`)".to_owned()
+    } else {
+        format!("a {}", value.kind())
+    };
+    value
+        .as_str()
+        .map(|text| Some(text.to_owned()))
+        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("`{name}` must be a string, but it is {given}")))
+}
+
+/// The string keyword argument `name`, which must be given.
+fn required_text(kwargs: &Kwargs, name: &str) -> Result<String, Error> {
+    text_argument(kwargs, name)?.ok_or_else(|| Error::new(ErrorKind::MissingArgument, format!("`{name}` is required")))
+}
+
 fn not_found(what: &str, path: &str) -> Error {
     Error::new(ErrorKind::InvalidOperation, format!("{what} `{path}` does not exist"))
 }
 
 /// `get_page(path="blog/a.md")`.
 fn get_page(kwargs: Kwargs) -> Result<Value, Error> {
-    let path: String = kwargs.get("path")?;
+    let path = required_text(&kwargs, "path")?;
     kwargs.assert_all_used()?;
     with_db(|db| {
         let file = content_file(db, path.trim_start_matches("@/"));
@@ -105,7 +150,7 @@ fn get_page(kwargs: Kwargs) -> Result<Value, Error> {
 
 /// `get_section(path="blog/_index.md")`.
 fn get_section(kwargs: Kwargs) -> Result<Value, Error> {
-    let path: String = kwargs.get("path")?;
+    let path = required_text(&kwargs, "path")?;
     kwargs.assert_all_used()?;
     with_db(|db| {
         let file = content_file(db, path.trim_start_matches("@/"));
@@ -119,7 +164,7 @@ fn get_section(kwargs: Kwargs) -> Result<Value, Error> {
 /// `get_url(path="@/blog/a.md")` for a content file, `get_url(path="style.css")`
 /// for anything else under the site root URL.
 fn get_url(kwargs: Kwargs) -> Result<Value, Error> {
-    let path: String = kwargs.get("path")?;
+    let path = required_text(&kwargs, "path")?;
     kwargs.assert_all_used()?;
     with_db(|db| {
         if let Some(content_path) = path.strip_prefix("@/") {
@@ -143,10 +188,10 @@ fn get_url(kwargs: Kwargs) -> Result<Value, Error> {
 /// the site through [`crate::pages_matching`]; without `section` or `term`,
 /// every page.
 fn get_pages(kwargs: Kwargs) -> Result<Value, Error> {
-    let section: Option<String> = kwargs.get("section")?;
-    let taxonomy: Option<String> = kwargs.get("taxonomy")?;
-    let term: Option<String> = kwargs.get("term")?;
-    let sort_by: Option<String> = kwargs.get("sort_by")?;
+    let section = text_argument(&kwargs, "section")?;
+    let taxonomy = text_argument(&kwargs, "taxonomy")?;
+    let term = text_argument(&kwargs, "term")?;
+    let sort_by = text_argument(&kwargs, "sort_by")?;
     let limit: Option<usize> = kwargs.get("limit")?;
     kwargs.assert_all_used()?;
     let sort_by = match sort_by.as_deref() {
@@ -189,7 +234,7 @@ fn get_pages(kwargs: Kwargs) -> Result<Value, Error> {
 
 /// `get_taxonomy(kind="tags")`: the taxonomy and all its terms, as Zola has it.
 fn get_taxonomy(kwargs: Kwargs) -> Result<Value, Error> {
-    let kind: String = kwargs.get("kind")?;
+    let kind = required_text(&kwargs, "kind")?;
     kwargs.assert_all_used()?;
     with_db(|db| {
         let index = taxonomy_index(db);
@@ -202,8 +247,8 @@ fn get_taxonomy(kwargs: Kwargs) -> Result<Value, Error> {
 
 /// `get_taxonomy_url(kind="tags", name="Rust")`: the URL of a term's page.
 fn get_taxonomy_url(kwargs: Kwargs) -> Result<Value, Error> {
-    let kind: String = kwargs.get("kind")?;
-    let name: String = kwargs.get("name")?;
+    let kind = required_text(&kwargs, "kind")?;
+    let name = required_text(&kwargs, "name")?;
     kwargs.assert_all_used()?;
     with_db(|db| Value::from(format!("{}{}", config(db).config.base_url, term_path(&kind, &slug::slugify(&name)))))
         .ok_or_else(outside_render)
@@ -211,7 +256,7 @@ fn get_taxonomy_url(kwargs: Kwargs) -> Result<Value, Error> {
 
 /// `load_data(path="data/authors.toml")`: TOML, JSON, YAML, CSV or plain text.
 fn load_data(kwargs: Kwargs) -> Result<Value, Error> {
-    let path: String = kwargs.get("path")?;
+    let path = required_text(&kwargs, "path")?;
     kwargs.assert_all_used()?;
     with_db(|db| {
         let path = Utf8Path::new(path.trim_start_matches('/'));
@@ -226,9 +271,69 @@ fn load_data(kwargs: Kwargs) -> Result<Value, Error> {
     .ok_or_else(outside_render)?
 }
 
+/// `range(end=5)`, `range(start=2, end=9, step_by=3)` as Zola writes it, and
+/// `range(4)`, `range(1, 9, 3)` as minijinja does: the numbers from `start`
+/// (0) up to, not including, `end`, `step_by` (1) apart.
+fn range(start: Option<i64>, end: Option<i64>, step: Option<i64>, kwargs: Kwargs) -> Result<Value, Error> {
+    let named = |name: &str| kwargs.get::<Option<i64>>(name);
+    let (start, end) = match (start, end) {
+        (Some(end), None) => (named("start")?.unwrap_or(0), end),
+        (Some(start), Some(end)) => (start, end),
+        _ => (
+            named("start")?.unwrap_or(0),
+            named("end")?.ok_or_else(|| Error::new(ErrorKind::MissingArgument, "range needs `end`"))?,
+        ),
+    };
+    let step = match step {
+        Some(step) => step,
+        None => named("step_by")?.unwrap_or(1),
+    };
+    kwargs.assert_all_used()?;
+    if step == 0 {
+        return Err(Error::new(ErrorKind::InvalidOperation, "range cannot count with `step_by=0`"));
+    }
+    let count = (i128::from(end) - i128::from(start) + i128::from(step) - i128::from(step.signum())) / i128::from(step);
+    if count > i128::from(MAX_RANGE) {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("range({start}, {end}, {step}) would count {count} numbers; one range counts at most {MAX_RANGE}"),
+        ));
+    }
+    let numbers = (0..count.max(0)).map(|index| i128::from(start) + index * i128::from(step));
+    Ok(Value::from(numbers.filter_map(|number| i64::try_from(number).ok()).map(Value::from).collect::<Vec<_>>()))
+}
+
+/// `json_encode(pretty=true)`: a value as JSON, as Tera prints it; pages and
+/// sections print a bounded form.
+fn json_encode(value: &Value, kwargs: Kwargs) -> Result<String, Error> {
+    let pretty: Option<bool> = kwargs.get("pretty")?;
+    kwargs.assert_all_used()?;
+    json_text(value, pretty.unwrap_or(false).then_some(2))
+}
+
+/// `tojson(indent=2)`: minijinja's JSON filter, safe to put in HTML and in a
+/// `<script>` (`<`, `>`, `&` and `'` are written as escapes), bounded as
+/// `json_encode` is.
+fn tojson(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
+    let indent: Option<usize> = kwargs.get("indent")?;
+    kwargs.assert_all_used()?;
+    let text = json_text(value, indent)?;
+    let mut safe = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '<' => safe.push_str("\\u003c"),
+            '>' => safe.push_str("\\u003e"),
+            '&' => safe.push_str("\\u0026"),
+            '\'' => safe.push_str("\\u0027"),
+            other => safe.push(other),
+        }
+    }
+    Ok(Value::from_safe_string(safe))
+}
+
 /// `date(format="%B %-d, %Y")`: formats a front matter date with strftime.
 fn date_filter(value: &str, kwargs: Kwargs) -> Result<String, Error> {
-    let format: Option<String> = kwargs.get("format")?;
+    let format = text_argument(&kwargs, "format")?;
     kwargs.assert_all_used()?;
     let date = parse_date(value)
         .map_err(|error| Error::new(ErrorKind::InvalidOperation, format!("`{value}` is not a date: {error}")))?;

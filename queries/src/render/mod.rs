@@ -2,7 +2,9 @@
 //! site has one of that name, else from the built-in theme.
 
 pub mod environment;
+mod expression_bounds;
 pub mod objects;
+mod printing;
 pub mod reads;
 mod template_error;
 mod theme;
@@ -23,6 +25,7 @@ use crate::routes::{Route, RouteKey, pager_count, pager_url, section_paginate_by
 use crate::trace::{TraceEntry, recording};
 use environment::{has_template, render_template};
 use objects::{PageObject, SectionObject, page_list, taxonomy_value, term_value};
+use printing::ContextDump;
 use reads::{
     config, page_dates, page_meta, pages_matching, section_listing, section_selector, taxonomy_index, term_name,
 };
@@ -73,7 +76,8 @@ fn render_route(db: &dyn Database, route: &Route) -> Result<String, Diagnostic> 
 
 type Context = BTreeMap<&'static str, Value>;
 
-/// Renders the site template `name` with `context` (plus `config`), or the
+/// Renders the site template `name` with `context` (plus `config` and the
+/// `__tera_context` dump of the rest), or the
 /// built-in output when the site has no such template. `named_by` is the
 /// content file and front matter key that asked for `name`: then a missing
 /// template is an error there, not a fallback.
@@ -85,6 +89,8 @@ fn render_site_or_builtin(
     builtin: impl FnOnce(&dyn Database) -> String,
 ) -> Result<String, Diagnostic> {
     if has_template(db, name) {
+        let mut context = context;
+        context.insert("__tera_context", Value::from_object(ContextDump(Value::from(context.clone()))));
         return render_template(name, Value::from(context))
             .map_err(|error| template_error::diagnostic(db, name, &error));
     }

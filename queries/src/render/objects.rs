@@ -45,6 +45,11 @@ pub struct SectionObject(pub SourceFile);
 #[derive(Debug)]
 pub struct ConfigObject;
 
+/// What `{{ page }}`, `{{ section }}` and `{{ config }}` print, as in Tera:
+/// their fields point at each other, so printing them whole would never end
+/// (`json_encode` prints a bounded form, see [`crate::render::printing`]).
+const OBJECT_TEXT: &str = "[object]";
+
 /// Fields both pages and sections have.
 const COMMON_FIELDS: &[&str] = &[
     "title",
@@ -176,6 +181,10 @@ impl Object for PageObject {
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Str(COMMON_FIELDS)
     }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(OBJECT_TEXT)
+    }
 }
 
 impl Object for SectionObject {
@@ -190,6 +199,10 @@ impl Object for SectionObject {
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Str(COMMON_FIELDS)
+    }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(OBJECT_TEXT)
     }
 }
 
@@ -225,6 +238,10 @@ impl Object for ConfigObject {
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Str(CONFIG_FIELDS)
+    }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(OBJECT_TEXT)
     }
 }
 

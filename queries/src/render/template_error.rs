@@ -4,11 +4,22 @@ use salsa::Database;
 
 use crate::diagnostic::Diagnostic;
 use crate::lookup::file_at;
+use crate::render::environment::TEMPLATE_FUEL;
+use crate::render::expression_bounds::{MAX_OPERATORS, OversizedExpression};
 
 /// A diagnostic for a failed render of `rendering`: located in the template
 /// and line where the error happened (an included template, not the layout
 /// that included it), falling back to the template being rendered.
 pub fn diagnostic(db: &dyn Database, rendering: &str, error: &minijinja::Error) -> Diagnostic {
+    if let Some(oversized) = find_source::<OversizedExpression>(error) {
+        return Diagnostic::error(
+            format!("templates/{}", oversized.template),
+            oversized.range.clone(),
+            "qsite::templates::too_long",
+            format!("this tag has more than {MAX_OPERATORS} operators, more than qsite compiles in one expression"),
+        )
+        .with_help("split the expression into several `set` steps");
+    }
     // The innermost error with a location is where the template went wrong.
     let mut located = error;
     let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
@@ -25,21 +36,84 @@ pub fn diagnostic(db: &dyn Database, rendering: &str, error: &minijinja::Error) 
     let file = file_at(db, &format!("templates/{name}"));
     let text = file.map(|file| file.text(db).as_str().to_owned()).unwrap_or_default();
     let range = located.range().or_else(|| located.line().map(|line| line_range(&text, line))).unwrap_or(0..0);
-    // minijinja stops an include/extends loop at its recursion limit.
-    let is_cycle = located.kind() == minijinja::ErrorKind::InvalidOperation
-        && located.detail() == Some("recursion limit exceeded");
-    let message = if is_cycle {
-        format!("template `{name}` includes or extends itself (an include/extends cycle)")
-    } else {
-        located.detail().map_or_else(|| located.kind().to_string(), |detail| format!("{}: {detail}", located.kind()))
+    let problem = problem(located, text.get(range.clone()).unwrap_or_default());
+    let message = match &problem {
+        Problem::Cycle => format!("template `{name}` includes or extends itself (an include/extends cycle)"),
+        Problem::RecursiveMacro(name) => {
+            format!(
+                "macro `{name}` calls itself more than {RECURSION_LIMIT} levels deep (a recursion that never ends?)"
+            )
+        }
+        Problem::OutOfFuel => format!(
+            "the render stopped after {TEMPLATE_FUEL} steps: a loop or a recursion that never ends, or far more output than a page needs"
+        ),
+        Problem::TooDeep => {
+            format!("the template is nested too deeply (more than {PARSER_DEPTH} levels of tags, brackets or calls)")
+        }
+        Problem::Other => located
+            .detail()
+            .map_or_else(|| located.kind().to_string(), |detail| format!("{}: {detail}", located.kind())),
     };
-    let code = match located.kind() {
-        minijinja::ErrorKind::SyntaxError => "qsite::templates::syntax",
-        minijinja::ErrorKind::TemplateNotFound => "qsite::templates::missing",
-        _ if is_cycle => "qsite::templates::cycle",
+    let code = match (&problem, located.kind()) {
+        (Problem::Cycle, _) => "qsite::templates::cycle",
+        (Problem::RecursiveMacro(_), _) => "qsite::templates::recursion",
+        (Problem::OutOfFuel, _) => "qsite::templates::fuel",
+        (_, minijinja::ErrorKind::SyntaxError) => "qsite::templates::syntax",
+        (_, minijinja::ErrorKind::TemplateNotFound) => "qsite::templates::missing",
         _ => "qsite::templates::render",
     };
     Diagnostic::error(format!("templates/{name}"), range, code, message)
+}
+
+/// The first error of type `T` in the chain of `error`'s sources.
+fn find_source<T: std::error::Error + 'static>(error: &minijinja::Error) -> Option<&T> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(inner) = current {
+        if let Some(found) = inner.downcast_ref::<T>() {
+            return Some(found);
+        }
+        current = inner.source();
+    }
+    None
+}
+
+/// How deep minijinja lets includes and macro calls nest.
+const RECURSION_LIMIT: usize = 500;
+
+/// How deep minijinja's parser lets tags, brackets and calls nest.
+const PARSER_DEPTH: usize = 150;
+
+/// What a minijinja error means, where qsite says it in its own words.
+enum Problem {
+    /// An include or extends that leads back to itself.
+    Cycle,
+    /// A macro that calls itself, directly or not, past the recursion limit.
+    RecursiveMacro(String),
+    /// The render used up its fuel.
+    OutOfFuel,
+    /// The parser's nesting limit.
+    TooDeep,
+    /// Anything else: minijinja's own message.
+    Other,
+}
+
+/// Classifies `error`, whose span covers `spanned` in its template.
+fn problem(error: &minijinja::Error, spanned: &str) -> Problem {
+    match (error.kind(), error.detail()) {
+        (minijinja::ErrorKind::OutOfFuel, _) => Problem::OutOfFuel,
+        (minijinja::ErrorKind::SyntaxError, Some("template exceeds maximum recursion limits")) => Problem::TooDeep,
+        (minijinja::ErrorKind::InvalidOperation, Some("recursion limit exceeded")) => {
+            // The limit trips at an include/extends tag or at a macro call.
+            let statement = spanned.trim_start_matches(['{', '%', '-', '+', ' ']);
+            if ["include", "extends", "import", "from"].iter().any(|tag| statement.starts_with(tag)) {
+                Problem::Cycle
+            } else {
+                let called = spanned.split(['(', ' ']).next().unwrap_or_default();
+                Problem::RecursiveMacro(called.rsplit("::").next().unwrap_or(called).to_owned())
+            }
+        }
+        _ => Problem::Other,
+    }
 }
 
 /// The byte range of 1-based `line` in `text`.
