@@ -14,6 +14,7 @@ mod incremental;
 mod init;
 mod output_safety;
 mod random_site;
+mod readme;
 mod serve;
 mod support;
 mod url_values;

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc::Receiver;
@@ -323,12 +324,23 @@ impl SiteTest {
     /// Starts `qsite --root <site> serve <args>` (on `--port 0` unless
     /// `args` names a port) and waits until it listens.
     pub fn serve(&self, args: &[&str]) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_qsite"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_qsite"));
+        command
             .arg("--root")
             .arg(&self.root)
             .arg("serve")
             .args(if args.contains(&"--port") { &[][..] } else { &["--port", "0"][..] })
-            .args(args)
+            .args(args);
+        Served::start(command)
+    }
+}
+
+impl Served {
+    /// Starts `command` (`qsite serve`, or a shell whose last command is
+    /// one) in a process group of its own, and waits until it listens.
+    pub fn start(mut command: Command) -> Served {
+        let mut child = command
+            .process_group(0)
             .stdout(Stdio::piped())
             // What the server reports on stderr (the site's diagnostics)
             // shows in the overlay, which tests read instead.
@@ -357,9 +369,7 @@ impl SiteTest {
         served.url = line[start..].split('/').take(3).collect::<Vec<_>>().join("/");
         served
     }
-}
 
-impl Served {
     /// Waits for a line of stdout containing `needle` and returns it.
     #[track_caller]
     pub fn wait_for_line(&self, needle: &str) -> String {
@@ -420,8 +430,8 @@ impl Served {
 
     /// Stops the server as Ctrl-C does and returns its exit code.
     pub fn stop(mut self) -> i32 {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-INT", &pid]).status().expect("kill -INT");
+        let group = format!("-{}", self.child.id());
+        Command::new("kill").args(["-INT", "--", &group]).status().expect("kill -INT");
         let deadline = Instant::now() + PATIENCE;
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {
@@ -435,7 +445,8 @@ impl Served {
 
 impl Drop for Served {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.child.wait();
     }
 }

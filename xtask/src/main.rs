@@ -120,22 +120,43 @@ fn on_path(name: &str) -> Option<PathBuf> {
         .and_then(|paths| std::env::split_paths(&paths).map(|dir| dir.join(name)).find(|candidate| candidate.is_file()))
 }
 
+/// Builds qsite in release and returns where cargo put the binary, as cargo
+/// reports it (so `CARGO_TARGET_DIR` and build settings are honored).
+fn release_binary(root: &Path) -> Option<PathBuf> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "--package",
+            "qsite",
+            "--bin",
+            "qsite",
+            "--message-format=json-render-diagnostics",
+        ])
+        .current_dir(root)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    String::from_utf8_lossy(&output.stdout).lines().rev().find_map(|line| {
+        let message: serde_json::Value = serde_json::from_str(line).ok()?;
+        let is_qsite = message["reason"] == "compiler-artifact" && message["target"]["name"] == "qsite";
+        message["executable"].as_str().filter(|_| is_qsite).map(PathBuf::from)
+    })
+}
+
 fn main() -> ExitCode {
     let Cli { task: Task::Bench { n, quick, runs, compare, seed, build, serve } } = Cli::parse();
     let (sizes, runs) = if quick { (vec![100], 2) } else { (n, runs.max(1)) };
     let (time_builds, time_serve) = if build || serve { (build, serve) } else { (true, true) };
     let root = workspace_root();
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .args(["build", "--release", "--package", "qsite", "--bin", "qsite"])
-        .current_dir(&root)
-        .status()
-        .expect("run cargo");
-    if !status.success() {
+    let Some(qsite) = release_binary(&root) else {
         eprintln!("bench: the release build of qsite failed");
         return ExitCode::FAILURE;
-    }
-    let qsite = root.join("target/release/qsite");
+    };
     let mut tools = vec![Tool { name: "qsite".into(), layout: Layout::Qsite, binary: qsite.clone() }];
     for peer in &compare {
         let layout = match peer.as_str() {
@@ -157,7 +178,9 @@ fn main() -> ExitCode {
              past a few hundred pages expect minutes a build"
         );
     }
-    let bench_dir = root.join("target/bench");
+    // Beside `release/` in whatever target folder cargo uses.
+    let bench_dir =
+        qsite.parent().and_then(Path::parent).map_or_else(|| root.join("target"), Path::to_path_buf).join("bench");
     let mut report = Report { builds: Vec::new(), serve: Vec::new() };
     for &size in &sizes {
         let model = Model::generate(size, seed);
