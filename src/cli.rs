@@ -12,6 +12,7 @@ use queries::BuildOptions;
 use crate::build::{BuildOutcome, BuildRequest, build};
 use crate::clean::clean;
 use crate::explain::explain;
+use crate::new_content::{NewKind, new_content};
 use crate::report::{render_report, stderr_is_colored};
 use crate::serve::{ServeOptions, serve};
 
@@ -39,28 +40,14 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Build the site into the output directory, redoing only what changed.
-    Build {
-        #[command(flatten)]
-        site: SiteArgs,
-        /// Where to write the site.
-        #[arg(short, long, default_value = "public")]
-        output_dir: Utf8PathBuf,
-        /// Ignore the cache: render and compare every output.
-        #[arg(long)]
-        clean: bool,
-        /// Afterwards, build the site from scratch in memory and compare;
-        /// exit 3 if the output differs.
-        #[arg(long)]
-        verify: bool,
-    },
-    /// Say why the last build rendered an output file, or reused it.
-    Explain {
-        /// The output file: `public/blog/a/index.html`, `blog/a/index.html` or `/blog/a/`.
-        output: String,
-        /// The output directory the build wrote.
-        #[arg(short, long, default_value = "public")]
-        output_dir: Utf8PathBuf,
+    /// Write a new page, a draft dated today: `qsite new blog/my-post.md`;
+    /// or a section: `qsite new section notes`.
+    New {
+        /// The page's path under `content/`, or `section`.
+        #[arg(value_name = "PATH|section")]
+        path: String,
+        /// After `section`: the section's folder under `content/`.
+        name: Option<String>,
     },
     /// Serve the site from memory, rebuild on every edit and live-reload the browser.
     Serve {
@@ -76,16 +63,39 @@ enum Command {
         #[arg(short = 'O', long)]
         open: bool,
     },
+    /// Build the site into the output directory, redoing only what changed.
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Where to write the site.
+        #[arg(short, long, default_value = "public")]
+        output_dir: Utf8PathBuf,
+        /// Ignore the cache: render and compare every output.
+        #[arg(long)]
+        clean: bool,
+        /// Afterwards, build the site from scratch in memory and compare;
+        /// exit 3 if the output differs.
+        #[arg(long)]
+        verify: bool,
+    },
+    /// Check the site for errors without writing anything.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
     /// Remove `.qsite/` and every file qsite wrote to the output directory.
     Clean {
         /// The output directory to clean.
         #[arg(short, long, default_value = "public")]
         output_dir: Utf8PathBuf,
     },
-    /// Check the site for errors without writing anything.
-    Check {
-        #[command(flatten)]
-        site: SiteArgs,
+    /// Say why the last build rendered an output file, or reused it.
+    Explain {
+        /// The output file: `public/blog/a/index.html`, `blog/a/index.html` or `/blog/a/`.
+        output: String,
+        /// The output directory the build wrote.
+        #[arg(short, long, default_value = "public")]
+        output_dir: Utf8PathBuf,
     },
 }
 
@@ -132,7 +142,26 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
         Command::Init { dir, force } => {
             let dir = dir.unwrap_or(cli.root);
             crate::init::init(&dir, force)?;
-            println!("Wrote a starter site to `{dir}`. Build it with: qsite --root {dir} build");
+            let next = if dir == "." { "qsite serve".to_owned() } else { format!("cd {dir} && qsite serve") };
+            println!("Wrote a starter site to `{dir}`. See it with: {next}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::New { path, name } => {
+            let (kind, name) = match (path.as_str(), name) {
+                ("section", Some(name)) => (NewKind::Section, name),
+                (_, Some(extra)) => {
+                    return Err(format!("unexpected `{extra}`: `qsite new PATH` or `qsite new section NAME`").into());
+                }
+                (_, None) => (NewKind::Page, path),
+            };
+            let written = new_content(&cli.root, kind, &name)?;
+            if written.file_name() == Some("_index.md") {
+                println!("Wrote {written}; pages go beside it in {}", written.parent().unwrap_or(&written));
+            } else {
+                println!(
+                    "Wrote {written}, a draft: `qsite serve --drafts` shows it, and removing `draft = true` publishes it"
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Build { site, output_dir, clean, verify } => {

@@ -9,6 +9,7 @@ pub mod explain;
 pub mod init;
 pub mod manifest;
 pub mod markdown_store;
+pub mod new_content;
 pub mod output;
 pub mod output_folder;
 pub mod report;

@@ -12,6 +12,7 @@ mod errors;
 mod fuzz_corpus;
 mod incremental;
 mod init;
+mod new_content;
 mod output_safety;
 mod random_site;
 mod readme;
