@@ -15,6 +15,7 @@ use crate::explain::explain;
 use crate::new_content::{NewKind, new_content};
 use crate::report::{render_report, stderr_is_colored};
 use crate::serve::{ServeOptions, serve};
+use crate::site_folder::config_file;
 
 /// qsite: a static site generator whose whole build is a query database.
 #[derive(Parser)]
@@ -23,9 +24,10 @@ struct Cli {
     /// The site folder.
     #[arg(short, long, global = true, default_value = ".")]
     root: Utf8PathBuf,
-    /// The configuration file, relative to the root.
-    #[arg(short, long, global = true, default_value = "qsite.toml")]
-    config: Utf8PathBuf,
+    /// The configuration file, relative to the root [default: qsite.toml, or
+    /// a Zola site's zola.toml or config.toml].
+    #[arg(short, long, global = true)]
+    config: Option<Utf8PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -138,6 +140,7 @@ pub fn main() -> ExitCode {
 struct EnvironmentDiagnostic(Box<dyn std::error::Error + Send + Sync>);
 
 fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
+    let config = cli.config.clone().unwrap_or_else(|| config_file(&cli.root));
     match cli.command {
         Command::Init { dir, force } => {
             let dir = dir.unwrap_or(cli.root);
@@ -167,7 +170,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
         Command::Build { site, output_dir, clean, verify } => {
             let request = BuildRequest {
                 root: cli.root,
-                config: cli.config,
+                config: config.clone(),
                 options: site.options(),
                 output_dir: Some(output_dir),
                 clean,
@@ -178,7 +181,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
         Command::Check { site } => {
             let request = BuildRequest {
                 root: cli.root,
-                config: cli.config,
+                config: config.clone(),
                 options: site.options(),
                 output_dir: None,
                 clean: false,
@@ -189,7 +192,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
         Command::Serve { site, interface, port, open } => {
             let options = ServeOptions {
                 root: cli.root,
-                config: cli.config,
+                config: config.clone(),
                 interface,
                 port,
                 open,
@@ -204,7 +207,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Clean { output_dir } => {
-            let cleaned = clean(&cli.root, &cli.config, &output_dir)?;
+            let cleaned = clean(&cli.root, &config, &output_dir)?;
             if cleaned.had_manifest {
                 println!("Removed {} output files and the cache", cleaned.outputs);
             } else {

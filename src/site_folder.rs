@@ -16,7 +16,10 @@ pub const INPUT_DIRS: [&str; 4] = ["content", "templates", "static", "data"];
 #[derive(Debug, thiserror::Error)]
 pub enum EnvironmentError {
     /// The configuration file is missing.
-    #[error("no `{path}` found: is `{root}` a qsite site? (`qsite init` makes one)")]
+    #[error(
+        "no `{path}` in `{root}`, nor a Zola site's `zola.toml` or `config.toml`: is it a site folder? \
+         (`qsite init` makes one; `--config FILE` names another configuration file)"
+    )]
     MissingConfig { root: Utf8PathBuf, path: Utf8PathBuf },
     /// The root is not a readable directory.
     #[error("cannot read the site folder `{root}`: {source}")]
@@ -51,6 +54,19 @@ pub enum EnvironmentError {
     /// `qsite serve` cannot watch the site folder.
     #[error("cannot watch `{root}` for changes: {message}")]
     Watch { root: Utf8PathBuf, message: String },
+}
+
+/// The configuration files a site folder may have, in the order they are
+/// looked for: qsite's own, then Zola's (0.23 names it `zola.toml`, earlier
+/// versions `config.toml`), so a Zola site builds without being renamed.
+const CONFIG_FILES: &[&str] = &["qsite.toml", "zola.toml", "config.toml"];
+
+/// The configuration file of the site at `root` when none is named: the first
+/// of [`CONFIG_FILES`] that exists, else `qsite.toml` (whose absence is then
+/// the error).
+pub fn config_file(root: &Utf8Path) -> Utf8PathBuf {
+    let found = CONFIG_FILES.iter().find(|name| root.join(name).is_file());
+    Utf8PathBuf::from(found.copied().unwrap_or(CONFIG_FILES[0]))
 }
 
 /// Every input file of the site: paths relative to the root, sorted.

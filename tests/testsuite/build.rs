@@ -209,3 +209,22 @@ fn a_site_without_templates_gets_the_built_in_theme() {
     assert!(site.output("tags/a-b/index.html").contains("One"));
     assert!(site.output("404.html").contains("https://plain.test/"));
 }
+
+#[test]
+fn a_zola_site_folder_is_built_from_its_own_configuration_file() {
+    for config in ["config.toml", "zola.toml"] {
+        let site = SiteTest::with_files(&[
+            (config, "title = \"Zola site\"\nbase_url = \"https://zola.test\"\ncompile_sass = false\n"),
+            ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+            ("content/post.md", "+++\ntitle = \"Post\"\n+++\nText\n"),
+        ]);
+        site.build();
+        assert!(site.output("post/index.html").contains("Post"), "built with {config}");
+    }
+}
+
+#[test]
+fn a_folder_with_no_configuration_says_which_files_were_looked_for() {
+    let site = SiteTest::with_files(&[("content/_index.md", "+++\ntitle = \"Home\"\n+++\n")]);
+    site.qsite(&["build"]).assert_code(2).assert_stderr_has(&["qsite.toml", "zola.toml", "config.toml", "qsite init"]);
+}
