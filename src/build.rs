@@ -18,6 +18,7 @@ use crate::output_folder::checked_output_dir;
 use crate::report::{render_diagnostics, stderr_is_colored};
 use crate::site_folder::{EnvironmentError, hidden_content, scan};
 use crate::site_lock::SiteLock;
+use crate::summary::{SiteCounts, Verbosity, built_line, counted, duration};
 use crate::verify::{report, verify};
 use crate::workspace::{Verifier, Workspace};
 
@@ -35,6 +36,8 @@ pub struct BuildRequest {
     pub clean: bool,
     /// `--verify`: compare the result with a clean build in memory.
     pub verify: bool,
+    /// `--quiet` or `-v`.
+    pub verbosity: Verbosity,
 }
 
 /// How a build ended, for the exit code.
@@ -88,6 +91,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     };
     if let Some(reason) = &cold
         && *reason != ColdReason::Missing
+        && request.verbosity != Verbosity::Quiet
     {
         eprintln!("note: {reason}");
     }
@@ -122,7 +126,9 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
             .map_or(i64::MIN, |ns| ns - TIMESTAMP_MARGIN_NS)
     };
     let scan = scan(root, &request.config, &previous_files, trusted_before_ns)?;
-    if let Some(hidden) = hidden_content(root, scan.files.iter().map(|(path, _)| path.as_path())) {
+    if let Some(hidden) = hidden_content(root, scan.files.iter().map(|(path, _)| path.as_path()))
+        && request.verbosity != Verbosity::Quiet
+    {
         eprintln!("warning: {hidden}");
     }
     let warm = cold.is_none() && !request.clean;
@@ -140,15 +146,16 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         && folder_manifest.paths.iter().all(|path| records.contains_key(path))
         && let Some(summary) = cache.meta("summary").ok().flatten()
     {
-        eprint!("{}", cache.meta("warnings").ok().flatten().unwrap_or_default());
+        if request.verbosity != Verbosity::Quiet {
+            eprint!("{}", cache.meta("warnings").ok().flatten().unwrap_or_default());
+            println!("Built {summary} in {} — nothing changed", duration(started.elapsed()));
+        }
+        if request.verbosity == Verbosity::Verbose {
+            println!("{} outputs up to date", records.len());
+        }
         if cache.is_persistent() {
             let _ = cache.set_meta(LAST_BUILD, "nothing changed");
         }
-        println!(
-            "Built {summary}: nothing changed, {} outputs up to date, in {} ms",
-            records.len(),
-            started.elapsed().as_millis()
-        );
         if request.verify {
             let written = records.keys().cloned().collect();
             let table = cache.read_table().unwrap_or_default();
@@ -224,26 +231,37 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         })
         .collect();
     let colored = stderr_is_colored();
-    eprint!("{}", render_diagnostics(&workspace, &site.diagnostics, colored));
+    let shown: Vec<_> = site
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| request.verbosity != Verbosity::Quiet || diagnostic.is_error())
+        .cloned()
+        .collect();
+    eprint!("{}", render_diagnostics(&workspace, &shown, colored));
     let stats = site.stats;
-    let summary = format!(
-        "{} pages, {} sections, {} terms ({} drafts skipped)",
-        stats.pages, stats.sections, stats.terms, stats.drafts_skipped
-    );
+    let summary = SiteCounts {
+        pages: stats.pages,
+        sections: stats.sections,
+        terms: stats.terms,
+        drafts_skipped: stats.drafts_skipped,
+    }
+    .phrase();
     let errors = site.diagnostics.iter().filter(|diagnostic| diagnostic.is_error()).count();
     if errors > 0 {
-        eprintln!("error: {errors} error(s) in the site; nothing was written ({summary})");
+        eprintln!("error: {}; nothing was written ({summary})", counted(errors, "error"));
         return Ok(BuildOutcome::SiteErrors);
     }
     let Some(output_dir) = output_dir else {
-        println!("Checked {summary}: no errors, in {} ms", started.elapsed().as_millis());
+        if request.verbosity != Verbosity::Quiet {
+            println!("Checked {summary} in {}: no errors", duration(started.elapsed()));
+        }
         return Ok(BuildOutcome::Success);
     };
     let source_hashes: HashMap<String, [u8; 32]> =
         scan.files.iter().map(|(path, stat)| (path.to_string(), stat.hash)).collect();
     let previous = PreviousOutput { manifest: &folder_manifest, owned: &owned, records: &records };
     let (written, changes) = write_site(root, &output_dir, &site, &previous, &source_hashes, !request.clean)?;
-    for replaced in &changes.replaced {
+    for replaced in changes.replaced.iter().filter(|_| request.verbosity != Verbosity::Quiet) {
         eprintln!("warning: replaced `{}`, which qsite did not write", output_dir.join(replaced));
     }
     let record = BuildRecord {
@@ -286,16 +304,18 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     } else {
         Err("it could not be opened for writing".to_owned())
     };
-    println!(
-        "Built {summary}: rendered {}, reused {} ({from_store} bodies from the store), {} files written, {} unchanged, {} deleted, {} repaired, in {} ms",
-        site.rendered,
-        site.reused,
-        written.written,
-        written.unchanged,
-        written.deleted,
-        written.repaired,
-        started.elapsed().as_millis()
-    );
+    if request.verbosity == Verbosity::Verbose {
+        for (output, reason) in record.explanations.iter().filter(|(output, _)| !reused.contains(output)) {
+            println!("{output}: {reason}");
+        }
+        println!(
+            "rendered {}, reused {} ({from_store} bodies from the store), {} files written, {} unchanged, {} deleted, {} repaired",
+            site.rendered, site.reused, written.written, written.unchanged, written.deleted, written.repaired,
+        );
+    }
+    if request.verbosity != Verbosity::Quiet {
+        println!("{}", built_line(&summary, started.elapsed(), site.rendered, site.reused, &written));
+    }
     if let Err(reason) = saved {
         return Err(EnvironmentError::CacheNotSaved { path: root.join(CACHE_DIR).join(snapshots::CACHE_FILE), reason });
     }

@@ -16,6 +16,7 @@ use crate::new_content::{NewKind, new_content};
 use crate::report::{render_report, stderr_is_colored};
 use crate::serve::{ServeOptions, serve};
 use crate::site_folder::config_file;
+use crate::summary::Verbosity;
 
 /// qsite: a static site generator whose whole build is a query database.
 #[derive(Parser)]
@@ -28,6 +29,12 @@ struct Cli {
     /// a Zola site's zola.toml or config.toml].
     #[arg(short, long, global = true)]
     config: Option<Utf8PathBuf>,
+    /// Also list what was rendered, and why.
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    verbose: bool,
+    /// Print errors only.
+    #[arg(short, long, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -141,6 +148,11 @@ struct EnvironmentDiagnostic(Box<dyn std::error::Error + Send + Sync>);
 
 fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
     let config = cli.config.clone().unwrap_or_else(|| config_file(&cli.root));
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (false, true) => Verbosity::Verbose,
+        (false, false) => Verbosity::Normal,
+    };
     match cli.command {
         Command::Init { dir, force } => {
             let dir = dir.unwrap_or(cli.root);
@@ -175,6 +187,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
                 output_dir: Some(output_dir),
                 clean,
                 verify,
+                verbosity,
             };
             Ok(exit_code(build(&request)?))
         }
@@ -186,6 +199,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
                 output_dir: None,
                 clean: false,
                 verify: false,
+                verbosity,
             };
             Ok(exit_code(build(&request)?))
         }

@@ -16,5 +16,6 @@ pub mod report;
 pub mod serve;
 pub mod site_folder;
 pub mod site_lock;
+pub mod summary;
 pub mod verify;
 pub mod workspace;

@@ -35,7 +35,8 @@ pub struct WriteStats {
     pub unchanged: usize,
     /// Files qsite wrote before and no longer produces.
     pub deleted: usize,
-    /// Files edited or deleted by hand in the output and written back.
+    /// Files qsite wrote into this folder, edited or deleted by hand since,
+    /// and written back.
     pub repaired: usize,
 }
 
@@ -147,7 +148,14 @@ pub fn write_site(
                     stats.unchanged += 1;
                     continue;
                 }
-                stats.repaired += 1;
+                // Repaired: qsite wrote it here and it was edited or deleted
+                // since. A file missing from a folder qsite never wrote (a
+                // fresh or copied output folder) is simply written.
+                if target.exists() || previous.manifest.paths.contains(relative) {
+                    stats.repaired += 1;
+                } else {
+                    stats.written += 1;
+                }
             }
             _ if !previous.owned.contains(relative) && target.is_file() => {
                 if holds_bytes(&target, &contents.hash) {

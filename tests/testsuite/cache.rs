@@ -54,9 +54,10 @@ fn hand_edited_and_deleted_outputs_are_repaired() {
     site.build();
     site.write("public/index.html", "vandalized");
     std::fs::remove_file(site.root().join("public/blog/post-01/index.html")).unwrap();
-    let run = site.qsite(&["build"]);
+    let run = site.qsite(&["build", "-v"]);
     run.assert_code(0);
     assert!(run.stdout.contains("2 repaired"), "{}", run.stdout);
+    assert!(run.stdout.contains("2 files changed or deleted by hand in the output and written back"), "{}", run.stdout);
     site.assert_same_as_clean_build();
 }
 
@@ -64,7 +65,7 @@ fn hand_edited_and_deleted_outputs_are_repaired() {
 fn clean_flag_ignores_the_cache_and_clean_command_removes_only_qsites_files() {
     let site = SiteTest::copy("blog");
     site.build();
-    let run = site.qsite(&["build", "--clean"]);
+    let run = site.qsite(&["build", "--clean", "-v"]);
     run.assert_code(0);
     assert!(
         run.stdout.contains("rendered 33, reused 0 (0 bodies from the store), 0 files written, 36 unchanged"),
@@ -240,7 +241,7 @@ fn rebuild_after(edit: impl FnOnce(&SiteTest)) -> String {
     let site = SiteTest::copy("blog");
     site.build();
     edit(&site);
-    let run = site.qsite(&["build"]);
+    let run = site.qsite(&["build", "-v"]);
     run.assert_code(0);
     site.assert_same_as_clean_build();
     run.stdout
@@ -284,7 +285,7 @@ fn reused_link_checks_still_report_their_warnings() {
     site.edit("content/blog/post-09.md", "More about post 9.", "More about [post 99](@/blog/post-99.md).");
     site.qsite(&["build"]).assert_code(0).assert_stderr_has(&["broken internal link", "content/blog/post-09.md:13:12"]);
     site.edit("content/blog/post-01.md", "More about post 1.", "More about post one.");
-    let run = site.qsite(&["build"]);
+    let run = site.qsite(&["build", "-v"]);
     run.assert_code(0).assert_stderr_has(&["broken internal link", "content/blog/post-09.md:13:12"]);
     assert!(run.stdout.contains("rendered 2,"), "{}", run.stdout);
     // Restoring the target resolves the warning: the check is redone.

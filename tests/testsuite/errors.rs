@@ -194,7 +194,7 @@ fn every_error_is_reported_in_one_run() {
             ("content/blog/two.md", "+++\ntitle = \"Two\"\n+++\n[x](@/nope.md)\n"),
             ("templates/section.html", "{% if %}\n"),
         ],
-        &["[content/blog/one.md:3:1]", "[content/blog/two.md:4:1]", "[templates/section.html:1:", "3 error(s)"],
+        &["[content/blog/one.md:3:1]", "[content/blog/two.md:4:1]", "[templates/section.html:1:", "3 errors; nothing was written"],
     );
 }
 
@@ -219,7 +219,7 @@ fn invalid_configuration() {
 #[test]
 fn missing_configuration_is_an_environment_error() {
     let site = SiteTest::with_files(&[("content/_index.md", "+++\n+++\n")]);
-    site.qsite(&["build"]).assert_code(2).assert_stderr_has(&["no `qsite.toml` found"]);
+    site.qsite(&["build"]).assert_code(2).assert_stderr_has(&["no `qsite.toml` in"]);
 }
 
 #[test]

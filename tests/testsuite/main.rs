@@ -17,6 +17,7 @@ mod output_safety;
 mod random_site;
 mod readme;
 mod serve;
+mod summary;
 mod support;
 mod url_values;
 mod values;

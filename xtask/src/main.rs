@@ -95,8 +95,12 @@ impl Tool {
     fn build_command(&self, root: &Path) -> Command {
         let mut command = Command::new(&self.binary);
         match self.layout {
-            // qsite's command line copies Zola's.
-            Layout::Qsite | Layout::Zola => {
+            // qsite's command line copies Zola's; `-v` adds the counts read
+            // from qsite's output.
+            Layout::Qsite => {
+                command.arg("--root").arg(root).arg("build").arg("-v");
+            }
+            Layout::Zola => {
                 command.arg("--root").arg(root).arg("build");
             }
             Layout::Hugo => {
