@@ -75,6 +75,9 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvironmentError> {
         .name("qsite-rebuild".into())
         .spawn(move || rebuilder.run(batches))
         .map_err(|source| listen_error(options.interface, options.port, source))?;
+    if options.port != 0 && address.port() != options.port {
+        println!("Port {} is busy, so the site is served on port {}.", options.port, address.port());
+    }
     println!("Serving `{}` at {url}/ (press Ctrl-C to stop)", options.root);
     if options.open
         && let Err(error) = webbrowser::open(&format!("{url}/"))

@@ -17,6 +17,7 @@ use crate::report::{overlay_html, render_diagnostics, stderr_is_colored};
 use crate::serve::answer::answer;
 use crate::serve::http::Server;
 use crate::serve::watch::{Batch, Watcher};
+use crate::summary::counted;
 use crate::workspace::Workspace;
 
 /// The writer thread's state.
@@ -100,12 +101,14 @@ impl Rebuilder {
         let has_errors = self.check_site();
         let what: Vec<&str> = batch.paths.iter().take(3).map(|path| path.as_str()).collect();
         let more = batch.paths.len().saturating_sub(what.len());
+        let rendered = self.workspace.rendered_count();
         println!(
-            "{}{} changed: {} outputs re-rendered, {} tabs reloaded, {} restyled, {} ms after the change; site checked in {} ms{}",
+            "[{}] {}{} changed: {} re-rendered, {} reloaded, {} restyled, {} ms after the change; site checked in {} ms{}",
+            jiff::ZonedDateTime::now().strftime("%H:%M:%S"),
             if batch.rescan { "the site folder".to_owned() } else { what.join(", ") },
             if more > 0 { format!(" and {more} more") } else { String::new() },
-            self.workspace.rendered_count(),
-            notified.reloaded,
+            counted(rendered, "output"),
+            counted(notified.reloaded, "tab"),
             notified.restyled,
             reload_ms,
             check_started.elapsed().as_millis(),

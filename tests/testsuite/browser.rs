@@ -68,7 +68,7 @@ fn live_reload_reloads_restyles_and_shows_errors_in_a_browser() {
         "the page to reload with the new text",
     );
     let line = served.wait_for_line("content/blog/post-01.md changed");
-    assert!(line.contains("1 tabs reloaded"), "{line}");
+    assert!(line.contains("1 tab reloaded"), "{line}");
     let loader = page.loader_id();
     wait_for_event_stream(&mut page, &loader);
 

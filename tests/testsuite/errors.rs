@@ -194,7 +194,12 @@ fn every_error_is_reported_in_one_run() {
             ("content/blog/two.md", "+++\ntitle = \"Two\"\n+++\n[x](@/nope.md)\n"),
             ("templates/section.html", "{% if %}\n"),
         ],
-        &["[content/blog/one.md:3:1]", "[content/blog/two.md:4:1]", "[templates/section.html:1:", "3 errors; nothing was written"],
+        &[
+            "[content/blog/one.md:3:1]",
+            "[content/blog/two.md:4:1]",
+            "[templates/section.html:1:",
+            "3 errors; nothing was written",
+        ],
     );
 }
 

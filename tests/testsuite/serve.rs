@@ -79,7 +79,8 @@ fn a_body_edit_reloads_only_its_page() {
     site.edit("content/blog/post-01.md", "More about post 1.", "Much more about post 1.");
     post.expect("reload");
     let line = served.wait_for_line("content/blog/post-01.md changed");
-    assert!(line.contains("1 tabs reloaded"), "{line}");
+    assert!(line.contains("1 tab reloaded"), "{line}");
+    assert!(line.starts_with('[') && line.find("] ") == Some(9), "a time of day leads: {line}");
     // The listing prints titles only.
     assert_ne!(listing.next_within(QUIET).as_deref(), Some("reload"));
     assert_ne!(other.next_within(QUIET).as_deref(), Some("reload"));
@@ -223,6 +224,8 @@ fn a_busy_port_moves_to_the_next_and_ctrl_c_stops_cleanly() {
     let port = taken.local_addr().unwrap().port();
     let served = site.serve(&["--port", &port.to_string()]);
     assert!(!served.url.ends_with(&format!(":{port}")), "{}", served.url);
+    let served_port = served.url.rsplit(':').next().unwrap();
+    assert_eq!(served.startup, [format!("Port {port} is busy, so the site is served on port {served_port}.")]);
     assert_eq!(served.get("/").status, 200);
     let _tab = served.open_tab("/");
     assert_eq!(served.stop(), 0);

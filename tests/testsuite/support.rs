@@ -283,6 +283,8 @@ pub struct Served {
     pub url: String,
     stdout: Receiver<String>,
     agent: ureq::Agent,
+    /// What it printed before the line with its address.
+    pub startup: Vec<String>,
 }
 
 /// One HTTP response, read whole.
@@ -363,8 +365,14 @@ impl Served {
             .timeout_global(Some(PATIENCE))
             .build()
             .into();
-        let mut served = Served { child, url: String::new(), stdout, agent };
-        let line = served.wait_for_line("Serving");
+        let mut served = Served { child, url: String::new(), stdout, agent, startup: Vec::new() };
+        let line = loop {
+            let line = served.wait_for_line("");
+            if line.contains("Serving") {
+                break line;
+            }
+            served.startup.push(line);
+        };
         let start = line.find("http://").expect("the URL is printed");
         served.url = line[start..].split('/').take(3).collect::<Vec<_>>().join("/");
         served

@@ -259,8 +259,8 @@ fn live_reload_fingerprint(html: &str) -> Option<&str> {
 }
 
 /// The numbers of the line the server prints for each change:
-/// `content/a.md changed: 2 outputs re-rendered, 1 tabs reloaded,
-/// 0 restyled, 23 ms after the change; site checked in 8 ms`.
+/// `[18:02:31] content/a.md changed: 2 outputs re-rendered, 1 tab
+/// reloaded, 0 restyled, 23 ms after the change; site checked in 8 ms`.
 struct ChangeLine {
     rendered: f64,
     reload_ms: f64,
@@ -278,7 +278,7 @@ impl ChangeLine {
             line[at..].split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
         };
         Some(ChangeLine {
-            rendered: number_before(" outputs re-rendered")?,
+            rendered: number_after(" changed: ")?,
             reload_ms: number_before(" ms after the change")?,
             check_ms: number_after("site checked in ")?,
         })
