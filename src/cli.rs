@@ -41,7 +41,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Write a small starter site into DIR (default: the current folder).
+    /// Write a starter site into DIR (default: the current folder): `qsite init my-site`.
     Init {
         /// Where to write it.
         dir: Option<Utf8PathBuf>,
@@ -58,7 +58,7 @@ enum Command {
         /// After `section`: the section's folder under `content/`.
         name: Option<String>,
     },
-    /// Serve the site from memory, rebuild on every edit and live-reload the browser.
+    /// Serve the site from memory and live-reload the browser on every edit: `qsite serve --open`.
     Serve {
         #[command(flatten)]
         site: SiteArgs,
@@ -72,7 +72,7 @@ enum Command {
         #[arg(short = 'O', long)]
         open: bool,
     },
-    /// Build the site into the output directory, redoing only what changed.
+    /// Build the site into `public/`, redoing only what changed: `qsite build`.
     Build {
         #[command(flatten)]
         site: SiteArgs,
@@ -87,24 +87,29 @@ enum Command {
         #[arg(long)]
         verify: bool,
     },
-    /// Check the site for errors without writing anything.
+    /// Report every error in the site, writing nothing: `qsite check`.
     Check {
         #[command(flatten)]
         site: SiteArgs,
     },
-    /// Remove `.qsite/` and every file qsite wrote to the output directory.
+    /// Remove `.qsite/` and every file qsite wrote into the output folder: `qsite clean`.
     Clean {
         /// The output directory to clean.
         #[arg(short, long, default_value = "public")]
         output_dir: Utf8PathBuf,
     },
-    /// Say why the last build rendered an output file, or reused it.
+    /// Say why the last build rendered an output, or reused it: `qsite explain /blog/`.
     Explain {
         /// The output file: `public/blog/a/index.html`, `blog/a/index.html` or `/blog/a/`.
         output: String,
         /// The output directory the build wrote.
         #[arg(short, long, default_value = "public")]
         output_dir: Utf8PathBuf,
+    },
+    /// Print shell completions: `qsite completions bash > ~/.local/share/bash-completion/completions/qsite`.
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
     },
 }
 
@@ -215,6 +220,15 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
             };
             serve(&options)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "qsite", &mut script);
+            // A reader that stops early (`| head`) is not an error.
+            match std::io::Write::write_all(&mut std::io::stdout().lock(), &script) {
+                Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(error.into()),
+                _ => Ok(ExitCode::SUCCESS),
+            }
         }
         Command::Explain { output, output_dir } => {
             println!("{}", explain(&cli.root, output_dir.as_str(), &output)?);

@@ -7,6 +7,7 @@ mod browser;
 mod build;
 mod cache;
 mod cdp;
+mod cli;
 mod differential;
 mod errors;
 mod fuzz_corpus;
