@@ -7,6 +7,7 @@ use salsa::Database;
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::plain_words;
 use crate::inputs::Site;
 
 /// The site configuration every render reads.
@@ -137,7 +138,7 @@ pub fn config(db: &dyn Database) -> ConfigResult {
                 path.clone(),
                 range,
                 "qsite::config::toml",
-                format!("invalid configuration: {}", error.message()),
+                format!("invalid configuration: {}", plain_words(error.message())),
             ));
             None
         }

@@ -78,3 +78,21 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 }
+
+/// A parser's type error in words a site author knows: `expected i64`
+/// becomes `expected a whole number`, `a sequence` a list, `a map` a table.
+pub fn plain_words(message: &str) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        ("invalid type: ", ""),
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number, 0 or more"),
+        ("expected usize", "expected a whole number, 0 or more"),
+        ("expected u32", "expected a whole number, 0 or more"),
+        ("expected i32", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected f32", "expected a number"),
+        ("a sequence", "a list"),
+        ("a map", "a table"),
+    ];
+    WORDS.iter().fold(message.to_owned(), |text, (from, to)| text.replace(from, to))
+}

@@ -10,7 +10,9 @@ use serde::Deserialize;
 use crate::config::key_range;
 use crate::dates::{DateError, PageDate, parse_date};
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::plain_words;
 use crate::inputs::SourceFile;
+use crate::suggest::did_you_mean;
 
 /// How a section orders its pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
@@ -285,7 +287,7 @@ fn parse_toml(block: &str, start: usize, path: &Utf8PathBuf, front: &mut FrontMa
                 path.clone(),
                 shift(error.span().unwrap_or(0..0)),
                 "qsite::front_matter::toml",
-                format!("invalid TOML front matter: {}", error.message()),
+                format!("invalid TOML front matter: {}", plain_words(error.message())),
             ));
             return None;
         }
@@ -298,7 +300,7 @@ fn parse_toml(block: &str, start: usize, path: &Utf8PathBuf, front: &mut FrontMa
                 path.clone(),
                 shift(error.span().unwrap_or(0..0)),
                 "qsite::front_matter::toml",
-                format!("invalid front matter: {}", error.message()),
+                format!("invalid front matter: {}", plain_words(error.message())),
             ));
             None
         }
@@ -325,7 +327,7 @@ fn parse_yaml(block: &str, start: usize, path: &Utf8PathBuf, front: &mut FrontMa
                 path.clone(),
                 error_range(&error),
                 "qsite::front_matter::yaml",
-                format!("invalid YAML front matter: {}", without_location(&error)),
+                format!("invalid YAML front matter: {}", plain_words(&without_location(&error))),
             ));
             return None;
         }
@@ -338,7 +340,7 @@ fn parse_yaml(block: &str, start: usize, path: &Utf8PathBuf, front: &mut FrontMa
                 path.clone(),
                 error_range(&error),
                 "qsite::front_matter::yaml",
-                format!("invalid front matter: {}", without_location(&error)),
+                format!("invalid front matter: {}", plain_words(&without_location(&error))),
             ));
             None
         }
@@ -364,7 +366,10 @@ fn warn_unknown_keys(path: &Utf8PathBuf, front: &mut FrontMatter) {
                     "qsite::front_matter::unknown_key",
                     format!("unknown front matter key `{key}`"),
                 )
-                .with_help("put custom values under `[extra]`"),
+                .with_help(match did_you_mean(key, KNOWN_KEYS.iter().copied()) {
+                    Some(suggestion) => format!("{suggestion} Custom values go under `[extra]`"),
+                    None => "put custom values under `[extra]`".to_owned(),
+                }),
             );
         }
     }

@@ -56,6 +56,7 @@ mod page;
 mod render;
 mod routes;
 mod sections;
+mod suggest;
 #[cfg(test)]
 mod test_db;
 #[cfg(test)]

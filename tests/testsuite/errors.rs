@@ -258,3 +258,45 @@ fn missing_page_template_points_at_the_section() {
         &["the template `post.html` does not exist", "[content/blog/_index.md:3:1]"],
     );
 }
+
+/// Builds the blog with `template` as `templates/page.html` and expects an
+/// error whose help is `help`.
+fn page_template_suggests(template: &str, help: &str) {
+    let site = SiteTest::copy("blog");
+    site.write("templates/page.html", template);
+    site.qsite(&["build"]).assert_code(1).assert_stderr_has(&[help]);
+}
+
+#[test]
+fn a_misspelt_field_variable_filter_or_function_gets_did_you_mean() {
+    page_template_suggests("{{ page.titel }}", "did you mean `title`?");
+    page_template_suggests("{{ config.base_ulr }}", "did you mean `base_url`?");
+    page_template_suggests("{{ paje.title }}", "did you mean `page`?");
+    page_template_suggests("{{ page.title | uper }}", "did you mean `upper`?");
+    page_template_suggests("{{ get_pag(path=\"blog/post-01.md\").title }}", "did you mean `get_page`?");
+}
+
+#[test]
+fn a_misspelt_template_name_gets_did_you_mean() {
+    page_template_suggests("{% include \"bsae.html\" %}", "did you mean `base.html`?");
+    let site = SiteTest::copy("blog");
+    site.edit("content/blog/post-01.md", "+++\n", "+++\ntemplate = \"pag.html\"\n");
+    site.qsite(&["build"]).assert_code(1).assert_stderr_has(&["did you mean `page.html`?"]);
+}
+
+#[test]
+fn a_misspelt_front_matter_key_gets_did_you_mean() {
+    let site = SiteTest::copy("blog");
+    site.edit("content/blog/post-01.md", "+++\n", "+++\ndescripton = \"x\"\n");
+    site.qsite(&["build"])
+        .assert_code(0)
+        .assert_stderr_has(&["unknown front matter key `descripton`", "did you mean `description`?"]);
+}
+
+#[test]
+fn type_errors_say_what_was_expected_in_plain_words() {
+    assert_fails(
+        &[("content/blog/bad.md", "+++\ntitle = \"Bad\"\nweight = \"heavy\"\n+++\nBody\n")],
+        &["string \"heavy\", expected a whole number", "[content/blog/bad.md:3:10]"],
+    );
+}

@@ -36,6 +36,78 @@ pub const TEMPLATE_FUEL: u64 = 20_000_000;
 /// The most numbers one `range` may count.
 const MAX_RANGE: i64 = 1_000_000;
 
+/// The functions site templates can call (qsite's and minijinja's), for
+/// "did you mean" on an unknown one.
+pub const FUNCTION_NAMES: &[&str] = &[
+    "get_page",
+    "get_section",
+    "get_url",
+    "get_pages",
+    "get_taxonomy",
+    "get_taxonomy_url",
+    "load_data",
+    "range",
+    "dict",
+    "debug",
+    "namespace",
+];
+
+/// The filters site templates can use (qsite's and minijinja's), for "did
+/// you mean" on an unknown one.
+pub const FILTER_NAMES: &[&str] = &[
+    "date",
+    "slugify",
+    "markdown",
+    "json_encode",
+    "tojson",
+    "safe",
+    "escape",
+    "lower",
+    "upper",
+    "title",
+    "capitalize",
+    "length",
+    "count",
+    "items",
+    "trim",
+    "join",
+    "split",
+    "lines",
+    "default",
+    "round",
+    "abs",
+    "int",
+    "float",
+    "attr",
+    "first",
+    "last",
+    "min",
+    "max",
+    "sort",
+    "list",
+    "string",
+    "bool",
+    "batch",
+    "slice",
+    "sum",
+    "select",
+    "reject",
+    "selectattr",
+    "rejectattr",
+    "map",
+    "unique",
+    "reverse",
+    "replace",
+    "indent",
+    "dictsort",
+    "groupby",
+    "urlencode",
+    "format",
+    "pprint",
+    "chain",
+    "zip",
+];
+
 thread_local! {
     static ENVIRONMENT: Environment<'static> = environment();
 }

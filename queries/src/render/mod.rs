@@ -22,6 +22,7 @@ use crate::front_matter::{SortBy, front_matter};
 use crate::inputs::SourceFile;
 use crate::page::PageMeta;
 use crate::routes::{Route, RouteKey, pager_count, pager_url, section_paginate_by, taxonomy_path};
+use crate::suggest::did_you_mean;
 use crate::trace::{TraceEntry, recording};
 use environment::{has_template, render_template};
 use objects::{PageObject, SectionObject, page_list, taxonomy_value, term_value};
@@ -76,6 +77,17 @@ fn render_route(db: &dyn Database, route: &Route) -> Result<String, Diagnostic> 
 
 type Context = BTreeMap<&'static str, Value>;
 
+/// What to do about a template that does not exist: the nearest existing
+/// name, else create it. Only an error reads the template list, so renders
+/// that succeed do not depend on it.
+pub fn missing_template_help(db: &dyn Database, name: &str) -> String {
+    let templates = &crate::inputs::Site::get(db).files(db).templates;
+    match did_you_mean(name, templates.keys().map(String::as_str)) {
+        Some(suggestion) => format!("{suggestion} Or create `templates/{name}`"),
+        None => format!("create `templates/{name}`, or name an existing template"),
+    }
+}
+
 /// Renders the site template `name` with `context` (plus `config` and the
 /// `__tera_context` dump of the rest), or the
 /// built-in output when the site has no such template. `named_by` is the
@@ -101,7 +113,7 @@ fn render_site_or_builtin(
             "qsite::templates::missing",
             format!("the template `{name}` does not exist"),
         )
-        .with_help(format!("create `templates/{name}`, or name an existing template")));
+        .with_help(missing_template_help(db, name)));
     }
     Ok(builtin(db))
 }

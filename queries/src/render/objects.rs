@@ -51,7 +51,7 @@ pub struct ConfigObject;
 const OBJECT_TEXT: &str = "[object]";
 
 /// Fields both pages and sections have.
-const COMMON_FIELDS: &[&str] = &[
+pub const COMMON_FIELDS: &[&str] = &[
     "title",
     "description",
     "permalink",
@@ -206,7 +206,8 @@ impl Object for SectionObject {
     }
 }
 
-const CONFIG_FIELDS: &[&str] =
+/// Fields of `config`.
+pub const CONFIG_FIELDS: &[&str] =
     &["title", "base_url", "description", "default_language", "extra", "taxonomies", "paginate_by", "feed", "sitemap"];
 
 impl Object for ConfigObject {

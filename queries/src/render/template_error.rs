@@ -4,8 +4,11 @@ use salsa::Database;
 
 use crate::diagnostic::Diagnostic;
 use crate::lookup::file_at;
-use crate::render::environment::TEMPLATE_FUEL;
+use crate::render::environment::{FILTER_NAMES, FUNCTION_NAMES, TEMPLATE_FUEL};
 use crate::render::expression_bounds::{MAX_OPERATORS, OversizedExpression};
+use crate::render::missing_template_help;
+use crate::render::objects::{COMMON_FIELDS, CONFIG_FIELDS};
+use crate::suggest::did_you_mean;
 
 /// A diagnostic for a failed render of `rendering`: located in the template
 /// and line where the error happened (an included template, not the layout
@@ -62,7 +65,57 @@ pub fn diagnostic(db: &dyn Database, rendering: &str, error: &minijinja::Error) 
         (_, minijinja::ErrorKind::TemplateNotFound) => "qsite::templates::missing",
         _ => "qsite::templates::render",
     };
-    Diagnostic::error(format!("templates/{name}"), range, code, message)
+    let diagnostic = Diagnostic::error(format!("templates/{name}"), range, code, message);
+    match help(db, located) {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }
+}
+
+/// Variables every template may read, for "did you mean" on an undefined one.
+const VARIABLE_NAMES: &[&str] = &[
+    "page",
+    "section",
+    "config",
+    "paginator",
+    "taxonomy",
+    "term",
+    "terms",
+    "current_path",
+    "current_url",
+    "__tera_context",
+];
+
+/// The nearest existing name to the one an error says does not exist.
+fn help(db: &dyn Database, error: &minijinja::Error) -> Option<String> {
+    let detail = error.detail()?;
+    match error.kind() {
+        minijinja::ErrorKind::TemplateNotFound => {
+            // `template "x" does not exist`, or `... template 'x'` for an include.
+            let name = detail.split(['"', '\'']).nth(1)?;
+            Some(missing_template_help(db, name))
+        }
+        minijinja::ErrorKind::UnknownFilter => {
+            let name = detail.strip_prefix("filter ")?.strip_suffix(" is unknown")?;
+            did_you_mean(name, FILTER_NAMES.iter().copied())
+        }
+        minijinja::ErrorKind::UnknownFunction => {
+            let name = detail.strip_suffix(" is unknown")?;
+            did_you_mean(name, FUNCTION_NAMES.iter().copied())
+        }
+        minijinja::ErrorKind::UndefinedError => {
+            let expression = detail.split('`').nth(1)?;
+            match expression.rsplit_once('.') {
+                Some((parent, field)) => {
+                    let fields =
+                        if parent.rsplit('.').next() == Some("config") { CONFIG_FIELDS } else { COMMON_FIELDS };
+                    did_you_mean(field, fields.iter().copied())
+                }
+                None => did_you_mean(expression, VARIABLE_NAMES.iter().chain(FUNCTION_NAMES).copied()),
+            }
+        }
+        _ => None,
+    }
 }
 
 /// The first error of type `T` in the chain of `error`'s sources.
