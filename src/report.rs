@@ -42,12 +42,12 @@ fn char_range(text: &str, range: &Range<usize>) -> Range<usize> {
     start..end
 }
 
-/// The error overlay `qsite serve` shows for the site's errors, each with
-/// its `file:line:column` and source line; `None` when there are none.
+/// The overlay `qsite serve` shows for the site's errors and warnings
+/// (errors first), each with its `file:line:column` and source line; `None`
+/// when there are none.
 pub fn overlay_html(workspace: &Workspace, diagnostics: &[Diagnostic]) -> Option<String> {
-    let entries: Vec<OverlayEntryView> = diagnostics
+    let mut entries: Vec<OverlayEntryView> = diagnostics
         .iter()
-        .filter(|diagnostic| diagnostic.is_error())
         .map(|diagnostic| {
             let text = workspace.file_text(&diagnostic.file).unwrap_or_default();
             let start = char_range(&text, &diagnostic.range).start;
@@ -56,7 +56,7 @@ pub fn overlay_html(workspace: &Workspace, diagnostics: &[Diagnostic]) -> Option
             let line = text[..start].matches('\n').count() + 1;
             let column = text[line_start..start].chars().count() + 1;
             OverlayEntryView {
-                severity: "error",
+                severity: if diagnostic.is_error() { "error" } else { "warning" },
                 location: format!("{}:{line}:{column}", diagnostic.file),
                 code: diagnostic.code.clone(),
                 message: diagnostic.message.clone(),
@@ -65,6 +65,7 @@ pub fn overlay_html(workspace: &Workspace, diagnostics: &[Diagnostic]) -> Option
             }
         })
         .collect();
+    entries.sort_by_key(|entry| entry.severity != "error");
     (!entries.is_empty()).then(|| overlay_entries_html(&entries))
 }
 

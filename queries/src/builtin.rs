@@ -203,6 +203,8 @@ pub struct OverlayEntryView {
 #[template(path = "builtin_overlay.html")]
 struct OverlayTemplate<'a> {
     entries: &'a [OverlayEntryView],
+    errors: usize,
+    heading: String,
 }
 
 #[derive(Template)]
@@ -311,11 +313,23 @@ pub fn robots_txt(sitemap_url: &str) -> String {
     render(&RobotsTemplate { sitemap_url })
 }
 
-/// The error overlay `qsite serve` lays over every page while the site has
-/// errors: a fragment that goes inside `<body>`, styled on its own so no
-/// site stylesheet changes it.
+/// The overlay `qsite serve` shows on every page while the site has errors
+/// (over the whole page) or warnings (a panel in a corner): the content of
+/// a shadow root, with its own styles, so no site stylesheet changes it.
 pub fn overlay_html(entries: &[OverlayEntryView]) -> String {
-    render(&OverlayTemplate { entries })
+    let errors = entries.iter().filter(|entry| entry.severity == "error").count();
+    let warnings = entries.len() - errors;
+    let count = |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
+    let heading = match (errors, warnings) {
+        (0, _) => format!("The site builds, with {}.", count(warnings, "warning")),
+        (_, 0) => format!("The site has {}. Fix it and this page updates itself.", count(errors, "error")),
+        _ => format!(
+            "The site has {} and {}. Fix them and this page updates itself.",
+            count(errors, "error"),
+            count(warnings, "warning")
+        ),
+    };
+    render(&OverlayTemplate { entries, errors, heading })
 }
 
 #[cfg(test)]

@@ -12,10 +12,26 @@
     "&fingerprint=" + encodeURIComponent(script.dataset.fingerprint);
   var source = new EventSource("/__qsite/events?" + query);
 
+  // The overlay lives in a shadow root so the site's CSS cannot restyle
+  // it; its close button removes it until the next change.
   function removeOverlay() {
     var overlay = document.getElementById("qsite-overlay");
     if (overlay) overlay.remove();
   }
+  function wireClose(host) {
+    if (!host || !host.shadowRoot) return;
+    var button = host.shadowRoot.querySelector("[data-qsite-close]");
+    if (button) button.addEventListener("click", removeOverlay);
+  }
+  function showOverlay(content) {
+    removeOverlay();
+    var host = document.createElement("div");
+    host.id = "qsite-overlay";
+    host.attachShadow({ mode: "open" }).innerHTML = content;
+    document.body.appendChild(host);
+    wireClose(host);
+  }
+  wireClose(document.getElementById("qsite-overlay"));
 
   source.addEventListener("reload", function () {
     source.close();
@@ -30,8 +46,7 @@
     }
   });
   source.addEventListener("overlay", function (event) {
-    removeOverlay();
-    document.body.insertAdjacentHTML("beforeend", JSON.parse(event.data));
+    showOverlay(JSON.parse(event.data));
   });
   source.addEventListener("clear", removeOverlay);
 })();

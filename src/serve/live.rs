@@ -127,11 +127,18 @@ impl LiveReload {
     }
 }
 
+/// The id of the element that hosts the overlay's shadow root (`live.js`
+/// makes the same one when an overlay arrives later).
+const OVERLAY_ID: &str = "qsite-overlay";
+
 /// An HTML page as the server sends it: the overlay (when the site has
-/// errors) and the live-reload script inserted before `</body>`, or
-/// appended when the page has none.
+/// errors or warnings) and the live-reload script inserted before
+/// `</body>`, or appended when the page has none.
 pub fn inject(html: &str, fingerprint: &str, overlay: Option<&str>) -> String {
     let tag = format!(r#"<script src="{SCRIPT_PATH}" data-fingerprint="{fingerprint}"></script>"#);
+    // A declarative shadow root: the site's styles cannot reach inside.
+    let overlay = overlay
+        .map(|content| format!(r#"<div id="{OVERLAY_ID}"><template shadowrootmode="open">{content}</template></div>"#));
     let insert = format!("{}{tag}", overlay.unwrap_or_default());
     match html.rfind("</body>") {
         Some(at) => format!("{}{insert}{}", &html[..at], &html[at..]),
@@ -145,10 +152,10 @@ mod tests {
 
     #[test]
     fn script_goes_before_the_end_of_the_body() {
-        let page = inject("<html><body><p>Hi</p></body></html>", "abc", Some("<div>oops</div>"));
+        let page = inject("<html><body><p>Hi</p></body></html>", "abc", Some("<p>oops</p>"));
         assert_eq!(
             page,
-            r#"<html><body><p>Hi</p><div>oops</div><script src="/__qsite/live.js" data-fingerprint="abc"></script></body></html>"#
+            r#"<html><body><p>Hi</p><div id="qsite-overlay"><template shadowrootmode="open"><p>oops</p></template></div><script src="/__qsite/live.js" data-fingerprint="abc"></script></body></html>"#
         );
         assert!(inject("<p>bare</p>", "abc", None).starts_with("<p>bare</p><script"));
     }

@@ -89,20 +89,54 @@ fn live_reload_reloads_restyles_and_shows_errors_in_a_browser() {
     page.wait_until(
         r"(function () {
             var overlay = document.getElementById('qsite-overlay');
-            return overlay !== null && /templates\/page\.html:\d+:\d+/.test(overlay.innerText);
+            return overlay !== null && overlay.shadowRoot !== null
+                && /templates\/page\.html:\d+:\d+/.test(overlay.shadowRoot.textContent);
         })()",
         "the overlay to name templates/page.html with line and column",
     );
     served.wait_for_line("templates/page.html changed");
+    let text = page.evaluate("document.getElementById('qsite-overlay').shadowRoot.textContent");
+    let text = text.expect("overlay text");
+    assert!(!text.as_str().unwrap_or_default().contains("qsite::"), "no internal codes: {text}");
+    // The site's styles cannot reach into the overlay's shadow root.
+    let hidden = page.evaluate(
+        "(function () {
+            var style = document.createElement('style');
+            style.textContent = 'section, div, p { display: none !important; color: red !important; }';
+            document.head.appendChild(style);
+            var entry = document.getElementById('qsite-overlay').shadowRoot.querySelector('section');
+            return getComputedStyle(entry).display;
+        })()",
+    );
+    assert_eq!(hidden, Ok(json!("block")), "the overlay keeps its own styles");
+    // Its close button removes it.
+    page.evaluate("document.getElementById('qsite-overlay').shadowRoot.querySelector('[data-qsite-close]').click()")
+        .expect("click close");
+    page.wait_until("document.getElementById('qsite-overlay') === null", "the close button to remove the overlay");
 
-    // Fixing it takes the overlay away and shows the page again.
+    // Fixing it shows the page again, with no overlay.
     site.write("templates/page.html", &template);
     page.wait_until(
         "document.getElementById('qsite-overlay') === null && document.querySelector('h1') !== null \
          && document.querySelector('h1').innerText === 'Post 1'",
-        "the overlay to go and the page to come back",
+        "the page to come back",
     );
     served.wait_for_line("templates/page.html changed");
     let overlay_count = page.evaluate("document.querySelectorAll('#qsite-overlay').length");
     assert_eq!(overlay_count, Ok(Value::from(0)));
+
+    // A warning shows too, in a corner panel rather than over the page.
+    let loader = page.loader_id();
+    wait_for_event_stream(&mut page, &loader);
+    site.edit("content/blog/post-01.md", "+++\n", "+++\nmood = \"good\"\n");
+    page.wait_until(
+        r"(function () {
+            var overlay = document.getElementById('qsite-overlay');
+            if (overlay === null || overlay.shadowRoot === null) return false;
+            var root = overlay.shadowRoot;
+            return root.querySelector('section.warning') !== null && root.querySelector('.panel.compact') !== null
+                && root.textContent.includes('unknown front matter key');
+        })()",
+        "the warning to show in the overlay",
+    );
 }
