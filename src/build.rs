@@ -15,6 +15,7 @@ use crate::manifest::Manifest;
 use crate::markdown_store;
 use crate::output::{CACHE_DIR, PreviousOutput, build_id, matches_record, write_site};
 use crate::output_folder::checked_output_dir;
+use crate::progress::Progress;
 use crate::report::{render_diagnostics, stderr_is_colored};
 use crate::site_folder::{EnvironmentError, hidden_content, scan};
 use crate::site_lock::SiteLock;
@@ -207,7 +208,10 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     } else {
         0
     };
-    let site = workspace.render(&reused, &checked);
+    let progress =
+        Progress::new(workspace.output_count().saturating_sub(reused.len()), request.verbosity != Verbosity::Quiet);
+    let site = workspace.render_counting(&reused, &checked, &progress);
+    progress.finish();
     let facts = BuildFacts {
         cold: if request.clean {
             Some("`--clean` was given".to_owned())

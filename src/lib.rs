@@ -12,6 +12,7 @@ pub mod markdown_store;
 pub mod new_content;
 pub mod output;
 pub mod output_folder;
+pub mod progress;
 pub mod report;
 pub mod serve;
 pub mod site_folder;

@@ -14,6 +14,7 @@ use queries::{
 use rayon::prelude::*;
 use snapshots::{ReadTable, StoredTrace, Trace};
 
+use crate::progress::Progress;
 use crate::site_folder::{EnvironmentError, input_paths, input_paths_at, read_input};
 
 /// One output file of a build.
@@ -149,6 +150,12 @@ impl Workspace {
         &self.db
     }
 
+    /// How many outputs the site has (copied files included), for the
+    /// progress bar's length.
+    pub fn output_count(&self) -> usize {
+        route_table(&self.db).routes.len()
+    }
+
     /// How many outputs rendered since the log was last taken.
     pub fn rendered_count(&self) -> usize {
         self.log.count("rendered_output")
@@ -237,6 +244,16 @@ impl Workspace {
     /// Each rayon worker works on its own clone of the database, so the
     /// queries run concurrently and salsa still memoizes every result once.
     pub fn render(&self, reused: &HashSet<String>, checked: &HashMap<String, Vec<Diagnostic>>) -> RenderedSite {
+        self.render_counting(reused, checked, &Progress::hidden())
+    }
+
+    /// [`Workspace::render`], ticking `progress` once per output rendered.
+    pub fn render_counting(
+        &self,
+        reused: &HashSet<String>,
+        checked: &HashMap<String, Vec<Diagnostic>>,
+        progress: &Progress,
+    ) -> RenderedSite {
         let rendered_before = self.log.count("rendered_output");
         let table = route_table(&self.db).clone();
         // A database is Send but not Sync: workers clone theirs from a shared seed.
@@ -247,20 +264,25 @@ impl Workspace {
             .filter(|(output, _)| !reused.contains(*output))
             .map_init(
                 || seed.lock().unwrap_or_else(|poison| poison.into_inner()).clone(),
-                |db, (output, route)| match route {
-                    Route::Copy(file) => (output.clone(), OutputFile::Copy(file.path(db).clone()), None, Vec::new()),
-                    route => {
-                        let rendered = rendered_output(db, RouteKey::new(db, route.clone()));
-                        let trace = Trace {
-                            route: route_key(db, route),
-                            reads: rendered.trace.iter().map(|(read, hash)| (read.to_key(), *hash)).collect(),
-                        };
-                        (
-                            output.clone(),
-                            OutputFile::Text(rendered.text.clone()),
-                            Some(trace),
-                            rendered.diagnostics.clone(),
-                        )
+                |db, (output, route)| {
+                    progress.tick();
+                    match route {
+                        Route::Copy(file) => {
+                            (output.clone(), OutputFile::Copy(file.path(db).clone()), None, Vec::new())
+                        }
+                        route => {
+                            let rendered = rendered_output(db, RouteKey::new(db, route.clone()));
+                            let trace = Trace {
+                                route: route_key(db, route),
+                                reads: rendered.trace.iter().map(|(read, hash)| (read.to_key(), *hash)).collect(),
+                            };
+                            (
+                                output.clone(),
+                                OutputFile::Text(rendered.text.clone()),
+                                Some(trace),
+                                rendered.diagnostics.clone(),
+                            )
+                        }
                     }
                 },
             )
