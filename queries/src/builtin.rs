@@ -332,6 +332,15 @@ pub fn overlay_html(entries: &[OverlayEntryView]) -> String {
     render(&OverlayTemplate { entries, errors, heading })
 }
 
+/// `2024-01-31` as the built-in theme prints it, `31 January 2024`; any
+/// other text as it is.
+pub fn human_day(day: &str) -> String {
+    match day.parse::<jiff::civil::Date>() {
+        Ok(date) => date.strftime("%-d %B %Y").to_string(),
+        Err(_) => day.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -376,7 +385,7 @@ mod tests {
         assert!(html.contains("<title>Why a &#60; b · Tom &#38; &#60;Jerry&#62;</title>"));
         assert!(html.contains("<p>Hello <em>world</em></p>"));
         assert!(html.contains(r#"content="About &#34;quotes&#34;""#));
-        assert!(html.contains(r#"<time datetime="2024-01-31">2024-01-31</time>"#));
+        assert!(html.contains(r#"<time datetime="2024-01-31">31 January 2024</time>"#));
         assert!(html.contains("By Ann, Bob and Cy"));
         assert!(html.contains("3 min read"));
         assert!(html.contains(r#"<a href="/tags/rust/">rust</a>"#));
