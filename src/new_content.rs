@@ -111,7 +111,8 @@ fn title_from(stem: &str) -> String {
         .map(|c| if c == '-' || c == '_' { ' ' } else { c })
         .filter(|c| *c != '"' && *c != '\\' && !c.is_control())
         .collect();
-    let words = words.trim();
-    let mut chars = words.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_else(|| "Untitled".to_owned())
+    match words.trim() {
+        "" => "Untitled".to_owned(),
+        words => queries::builtin::capitalized(words),
+    }
 }

@@ -119,7 +119,7 @@ pub struct PagerView {
 /// The list of all terms of one taxonomy, e.g. every tag of the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaxonomyView {
-    /// The taxonomy's name as configured, e.g. `tags`, used as the heading.
+    /// The heading: the taxonomy's name with a capital, e.g. `Tags`.
     pub name: String,
     /// The terms in display order.
     pub terms: Vec<TermLinkView>,
@@ -330,6 +330,21 @@ pub fn overlay_html(entries: &[OverlayEntryView]) -> String {
         ),
     };
     render(&OverlayTemplate { entries, errors, heading })
+}
+
+/// The heading of a term's page: `Tagged “Rust”` for tags, else the
+/// taxonomy with a capital and the term, `Categories: Rust`.
+pub fn term_heading(taxonomy: &str, term: &str) -> String {
+    match taxonomy {
+        "tags" => format!("Tagged “{term}”"),
+        other => format!("{}: {term}", capitalized(other)),
+    }
+}
+
+/// `tags` → `Tags`.
+pub fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// `2024-01-31` as the built-in theme prints it, `31 January 2024`; any

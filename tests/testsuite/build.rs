@@ -228,3 +228,16 @@ fn a_folder_with_no_configuration_says_which_files_were_looked_for() {
     let site = SiteTest::with_files(&[("content/_index.md", "+++\ntitle = \"Home\"\n+++\n")]);
     site.qsite(&["build"]).assert_code(2).assert_stderr_has(&["qsite.toml", "zola.toml", "config.toml", "qsite init"]);
 }
+
+#[test]
+fn the_built_in_theme_speaks_in_words() {
+    let site = SiteTest::with_files(&[
+        ("qsite.toml", "title = \"Words\"\nbase_url = \"https://words.test\"\ntaxonomies = [{ name = \"tags\" }]\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/post.md", "+++\ntitle = \"Post\"\ndate = 2026-12-03\ntags = [\"Rust\"]\n+++\nText\n"),
+    ]);
+    site.build();
+    assert!(site.output("post/index.html").contains(r#"<time datetime="2026-12-03">3 December 2026</time>"#));
+    assert!(site.output("tags/rust/index.html").contains("<h1>Tagged “Rust”</h1>"));
+    assert!(site.output("tags/index.html").contains("<h1>Tags</h1>"));
+}

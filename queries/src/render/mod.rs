@@ -253,7 +253,7 @@ fn render_term(db: &dyn Database, taxonomy: &str, slug: &str, pager: usize) -> R
     render_site_or_builtin(db, "taxonomy_single.html", context, None, |db| {
         let list = theme::list_view(
             db,
-            format!("{taxonomy}: {name}"),
+            builtin::term_heading(taxonomy, &name),
             None,
             &pages[range],
             per.map(|per| (pager, pager_count(pages.len(), Some(per)), base_url.clone(), base_path.clone())),

@@ -128,7 +128,7 @@ pub fn list_view(
 pub fn taxonomy_view(db: &dyn Database, taxonomy: &str, terms: &[Term]) -> TaxonomyView {
     let base_url = &config(db).config.base_url;
     TaxonomyView {
-        name: taxonomy.to_owned(),
+        name: crate::builtin::capitalized(taxonomy),
         terms: terms
             .iter()
             .map(|term| TermLinkView {
