@@ -252,7 +252,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     .phrase();
     let errors = site.diagnostics.iter().filter(|diagnostic| diagnostic.is_error()).count();
     if errors > 0 {
-        eprintln!("error: {}; nothing was written ({summary})", counted(errors, "error"));
+        eprintln!("error: {} in {summary}; nothing was written", counted(errors, "error"));
         return Ok(BuildOutcome::SiteErrors);
     }
     let Some(output_dir) = output_dir else {

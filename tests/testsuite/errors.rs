@@ -198,7 +198,7 @@ fn every_error_is_reported_in_one_run() {
             "[content/blog/one.md:3:1]",
             "[content/blog/two.md:4:1]",
             "[templates/section.html:1:",
-            "3 errors; nothing was written",
+            "3 errors in 3 pages and 2 sections; nothing was written",
         ],
     );
 }
