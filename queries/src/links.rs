@@ -13,6 +13,7 @@ use crate::markdown::{link_marker, markdown};
 use crate::page::{is_hidden, page_location, page_title};
 use crate::render::reads;
 use crate::sections::section_tree;
+use crate::suggest::nearest;
 use crate::trace::{Read, TraceEntry, record, recording};
 
 /// A page's body and summary with every internal link resolved.
@@ -170,7 +171,11 @@ fn broken_links(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> {
         };
         if let Some(message) = problem {
             let code = "qsite::links::broken";
-            let help = "fix the link, or set `[links] broken = \"warn\"` in qsite.toml to only warn";
+            let fix = "fix the link, or set `[links] broken = \"warn\"` in qsite.toml to only warn";
+            let help = match nearest_content_file(db, &link.destination) {
+                Some(near) if resolved.file.is_none() => format!("did you mean `@/{near}`? Or {fix}"),
+                _ => fix.to_owned(),
+            };
             let diagnostic = if as_error {
                 Diagnostic::error(path.clone(), link.range.clone(), code, message)
             } else {
@@ -180,6 +185,21 @@ fn broken_links(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> {
         }
     }
     diagnostics
+}
+
+/// For a broken `@/` link, the content file whose path is nearest to it.
+/// Only a broken link reads the site's whole file list (recorded, so a
+/// persisted check is redone when a page is added or removed).
+fn nearest_content_file(db: &dyn Database, destination: &str) -> Option<String> {
+    let wanted = destination.strip_prefix("@/")?.split('#').next()?;
+    let tree = reads::section_tree(db);
+    let paths: Vec<String> = tree
+        .pages
+        .iter()
+        .chain(tree.sections.values().map(|entry| &entry.file))
+        .map(|file| file.path(db).strip_prefix("content/").unwrap_or(file.path(db)).to_string())
+        .collect();
+    nearest(wanted, paths.iter().map(String::as_str)).map(str::to_owned)
 }
 
 fn markdown_has_anchor(db: &dyn Database, target: SourceFile, anchor: &str) -> bool {

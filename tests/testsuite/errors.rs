@@ -300,3 +300,10 @@ fn type_errors_say_what_was_expected_in_plain_words() {
         &["string \"heavy\", expected a whole number", "[content/blog/bad.md:3:10]"],
     );
 }
+
+#[test]
+fn a_misspelt_link_target_gets_did_you_mean() {
+    let site = SiteTest::copy("blog");
+    site.edit("content/blog/post-02.md", "More about post 2.", "See [the first](@/blog/post-1.md).");
+    site.qsite(&["build"]).assert_code(1).assert_stderr_has(&["did you mean `@/blog/post-01.md`?"]);
+}
