@@ -147,15 +147,15 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         && folder_manifest.paths.iter().all(|path| records.contains_key(path))
         && let Some(summary) = cache.meta("summary").ok().flatten()
     {
+        if cache.is_persistent() {
+            let _ = cache.set_meta(LAST_BUILD, "nothing changed");
+        }
         if request.verbosity != Verbosity::Quiet {
             eprint!("{}", cache.meta("warnings").ok().flatten().unwrap_or_default());
             println!("Built {summary} in {} — nothing changed", duration(started.elapsed()));
         }
         if request.verbosity == Verbosity::Verbose {
             println!("{} outputs up to date", records.len());
-        }
-        if cache.is_persistent() {
-            let _ = cache.set_meta(LAST_BUILD, "nothing changed");
         }
         if request.verify {
             let written = records.keys().cloned().collect();

@@ -133,6 +133,9 @@ impl SiteArgs {
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. }) {
+        end_quietly_when_the_reader_goes();
+    }
     match run(cli) {
         Ok(code) => code,
         Err(error) => {
@@ -142,6 +145,17 @@ pub fn main() -> ExitCode {
             );
             ExitCode::from(2)
         }
+    }
+}
+
+/// Lets a reader that stops early (`qsite build -v | head`) end the process
+/// as it does for other command-line tools, instead of a panic in the next
+/// `println!`. Not for `serve`, whose sockets rely on the signal being
+/// ignored. Restoring a signal's default disposition is sound at any time.
+fn end_quietly_when_the_reader_goes() {
+    // SAFETY: `signal` with `SIG_DFL` only resets the disposition of SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
@@ -222,13 +236,13 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Completions { shell } => {
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "qsite", &mut script);
-            // A reader that stops early (`| head`) is not an error.
-            match std::io::Write::write_all(&mut std::io::stdout().lock(), &script) {
-                Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(error.into()),
-                _ => Ok(ExitCode::SUCCESS),
-            }
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "qsite",
+                &mut std::io::stdout(),
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Explain { output, output_dir } => {
             println!("{}", explain(&cli.root, output_dir.as_str(), &output)?);

@@ -42,3 +42,20 @@ fn zsh_and_fish_scripts_name_every_command() {
         }
     }
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_build_without_a_panic() {
+    let site = SiteTest::copy("blog");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_qsite"))
+        .args(["--root"])
+        .arg(site.root())
+        .args(["build", "-v"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start qsite");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
