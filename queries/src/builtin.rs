@@ -97,6 +97,9 @@ pub struct ListView {
     pub content_html: String,
     /// The pages on this paginated page of the listing, in display order.
     pub pages: Vec<PageSummaryView>,
+    /// The heading over the pages, when they are not the section's own
+    /// (the home of a site whose posts live in sections: `Recent posts`).
+    pub pages_heading: Option<String>,
     /// The child sections, linked above the pages.
     pub subsections: Vec<LinkView>,
     /// The links to the neighboring pages, when the listing is paginated.
@@ -423,6 +426,7 @@ mod tests {
     #[test]
     fn list_shows_summaries_descriptions_and_pager() {
         let list = ListView {
+            pages_heading: None,
             heading: "Blog".to_string(),
             content_html: "<p>All <b>posts</b></p>".to_string(),
             pages: vec![
@@ -465,6 +469,7 @@ mod tests {
     #[test]
     fn list_without_pager_or_content_has_neither() {
         let list = ListView {
+            pages_heading: None,
             heading: "Home".to_string(),
             content_html: String::new(),
             pages: Vec::new(),

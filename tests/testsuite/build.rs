@@ -241,3 +241,25 @@ fn the_built_in_theme_speaks_in_words() {
     assert!(site.output("tags/rust/index.html").contains("<h1>Tagged “Rust”</h1>"));
     assert!(site.output("tags/index.html").contains("<h1>Tags</h1>"));
 }
+
+#[test]
+fn the_built_in_home_lists_the_newest_posts_of_its_sections() {
+    let site = SiteTest::with_files(&[
+        ("qsite.toml", "title = \"Home\"\nbase_url = \"https://home.test\"\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\nWelcome.\n"),
+        ("content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n"),
+        ("content/blog/old.md", "+++\ntitle = \"Old post\"\ndate = 2026-01-01\n+++\nOld\n"),
+        ("content/blog/new.md", "+++\ntitle = \"New post\"\ndate = 2026-12-01\n+++\nNew\n"),
+        ("content/blog/draft.md", "+++\ntitle = \"Draft post\"\ndate = 2026-12-02\ndraft = true\n+++\nDraft\n"),
+    ]);
+    site.build();
+    let home = site.output("index.html");
+    assert!(home.contains("<h2>Recent posts</h2>"), "{home}");
+    let (new, old) = (home.find("New post").expect("new"), home.find("Old post").expect("old"));
+    assert!(new < old, "newest first");
+    assert!(!home.contains("Draft post"));
+    site.edit("content/blog/old.md", "title = \"Old post\"", "title = \"Older post\"");
+    site.build();
+    assert!(site.output("index.html").contains("Older post"));
+    site.assert_same_as_clean_build();
+}

@@ -9,12 +9,13 @@ use crate::builtin::{
     FeedEntryView, FeedView, LinkView, ListView, PageSummaryView, PageView, PagerView, SiteView, SitemapEntryView,
     TaxonomyView, TermLinkView,
 };
-use crate::collections::Term;
+use crate::collections::{Scope, Selector, Term};
+use crate::front_matter::SortBy;
 use crate::inputs::SourceFile;
 use crate::render::objects::{neighbor_file, reading_minutes};
 use crate::render::reads::{
     config, is_hidden, markdown, page_content, page_dates, page_location, page_meta, page_terms, page_title,
-    route_table, section_tree,
+    pages_matching, route_table, section_tree,
 };
 use crate::routes::{pager_url, term_path};
 
@@ -89,6 +90,10 @@ fn summary_view(db: &dyn Database, file: SourceFile) -> PageSummaryView {
     }
 }
 
+/// How many of the newest pages the built-in home lists when it has no
+/// pages of its own.
+const RECENT_ON_HOME: usize = 10;
+
 /// One page of a listing: `pager` is (current, total, base URL, base path).
 pub fn list_view(
     db: &dyn Database,
@@ -110,10 +115,19 @@ pub fn list_view(
         }
         None => (String::new(), Vec::new()),
     };
+    // A home with no pages of its own shows the newest pages of the site.
+    let is_home = section.is_some_and(|section| page_meta(db, section).relative_path == "_index.md");
+    let (pages, pages_heading) = if is_home && pages.is_empty() && pager.is_none() {
+        let recent = pages_matching(db, Selector::new(db, Scope::All, SortBy::Date, Some(RECENT_ON_HOME)));
+        (&recent[..], Some("Recent posts".to_owned()))
+    } else {
+        (pages, None)
+    };
     ListView {
         heading,
         content_html,
         pages: pages.iter().map(|&file| summary_view(db, file)).collect(),
+        pages_heading,
         subsections,
         pager: pager.filter(|(_, total, ..)| *total > 1).map(|(current, total, base_url, base_path)| PagerView {
             current,
