@@ -27,6 +27,9 @@ pub struct SiteView {
     /// The absolute URL of `atom.xml`, announced with `<link rel="alternate">`
     /// when the site has a feed.
     pub feed_url: Option<String>,
+    /// The site's own `static/style.css`, linked after the built-in styles
+    /// so it can change them, when the site has one.
+    pub stylesheet: Option<String>,
 }
 
 /// A link with its text, the one shape every navigation element needs.
@@ -371,6 +374,7 @@ mod tests {
             lang: "en".to_string(),
             nav: vec![LinkView { title: "Blog".to_string(), url: "https://example.com/blog/".to_string() }],
             feed_url: Some("https://example.com/atom.xml".to_string()),
+            stylesheet: None,
         }
     }
 

@@ -35,6 +35,9 @@ pub enum Read {
     Template(String),
     /// Whether a content file exists (`get_page`, `get_section`, `get_url`).
     ContentFile(String),
+    /// Whether any site file exists, by its path from the root (the
+    /// built-in theme links `static/style.css` when there is one).
+    FileExists(String),
     /// A data file's parsed value, or its absence.
     Data(String),
     /// A content file's whole metadata.
@@ -104,7 +107,7 @@ impl Read {
             // The parsed configuration text and the `--base-url` option.
             Read::Config => Footprint::Settings,
             // Whether a path exists; which sections hold which files.
-            Read::ContentFile(_) | Read::SectionTree => Footprint::Settings,
+            Read::ContentFile(_) | Read::FileExists(_) | Read::SectionTree => Footprint::Settings,
             // A template's text, or its absence.
             Read::Template(name) => Footprint::File(format!("templates/{name}")),
             // A data file's parsed value, or its absence.
@@ -148,6 +151,7 @@ impl std::fmt::Display for Read {
             Read::Config => write!(formatter, "config"),
             Read::Template(name) => write!(formatter, "template(templates/{name})"),
             Read::ContentFile(path) => write!(formatter, "content_file_exists({path})"),
+            Read::FileExists(path) => write!(formatter, "file_exists({path})"),
             Read::Data(path) => write!(formatter, "load_data({path})"),
             Read::PageMeta(path) => write!(formatter, "page_meta({path})"),
             Read::PageTitle(path) => write!(formatter, "page_title({path})"),
@@ -305,6 +309,7 @@ fn value_hash(db: &dyn Database, read: &Read) -> [u8; 32] {
             stable_hash(&file_at(db, &format!("templates/{name}")).map(|file| file.text(db).as_str()))
         }
         Read::ContentFile(key) => stable_hash(&content_file(db, key).is_some()),
+        Read::FileExists(key) => stable_hash(&file_at(db, key).is_some()),
         Read::Data(key) => stable_hash(
             &file_at(db, key)
                 .map(|file| data_value(db, file).as_ref().map_err(|diagnostic| diagnostic.message.clone()).cloned()),

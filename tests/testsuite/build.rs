@@ -263,3 +263,25 @@ fn the_built_in_home_lists_the_newest_posts_of_its_sections() {
     assert!(site.output("index.html").contains("Older post"));
     site.assert_same_as_clean_build();
 }
+
+#[test]
+fn the_built_in_theme_links_the_sites_own_stylesheet() {
+    let site = SiteTest::with_files(&[
+        ("qsite.toml", "title = \"Styled\"\nbase_url = \"https://styled.test\"\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/post.md", "+++\ntitle = \"Post\"\n+++\nText\n"),
+    ]);
+    site.build();
+    let link = r#"<link rel="stylesheet" href="https://styled.test/style.css">"#;
+    assert!(!site.output("post/index.html").contains(link));
+    // Added later, in a new process: the pages that link it are rebuilt.
+    site.write("static/style.css", "body { color: navy; }\n");
+    site.build();
+    assert!(site.output("post/index.html").contains(link));
+    assert!(site.output("index.html").contains(link));
+    site.assert_same_as_clean_build();
+    site.remove("static/style.css");
+    site.build();
+    assert!(!site.output("post/index.html").contains(link));
+    site.assert_same_as_clean_build();
+}

@@ -139,6 +139,12 @@ pub fn content_file(db: &dyn Database, content_path: &str) -> Option<SourceFile>
     file_at(db, &path)
 }
 
+/// Whether the site has a file at `path` (from the root).
+pub fn file_exists(db: &dyn Database, path: &str) -> bool {
+    record(db, Read::FileExists(path.to_owned()));
+    file_at(db, path).is_some()
+}
+
 /// A data file's value, by its path relative to the site root.
 pub fn data<'db>(db: &'db dyn Database, path: &Utf8Path) -> Option<&'db Result<minijinja::Value, Diagnostic>> {
     record(db, Read::Data(path.to_string()));

@@ -14,8 +14,8 @@ use crate::front_matter::SortBy;
 use crate::inputs::SourceFile;
 use crate::render::objects::{neighbor_file, reading_minutes};
 use crate::render::reads::{
-    config, is_hidden, markdown, page_content, page_dates, page_location, page_meta, page_terms, page_title,
-    pages_matching, route_table, section_tree,
+    config, file_exists, is_hidden, markdown, page_content, page_dates, page_location, page_meta, page_terms,
+    page_title, pages_matching, route_table, section_tree,
 };
 use crate::routes::{pager_url, term_path};
 
@@ -35,6 +35,7 @@ pub fn site_view(db: &dyn Database) -> SiteView {
         lang: config.default_language.clone(),
         nav,
         feed_url: config.feed.then(|| format!("{}/atom.xml", config.base_url)),
+        stylesheet: file_exists(db, "static/style.css").then(|| format!("{}/style.css", config.base_url)),
     }
 }
 
