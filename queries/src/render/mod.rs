@@ -79,7 +79,9 @@ type Context = BTreeMap<&'static str, Value>;
 
 /// What to do about a template that does not exist: the nearest existing
 /// name, else create it. Only an error reads the template list, so renders
-/// that succeed do not depend on it.
+/// that succeed do not depend on it; it is read outside `reads` because an
+/// error is never persisted (a build with errors writes nothing and saves
+/// no trace), while salsa still tracks it in `serve`.
 pub fn missing_template_help(db: &dyn Database, name: &str) -> String {
     let templates = &crate::inputs::Site::get(db).files(db).templates;
     match did_you_mean(name, templates.keys().map(String::as_str)) {
