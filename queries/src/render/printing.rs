@@ -26,7 +26,7 @@ const NEIGHBOR_FIELDS: &[&str] = &["lower", "higher"];
 const LISTING_FIELDS: &[&str] = &["pages", "subsections"];
 
 /// The JSON of a template value, bounded however its objects point at each other.
-pub fn json_of(value: &Value) -> Result<Json, Error> {
+fn json_of(value: &Value) -> Result<Json, Error> {
     json_at(value, 0, false)
 }
 
