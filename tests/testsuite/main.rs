@@ -23,3 +23,4 @@ mod support;
 mod url_values;
 mod values;
 mod verify;
+mod zola_templates;

@@ -140,10 +140,16 @@ fn environment() -> Environment<'static> {
     env
 }
 
-/// Prints a value: HTML-escaped values in HTML templates leave `/` as it is
-/// (minijinja's default writes `&#x2f;`, which makes every URL unreadable in
-/// the page source); everything else is minijinja's default.
+/// Prints a value: booleans as `true`/`false`, as Tera does; HTML-escaped
+/// values in HTML templates leave `/` as it is (minijinja's default writes
+/// `&#x2f;`, which makes every URL unreadable in the page source);
+/// everything else is minijinja's default.
 fn format_value(out: &mut minijinja::Output, state: &mut minijinja::State, value: &Value) -> Result<(), Error> {
+    // Tera (and so every Zola theme) prints `true`, minijinja `True`.
+    if value.kind() == minijinja::value::ValueKind::Bool {
+        let text = if value.is_true() { "true" } else { "false" };
+        return out.write_str(text).map_err(|error| Error::new(ErrorKind::WriteFailure, error.to_string()));
+    }
     if matches!(state.auto_escape(), minijinja::AutoEscape::Html)
         && !value.is_safe()
         && !value.is_none()
@@ -234,9 +240,11 @@ fn get_section(kwargs: Kwargs) -> Result<Value, Error> {
 }
 
 /// `get_url(path="@/blog/a.md")` for a content file, `get_url(path="style.css")`
-/// for anything else under the site root URL.
+/// for anything else under the site root URL (`trailing_slash=true` ends
+/// it with `/`, as in Zola).
 fn get_url(kwargs: Kwargs) -> Result<Value, Error> {
     let path = required_text(&kwargs, "path")?;
+    let trailing_slash: Option<bool> = kwargs.get("trailing_slash")?;
     kwargs.assert_all_used()?;
     with_db(|db| {
         if let Some(content_path) = path.strip_prefix("@/") {
@@ -250,7 +258,11 @@ fn get_url(kwargs: Kwargs) -> Result<Value, Error> {
             }
             Ok(Value::from(url))
         } else {
-            Ok(Value::from(format!("{}/{}", config(db).config.base_url, path.trim_start_matches('/'))))
+            let mut url = format!("{}/{}", config(db).config.base_url, path.trim_start_matches('/'));
+            if trailing_slash == Some(true) && !url.ends_with('/') {
+                url.push('/');
+            }
+            Ok(Value::from(url))
         }
     })
     .ok_or_else(outside_render)?

@@ -104,6 +104,8 @@ fn render_site_or_builtin(
 ) -> Result<String, Diagnostic> {
     if has_template(db, name) {
         let mut context = context;
+        // Zola gives every template the language it renders in.
+        context.insert("lang", Value::from(config(db).config.default_language.as_str()));
         context.insert("__tera_context", Value::from_object(ContextDump(Value::from(context.clone()))));
         return render_template(name, Value::from(context))
             .map_err(|error| template_error::diagnostic(db, name, &error));

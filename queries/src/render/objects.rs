@@ -207,8 +207,24 @@ impl Object for SectionObject {
 }
 
 /// Fields of `config`.
-pub const CONFIG_FIELDS: &[&str] =
-    &["title", "base_url", "description", "default_language", "extra", "taxonomies", "paginate_by", "feed", "sitemap"];
+pub const CONFIG_FIELDS: &[&str] = &[
+    "title",
+    "base_url",
+    "description",
+    "default_language",
+    "extra",
+    "taxonomies",
+    "paginate_by",
+    "feed",
+    "generate_feeds",
+    "generate_feed",
+    "feed_filename",
+    "feed_filenames",
+    "sitemap",
+];
+
+/// The feed's file name in the output folder.
+const FEED_FILE: &str = "atom.xml";
 
 impl Object for ConfigObject {
     fn repr(self: &Arc<Self>) -> ObjectRepr {
@@ -229,7 +245,11 @@ impl Object for ConfigObject {
                     config.taxonomies.iter().map(|taxonomy| Value::from(taxonomy.name.as_str())).collect::<Vec<_>>(),
                 ),
                 "paginate_by" => config.paginate_by.map_or(Value::from(()), Value::from),
-                "feed" => Value::from(config.feed),
+                // Zola's names for it: `generate_feeds` (0.19+), `generate_feed` before.
+                "feed" | "generate_feeds" | "generate_feed" => Value::from(config.feed),
+                // The feed qsite writes, under Zola's names for it.
+                "feed_filename" => Value::from(FEED_FILE),
+                "feed_filenames" => Value::from(vec![FEED_FILE]),
                 "sitemap" => Value::from(config.sitemap),
                 _ => return None,
             })

@@ -83,6 +83,7 @@ const VARIABLE_NAMES: &[&str] = &[
     "terms",
     "current_path",
     "current_url",
+    "lang",
     "__tera_context",
 ];
 

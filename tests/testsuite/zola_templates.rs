@@ -1,0 +1,41 @@
+//! Names and arguments Zola themes use in their templates, which qsite
+//! gives them so a theme renders unchanged.
+
+use crate::support::SiteTest;
+
+/// A site whose page template is `template`; returns the rendered page.
+fn page_rendered_by(template: &str) -> String {
+    let site = SiteTest::with_files(&[
+        ("config.toml", "title = \"Zola\"\nbase_url = \"https://zola.test\"\ndefault_language = \"fr\"\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/post.md", "+++\ntitle = \"Post\"\n+++\nText\n"),
+        ("templates/page.html", template),
+    ]);
+    site.build();
+    site.output("post/index.html")
+}
+
+#[test]
+fn every_template_knows_its_language() {
+    assert_eq!(page_rendered_by("<html lang=\"{{ lang }}\">"), "<html lang=\"fr\">");
+}
+
+#[test]
+fn get_url_adds_a_trailing_slash_when_asked() {
+    assert_eq!(
+        page_rendered_by(
+            "{{ get_url(path=\"tags\", trailing_slash=true) }} {{ get_url(path=\"site.css\", trailing_slash=false) }}"
+        ),
+        "https://zola.test/tags/ https://zola.test/site.css"
+    );
+}
+
+#[test]
+fn the_feed_settings_answer_to_zolas_names() {
+    assert_eq!(
+        page_rendered_by(
+            "{{ config.generate_feed }} {{ config.generate_feeds }} {{ config.feed_filename }} {{ config.feed_filenames | join(\",\") }}"
+        ),
+        "true true atom.xml atom.xml"
+    );
+}
