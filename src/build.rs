@@ -8,6 +8,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::BuildOptions;
+use queries::words::counted;
 use snapshots::{BuildRecord, Cache, ColdReason, FileStat, OutputRecord, StoredTrace};
 
 use crate::explain::{BuildFacts, LAST_BUILD};
@@ -19,7 +20,7 @@ use crate::progress::Progress;
 use crate::report::{render_diagnostics, stderr_is_colored};
 use crate::site_folder::{EnvironmentError, hidden_content, scan};
 use crate::site_lock::SiteLock;
-use crate::summary::{SiteCounts, Verbosity, built_line, counted, duration};
+use crate::summary::{SiteCounts, Verbosity, built_line, duration};
 use crate::verify::{report, verify};
 use crate::workspace::{Verifier, Workspace};
 
@@ -92,7 +93,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     };
     if let Some(reason) = &cold
         && *reason != ColdReason::Missing
-        && request.verbosity != Verbosity::Quiet
+        && request.verbosity.says_more_than_errors()
     {
         eprintln!("note: {reason}");
     }
@@ -128,7 +129,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     };
     let scan = scan(root, &request.config, &previous_files, trusted_before_ns)?;
     if let Some(hidden) = hidden_content(root, scan.files.iter().map(|(path, _)| path.as_path()))
-        && request.verbosity != Verbosity::Quiet
+        && request.verbosity.says_more_than_errors()
     {
         eprintln!("warning: {hidden}");
     }
@@ -150,7 +151,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         if cache.is_persistent() {
             let _ = cache.set_meta(LAST_BUILD, "nothing changed");
         }
-        if request.verbosity != Verbosity::Quiet {
+        if request.verbosity.says_more_than_errors() {
             eprint!("{}", cache.meta("warnings").ok().flatten().unwrap_or_default());
             println!("Built {summary} in {} — nothing changed", duration(started.elapsed()));
         }
@@ -209,7 +210,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         0
     };
     let progress =
-        Progress::new(workspace.output_count().saturating_sub(reused.len()), request.verbosity != Verbosity::Quiet);
+        Progress::new(workspace.output_count().saturating_sub(reused.len()), request.verbosity.says_more_than_errors());
     let site = workspace.render_counting(&reused, &checked, &progress);
     progress.finish();
     let facts = BuildFacts {
@@ -238,7 +239,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     let shown: Vec<_> = site
         .diagnostics
         .iter()
-        .filter(|diagnostic| request.verbosity != Verbosity::Quiet || diagnostic.is_error())
+        .filter(|diagnostic| request.verbosity.says_more_than_errors() || diagnostic.is_error())
         .cloned()
         .collect();
     eprint!("{}", render_diagnostics(&workspace, &shown, colored));
@@ -256,7 +257,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         return Ok(BuildOutcome::SiteErrors);
     }
     let Some(output_dir) = output_dir else {
-        if request.verbosity != Verbosity::Quiet {
+        if request.verbosity.says_more_than_errors() {
             println!("Checked {summary} in {}: no errors", duration(started.elapsed()));
         }
         return Ok(BuildOutcome::Success);
@@ -265,7 +266,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         scan.files.iter().map(|(path, stat)| (path.to_string(), stat.hash)).collect();
     let previous = PreviousOutput { manifest: &folder_manifest, owned: &owned, records: &records };
     let (written, changes) = write_site(root, &output_dir, &site, &previous, &source_hashes, !request.clean)?;
-    for replaced in changes.replaced.iter().filter(|_| request.verbosity != Verbosity::Quiet) {
+    for replaced in changes.replaced.iter().filter(|_| request.verbosity.says_more_than_errors()) {
         eprintln!("warning: replaced `{}`, which qsite did not write", output_dir.join(replaced));
     }
     let record = BuildRecord {
@@ -317,7 +318,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
             site.rendered, site.reused, written.written, written.unchanged, written.deleted, written.repaired,
         );
     }
-    if request.verbosity != Verbosity::Quiet {
+    if request.verbosity.says_more_than_errors() {
         println!("{}", built_line(&summary, started.elapsed(), site.rendered, site.reused, &written));
     }
     if let Err(reason) = saved {

@@ -2,6 +2,7 @@
 //! writing a post starts with the text, not with remembering the fields.
 
 use camino::{Utf8Component, Utf8Path, Utf8PathBuf};
+use queries::words::capitalized;
 
 use crate::site_folder::EnvironmentError;
 
@@ -113,6 +114,6 @@ fn title_from(stem: &str) -> String {
         .collect();
     match words.trim() {
         "" => "Untitled".to_owned(),
-        words => queries::builtin::capitalized(words),
+        words => capitalized(words),
     }
 }

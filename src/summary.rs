@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use queries::words::{counted, thousands};
+
 use crate::output::WriteStats;
 
 /// How much a command prints.
@@ -16,6 +18,13 @@ pub enum Verbosity {
     Normal,
     /// `-v`: also the counts behind the summary and what was rendered, and why.
     Verbose,
+}
+
+impl Verbosity {
+    /// Whether notes, warnings, the summary and progress are printed.
+    pub fn says_more_than_errors(self) -> bool {
+        self != Verbosity::Quiet
+    }
 }
 
 /// What the site holds, for the summary.
@@ -73,24 +82,6 @@ pub fn built_line(site: &str, elapsed: Duration, rendered: usize, reused: usize,
     line
 }
 
-/// `1 page`, `1,204 pages`.
-pub fn counted(count: usize, noun: &str) -> String {
-    format!("{} {noun}{}", thousands(count), if count == 1 { "" } else { "s" })
-}
-
-/// `1204` → `1,204`.
-pub fn thousands(number: usize) -> String {
-    let digits = number.to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped
-}
-
 /// `41 ms` under a second, `1.20 s` from there.
 pub fn duration(elapsed: Duration) -> String {
     if elapsed < Duration::from_secs(1) {
@@ -103,14 +94,6 @@ pub fn duration(elapsed: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_are_grouped_by_thousands() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1204), "1,204");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-    }
 
     #[test]
     fn the_site_phrase_names_only_what_there_is() {

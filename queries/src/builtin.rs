@@ -8,6 +8,8 @@
 
 use askama::Template;
 
+use crate::words::{capitalized, counted};
+
 /// Site-wide values every built-in page shows.
 ///
 /// Kept apart from the page being shown so one value serves every render of
@@ -325,14 +327,13 @@ pub fn robots_txt(sitemap_url: &str) -> String {
 pub fn overlay_html(entries: &[OverlayEntryView]) -> String {
     let errors = entries.iter().filter(|entry| entry.severity == "error").count();
     let warnings = entries.len() - errors;
-    let count = |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
     let heading = match (errors, warnings) {
-        (0, _) => format!("The site builds, with {}.", count(warnings, "warning")),
-        (_, 0) => format!("The site has {}. Fix it and this page updates itself.", count(errors, "error")),
+        (0, _) => format!("The site builds, with {}.", counted(warnings, "warning")),
+        (_, 0) => format!("The site has {}. Fix it and this page updates itself.", counted(errors, "error")),
         _ => format!(
             "The site has {} and {}. Fix them and this page updates itself.",
-            count(errors, "error"),
-            count(warnings, "warning")
+            counted(errors, "error"),
+            counted(warnings, "warning")
         ),
     };
     render(&OverlayTemplate { entries, errors, heading })
@@ -345,12 +346,6 @@ pub fn term_heading(taxonomy: &str, term: &str) -> String {
         "tags" => format!("Tagged “{term}”"),
         other => format!("{}: {term}", capitalized(other)),
     }
-}
-
-/// `tags` → `Tags`.
-pub fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// `2024-01-31` as the built-in theme prints it, `31 January 2024`; any

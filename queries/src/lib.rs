@@ -63,6 +63,7 @@ mod test_db;
 mod tests;
 pub mod trace;
 pub mod whole_site;
+pub mod words;
 
 pub use change::{Change, Inputs};
 pub use collections::{Scope, Selector, Term, pages_matching, taxonomy_index};

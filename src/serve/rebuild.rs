@@ -12,12 +12,12 @@ use std::sync::mpsc::Receiver;
 use std::time::Instant;
 
 use queries::Diagnostic;
+use queries::words::counted;
 
 use crate::report::{overlay_html, render_diagnostics, stderr_is_colored};
 use crate::serve::answer::answer;
 use crate::serve::http::Server;
 use crate::serve::watch::{Batch, Watcher};
-use crate::summary::counted;
 use crate::workspace::Workspace;
 
 /// The writer thread's state.

@@ -18,6 +18,7 @@ use crate::render::reads::{
     page_title, pages_matching, route_table, section_tree,
 };
 use crate::routes::{pager_url, term_path};
+use crate::words::capitalized;
 
 /// Site-wide values: title, top-level sections for the navigation, feed link.
 pub fn site_view(db: &dyn Database) -> SiteView {
@@ -143,7 +144,7 @@ pub fn list_view(
 pub fn taxonomy_view(db: &dyn Database, taxonomy: &str, terms: &[Term]) -> TaxonomyView {
     let base_url = &config(db).config.base_url;
     TaxonomyView {
-        name: crate::builtin::capitalized(taxonomy),
+        name: capitalized(taxonomy),
         terms: terms
             .iter()
             .map(|term| TermLinkView {
