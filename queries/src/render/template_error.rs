@@ -24,17 +24,11 @@ pub fn diagnostic(db: &dyn Database, rendering: &str, error: &minijinja::Error) 
         .with_help("split the expression into several `set` steps");
     }
     // The innermost error with a location is where the template went wrong.
-    let mut located = error;
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(inner) = current {
-        if let Some(inner_error) = inner.downcast_ref::<minijinja::Error>()
-            && inner_error.name().is_some()
-            && inner_error.line().is_some()
-        {
-            located = inner_error;
-        }
-        current = inner.source();
-    }
+    let located = causes(error)
+        .filter_map(|cause| cause.downcast_ref::<minijinja::Error>())
+        .filter(|inner| inner.name().is_some() && inner.line().is_some())
+        .last()
+        .unwrap_or(error);
     let name = located.name().unwrap_or(rendering);
     let file = file_at(db, &format!("templates/{name}"));
     let text = file.map(|file| file.text(db).as_str().to_owned()).unwrap_or_default();
@@ -119,16 +113,14 @@ fn help(db: &dyn Database, error: &minijinja::Error) -> Option<String> {
     }
 }
 
-/// The first error of type `T` in the chain of `error`'s sources.
+/// `error` and the errors it was caused by, outermost first.
+fn causes(error: &minijinja::Error) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(error as &(dyn std::error::Error + 'static)), |cause| cause.source())
+}
+
+/// The first error of type `T` in the chain of `error`'s causes.
 fn find_source<T: std::error::Error + 'static>(error: &minijinja::Error) -> Option<&T> {
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(inner) = current {
-        if let Some(found) = inner.downcast_ref::<T>() {
-            return Some(found);
-        }
-        current = inner.source();
-    }
-    None
+    causes(error).find_map(|cause| cause.downcast_ref::<T>())
 }
 
 /// How deep minijinja lets includes and macro calls nest.
