@@ -1,7 +1,9 @@
-//! `qsite build` and `qsite check` across processes: scan the site against
-//! the cache, stop at the stat when nothing changed, otherwise render in
-//! memory and mirror the result into the output directory, then save what
-//! this build saw and wrote in one transaction.
+//! `qsite build` and `qsite check` across processes, as a short pipeline:
+//! scan the site against the cache; stop at the stat when nothing changed;
+//! otherwise load the site (leaving unchanged files unread), decide from the
+//! cache what may be reused (`reuse`), render the rest in memory, mirror it
+//! into the output folder, and save what this build saw, derived and wrote
+//! in one transaction.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -9,20 +11,21 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::BuildOptions;
 use queries::words::counted;
-use snapshots::{BuildRecord, Cache, ColdReason, FileStat, OutputRecord, StoredTrace};
+use snapshots::{BuildRecord, Cache, ColdReason, Fact, FileStat, OutputRecord, StoredTrace};
 
 use crate::explain::{BuildFacts, LAST_BUILD};
 use crate::manifest::Manifest;
-use crate::markdown_store;
 use crate::output::{CACHE_DIR, PreviousOutput, build_id, matches_record, write_site};
 use crate::output_folder::checked_output_dir;
 use crate::progress::Progress;
 use crate::report::{render_diagnostics, stderr_is_colored};
-use crate::site_folder::{EnvironmentError, hidden_content, scan};
+use crate::reuse::{Reuse, Stored, Trust, plan};
+use crate::site_folder::{EnvironmentError, Scan, hidden_content, scan};
 use crate::site_lock::SiteLock;
+use crate::stored_values;
 use crate::summary::{SiteCounts, Verbosity, built_line, duration};
 use crate::verify::{report, verify};
-use crate::workspace::{Verifier, Workspace};
+use crate::workspace::{RenderedSite, Workspace};
 
 /// What the command line asked for.
 pub struct BuildRequest {
@@ -59,10 +62,87 @@ const TIMESTAMP_MARGIN_NS: i64 = 100_000_000;
 /// The cache's note of the output folder its records describe.
 const OUTPUT_DIR: &str = "output_dir";
 
+/// The cache's note of the last build's counts, for a build that reuses its
+/// route table.
+const STATS: &str = "stats";
+
 fn now_ns() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |duration| i64::try_from(duration.as_nanos()).unwrap_or(i64::MAX))
+}
+
+/// What the last build left: the cache, what it saw of the site and wrote
+/// into the output folder.
+struct Previous {
+    cache: Cache,
+    build_id: String,
+    cold: Option<ColdReason>,
+    files: HashMap<String, FileStat>,
+    /// What it wrote into this output folder (empty for another folder).
+    records: HashMap<String, OutputRecord>,
+    same_folder: bool,
+    manifest: Manifest,
+    /// The options, configuration file and output folder, as one string.
+    fingerprint: String,
+}
+
+impl Previous {
+    /// Opens the cache (a damaged one starts cold) and reads the output
+    /// folder's manifest.
+    fn open(request: &BuildRequest, output_dir: Option<&Utf8Path>) -> Previous {
+        let build_id = build_id();
+        let (mut cache, mut cold) = Cache::open(&request.root.join(CACHE_DIR), &build_id);
+        // Damage that opening does not notice shows when the tables are read.
+        let (files, stored_outputs) = match (cache.files(), cache.outputs()) {
+            (Ok(files), Ok(outputs)) => (files, outputs),
+            (Err(error), _) | (_, Err(error)) => {
+                cold = Some(cache.reset(&build_id, &error));
+                (HashMap::new(), HashMap::new())
+            }
+        };
+        // The cache's records describe the folder the last build wrote; the
+        // folder's own manifest says what qsite wrote there, whatever the cache.
+        let output_key = output_dir.map(|dir| dir.to_string());
+        let same_folder = output_key.is_some() && cache.meta(OUTPUT_DIR).ok().flatten() == output_key;
+        let records = if same_folder { stored_outputs } else { HashMap::new() };
+        let manifest = output_dir.map(Manifest::read).unwrap_or_default();
+        let fingerprint = format!(
+            "drafts={} base_url={:?} config={} output={:?}",
+            request.options.drafts, request.options.base_url, request.config, output_dir
+        );
+        Previous { cache, build_id, cold, files, records, same_folder, manifest, fingerprint }
+    }
+
+    /// Files modified after this instant are hashed even if their stat matches.
+    fn trusted_before_ns(&self, clean: bool) -> i64 {
+        if clean {
+            return i64::MIN;
+        }
+        let started = self.cache.meta("scan_started_ns").ok().flatten().and_then(|value| value.parse::<i64>().ok());
+        started.map_or(i64::MIN, |ns| ns - TIMESTAMP_MARGIN_NS)
+    }
+
+    fn same_options(&self) -> bool {
+        self.cache.meta("options").ok().flatten().as_deref() == Some(self.fingerprint.as_str())
+    }
+
+    /// How far this build trusts the last one's results.
+    fn trust(&self, request: &BuildRequest, scan: &Scan) -> Trust {
+        if request.clean {
+            Trust::Cold("`--clean` was given".to_owned())
+        } else if let Some(reason) = &self.cold {
+            Trust::Cold(reason.to_string())
+        } else if !self.same_options() {
+            Trust::Cold("the build options or the output folder changed".to_owned())
+        } else if scan.removed.is_empty()
+            && scan.changed.iter().all(|path| *path != request.config && self.files.contains_key(path.as_str()))
+        {
+            Trust::Settled
+        } else {
+            Trust::Verify
+        }
+    }
 }
 
 /// Runs a build, printing diagnostics and one summary line.
@@ -81,149 +161,80 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     let output_dir =
         request.output_dir.as_ref().map(|dir| checked_output_dir(root, &request.config, dir)).transpose()?;
     let _lock = SiteLock::acquire(&root.join(CACHE_DIR))?;
-    let build_id = build_id();
-    let (mut cache, mut cold) = Cache::open(&root.join(CACHE_DIR), &build_id);
-    // Damage that opening does not notice shows when the tables are read.
-    let (previous_files, stored_outputs) = match (cache.files(), cache.outputs()) {
-        (Ok(files), Ok(outputs)) => (files, outputs),
-        (Err(error), _) | (_, Err(error)) => {
-            cold = Some(cache.reset(&build_id, &error));
-            (HashMap::new(), HashMap::new())
-        }
-    };
-    if let Some(reason) = &cold
+    let mut previous = Previous::open(request, output_dir.as_deref());
+    if let Some(reason) = &previous.cold
         && *reason != ColdReason::Missing
         && request.verbosity.says_more_than_errors()
     {
         eprintln!("note: {reason}");
     }
-    // The cache's records describe the folder the last build wrote; the
-    // folder's own manifest says what qsite wrote there, whatever the cache.
-    let output_key = output_dir.as_ref().map(|dir| dir.to_string());
-    let same_folder = output_key.is_some() && cache.meta(OUTPUT_DIR).ok().flatten() == output_key;
-    let records: HashMap<String, OutputRecord> = if same_folder { stored_outputs } else { HashMap::new() };
-    let folder_manifest = output_dir.as_deref().map(Manifest::read).unwrap_or_default();
     let intact: HashSet<&str> = match &output_dir {
-        Some(output_dir) => records
+        Some(output_dir) => previous
+            .records
             .iter()
             .filter(|(path, record)| matches_record(&output_dir.join(path), record))
             .map(|(path, _)| path.as_str())
             .collect(),
         None => HashSet::new(),
     };
-    let owned: BTreeSet<String> =
-        folder_manifest.paths.iter().cloned().chain(intact.iter().map(|path| (*path).to_owned())).collect();
-    let fingerprint = format!(
-        "drafts={} base_url={:?} config={} output={:?}",
-        request.options.drafts, request.options.base_url, request.config, output_dir
-    );
-    let trusted_before_ns = if request.clean {
-        i64::MIN
-    } else {
-        cache
-            .meta("scan_started_ns")
-            .ok()
-            .flatten()
-            .and_then(|value| value.parse::<i64>().ok())
-            .map_or(i64::MIN, |ns| ns - TIMESTAMP_MARGIN_NS)
-    };
-    let scan = scan(root, &request.config, &previous_files, trusted_before_ns)?;
+    let scan = scan(root, &request.config, &previous.files, previous.trusted_before_ns(request.clean))?;
     if let Some(hidden) = hidden_content(root, scan.files.iter().map(|(path, _)| path.as_path()))
         && request.verbosity.says_more_than_errors()
     {
         eprintln!("warning: {hidden}");
     }
-    let warm = cold.is_none() && !request.clean;
-    let same_options = cache.meta("options").ok().flatten().as_deref() == Some(fingerprint.as_str());
-    let nothing_changed = scan.changed.is_empty() && scan.removed.is_empty();
-
-    // A no-op stops at the stat: nothing read, rendered or written.
+    let trust = previous.trust(request, &scan);
     if let Some(output_dir) = &output_dir
-        && warm
-        && same_options
-        && nothing_changed
-        && folder_manifest.writing.is_none()
-        && intact.len() == records.len()
-        && folder_manifest.paths.len() == records.len()
-        && folder_manifest.paths.iter().all(|path| records.contains_key(path))
-        && let Some(summary) = cache.meta("summary").ok().flatten()
+        && trust == Trust::Settled
+        && scan.changed.is_empty()
+        && previous.manifest.writing.is_none()
+        && intact.len() == previous.records.len()
+        && previous.manifest.paths.len() == previous.records.len()
+        && previous.manifest.paths.iter().all(|path| previous.records.contains_key(path))
+        && let Some(summary) = previous.cache.meta("summary").ok().flatten()
     {
-        if cache.is_persistent() {
-            let _ = cache.set_meta(LAST_BUILD, "nothing changed");
-        }
-        if request.verbosity.says_more_than_errors() {
-            eprint!("{}", cache.meta("warnings").ok().flatten().unwrap_or_default());
-            println!("Built {summary} in {} — nothing changed", duration(started.elapsed()));
-        }
-        if request.verbosity == Verbosity::Verbose {
-            println!("{} outputs up to date", records.len());
-        }
-        if request.verify {
-            let written = records.keys().cloned().collect();
-            let table = cache.read_table().unwrap_or_default();
-            let reads = stored_reads(&cache.traces().unwrap_or_default(), |id| table.get(&id));
-            return verified(request, output_dir, &written, &reads);
-        }
-        return Ok(BuildOutcome::Success);
+        return nothing_changed(request, &mut previous.cache, &previous.records, output_dir, &summary, started);
     }
 
-    let mut workspace = Workspace::load(root, &request.config, request.options.clone())?;
-    // Outputs whose trace verifies, still on disk as written, are not
-    // rendered; link checks whose trace verifies are not run.
-    let reusable = warm && same_options;
-    // With the same configuration, options and file set, reads scoped to
-    // one unchanged file need no computing.
-    let settled = reusable
-        && scan.removed.is_empty()
-        && scan.changed.iter().all(|path| *path != request.config && previous_files.contains_key(path.as_str()));
-    let changed_paths: Vec<String> = scan.changed.iter().map(|path| path.to_string()).collect();
-    let changed_files = settled.then(|| changed_paths.iter().cloned().collect());
-    let mut verifier =
-        Verifier::new(if reusable { cache.read_table().unwrap_or_default() } else { HashMap::new() }, changed_files);
-    let cached_checks = cache.checks().unwrap_or_default();
-    let checked = if reusable { workspace.verified_checks(&cached_checks, &mut verifier) } else { HashMap::new() };
-    let traces = if reusable { cache.traces().unwrap_or_default() } else { HashMap::new() };
-    let reused = match &output_dir {
-        Some(_) => {
-            let candidates: HashMap<&str, &StoredTrace> = traces
-                .iter()
-                .filter(|(path, _)| intact.contains(path.as_str()))
-                .map(|(path, trace)| (path.as_str(), trace))
-                .collect();
-            workspace.verified_outputs(&candidates, &mut verifier)
-        }
-        None => HashSet::new(),
+    // Facts and stored values are keyed by contents: any warm cache's hold.
+    let facts: HashMap<String, Fact> = match &previous.cold {
+        None if !request.clean => previous.cache.facts().unwrap_or_default(),
+        _ => HashMap::new(),
     };
-    // What is redone reads unchanged bodies through the store.
+    let mut workspace = Workspace::from_scan(root, &request.config, request.options.clone(), &scan.files, &facts)?;
+    let stored = Stored {
+        cache: &previous.cache,
+        records: &previous.records,
+        intact: &intact,
+        facts: &facts,
+        stats: previous.cache.meta(STATS).ok().flatten().and_then(|json| serde_json::from_str(&json).ok()),
+    };
+    let Reuse { plan, verifier, traces, reused, verified: verified_traces } =
+        plan(&mut workspace, &stored, &trust, &scan.changed)?;
     let file_stats: HashMap<String, FileStat> =
         scan.files.iter().map(|(path, stat)| (path.to_string(), *stat)).collect();
-    let changed: HashSet<&str> = scan.changed.iter().map(|path| path.as_str()).collect();
-    let redone = traces
-        .iter()
-        .filter(|(path, _)| !reused.contains(*path))
-        .map(|(_, trace)| trace)
-        .chain(cached_checks.iter().filter(|(path, _)| !checked.contains_key(*path)).map(|(_, (trace, _))| trace));
-    let needed = markdown_store::bodies_read(redone.flat_map(|trace| &trace.reads).filter_map(|id| verifier.key(*id)));
-    let from_store = if reusable {
-        markdown_store::prepare(&mut workspace, &cache, &build_id, &needed, &file_stats, &changed)
-    } else {
+    // What is redone reads unchanged bodies through the store.
+    let redone = traces.iter().filter(|(path, _)| !reused.contains(*path)).map(|(_, trace)| trace);
+    let needed = stored_values::bodies_read(redone.flat_map(|trace| &trace.reads).filter_map(|id| verifier.key(*id)));
+    let from_store = if request.clean {
         0
+    } else {
+        stored_values::prepare(&mut workspace, &previous.cache, &previous.build_id, &needed, &file_stats)
     };
-    let progress =
-        Progress::new(workspace.output_count().saturating_sub(reused.len()), request.verbosity.says_more_than_errors());
-    let site = workspace.render_counting(&reused, &checked, &progress);
+    let progress = Progress::new(
+        workspace_outputs(&plan.selection, &workspace).saturating_sub(reused.len()),
+        request.verbosity.says_more_than_errors(),
+    );
+    let site = workspace.render_plan(&plan, &progress)?;
     progress.finish();
-    let facts = BuildFacts {
-        cold: if request.clean {
-            Some("`--clean` was given".to_owned())
-        } else if let Some(reason) = &cold {
-            Some(reason.to_string())
-        } else if !same_options {
-            Some("the build options or the output folder changed".to_owned())
-        } else {
-            None
+
+    let changed_paths: Vec<String> = scan.changed.iter().map(|path| path.to_string()).collect();
+    let facts_of_build = BuildFacts {
+        cold: match &trust {
+            Trust::Cold(reason) => Some(reason.clone()),
+            Trust::Verify | Trust::Settled => None,
         },
-        records: &records,
+        records: &previous.records,
         traces: &traces,
         changed: &changed_paths,
         removed: &scan.removed,
@@ -232,23 +243,22 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         .traces
         .iter()
         .map(|(output, trace)| {
-            (output.clone(), facts.reason(output, intact.contains(output.as_str()), &trace.route, &verifier))
+            let intact = intact.contains(output.as_str());
+            (output.clone(), facts_of_build.reason(output, intact, &trace.route, &verifier))
         })
         .collect();
-    let colored = stderr_is_colored();
     let shown: Vec<_> = site
         .diagnostics
         .iter()
         .filter(|diagnostic| request.verbosity.says_more_than_errors() || diagnostic.is_error())
         .cloned()
         .collect();
-    eprint!("{}", render_diagnostics(&workspace, &shown, colored));
-    let stats = site.stats;
+    eprint!("{}", render_diagnostics(&workspace, &shown, stderr_is_colored()));
     let summary = SiteCounts {
-        pages: stats.pages,
-        sections: stats.sections,
-        terms: stats.terms,
-        drafts_skipped: stats.drafts_skipped,
+        pages: site.stats.pages,
+        sections: site.stats.sections,
+        terms: site.stats.terms,
+        drafts_skipped: site.stats.drafts_skipped,
     }
     .phrase();
     let errors = site.diagnostics.iter().filter(|diagnostic| diagnostic.is_error()).count();
@@ -262,50 +272,61 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         }
         return Ok(BuildOutcome::Success);
     };
+    let owned: BTreeSet<String> =
+        previous.manifest.paths.iter().cloned().chain(intact.iter().map(|path| (*path).to_owned())).collect();
     let source_hashes: HashMap<String, [u8; 32]> =
         scan.files.iter().map(|(path, stat)| (path.to_string(), stat.hash)).collect();
-    let previous = PreviousOutput { manifest: &folder_manifest, owned: &owned, records: &records };
-    let (written, changes) = write_site(root, &output_dir, &site, &previous, &source_hashes, !request.clean)?;
+    let previous_output = PreviousOutput { manifest: &previous.manifest, owned: &owned, records: &previous.records };
+    let (written, changes) = write_site(root, &output_dir, &site, &previous_output, &source_hashes, !request.clean)?;
     for replaced in changes.replaced.iter().filter(|_| request.verbosity.says_more_than_errors()) {
         eprintln!("warning: replaced `{}`, which qsite did not write", output_dir.join(replaced));
     }
+    // Facts of every file when the settings changed (a base URL moves
+    // every permalink), else of the files this build read.
+    let facts_for: Vec<&Utf8Path> = match trust {
+        Trust::Settled => workspace.read_content(),
+        Trust::Cold(_) | Trust::Verify => scan.files.iter().map(|(path, _)| path.as_path()).collect(),
+    };
     let record = BuildRecord {
         files: scan
             .files
             .iter()
-            .filter(|(path, stat)| previous_files.get(path.as_str()) != Some(stat))
+            .filter(|(path, stat)| previous.files.get(path.as_str()) != Some(stat))
             .map(|(path, stat)| (path.to_string(), *stat))
             .collect(),
         removed_files: scan.removed.clone(),
         outputs: changes.outputs,
         removed_outputs: changes.removed,
-        replace_outputs: !same_folder,
+        replace_outputs: !previous.same_folder,
         traces: site.traces.clone(),
         checks: site.checks.clone(),
-        store: markdown_store::new_entries(
+        store: stored_values::new_entries(
             &workspace,
-            &cache.stored_keys().unwrap_or_default(),
-            &build_id,
+            &previous.cache,
+            &previous.build_id,
             site.traces.iter().map(|(_, trace)| trace),
             &file_stats,
         ),
-        live_keys: Some(markdown_store::live_keys(&build_id, &file_stats)),
-        removed_checks: {
-            let checked: HashSet<&String> = site.checked.iter().collect();
-            cached_checks.into_keys().filter(|key| !checked.contains(key)).collect()
-        },
+        dead_keys: stored_values::dead_keys(
+            &previous.build_id,
+            changed_paths.iter().chain(&scan.removed).map(String::as_str),
+            &previous.files,
+        ),
+        facts: stored_values::new_facts(&workspace, facts_for, &file_stats, &facts),
+        removed_checks: removed_checks(&previous.cache, &site),
         explanations,
         meta: vec![
             (LAST_BUILD.to_owned(), "rendered".to_owned()),
-            ("options".to_owned(), fingerprint),
+            ("options".to_owned(), previous.fingerprint.clone()),
             (OUTPUT_DIR.to_owned(), output_dir.to_string()),
             ("scan_started_ns".to_owned(), scan_started_ns.to_string()),
             ("summary".to_owned(), summary.clone()),
+            (STATS.to_owned(), serde_json::to_string(&site.stats).unwrap_or_default()),
             ("warnings".to_owned(), render_diagnostics(&workspace, &site.diagnostics, false)),
         ],
     };
-    let saved = if cache.is_persistent() {
-        cache.commit(&record).map_err(|error| error.to_string())
+    let saved = if previous.cache.is_persistent() {
+        previous.cache.commit(&record).map_err(|error| error.to_string())
     } else {
         Err("it could not be opened for writing".to_owned())
     };
@@ -317,6 +338,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
             "rendered {}, reused {} ({from_store} bodies from the store), {} files written, {} unchanged, {} deleted, {} repaired",
             site.rendered, site.reused, written.written, written.unchanged, written.deleted, written.repaired,
         );
+        println!("{}", workspace.work().line(verified_traces));
     }
     if request.verbosity.says_more_than_errors() {
         println!("{}", built_line(&summary, started.elapsed(), site.rendered, site.reused, &written));
@@ -326,12 +348,58 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     }
     if request.verify {
         let written: HashSet<String> = site.produced.iter().cloned().collect();
-        let mut reads = stored_reads(&traces, |id| verifier.entry(id));
-        reads.extend(site.traces.iter().map(|(output, trace)| (output.clone(), trace.reads.clone())));
+        let table = previous.cache.read_table().unwrap_or_default();
+        let mut reads = stored_reads(&traces, |id| table.get(&id));
+        reads.extend(site.traces.iter().map(|(output, trace)| {
+            (output.clone(), trace.reads.iter().map(|read| (read.key.clone(), read.hash)).collect())
+        }));
         return verified(request, &output_dir, &written, &reads);
     }
     // The process ends next: freeing the database would only cost time.
     std::mem::forget(workspace);
+    Ok(BuildOutcome::Success)
+}
+
+/// How many outputs the site has, for the progress bar.
+fn workspace_outputs(selection: &crate::workspace::Selection, workspace: &Workspace) -> usize {
+    match selection {
+        crate::workspace::Selection::Table { .. } => workspace.output_count(),
+        crate::workspace::Selection::Known { produced, .. } => produced.len(),
+    }
+}
+
+/// Checks the last build stored that this one no longer has.
+fn removed_checks(cache: &Cache, site: &RenderedSite) -> Vec<String> {
+    let checked: HashSet<&String> = site.checked.iter().collect();
+    cache.checks().unwrap_or_default().into_keys().filter(|key| !checked.contains(key)).collect()
+}
+
+/// A no-op stops at the stat: nothing read, rendered or written.
+fn nothing_changed(
+    request: &BuildRequest,
+    cache: &mut Cache,
+    records: &HashMap<String, OutputRecord>,
+    output_dir: &Utf8Path,
+    summary: &str,
+    started: Instant,
+) -> Result<BuildOutcome, EnvironmentError> {
+    if cache.is_persistent() {
+        let _ = cache.set_meta(LAST_BUILD, "nothing changed");
+    }
+    if request.verbosity.says_more_than_errors() {
+        eprint!("{}", cache.meta("warnings").ok().flatten().unwrap_or_default());
+        println!("Built {summary} in {} — nothing changed", duration(started.elapsed()));
+    }
+    if request.verbosity == Verbosity::Verbose {
+        println!("{} outputs up to date", records.len());
+        println!("{}", crate::workspace::Work::default().line(0));
+    }
+    if request.verify {
+        let written = records.keys().cloned().collect();
+        let table = cache.read_table().unwrap_or_default();
+        let reads = stored_reads(&cache.traces().unwrap_or_default(), |id| table.get(&id));
+        return verified(request, output_dir, &written, &reads);
+    }
     Ok(BuildOutcome::Success)
 }
 

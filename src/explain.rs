@@ -10,12 +10,12 @@
 use std::collections::HashMap;
 
 use camino::Utf8Path;
-use queries::trace::{Footprint, Read};
+use queries::trace::{Footprint, Read, names_copy};
 use snapshots::{Cache, OutputRecord, StoredTrace};
 
 use crate::output::CACHE_DIR;
+use crate::reuse::Verifier;
 use crate::site_folder::EnvironmentError;
-use crate::workspace::Verifier;
 
 /// What a build knows when it explains why it rendered outputs.
 pub struct BuildFacts<'a> {
@@ -129,12 +129,13 @@ pub fn explain(root: &Utf8Path, output_dir_name: &str, named: &str) -> Result<St
     Ok(match cache.explanation(&key).ok().flatten() {
         Some(reason) => format!("{shown} was {reason}"),
         None => {
-            let reads = cache.traces().ok().and_then(|traces| traces.get(&key).map(|trace| trace.reads.len()));
-            match reads {
-                Some(count) => format!(
-                    "{shown} was reused: every value its last render read ({count}) was unchanged, and its file was as qsite wrote it"
+            let trace = cache.traces().ok().and_then(|mut traces| traces.remove(&key));
+            match trace {
+                Some(trace) if !names_copy(&trace.route) => format!(
+                    "{shown} was reused: every value its last render read ({}) was unchanged, and its file was as qsite wrote it",
+                    trace.reads.len()
                 ),
-                None => format!("{shown} was copied from the site's files, whose bytes it mirrors"),
+                _ => format!("{shown} was copied from the site's files, whose bytes it mirrors"),
             }
         }
     })

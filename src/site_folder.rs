@@ -247,7 +247,7 @@ fn ignore_rule(root: &Utf8Path, file: &Utf8Path) -> Option<(Utf8PathBuf, String)
 
 /// Whether queries read a file's text (Markdown, templates, data, config) or
 /// only need to know it changed (static files and colocated assets).
-fn is_text_input(relative: &Utf8Path, config_path: &Utf8Path) -> bool {
+pub fn is_text_input(relative: &Utf8Path, config_path: &Utf8Path) -> bool {
     relative == config_path
         || relative.starts_with("templates")
         || relative.starts_with("data")

@@ -1,21 +1,24 @@
-//! A site loaded into the query database: reading the folder into inputs,
-//! refreshing them after edits, and rendering every output in parallel.
+//! A site loaded into the query database: reading the folder into inputs
+//! (all of it, or from a scan, leaving unchanged files unread), refreshing
+//! them after edits, and rendering outputs in parallel.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use camino::{Utf8Path, Utf8PathBuf};
-use queries::diagnostics::{linked_files, sort_diagnostics};
-use queries::trace::{Footprint, Read, current_hash, route_key};
+use queries::diagnostics::{linked_files, site_check, sort_diagnostics};
+use queries::trace::{Read, current_hash, route_key};
 use queries::{
-    BuildOptions, Change, Diagnostic, ExecutionLog, FileText, Inputs, Markdown, PreparedMarkdown, QueryDb, Route,
-    RouteKey, RouteStats, SourceFile, link_check, rendered_output, route_table,
+    BuildOptions, Change, Diagnostic, ExecutionLog, FileText, Inputs, Markdown, Prepared, QueryDb, Route, RouteKey,
+    RouteStats, SourceFile, link_check, rendered_output, route_table,
 };
 use rayon::prelude::*;
-use snapshots::{ReadTable, StoredTrace, Trace};
+use snapshots::{Fact, FileStat, Trace, TraceRead};
+
+use queries::words::counted;
 
 use crate::progress::Progress;
-use crate::site_folder::{EnvironmentError, input_paths, input_paths_at, read_input};
+use crate::site_folder::{EnvironmentError, input_paths, input_paths_at, is_text_input, read_input};
 
 /// One output file of a build.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +61,35 @@ pub struct Workspace {
     log: ExecutionLog,
     inputs: Inputs,
     options: BuildOptions,
+    /// Content files read from disk so far.
+    content_read: usize,
+}
+
+/// What a workspace did so far, as `build -v` reports it and tests assert:
+/// the proof that a warm build does only what changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Content files read from disk (templates, data and the configuration
+    /// are always read: they are few, and most renders need them).
+    pub content_read: usize,
+    /// Front matter blocks parsed (not taken from the cache).
+    pub front_matter_parsed: usize,
+    /// Markdown bodies rendered (not taken from the store).
+    pub markdown_rendered: usize,
+}
+
+impl Work {
+    /// The line `build -v` prints, with the number of stored traces the
+    /// build verified value by value.
+    pub fn line(&self, verified: usize) -> String {
+        format!(
+            "work: {} read, {} parsed, {}, {} verified",
+            counted(self.content_read, "content file"),
+            counted(self.front_matter_parsed, "front matter block"),
+            counted(self.markdown_rendered, "Markdown rendering"),
+            counted(verified, "trace"),
+        )
+    }
 }
 
 impl Workspace {
@@ -79,9 +111,81 @@ impl Workspace {
             log,
             inputs: Inputs::new(config_path),
             options,
+            content_read: 0,
         };
         workspace.refresh()?;
         Ok(workspace)
+    }
+
+    /// Loads the site at `root` from a scan of its files: a Markdown file
+    /// whose `facts` (an earlier build's front matter) were made from its
+    /// current bytes is left unread, and a copied file is known by the hash
+    /// the scan took; every other file is read. A query that needs an unread
+    /// file's text after all asks for it, and [`Workspace::render_plan`] reads it.
+    ///
+    /// # Performance
+    /// Reads only the files without facts: after an edit, the edited ones.
+    pub fn from_scan(
+        root: &Utf8Path,
+        config_path: &Utf8Path,
+        options: BuildOptions,
+        files: &[(Utf8PathBuf, FileStat)],
+        facts: &HashMap<String, Fact>,
+    ) -> Result<Self, EnvironmentError> {
+        let (db, log) = QueryDb::with_log();
+        let mut workspace = Workspace {
+            root: root.to_owned(),
+            config_path: config_path.to_owned(),
+            db,
+            log,
+            inputs: Inputs::new(config_path),
+            options: options.clone(),
+            content_read: 0,
+        };
+        let mut change = Change { options: Some(options), ..Change::default() };
+        let texts: Vec<FileText> = files
+            .par_iter()
+            .map(|(path, stat)| {
+                if !is_text_input(path, config_path) {
+                    return Ok(FileText::Opaque { hash: stat.hash, len: stat.size });
+                }
+                match facts.get(path.as_str()) {
+                    Some(fact) if fact.hash == stat.hash => Ok(FileText::Unread { hash: stat.hash }),
+                    _ => read_input(root, path, config_path),
+                }
+            })
+            .collect::<Result<_, _>>()?;
+        workspace.content_read =
+            files.iter().zip(&texts).filter(|((path, _), text)| path.starts_with("content") && is_read(text)).count();
+        for ((path, stat), text) in files.iter().zip(texts) {
+            if let FileText::Unread { .. } = text
+                && let Some(fact) = facts.get(path.as_str())
+            {
+                let value = Arc::from(fact.value.as_slice());
+                change.prepared_front_matter.push((path.clone(), Prepared { content_hash: stat.hash, value }));
+            }
+            change.files.push((path.clone(), Some(text)));
+        }
+        change.apply(&mut workspace.db, &mut workspace.inputs);
+        Ok(workspace)
+    }
+
+    /// Reads the files that queries found they needed unread since the last
+    /// call; returns whether there were any (then what was computed without
+    /// them is computed again on the next request).
+    pub fn load_wanted(&mut self) -> Result<bool, EnvironmentError> {
+        let wanted = queries::take_wanted();
+        if wanted.is_empty() {
+            return Ok(false);
+        }
+        let mut change = Change::default();
+        self.content_read += wanted.iter().filter(|path| path.starts_with("content")).count();
+        for path in wanted {
+            let text = read_input(&self.root, &path, &self.config_path)?;
+            change.files.push((path, Some(text)));
+        }
+        change.apply(&mut self.db, &mut self.inputs);
+        Ok(true)
     }
 
     /// Re-reads the folder and applies what changed; returns whether anything did.
@@ -96,6 +200,8 @@ impl Workspace {
         // Reading is most of a cold start's IO; the files are independent.
         let texts: Vec<FileText> =
             paths.par_iter().map(|path| read_input(&self.root, path, &self.config_path)).collect::<Result<_, _>>()?;
+        self.content_read +=
+            paths.iter().zip(&texts).filter(|(path, text)| path.starts_with("content") && is_read(text)).count();
         change.files.extend(paths.iter().cloned().zip(texts.into_iter().map(Some)));
         for known in self.inputs.paths() {
             if !present.contains(known) {
@@ -156,6 +262,14 @@ impl Workspace {
         route_table(&self.db).routes.len()
     }
 
+    /// What this workspace did so far: files read, and front matter and
+    /// Markdown computed rather than taken from the cache (since the log was
+    /// last taken).
+    pub fn work(&self) -> Work {
+        let (front_matter_parsed, markdown_rendered) = self.log.computed_from_text(&self.db, &self.inputs);
+        Work { content_read: self.content_read, front_matter_parsed, markdown_rendered }
+    }
+
     /// How many outputs rendered since the log was last taken.
     pub fn rendered_count(&self) -> usize {
         self.log.count("rendered_output")
@@ -172,20 +286,68 @@ impl Workspace {
         &self.root
     }
 
-    /// The text of an input file as the database holds it, for diagnostics.
+    /// The text of an input file, for diagnostics: as the database holds
+    /// it, or from disk for a file it left unread.
     pub fn file_text(&self, relative: &Utf8Path) -> Option<String> {
         let file = self.inputs.file(relative)?;
         match file.text(&self.db) {
             FileText::Opaque { .. } => None,
+            FileText::Unread { .. } => std::fs::read_to_string(self.root.join(relative)).ok(),
             text => Some(text.as_str().to_owned()),
         }
     }
 
     /// Hands the database renderings found in the content-addressed store.
-    pub fn prepare_markdown(&mut self, prepared: Vec<(Utf8PathBuf, PreparedMarkdown)>) {
+    pub fn prepare_markdown(&mut self, prepared: Vec<(Utf8PathBuf, Prepared<Arc<Markdown>>)>) {
         if !prepared.is_empty() {
-            Change { prepared, ..Change::default() }.apply(&mut self.db, &mut self.inputs);
+            Change { prepared_markdown: prepared, ..Change::default() }.apply(&mut self.db, &mut self.inputs);
         }
+    }
+
+    /// Each content file's front matter as the cache keeps it between
+    /// builds, with the hash of its metadata
+    /// ([`queries::trace::Read::PageMeta`]); `None` for a file the database
+    /// lacks, one that is not sound text, or one whose front matter would not
+    /// read back the same.
+    ///
+    /// # Performance
+    /// One encode and decode per file, in parallel.
+    pub fn front_matter_facts(&self, paths: &[&Utf8Path]) -> Vec<Option<(Vec<u8>, [u8; 32])>> {
+        let seed = Mutex::new(self.db.clone());
+        let inputs = &self.inputs;
+        paths
+            .par_iter()
+            .map_init(
+                || seed.lock().unwrap_or_else(|poison| poison.into_inner()).clone(),
+                |db, path| {
+                    let file = inputs.file(path)?;
+                    if !matches!(file.text(db), FileText::Text(_) | FileText::Unread { .. }) {
+                        return None;
+                    }
+                    let encoded = queries::front_matter::encode(queries::front_matter::front_matter(db, file))?;
+                    Some((encoded, current_hash(db, &Read::PageMeta(path.to_string()))))
+                },
+            )
+            .collect()
+    }
+
+    /// The Markdown content files this workspace read from disk (rather than
+    /// leaving them unread with the cache's facts).
+    pub fn read_content(&self) -> Vec<&Utf8Path> {
+        let mut paths: Vec<&Utf8Path> = self
+            .inputs
+            .paths()
+            .filter(|path| path.starts_with("content") && path.extension() == Some("md"))
+            .filter(|path| self.inputs.file(path).is_some_and(|file| is_read(file.text(&self.db))))
+            .map(Utf8PathBuf::as_path)
+            .collect();
+        paths.sort();
+        paths
+    }
+
+    /// The hash of a content file's metadata as traces record it.
+    pub fn meta_hash(&self, relative: &Utf8Path) -> [u8; 32] {
+        current_hash(&self.db, &Read::PageMeta(relative.to_string()))
     }
 
     /// The rendering of a content file's body (memoized).
@@ -200,101 +362,97 @@ impl Workspace {
         self.log.take_described(&self.db, &self.inputs)
     }
 
-    /// The outputs among `candidates` (output path → the trace its last
-    /// render left) whose trace still verifies: rendering them again would
-    /// give the same bytes.
-    pub fn verified_outputs(
-        &self,
-        candidates: &HashMap<&str, &StoredTrace>,
-        verifier: &mut Verifier,
-    ) -> HashSet<String> {
-        verifier.precompute(&self.db, candidates.values().flat_map(|trace| &trace.reads));
-        let table = route_table(&self.db);
-        table
-            .routes
-            .iter()
-            .filter(|(output, route)| {
-                candidates.get(output.as_str()).is_some_and(|trace| {
-                    trace.route == route_key(&self.db, route) && verifier.holds(&self.db, &trace.reads)
-                })
-            })
-            .map(|(output, _)| output.clone())
-            .collect()
-    }
-
-    /// The link checks among `cached` (file path → trace and stored
-    /// diagnostics) whose trace still verifies, with their diagnostics.
-    pub fn verified_checks(
-        &self,
-        cached: &HashMap<String, (StoredTrace, String)>,
-        verifier: &mut Verifier,
-    ) -> HashMap<String, Vec<Diagnostic>> {
-        verifier.precompute(&self.db, cached.values().flat_map(|(trace, _)| &trace.reads));
-        cached
-            .iter()
-            .filter(|(_, (trace, _))| verifier.holds(&self.db, &trace.reads))
-            .filter_map(|(path, (_, result))| Some((path.clone(), serde_json::from_str(result).ok()?)))
-            .collect()
-    }
-
     /// Renders every output except `reused`, checks the links of every file
     /// but those in `checked` (whose diagnostics it takes as they are), in
-    /// parallel, and gathers all diagnostics.
-    ///
-    /// Each rayon worker works on its own clone of the database, so the
-    /// queries run concurrently and salsa still memoizes every result once.
+    /// parallel, and gathers all diagnostics. For a workspace whose every
+    /// file was read ([`Workspace::load`]).
     pub fn render(&self, reused: &HashSet<String>, checked: &HashMap<String, Vec<Diagnostic>>) -> RenderedSite {
-        self.render_counting(reused, checked, &Progress::hidden())
+        let plan = RenderPlan { selection: Selection::Table { reused: reused.clone() }, checked: checked.clone() };
+        self.render_once(&plan, &Progress::hidden())
     }
 
-    /// [`Workspace::render`], ticking `progress` once per output rendered.
-    pub fn render_counting(
-        &self,
-        reused: &HashSet<String>,
-        checked: &HashMap<String, Vec<Diagnostic>>,
-        progress: &Progress,
-    ) -> RenderedSite {
+    /// Renders what `plan` selects, ticking `progress` once per output, and
+    /// reads the files the render found it needed unread until it needs none
+    /// (see [`Workspace::from_scan`]).
+    pub fn render_plan(&mut self, plan: &RenderPlan, progress: &Progress) -> Result<RenderedSite, EnvironmentError> {
+        let logged = self.log.len();
+        loop {
+            let mut site = self.render_once(plan, progress);
+            if !self.load_wanted()? {
+                // Outputs rendered again for a file read late count once.
+                let rendered = self.log.distinct_since(logged, "rendered_output");
+                site.reused = (site.reused + site.rendered).saturating_sub(rendered);
+                site.rendered = rendered;
+                return Ok(site);
+            }
+        }
+    }
+
+    /// Each rayon worker works on its own clone of the database, so the
+    /// queries run concurrently and salsa still memoizes every result once.
+    fn render_once(&self, plan: &RenderPlan, progress: &Progress) -> RenderedSite {
         let rendered_before = self.log.count("rendered_output");
-        let table = route_table(&self.db).clone();
+        let (todo, produced, stats, linked, text_outputs) = match &plan.selection {
+            Selection::Table { reused } => {
+                let table = route_table(&self.db).clone();
+                let todo: Vec<(String, Route)> = table
+                    .routes
+                    .iter()
+                    .filter(|(output, _)| !reused.contains(*output))
+                    .map(|(output, route)| (output.clone(), route.clone()))
+                    .collect();
+                let text_outputs = table.routes.values().filter(|route| !matches!(route, Route::Copy(_))).count();
+                (todo, table.routes.keys().cloned().collect(), table.stats, linked_files(&self.db), text_outputs)
+            }
+            Selection::Known { redo, produced, linked, stats, text_outputs } => {
+                let linked = linked.iter().filter_map(|path| self.inputs.file(Utf8Path::new(path))).collect();
+                (redo.clone(), produced.clone(), *stats, linked, *text_outputs)
+            }
+        };
         // A database is Send but not Sync: workers clone theirs from a shared seed.
         let seed = Mutex::new(self.db.clone());
-        let rendered: Vec<(String, OutputFile, Option<Trace>, Vec<Diagnostic>)> = table
-            .routes
-            .par_iter()
-            .filter(|(output, _)| !reused.contains(*output))
+        let rendered: Vec<(String, OutputFile, Trace, Vec<Diagnostic>)> = todo
+            .into_par_iter()
             .map_init(
                 || seed.lock().unwrap_or_else(|poison| poison.into_inner()).clone(),
                 |db, (output, route)| {
                     progress.tick();
+                    let route_name = route_key(db, &route);
                     match route {
                         Route::Copy(file) => {
-                            (output.clone(), OutputFile::Copy(file.path(db).clone()), None, Vec::new())
+                            let read = Read::Bytes(file.path(db).to_string());
+                            let trace =
+                                Trace { route: route_name, reads: vec![trace_read(&read, current_hash(db, &read))] };
+                            (output, OutputFile::Copy(file.path(db).clone()), trace, Vec::new())
                         }
                         route => {
-                            let rendered = rendered_output(db, RouteKey::new(db, route.clone()));
-                            let trace = Trace {
-                                route: route_key(db, route),
-                                reads: rendered.trace.iter().map(|(read, hash)| (read.to_key(), *hash)).collect(),
-                            };
-                            (
-                                output.clone(),
-                                OutputFile::Text(rendered.text.clone()),
-                                Some(trace),
-                                rendered.diagnostics.clone(),
-                            )
+                            let rendered = rendered_output(db, RouteKey::new(db, route));
+                            let reads = rendered.trace.iter().map(|(read, hash)| trace_read(read, *hash)).collect();
+                            let trace = Trace { route: route_name, reads };
+                            (output, OutputFile::Text(rendered.text.clone()), trace, rendered.diagnostics.clone())
                         }
                     }
                 },
             )
             .collect();
-        let mut diagnostics = queries::diagnostics::site_diagnostics(&self.db).to_vec();
+        let mut diagnostics = Vec::new();
         let mut checks = Vec::new();
-        let linked = linked_files(&self.db);
+        match plan.checked.get(SITE_CHECK) {
+            Some(found) => diagnostics.extend(found.iter().cloned()),
+            None => {
+                let check = site_check(&self.db);
+                diagnostics.extend(check.diagnostics.iter().cloned());
+                let found: Vec<&Diagnostic> = check.diagnostics.iter().collect();
+                let reads = check.trace.iter().map(|(read, hash)| trace_read(read, *hash)).collect();
+                let trace = Trace { route: SITE_CHECK.to_owned(), reads };
+                checks.push((SITE_CHECK.to_owned(), trace, serde_json::to_string(&found).unwrap_or_default()));
+            }
+        }
         let keys: Vec<String> = linked.iter().map(|file| file.path(&self.db).to_string()).collect();
         let to_check: Vec<(String, SourceFile)> = keys
             .iter()
             .zip(&linked)
-            .filter(|(key, _)| !checked.contains_key(*key))
+            .filter(|(key, _)| !plan.checked.contains_key(*key))
             .map(|(key, file)| (key.clone(), *file))
             .collect();
         let fresh: Vec<(String, Vec<Diagnostic>, Trace)> = to_check
@@ -303,11 +461,8 @@ impl Workspace {
                 || seed.lock().unwrap_or_else(|poison| poison.into_inner()).clone(),
                 |db, (key, file)| {
                     let check = link_check(db, *file);
-                    let trace = Trace {
-                        route: "links".to_owned(),
-                        reads: check.trace.iter().map(|(read, hash)| (read.to_key(), *hash)).collect(),
-                    };
-                    (key.clone(), check.diagnostics.clone(), trace)
+                    let reads = check.trace.iter().map(|(read, hash)| trace_read(read, *hash)).collect();
+                    (key.clone(), check.diagnostics.clone(), Trace { route: "links".to_owned(), reads })
                 },
             )
             .collect();
@@ -316,7 +471,7 @@ impl Workspace {
             diagnostics.extend(found);
         }
         for key in &keys {
-            if let Some(found) = checked.get(key) {
+            if let Some(found) = plan.checked.get(key) {
                 diagnostics.extend(found.iter().cloned());
             }
         }
@@ -324,114 +479,71 @@ impl Workspace {
         let mut traces = Vec::new();
         for (output, file, trace, render_diagnostics) in rendered {
             diagnostics.extend(render_diagnostics);
-            if let Some(trace) = trace {
-                traces.push((output.clone(), trace));
-            }
+            traces.push((output.clone(), trace));
             files.insert(output, file);
         }
         sort_diagnostics(&mut diagnostics);
         let rendered_count = self.log.count("rendered_output") - rendered_before;
-        let text_routes = table.routes.values().filter(|route| !matches!(route, Route::Copy(_))).count();
+        let mut all_checked = keys;
+        all_checked.push(SITE_CHECK.to_owned());
         RenderedSite {
-            checked: keys,
+            checked: all_checked,
             checks,
-            produced: table.routes.keys().cloned().collect(),
+            produced,
             files,
             traces,
             diagnostics: diagnostics.into(),
-            stats: table.stats,
+            stats,
             rendered: rendered_count,
-            reused: text_routes.saturating_sub(rendered_count),
+            reused: text_outputs.saturating_sub(rendered_count),
         }
     }
 }
 
-/// Verifies stored traces against the database, computing each distinct
-/// read's current hash once for all the traces that share it.
-pub struct Verifier {
-    table: ReadTable,
-    verdicts: HashMap<i64, bool>,
-    changed: Option<HashSet<String>>,
+/// Whether the host read this text from disk (rather than only knowing its hash).
+fn is_read(text: &FileText) -> bool {
+    !matches!(text, FileText::Opaque { .. } | FileText::Unread { .. })
 }
 
-impl Verifier {
-    /// A verifier for traces whose reads are in `table`.
-    ///
-    /// `changed` is `Some` when the host knows that the configuration, the
-    /// build options and the set of files are those the traces were made
-    /// with: it names the files whose contents changed, and a read scoped to
-    /// another single file (its [`Footprint`]) holds without being computed.
-    pub fn new(table: ReadTable, changed: Option<HashSet<String>>) -> Self {
-        Verifier { table, verdicts: HashMap::new(), changed }
-    }
+/// The key under which the cache keeps the site check
+/// ([`queries::diagnostics::site_check`]) among the link checks, which are
+/// keyed by content file path: no such path is `site`.
+pub const SITE_CHECK: &str = "site";
 
-    /// A stored read, key and hash, if the table has it.
-    pub fn entry(&self, id: i64) -> Option<&(String, [u8; 32])> {
-        self.table.get(&id)
-    }
-
-    /// The key of a stored read, if the table has it.
-    pub fn key(&self, id: i64) -> Option<&str> {
-        self.table.get(&id).map(|(key, _)| key.as_str())
-    }
-
-    /// Computes, in parallel, whether each of `reads` still has its hash,
-    /// so that [`Verifier::holds`] then only looks verdicts up. Reads are
-    /// independent queries, so each worker hashes its share on its own
-    /// clone of the database and salsa memoizes what they share once.
-    ///
-    /// # Performance
-    /// O(distinct reads): on a warm start this is most of an incremental
-    /// build's work.
-    pub fn precompute<'a>(&mut self, db: &QueryDb, reads: impl IntoIterator<Item = &'a i64>) {
-        let pending: Vec<(i64, &String, &[u8; 32])> = reads
-            .into_iter()
-            .filter(|id| !self.verdicts.contains_key(*id))
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .filter_map(|id| self.table.get(id).map(|(key, hash)| (*id, key, hash)))
-            .collect();
-        let seed = Mutex::new(db.clone());
-        let changed = self.changed.as_ref();
-        let verdicts: Vec<(i64, bool)> = pending
-            .par_iter()
-            .map_init(
-                || seed.lock().unwrap_or_else(|poison| poison.into_inner()).clone(),
-                |db, (id, key, hash)| (*id, still_holds(db, key, hash, changed)),
-            )
-            .collect();
-        self.verdicts.extend(verdicts);
-    }
-
-    /// The keys of the reads among `reads` found changed (or unknown), in
-    /// order: after [`Verifier::holds`] has looked at them.
-    pub fn failing<'a>(&'a self, reads: &'a [i64]) -> impl Iterator<Item = &'a str> {
-        reads
-            .iter()
-            .filter(|id| self.verdicts.get(*id) != Some(&true))
-            .map(|id| self.key(*id).unwrap_or("(a read this qsite does not know)"))
-    }
-
-    /// Whether every read still has the hash it had.
-    pub fn holds(&mut self, db: &QueryDb, reads: &[i64]) -> bool {
-        reads.iter().all(|id| {
-            let (table, changed) = (&self.table, self.changed.as_ref());
-            *self
-                .verdicts
-                .entry(*id)
-                .or_insert_with(|| table.get(id).is_some_and(|(key, hash)| still_holds(db, key, hash, changed)))
-        })
-    }
+/// A read as the cache stores it.
+pub fn trace_read(read: &Read, hash: [u8; 32]) -> TraceRead {
+    TraceRead { key: read.to_key(), scope: read.footprint().scope().to_owned(), hash }
 }
 
-/// Whether the stored read `key` still hashes to `hash`: known without
-/// computing it when its footprint is settled (see [`Verifier::new`]).
-fn still_holds(db: &QueryDb, key: &str, hash: &[u8; 32], changed: Option<&HashSet<String>>) -> bool {
-    let Some(read) = Read::from_key(key) else { return false };
-    let settled = changed.is_some_and(|changed| match read.footprint() {
-        Footprint::Settings => true,
-        Footprint::File(path) => !changed.contains(&path),
-        Footprint::Site => false,
-    });
-    settled || current_hash(db, &read) == *hash
+/// What a build renders: which outputs, and which checks it takes as the
+/// last build left them.
+pub struct RenderPlan {
+    /// Which outputs.
+    pub selection: Selection,
+    /// Link checks (by file) and the site check ([`SITE_CHECK`]) whose trace
+    /// verified, with their diagnostics: not run again.
+    pub checked: HashMap<String, Vec<Diagnostic>>,
+}
+
+/// Which outputs a build renders.
+pub enum Selection {
+    /// Every output of the route table but `reused`, whose trace verified.
+    Table {
+        /// Outputs not rendered.
+        reused: HashSet<String>,
+    },
+    /// The route table is the last build's (nothing it depends on changed):
+    /// only `redo` is rendered, and the rest stays as that build left it.
+    Known {
+        /// Outputs to render, with their routes.
+        redo: Vec<(String, Route)>,
+        /// Every output of the site.
+        produced: BTreeSet<String>,
+        /// Every file whose links are checked.
+        linked: Vec<String>,
+        /// The last build's counts.
+        stats: RouteStats,
+        /// How many outputs are rendered text (not copies).
+        text_outputs: usize,
+    },
 }

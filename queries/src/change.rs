@@ -5,12 +5,14 @@
 //! differs, so an editor that rewrites an unchanged file starts no revision.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use salsa::{Durability, Setter};
 
 use crate::database::QueryDb;
-use crate::inputs::{BuildOptions, FileText, PreparedMarkdown, Site, SiteFiles, SourceFile};
+use crate::inputs::{BuildOptions, FileText, Prepared, Site, SiteFiles, SourceFile};
+use crate::markdown::Markdown;
 
 /// What changed in the site since the database last saw it.
 #[derive(Debug, Default, Clone)]
@@ -21,7 +23,10 @@ pub struct Change {
     /// New build options, if they changed.
     pub options: Option<BuildOptions>,
     /// Markdown renderings from the host's content-addressed store.
-    pub prepared: Vec<(Utf8PathBuf, PreparedMarkdown)>,
+    pub prepared_markdown: Vec<(Utf8PathBuf, Prepared<Arc<Markdown>>)>,
+    /// Encoded front matter from the host's cache, for files it may leave
+    /// unread ([`FileText::Unread`]).
+    pub prepared_front_matter: Vec<(Utf8PathBuf, Prepared<Arc<[u8]>>)>,
 }
 
 /// The host's handles into the database: the path → file map the design keeps
@@ -91,6 +96,8 @@ impl Change {
     pub fn apply(self, db: &mut QueryDb, inputs: &mut Inputs) -> bool {
         let mut changed = false;
         let mut set_changed = false;
+        let mut front_matters: HashMap<Utf8PathBuf, Prepared<Arc<[u8]>>> =
+            self.prepared_front_matter.into_iter().collect();
         for (path, text) in self.files {
             let durability = match inputs.kind(&path) {
                 FileKind::Content(_) | FileKind::Static(_) | FileKind::Other => Durability::LOW,
@@ -104,7 +111,10 @@ impl Change {
                     }
                 }
                 (None, Some(text)) => {
-                    let file = SourceFile::builder(path.clone(), text).durability(durability).new(db);
+                    let file = SourceFile::builder(path.clone(), text)
+                        .prepared_front_matter(front_matters.remove(&path))
+                        .durability(durability)
+                        .new(db);
                     inputs.files.insert(path, file);
                     set_changed = true;
                 }
@@ -115,11 +125,19 @@ impl Change {
                 (None, None) => {}
             }
         }
-        for (path, prepared) in self.prepared {
+        for (path, prepared) in self.prepared_markdown {
             if let Some(file) = inputs.files.get(&path)
                 && file.prepared_markdown(db).as_ref() != Some(&prepared)
             {
                 file.set_prepared_markdown(db).with_durability(Durability::LOW).to(Some(prepared));
+                changed = true;
+            }
+        }
+        for (path, prepared) in front_matters {
+            if let Some(file) = inputs.files.get(&path)
+                && file.prepared_front_matter(db).as_ref() != Some(&prepared)
+            {
+                file.set_prepared_front_matter(db).with_durability(Durability::LOW).to(Some(prepared));
                 changed = true;
             }
         }

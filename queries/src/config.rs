@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::plain_words;
-use crate::inputs::Site;
+use crate::inputs::{Site, text_of};
 
 /// The site configuration every render reads.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -128,7 +128,7 @@ pub fn config(db: &dyn Database) -> ConfigResult {
     let site = Site::get(db);
     let file = site.config_file(db);
     let path = file.path(db).clone();
-    let text = file.text(db).as_str();
+    let text = text_of(db, *file);
     let mut diagnostics = Vec::new();
     let raw: Option<RawConfig> = match toml::from_str(text) {
         Ok(raw) => Some(raw),

@@ -6,7 +6,7 @@ use std::ops::Range;
 use salsa::Database;
 
 use crate::diagnostic::Diagnostic;
-use crate::inputs::SourceFile;
+use crate::inputs::{SourceFile, text_of};
 
 /// A data file as a template value: TOML, JSON, YAML and CSV by extension,
 /// anything else as its text. A file that does not parse is an error whose
@@ -17,7 +17,7 @@ use crate::inputs::SourceFile;
 #[salsa::tracked(returns(ref))]
 pub fn data_value(db: &dyn Database, file: SourceFile) -> Result<minijinja::Value, Diagnostic> {
     let path = file.path(db);
-    let text = file.text(db).as_str();
+    let text = text_of(db, file);
     let parsed: Result<minijinja::Value, (Range<usize>, &str, String)> = match path.extension() {
         Some("toml") => toml::from_str::<toml::Table>(text)
             .map(|table| minijinja::Value::from(minijinja::value::Serde(&table)))

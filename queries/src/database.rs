@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use salsa::{Database, EventKind};
 
 use crate::change::Inputs;
+use crate::inputs::{SourceFile, content_hash};
 use crate::routes::{RouteKey, route_table};
 
 /// The database every qsite process and test uses.
@@ -27,6 +28,45 @@ impl ExecutionLog {
     /// How many times `query` executed since the log was last taken.
     pub fn count(&self, query: &str) -> usize {
         self.0.lock().unwrap_or_else(|poison| poison.into_inner()).iter().filter(|(name, _)| name == query).count()
+    }
+
+    /// How many front matter blocks were parsed and Markdown bodies
+    /// rendered from a file's text since the log was last taken, rather than
+    /// taken from the host's [`crate::Prepared`] values: what a warm build
+    /// proves it did not redo.
+    pub fn computed_from_text(&self, db: &QueryDb, inputs: &Inputs) -> (usize, usize) {
+        use salsa::plumbing::AsId;
+        let files: HashMap<salsa::Id, SourceFile> =
+            inputs.paths().filter_map(|path| inputs.file(path)).map(|file| (file.as_id(), file)).collect();
+        // Copied out: computing a hash below logs, and the log is not reentrant.
+        let log = self.0.lock().unwrap_or_else(|poison| poison.into_inner()).clone();
+        let computed = |query: &str, prepared: &dyn Fn(SourceFile) -> Option<[u8; 32]>| {
+            let executed = log.iter().filter(|(name, _)| name == query).filter_map(|(_, id)| files.get(id));
+            executed.filter(|file| prepared(**file) != Some(content_hash(db, **file))).count()
+        };
+        let front_matter =
+            computed("front_matter", &|file| file.prepared_front_matter(db).as_ref().map(|p| p.content_hash));
+        let markdown = computed("markdown", &|file| file.prepared_markdown(db).as_ref().map(|p| p.content_hash));
+        (front_matter, markdown)
+    }
+
+    /// How many entries the log holds: a mark for [`ExecutionLog::distinct_since`].
+    pub fn len(&self) -> usize {
+        self.0.lock().unwrap_or_else(|poison| poison.into_inner()).len()
+    }
+
+    /// Whether nothing was logged since the log was last taken.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many distinct keys `query` executed on after the first `mark`
+    /// entries (a query that ran twice on one key counts once).
+    pub fn distinct_since(&self, mark: usize, query: &str) -> usize {
+        let log = self.0.lock().unwrap_or_else(|poison| poison.into_inner());
+        let keys: std::collections::HashSet<salsa::Id> =
+            log.iter().skip(mark).filter(|(name, _)| name == query).map(|(_, id)| *id).collect();
+        keys.len()
     }
 
     /// Takes what was logged so far, leaving the log empty.

@@ -5,7 +5,7 @@ use jiff::fmt::temporal::Pieces;
 use jiff::tz::Offset;
 
 /// A date as written in front matter, and the instant it stands for.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct PageDate {
     /// The instant, for sorting; dates without an offset are read as UTC.
     pub timestamp: jiff::Timestamp,

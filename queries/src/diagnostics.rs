@@ -11,66 +11,116 @@ use crate::inputs::{FileText, Site, SourceFile};
 use crate::page::is_hidden;
 use crate::routes::route_table;
 use crate::sections::{is_markdown, section_tree};
+use crate::trace::{Read, TraceEntry, record, recording};
 
-/// Every diagnostic of the site that neither rendering nor link checks find:
-/// configuration, front matter, URLs, encodings. Render errors come with each
-/// [`crate::RenderedOutput`] and broken links with each
-/// [`crate::links::link_check`] (of the files [`linked_files`] lists); the
-/// host merges them all with [`sort_diagnostics`].
+/// Every diagnostic of the site that neither rendering nor link checks find
+/// (configuration, front matter, URLs, encodings), with the trace of what
+/// gathering them read, so a later process reuses them while the trace
+/// verifies. Render errors come with each [`crate::RenderedOutput`] and
+/// broken links with each [`crate::links::link_check`] (of the files
+/// [`linked_files`] lists); the host merges them all with
+/// [`sort_diagnostics`].
 ///
 /// # Performance
-/// O(content files) front matter reads; no body is read.
+/// O(text files) reads of [`file_diagnostics`]; no body is read.
 #[salsa::tracked(returns(ref))]
-pub fn site_diagnostics(db: &dyn Database) -> Arc<[Diagnostic]> {
-    let mut all: Vec<Diagnostic> = config(db).diagnostics.clone();
-    let tree = section_tree(db);
+pub fn site_check(db: &dyn Database) -> SiteCheck {
+    let (diagnostics, trace) = recording(|| {
+        record(db, Read::FileSet);
+        let site = Site::get(db);
+        let files = site.files(db);
+        let text_files = files.content.values().filter(|file| is_markdown(file.path(db)));
+        let text_files = text_files.chain(files.templates.values()).chain(files.data.values());
+        let mut all = Vec::new();
+        for &file in text_files.chain([site.config_file(db)]) {
+            record(db, Read::FileDiagnostics(file.path(db).to_string()));
+            all.extend(file_diagnostics(db, file).iter().cloned());
+        }
+        record(db, Read::RouteDiagnostics);
+        all.extend(route_table(db).diagnostics.iter().cloned());
+        sort_diagnostics(&mut all);
+        Arc::from(all)
+    });
+    SiteCheck { diagnostics, trace }
+}
+
+/// What [`site_check`] found, and what it read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteCheck {
+    /// The diagnostics, sorted.
+    pub diagnostics: Arc<[Diagnostic]>,
+    /// What gathering them read, with the hashes of the values it got.
+    pub trace: Vec<TraceEntry>,
+}
+
+/// The problems of one text file that neither renders nor link checks find:
+/// its encoding; for a page or section, its front matter and its terms; for
+/// the configuration file, the configuration's.
+///
+/// Invalidated by an edit of the file, and by the taxonomies and drafts
+/// settings; its value is almost always empty, so [`site_check`] does not
+/// re-run on a body edit.
+#[salsa::tracked(returns(ref))]
+pub fn file_diagnostics(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> {
+    let mut all: Vec<Diagnostic> = text_problem(db, file).iter().cloned().collect();
+    if file == *Site::get(db).config_file(db) {
+        all.extend(config(db).diagnostics.iter().cloned());
+    }
+    if !is_page_or_section(db, file) {
+        return all;
+    }
+    all.extend(front_matter(db, file).diagnostics.iter().cloned());
+    if is_hidden(db, file) {
+        return all;
+    }
     let taxonomies = &config(db).config.taxonomies;
-    for &file in tree.pages.iter().chain(tree.sections.values().map(|entry| &entry.file)) {
-        all.extend(front_matter(db, file).diagnostics.iter().cloned());
-        if is_hidden(db, file) {
+    let range = |name: &str| {
+        let key = if name == "tags" { "tags" } else { "taxonomies" };
+        front_matter(db, file).key_ranges.get(key).cloned().unwrap_or(0..0)
+    };
+    // As written: `page_meta` has already left out the terms warned about here.
+    for (name, terms) in &front_matter(db, file).taxonomies {
+        if !taxonomies.iter().any(|taxonomy| &taxonomy.name == name) {
+            all.push(
+                Diagnostic::warning(
+                    file.path(db).clone(),
+                    range(name),
+                    "qsite::taxonomies::unknown",
+                    format!("the taxonomy `{name}` is not configured, so its terms get no pages"),
+                )
+                .with_help(format!("add \"{name}\" to `taxonomies` in qsite.toml")),
+            );
             continue;
         }
-        let range = |name: &str| {
-            let key = if name == "tags" { "tags" } else { "taxonomies" };
-            front_matter(db, file).key_ranges.get(key).cloned().unwrap_or(0..0)
-        };
-        // As written: `page_meta` has already left out the terms warned about here.
-        for (name, terms) in &front_matter(db, file).taxonomies {
-            if !taxonomies.iter().any(|taxonomy| &taxonomy.name == name) {
-                all.push(
-                    Diagnostic::warning(
-                        file.path(db).clone(),
-                        range(name),
-                        "qsite::taxonomies::unknown",
-                        format!("the taxonomy `{name}` is not configured, so its terms get no pages"),
-                    )
-                    .with_help(format!("add \"{name}\" to `taxonomies` in qsite.toml")),
-                );
-                continue;
-            }
-            // `page_meta` leaves these out: a term page at `/tags//` would be no page at all.
-            for term in terms.iter().filter(|term| slug::slugify(term).is_empty()) {
-                all.push(
-                    Diagnostic::warning(
-                        file.path(db).clone(),
-                        range(name),
-                        "qsite::taxonomies::empty_term",
-                        format!("the `{name}` term {term:?} has no letters or digits for a URL, so it is left out"),
-                    )
-                    .with_help("remove it or give it letters or digits"),
-                );
-            }
+        // `page_meta` leaves these out: a term page at `/tags//` would be no page at all.
+        for term in terms.iter().filter(|term| slug::slugify(term).is_empty()) {
+            all.push(
+                Diagnostic::warning(
+                    file.path(db).clone(),
+                    range(name),
+                    "qsite::taxonomies::empty_term",
+                    format!("the `{name}` term {term:?} has no letters or digits for a URL, so it is left out"),
+                )
+                .with_help("remove it or give it letters or digits"),
+            );
         }
     }
-    let files = Site::get(db).files(db);
-    let text_files = files.content.values().filter(|file| is_markdown(file.path(db)));
-    let text_files = text_files.chain(files.templates.values()).chain(files.data.values());
-    for &file in text_files.chain([Site::get(db).config_file(db)]) {
-        all.extend(text_problem(db, file).iter().cloned());
+    all
+}
+
+/// Whether the section tree lists `file` as a page or a section.
+///
+/// # Performance
+/// O(log pages): pages are sorted by path, sections keyed by folder.
+fn is_page_or_section(db: &dyn Database, file: SourceFile) -> bool {
+    let tree = section_tree(db);
+    let path = file.path(db);
+    if tree.pages.binary_search_by(|page| page.path(db).cmp(path)).is_ok() {
+        return true;
     }
-    all.extend(route_table(db).diagnostics.iter().cloned());
-    sort_diagnostics(&mut all);
-    all.into()
+    let relative = path.strip_prefix("content").unwrap_or(path);
+    relative.file_name() == Some("_index.md")
+        && relative.parent().and_then(|folder| tree.sections.get(folder)).is_some_and(|entry| entry.file == file)
 }
 
 /// What is wrong with a text file's bytes: not UTF-8 (an error at the first
@@ -102,7 +152,8 @@ pub fn text_problem(db: &dyn Database, file: SourceFile) -> Option<Diagnostic> {
             )
             .with_help("remove the NUL byte; binary files belong in `static/`")
         }),
-        FileText::Opaque { .. } => None,
+        // The host leaves only files it has seen to be sound text unread.
+        FileText::Opaque { .. } | FileText::Unread { .. } => None,
     }
 }
 

@@ -5,17 +5,17 @@ use std::ops::Range;
 
 use camino::Utf8PathBuf;
 use salsa::Database;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::key_range;
 use crate::dates::{DateError, PageDate, parse_date};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::plain_words;
-use crate::inputs::SourceFile;
+use crate::inputs::{SourceFile, content_hash, text_of};
 use crate::suggest::did_you_mean;
 
 /// How a section orders its pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SortBy {
     /// Newest first; pages without a date last, by path.
@@ -31,7 +31,7 @@ pub enum SortBy {
 
 /// The fields of a content file's front matter, with defaults where it was
 /// silent or wrong, and where its body starts.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct FrontMatter {
     /// `title`.
     pub title: Option<String>,
@@ -64,6 +64,7 @@ pub struct FrontMatter {
     /// Sections only: `paginate_by`.
     pub paginate_by: Option<usize>,
     /// `[extra]`, for templates.
+    #[serde(deserialize_with = "value_from_json")]
     pub extra: minijinja::Value,
     /// Byte offset of the Markdown body in the file.
     pub body_offset: usize,
@@ -142,11 +143,16 @@ enum Format {
 /// that read it ([`crate::page_meta`]) cut off body edits.
 #[salsa::tracked(returns(ref))]
 pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
+    if let Some(prepared) = file.prepared_front_matter(db)
+        && prepared.content_hash == content_hash(db, file)
+        && let Some(front) = decode(&prepared.value)
+    {
+        return front;
+    }
     let path = file.path(db).clone();
-    let text = file.text(db);
     let mut front = FrontMatter { extra: empty_map(), ..FrontMatter::default() };
     // The encoding itself is diagnosed by `crate::diagnostics::text_problem`, for every text file alike.
-    let text = text.as_str();
+    let text = text_of(db, file);
     // Editors on Windows may save a byte order mark before the fence; it is not text.
     let bom = if text.starts_with(BYTE_ORDER_MARK) { BYTE_ORDER_MARK.len_utf8() } else { 0 };
     front.body_offset = bom;
@@ -206,6 +212,31 @@ pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
         front.extra = minijinja::Value::from(minijinja::value::Serde(&extra));
     }
     front
+}
+
+/// Front matter as bytes a later process of this qsite binary hands back as
+/// a [`crate::Prepared`] value: `None` when decoding them would not give
+/// exactly `front` back (a value in `[extra]` whose type JSON does not keep),
+/// so that such a file is parsed again rather than read back different.
+///
+/// # Performance
+/// One encode and one decode, O(front matter): done once per changed file.
+pub fn encode(front: &FrontMatter) -> Option<Vec<u8>> {
+    let bytes = serde_json::to_vec(front).ok()?;
+    let back = decode(&bytes)?;
+    let same = back == *front && serde_json::to_vec(&back).ok()? == bytes;
+    same.then_some(bytes)
+}
+
+/// The front matter [`encode`] made; `None` for bytes from anything else.
+pub fn decode(bytes: &[u8]) -> Option<FrontMatter> {
+    serde_json::from_slice(bytes).ok()
+}
+
+/// `[extra]` read back from JSON.
+fn value_from_json<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<minijinja::Value, D::Error> {
+    let json = serde_json::Value::deserialize(deserializer)?;
+    Ok(minijinja::Value::from(minijinja::value::Serde(&json)))
 }
 
 fn empty_map() -> minijinja::Value {

@@ -4,10 +4,11 @@
 //! [`crate::Change::apply`], which compares before it sets so that an
 //! unchanged save starts no new revision.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
 
 use camino::Utf8PathBuf;
+use salsa::Database;
 
 use crate::markdown::Markdown;
 
@@ -24,31 +25,68 @@ pub struct SourceFile {
     /// What the host read from disk.
     #[returns(ref)]
     pub text: FileText,
-    /// The Markdown of this text, when the host found it in its
+    /// The Markdown of this file, when the host found it in its
     /// content-addressed store; [`crate::markdown()`] uses it only if it was
-    /// made from exactly this text.
+    /// made from exactly these bytes.
     #[default]
     #[returns(ref)]
-    pub prepared_markdown: Option<PreparedMarkdown>,
+    pub prepared_markdown: Option<Prepared<Arc<Markdown>>>,
+    /// The front matter of this file as an earlier process encoded it
+    /// ([`crate::front_matter::encode`]); [`crate::front_matter()`] decodes
+    /// it instead of parsing the text only if it was made from exactly these
+    /// bytes.
+    #[default]
+    #[returns(ref)]
+    pub prepared_front_matter: Option<Prepared<Arc<[u8]>>>,
 }
 
-/// A Markdown rendering computed by an earlier process, with the hash of the
-/// text it was made from.
+/// A value an earlier process of the same qsite binary computed from a
+/// file, with the [`content_hash`] of the bytes it was computed from: a
+/// hint, used only while the file still has those bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PreparedMarkdown {
-    /// [`markdown_text_hash`] of the text it was made from.
-    pub text_hash: [u8; 32],
-    /// The rendering.
-    pub markdown: Arc<Markdown>,
+pub struct Prepared<T> {
+    /// [`content_hash`] of the file it was made from.
+    pub content_hash: [u8; 32],
+    /// The value.
+    pub value: T,
 }
 
-/// The hash a prepared rendering is checked against: the rendering step's
-/// version and the text. The host adds its build id to make the store's key.
-pub fn markdown_text_hash(text: &str) -> [u8; 32] {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(crate::markdown::MARKDOWN_STEP.as_bytes());
-    hasher.update(text.as_bytes());
-    *hasher.finalize().as_bytes()
+/// The blake3 of a file's bytes: what the host's stat cache records, and
+/// what [`Prepared`] values are checked against. Known without the text for
+/// files the host has not read.
+///
+/// Invalidated by an edit of the file; backdates when a file the host had
+/// not read is read, since its bytes are the ones hashed.
+#[salsa::tracked(returns(copy))]
+pub fn content_hash(db: &dyn Database, file: SourceFile) -> [u8; 32] {
+    match file.text(db) {
+        FileText::Text(text) => *blake3::hash(text.as_bytes()).as_bytes(),
+        FileText::NotUtf8 { lossy, .. } => *blake3::hash(lossy.as_bytes()).as_bytes(),
+        FileText::Opaque { hash, .. } | FileText::Unread { hash } => *hash,
+    }
+}
+
+/// Files whose text a query needed but the host had not read, since the
+/// host last took them. Process-wide: a query cannot do IO, so it notes the
+/// path here and computes with an empty text; the host reads the files,
+/// sets their text (which invalidates what was computed without it) and
+/// asks again, before anything reaches the output.
+static WANTED: Mutex<BTreeSet<Utf8PathBuf>> = Mutex::new(BTreeSet::new());
+
+/// The text of a file for a query that parses it, noting in [`take_wanted`]
+/// a file the host has not read.
+pub fn text_of(db: &dyn Database, file: SourceFile) -> &str {
+    let text = file.text(db);
+    if let FileText::Unread { .. } = text {
+        WANTED.lock().unwrap_or_else(|poison| poison.into_inner()).insert(file.path(db).clone());
+    }
+    text.as_str()
+}
+
+/// Takes the files queries needed unread (see [`text_of`]); empty when
+/// every result so far was computed from real text.
+pub fn take_wanted() -> BTreeSet<Utf8PathBuf> {
+    std::mem::take(&mut *WANTED.lock().unwrap_or_else(|poison| poison.into_inner()))
 }
 
 /// The contents of a file as queries see them.
@@ -62,6 +100,11 @@ pub enum FileText {
     /// A file whose bytes queries never read (static files, colocated assets):
     /// only its hash, so an edit still changes the input.
     Opaque { hash: [u8; 32], len: u64 },
+    /// A text file the host did not read because it unchanged since a build
+    /// whose [`Prepared`] values for it the host handed over: only the hash
+    /// of its bytes. A query that needs the text after all reads it through
+    /// [`text_of`], which asks the host for it.
+    Unread { hash: [u8; 32] },
 }
 
 impl FileText {
@@ -71,7 +114,7 @@ impl FileText {
         match self {
             FileText::Text(text) => text,
             FileText::NotUtf8 { lossy, .. } => lossy,
-            FileText::Opaque { .. } => "",
+            FileText::Opaque { .. } | FileText::Unread { .. } => "",
         }
     }
 }

@@ -4,7 +4,8 @@
 //! # Codemap
 //!
 //! ```text
-//! inputs    SourceFile { path, text, prepared_markdown }    Site (singleton) { files, config_file, options }
+//! inputs    SourceFile { path, text, prepared_* }    Site (singleton) { files, config_file, options }
+//!           text may be Unread (hash only): queries read it through text_of, which asks the host
 //!              │                            │
 //! change.rs  Change::apply: the only place inputs are set; compares before it sets
 //!
@@ -21,7 +22,8 @@
 //! taxonomy_index(), term_name(taxonomy, slug)
 //! route_table()              every output path → Route
 //! rendered_output(route)     bytes + trace: site template (minijinja, lazy objects) or built-in (askama)
-//! site_diagnostics()         every problem that neither renders nor link checks find
+//! file_diagnostics(file)     one file's front matter, encoding and config problems
+//! site_check()               every problem that neither renders nor link checks find, with its trace
 //! read_hash(read)            the hash of one value a render read, for verifying stored traces
 //! ```
 //!
@@ -72,7 +74,7 @@ pub use database::{ExecutionLog, QueryDb};
 pub use dates::{DateError, PageDate, parse_date};
 pub use diagnostic::{Diagnostic, Severity};
 pub use front_matter::{FrontMatter, SortBy};
-pub use inputs::{BuildOptions, FileText, PreparedMarkdown, Site, SiteFiles, SourceFile, markdown_text_hash};
+pub use inputs::{BuildOptions, FileText, Prepared, Site, SiteFiles, SourceFile, content_hash, take_wanted};
 pub use links::{LinkCheck, PageContent, link_check, page_content};
 pub use markdown::Markdown;
 pub use output_paths::{UnsafePath, check_relative_path, output_path};

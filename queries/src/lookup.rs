@@ -7,7 +7,8 @@
 use crate::inputs::{Site, SourceFile};
 
 /// A path relative to the site root (`templates/page.html`,
-/// `content/blog/a.md`, `data/authors.toml`), as a key of [`site_file`].
+/// `content/blog/a.md`, `data/authors.toml`, the configuration file), as a
+/// key of [`site_file`].
 #[salsa::interned(debug, revisions = usize::MAX)]
 pub struct SitePath<'db> {
     /// The path.
@@ -35,7 +36,8 @@ pub fn site_file<'db>(db: &'db dyn salsa::Database, path: SitePath<'db>) -> Opti
     } else if path.starts_with("data") {
         files.data.get(path).copied()
     } else {
-        None
+        let config = *Site::get(db).config_file(db);
+        (config.path(db) == path).then_some(config)
     }
 }
 

@@ -12,7 +12,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use salsa::Database;
 
 use crate::front_matter::front_matter;
-use crate::inputs::{SourceFile, markdown_text_hash};
+use crate::inputs::{SourceFile, content_hash, text_of};
 
 /// Names the Markdown step and its version in the content-addressed store:
 /// change it whenever [`render_markdown`] would render the same text differently.
@@ -79,12 +79,12 @@ fn options() -> Options {
 /// the output shows the body.
 #[salsa::tracked(returns(ref))]
 pub fn markdown(db: &dyn Database, file: SourceFile) -> Arc<Markdown> {
-    let text = file.text(db).as_str();
     if let Some(prepared) = file.prepared_markdown(db)
-        && prepared.text_hash == markdown_text_hash(text)
+        && prepared.content_hash == content_hash(db, file)
     {
-        return prepared.markdown.clone();
+        return prepared.value.clone();
     }
+    let text = text_of(db, file);
     let offset = front_matter(db, file).body_offset.min(text.len());
     Arc::new(render_markdown(&text[offset..], offset))
 }

@@ -114,7 +114,7 @@ pub fn page_meta(db: &dyn Database, file: SourceFile) -> PageMeta {
 }
 
 /// The terms that can have a page: `tags = ["", "!!!"]` would link to
-/// `/tags//`. `site_diagnostics` warns about the ones left out.
+/// `/tags//`. `file_diagnostics` warns about the ones left out.
 fn terms_with_urls(taxonomies: &BTreeMap<String, Vec<String>>) -> BTreeMap<String, Vec<String>> {
     let with_url = |terms: &Vec<String>| terms.iter().filter(|term| !slug::slugify(term).is_empty()).cloned().collect();
     taxonomies.iter().map(|(name, terms)| (name.clone(), with_url(terms))).collect()

@@ -11,7 +11,7 @@ use crate::collections::{Scope, Selector, pages_matching, taxonomy_index};
 use crate::config::{config, key_range};
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::front_matter;
-use crate::inputs::{Site, SourceFile};
+use crate::inputs::{Site, SourceFile, text_of};
 use crate::output_paths::output_path;
 use crate::page::{PageLocation, PageMeta, is_hidden, page_location, page_meta, section_listing};
 use crate::sections::section_tree;
@@ -61,7 +61,7 @@ pub struct RouteTable {
 }
 
 /// What the build summary line reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RouteStats {
     /// Pages rendered.
     pub pages: usize,
@@ -243,7 +243,7 @@ impl Owner {
         match self.claim {
             Claim::Url => key("path").or_else(|| key("slug")).unwrap_or(0..0),
             Claim::Alias => key("aliases").unwrap_or(0..0),
-            Claim::Taxonomies => key_range(self.file.text(db).as_str(), "taxonomies"),
+            Claim::Taxonomies => key_range(text_of(db, self.file), "taxonomies"),
             Claim::Copy => 0..0,
         }
     }

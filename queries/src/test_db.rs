@@ -51,6 +51,12 @@ impl TestDb {
         TestDb { db, log, inputs, files, options }
     }
 
+    /// The front matter of a file the database holds.
+    pub fn front_matter(&self, path: &str) -> crate::FrontMatter {
+        let file = self.inputs.file(camino::Utf8Path::new(path)).expect("the file exists");
+        crate::front_matter::front_matter(&self.db, file).clone()
+    }
+
     /// Writes a file, as an editor would.
     pub fn set_file(&mut self, path: &str, text: &str) {
         self.files.insert(path.into(), text.to_owned());

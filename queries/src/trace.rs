@@ -12,17 +12,22 @@
 use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
 
+use camino::Utf8PathBuf;
 use salsa::Database;
 use serde::{Deserialize, Serialize};
 
 use crate::collections::{Scope, Selector, TermKey, pages_matching, taxonomy_index, term_name};
 use crate::config::config;
 use crate::data::data_value;
+use crate::diagnostics::file_diagnostics;
 use crate::front_matter::SortBy;
-use crate::inputs::SourceFile;
+use crate::inputs::Site;
+use crate::inputs::{SourceFile, content_hash};
 use crate::links::resolve;
 use crate::lookup::file_at;
-use crate::page::{page_dates, page_draft, page_location, page_meta, page_terms, page_title, section_listing};
+use crate::page::{
+    PageLocation, PageMeta, page_dates, page_draft, page_location, page_meta, page_terms, page_title, section_listing,
+};
 use crate::routes::{Route, route_table};
 use crate::sections::section_tree;
 
@@ -56,6 +61,15 @@ pub enum Read {
     SectionListing(String),
     /// A content file's Markdown body: a pure function of its text.
     Body(String),
+    /// Any file's bytes, by its path from the root: what a copied file copies.
+    Bytes(String),
+    /// The problems of one text file that neither renders nor link checks
+    /// find: its front matter, its encoding, the configuration's own.
+    FileDiagnostics(String),
+    /// Every file's path: which files exist.
+    FileSet,
+    /// URLs that two things claim, and other problems of the route table.
+    RouteDiagnostics,
     /// What a link destination resolves to: file, URL and title.
     LinkTarget(String),
     /// The pages a listing selects.
@@ -99,6 +113,27 @@ pub enum Footprint {
     Site,
 }
 
+impl Footprint {
+    /// The footprint as the cache stores it beside each read, so a host can
+    /// load only the reads an edit may have changed: a file's path, or
+    /// [`SETTINGS_SCOPE`] or [`SITE_SCOPE`].
+    pub fn scope(&self) -> &str {
+        match self {
+            Footprint::Settings => SETTINGS_SCOPE,
+            Footprint::File(path) => path,
+            Footprint::Site => SITE_SCOPE,
+        }
+    }
+}
+
+/// The stored scope of reads whose footprint is [`Footprint::Settings`]; no
+/// file path is empty.
+pub const SETTINGS_SCOPE: &str = "";
+
+/// The stored scope of reads whose footprint is [`Footprint::Site`]; no file
+/// path is `*`, which the walk never lists at the root.
+pub const SITE_SCOPE: &str = "*";
+
 impl Read {
     /// What this read's value depends on; see [`Footprint`]. Each arm must
     /// name every input the queries behind [`value_hash`] reach for it.
@@ -107,7 +142,7 @@ impl Read {
             // The parsed configuration text and the `--base-url` option.
             Read::Config => Footprint::Settings,
             // Whether a path exists; which sections hold which files.
-            Read::ContentFile(_) | Read::FileExists(_) | Read::SectionTree => Footprint::Settings,
+            Read::ContentFile(_) | Read::FileExists(_) | Read::SectionTree | Read::FileSet => Footprint::Settings,
             // A template's text, or its absence.
             Read::Template(name) => Footprint::File(format!("templates/{name}")),
             // A data file's parsed value, or its absence.
@@ -121,14 +156,19 @@ impl Read {
             | Read::PageTerms(path)
             | Read::PageDraft(path)
             | Read::SectionListing(path)
-            | Read::Body(path) => Footprint::File(path.clone()),
+            | Read::Body(path)
+            | Read::Bytes(path) => Footprint::File(path.clone()),
+            // Front matter and encoding; the taxonomies and `--drafts`
+            // from the settings.
+            Read::FileDiagnostics(path) => Footprint::File(path.clone()),
             // Resolution goes through every page's URL; listings and
             // taxonomies through every page's metadata.
             Read::LinkTarget(_)
             | Read::PagesMatching(_)
             | Read::TaxonomyIndex
             | Read::TermName(..)
-            | Read::RouteTable => Footprint::Site,
+            | Read::RouteTable
+            | Read::RouteDiagnostics => Footprint::Site,
         }
     }
 
@@ -161,6 +201,10 @@ impl std::fmt::Display for Read {
             Read::PageDraft(path) => write!(formatter, "page_draft({path})"),
             Read::SectionListing(path) => write!(formatter, "section_listing({path})"),
             Read::Body(path) => write!(formatter, "markdown({path})"),
+            Read::Bytes(path) => write!(formatter, "bytes({path})"),
+            Read::FileDiagnostics(path) => write!(formatter, "file_diagnostics({path})"),
+            Read::FileSet => write!(formatter, "file_set"),
+            Read::RouteDiagnostics => write!(formatter, "route_diagnostics"),
             Read::LinkTarget(destination) => write!(formatter, "link_target({destination})"),
             Read::PagesMatching(key) => {
                 let scope = match (&key.section, &key.term) {
@@ -265,15 +309,68 @@ fn selector<'db>(db: &'db dyn Database, key: &ListingKey) -> Option<Selector<'db
     Some(Selector::new(db, scope, sort_by, key.limit))
 }
 
+/// A [`Route`] with paths in place of salsa ids, as traces store it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+enum RouteName {
+    Page(String),
+    Section { section: String, pager: usize },
+    TaxonomyList(String),
+    Term { taxonomy: String, term: String, pager: usize },
+    Alias { target: String },
+    Feed,
+    Sitemap,
+    Robots,
+    NotFound,
+    Copy(String),
+}
+
 /// A route with paths in place of salsa ids: if the route behind an output
 /// path changes, the output is rendered again.
 pub fn route_key(db: &dyn Database, route: &Route) -> String {
-    match route {
-        Route::Page(file) => format!("page {}", file_key(db, *file)),
-        Route::Section { section, pager } => format!("section {} {pager}", file_key(db, *section)),
-        Route::Copy(file) => format!("copy {}", file_key(db, *file)),
-        other => format!("{other:?}"),
-    }
+    let name = match route {
+        Route::Page(file) => RouteName::Page(file_key(db, *file)),
+        Route::Section { section, pager } => RouteName::Section { section: file_key(db, *section), pager: *pager },
+        Route::TaxonomyList(taxonomy) => RouteName::TaxonomyList(taxonomy.clone()),
+        Route::Term { taxonomy, term, pager } => {
+            RouteName::Term { taxonomy: taxonomy.clone(), term: term.clone(), pager: *pager }
+        }
+        Route::Alias { target } => RouteName::Alias { target: target.clone() },
+        Route::Feed => RouteName::Feed,
+        Route::Sitemap => RouteName::Sitemap,
+        Route::Robots => RouteName::Robots,
+        Route::NotFound => RouteName::NotFound,
+        Route::Copy(file) => RouteName::Copy(file_key(db, *file)),
+    };
+    serde_json::to_string(&name).unwrap_or_default()
+}
+
+/// The route a [`route_key`] names, in this database: `None` when a file it
+/// names is gone, or for text from another version of this type.
+pub fn route_from_key(db: &dyn Database, key: &str) -> Option<Route> {
+    let content = |path: &str| content_file(db, path);
+    Some(match serde_json::from_str(key).ok()? {
+        RouteName::Page(path) => Route::Page(content(&path)?),
+        RouteName::Section { section, pager } => Route::Section { section: content(&section)?, pager },
+        RouteName::TaxonomyList(taxonomy) => Route::TaxonomyList(taxonomy),
+        RouteName::Term { taxonomy, term, pager } => Route::Term { taxonomy, term, pager },
+        RouteName::Alias { target } => Route::Alias { target },
+        RouteName::Feed => Route::Feed,
+        RouteName::Sitemap => Route::Sitemap,
+        RouteName::Robots => Route::Robots,
+        RouteName::NotFound => Route::NotFound,
+        RouteName::Copy(path) => Route::Copy(file_at(db, &path)?),
+    })
+}
+
+/// Whether a [`route_key`] names a copied file.
+pub fn names_copy(route_key: &str) -> bool {
+    matches!(serde_json::from_str(route_key), Ok(RouteName::Copy(_)))
+}
+
+/// Whether an output's route is the page of `path`: its own body is part of
+/// it, not a body it shows of another page.
+pub fn is_page_route(route_key: &str, path: &str) -> bool {
+    serde_json::from_str::<RouteName>(route_key).is_ok_and(|name| name == RouteName::Page(path.to_owned()))
 }
 
 /// The key of [`read_hash`].
@@ -306,7 +403,7 @@ fn value_hash(db: &dyn Database, read: &Read) -> [u8; 32] {
     match read {
         Read::Config => stable_hash(&(&*config(db).config, &config(db).diagnostics.len())),
         Read::Template(name) => {
-            stable_hash(&file_at(db, &format!("templates/{name}")).map(|file| file.text(db).as_str()))
+            stable_hash(&file_at(db, &format!("templates/{name}")).map(|file| content_hash(db, file)))
         }
         Read::ContentFile(key) => stable_hash(&content_file(db, key).is_some()),
         Read::FileExists(key) => stable_hash(&file_at(db, key).is_some()),
@@ -315,25 +412,42 @@ fn value_hash(db: &dyn Database, read: &Read) -> [u8; 32] {
                 .map(|file| data_value(db, file).as_ref().map_err(|diagnostic| diagnostic.message.clone()).cloned()),
         ),
         Read::PageMeta(key) => with_file(key, &|file| {
-            let meta = page_meta(db, file);
-            let parent = meta.parent.map(|parent| file_key(db, parent));
+            // Destructured, so that a field added to `PageMeta` cannot be
+            // left out of its hash.
+            let PageMeta {
+                kind,
+                title,
+                description,
+                date,
+                updated,
+                slug,
+                url_path,
+                permalink,
+                taxonomies,
+                draft,
+                weight,
+                authors,
+                aliases,
+                template,
+                page_template,
+                sort_by,
+                paginate_by,
+                extra,
+                parent,
+                relative_path,
+            } = page_meta(db, file);
+            let parent = parent.map(|parent| file_key(db, parent));
             stable_hash(&(
-                (
-                    meta.kind == crate::page::PageKind::Section,
-                    &meta.title,
-                    &meta.description,
-                    &meta.date,
-                    &meta.updated,
-                ),
-                (&meta.slug, &meta.url_path, &meta.permalink, &meta.taxonomies, meta.draft, meta.weight),
-                (&meta.authors, &meta.aliases, &meta.template, &meta.page_template, format!("{:?}", meta.sort_by)),
-                (meta.paginate_by, &meta.extra, parent, &meta.relative_path),
+                (kind, title, description, date, updated),
+                (slug, url_path, permalink, taxonomies, draft, weight),
+                (authors, aliases, template, page_template, sort_by),
+                (paginate_by, extra, parent, relative_path),
             ))
         }),
         Read::PageTitle(key) => with_file(key, &|file| stable_hash(page_title(db, file))),
         Read::PageLocation(key) => with_file(key, &|file| {
-            let location = page_location(db, file);
-            stable_hash(&(&location.url_path, &location.permalink, &location.slug, &location.aliases))
+            let PageLocation { url_path, permalink, slug, aliases } = page_location(db, file);
+            stable_hash(&(url_path, permalink, slug, aliases))
         }),
         Read::PageDates(key) => with_file(key, &|file| stable_hash(page_dates(db, file))),
         Read::PageTerms(key) => with_file(key, &|file| stable_hash(page_terms(db, file))),
@@ -342,7 +456,22 @@ fn value_hash(db: &dyn Database, read: &Read) -> [u8; 32] {
             let (sort_by, paginate_by, page_template) = section_listing(db, file);
             stable_hash(&(format!("{sort_by:?}"), paginate_by, page_template))
         }),
-        Read::Body(key) => with_file(key, &|file| stable_hash(&file.text(db).as_str())),
+        Read::Body(key) => with_file(key, &|file| content_hash(db, file)),
+        Read::Bytes(key) => file_at(db, key).map_or_else(absent, |file| content_hash(db, file)),
+        Read::FileDiagnostics(key) => {
+            file_at(db, key).map_or_else(absent, |file| stable_hash(file_diagnostics(db, file)))
+        }
+        Read::FileSet => {
+            let files = Site::get(db).files(db);
+            let paths: Vec<&Utf8PathBuf> = (files.content.values())
+                .chain(files.templates.values())
+                .chain(files.data.values())
+                .chain(files.static_files.values())
+                .map(|file| file.path(db))
+                .collect();
+            stable_hash(&paths)
+        }
+        Read::RouteDiagnostics => stable_hash(&route_table(db).diagnostics),
         Read::LinkTarget(destination) => {
             let resolved = resolve(db, destination);
             stable_hash(&resolved.file.map(|file| {

@@ -10,7 +10,7 @@ use camino::Utf8PathBuf;
 use crate::change::{Change, Inputs};
 use crate::database::{ExecutionLog, QueryDb};
 use crate::diagnostic::Diagnostic;
-use crate::diagnostics::{linked_files, site_diagnostics, sort_diagnostics};
+use crate::diagnostics::{linked_files, site_check, sort_diagnostics};
 use crate::inputs::{BuildOptions, FileText};
 use crate::routes::{Route, RouteKey, route_table};
 use crate::{link_check, rendered_output};
@@ -39,7 +39,7 @@ pub fn load_files(
 /// O(site): renders every output and checks every link.
 pub fn render_everything(db: &QueryDb) -> (BTreeMap<String, String>, Vec<Diagnostic>) {
     let table = route_table(db);
-    let mut diagnostics = site_diagnostics(db).to_vec();
+    let mut diagnostics = site_check(db).diagnostics.to_vec();
     let mut outputs = BTreeMap::new();
     for (output, route) in &table.routes {
         let text = match route {

@@ -14,7 +14,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 /// The layout of the tables; a cache of another version is discarded.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// The file name of the cache inside `.qsite/`.
 pub const CACHE_FILE: &str = "cache.sqlite";
@@ -55,8 +55,33 @@ pub struct OutputRecord {
 pub struct Trace {
     /// Names what produced the output; a different producer means a new render.
     pub route: String,
-    /// Each read's key and value hash.
-    pub reads: Vec<(String, [u8; 32])>,
+    /// Each read.
+    pub reads: Vec<TraceRead>,
+}
+
+/// One read of a trace.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TraceRead {
+    /// What was read, as the host names it.
+    pub key: String,
+    /// What its value depends on, as the host names it, so that
+    /// [`Cache::reads_in`] loads only the reads an edit may have changed.
+    pub scope: String,
+    /// The hash of the value it got.
+    pub hash: [u8; 32],
+}
+
+/// What an earlier build derived from one file, for a later process that
+/// finds the file unchanged: a hint, valid only while the file's hash is
+/// `hash`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    /// The hash of the file's bytes it was derived from.
+    pub hash: [u8; 32],
+    /// The hash of the metadata derived from it, as the host computes it.
+    pub meta: [u8; 32],
+    /// The derived value, encoded by the host.
+    pub value: Vec<u8>,
 }
 
 /// A trace as stored: its route and the ids of its reads in the [`ReadTable`].
@@ -133,8 +158,11 @@ pub struct BuildRecord {
     pub removed_checks: Vec<String>,
     /// New entries of the content-addressed store: key → value.
     pub store: Vec<([u8; 32], Vec<u8>)>,
-    /// If set, the only store keys still in use; the others are dropped.
-    pub live_keys: Option<HashSet<[u8; 32]>>,
+    /// Store entries no longer in use (made from a file's old contents).
+    pub dead_keys: Vec<[u8; 32]>,
+    /// What this build derived from files, by path; the facts of
+    /// `removed_files` go with them.
+    pub facts: Vec<(String, Fact)>,
     /// Values the host keeps between builds (options, warnings).
     pub meta: Vec<(String, String)>,
     /// Why each output this build rendered was rendered, as text the host
@@ -154,7 +182,9 @@ const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, device INTEGER NOT NULL, hash BLOB NOT NULL);
     CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash BLOB NOT NULL, route TEXT, reads BLOB);
-    CREATE TABLE IF NOT EXISTS reads (id INTEGER PRIMARY KEY, key TEXT NOT NULL, hash BLOB NOT NULL, UNIQUE (key, hash));
+    CREATE TABLE IF NOT EXISTS reads (id INTEGER PRIMARY KEY, key TEXT NOT NULL, scope TEXT NOT NULL, hash BLOB NOT NULL, UNIQUE (key, hash));
+    CREATE INDEX IF NOT EXISTS reads_by_scope ON reads (scope);
+    CREATE TABLE IF NOT EXISTS facts (path TEXT PRIMARY KEY, hash BLOB NOT NULL, meta BLOB NOT NULL, value BLOB NOT NULL);
     CREATE TABLE IF NOT EXISTS checks (key TEXT PRIMARY KEY, route TEXT NOT NULL, reads BLOB NOT NULL, result TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS store (key BLOB PRIMARY KEY, value BLOB NOT NULL);
     CREATE TABLE IF NOT EXISTS explanations (path TEXT PRIMARY KEY, reason TEXT NOT NULL);
@@ -229,16 +259,17 @@ impl Cache {
             connection.execute_batch(
                 "BEGIN IMMEDIATE; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS outputs;
                  DROP TABLE IF EXISTS reads; DROP TABLE IF EXISTS checks; DROP TABLE IF EXISTS store;
-                 DROP TABLE IF EXISTS explanations; COMMIT;",
+                 DROP TABLE IF EXISTS explanations; DROP TABLE IF EXISTS facts; COMMIT;",
             )?;
             connection.execute_batch(SCHEMA)?;
         }
         // What the files and outputs tables hold are facts about the disk, true
-        // whichever binary wrote them; traces are results another binary may
-        // compute differently, so they go.
+        // whichever binary wrote them; traces, derived facts and stored
+        // results are what another binary may compute differently, so they go.
         if reason == Some(ColdReason::OtherBuild) {
             connection.execute_batch(
-                "BEGIN IMMEDIATE; UPDATE outputs SET route = NULL, reads = NULL; DELETE FROM checks; DELETE FROM reads; COMMIT;",
+                "BEGIN IMMEDIATE; UPDATE outputs SET route = NULL, reads = NULL; DELETE FROM checks; DELETE FROM reads;
+                 DELETE FROM facts; DELETE FROM store; COMMIT;",
             )?;
         }
         connection.execute(
@@ -319,6 +350,50 @@ impl Cache {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The stored reads whose scope is one of `scopes`: what an edit of
+    /// those files (or of the site as a whole) may have changed.
+    ///
+    /// # Performance
+    /// One index lookup per scope; proportional to the reads returned.
+    pub fn reads_in<'a>(&self, scopes: impl IntoIterator<Item = &'a str>) -> Result<ReadTable, CacheError> {
+        let mut statement = self.connection.prepare("SELECT id, key, hash FROM reads WHERE scope = ?1")?;
+        let mut table = ReadTable::new();
+        for scope in scopes {
+            let rows = statement.query_map([scope], |row| {
+                Ok((row.get::<_, i64>(0)?, (row.get::<_, String>(1)?, hash_from(row.get(2)?))))
+            })?;
+            for row in rows {
+                let (id, entry) = row?;
+                table.insert(id, entry);
+            }
+        }
+        Ok(table)
+    }
+
+    /// The stored reads of these ids (those it has).
+    pub fn reads_with_ids(&self, ids: &[i64]) -> Result<ReadTable, CacheError> {
+        let mut statement = self.connection.prepare("SELECT key, hash FROM reads WHERE id = ?1")?;
+        let mut table = ReadTable::new();
+        for id in ids.iter().collect::<HashSet<_>>() {
+            if let Some(entry) =
+                statement.query_row([id], |row| Ok((row.get::<_, String>(0)?, hash_from(row.get(1)?)))).optional()?
+            {
+                table.insert(*id, entry);
+            }
+        }
+        Ok(table)
+    }
+
+    /// Every file's derived facts, by path.
+    pub fn facts(&self) -> Result<HashMap<String, Fact>, CacheError> {
+        let mut statement = self.connection.prepare("SELECT path, hash, meta, value FROM facts")?;
+        let rows = statement.query_map([], |row| {
+            let fact = Fact { hash: hash_from(row.get(1)?), meta: hash_from(row.get(2)?), value: row.get(3)? };
+            Ok((row.get::<_, String>(0)?, fact))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The trace of every output that has one, as ids into the [`ReadTable`].
     pub fn traces(&self) -> Result<HashMap<String, StoredTrace>, CacheError> {
         let mut statement = self
@@ -356,11 +431,16 @@ impl Cache {
         Ok(found)
     }
 
-    /// Every key of the content-addressed store.
-    pub fn stored_keys(&self) -> Result<HashSet<[u8; 32]>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT key FROM store")?;
-        let rows = statement.query_map([], |row| row.get::<_, Vec<u8>>(0))?;
-        Ok(rows.map(|key| key.map(hash_from)).collect::<Result<_, _>>()?)
+    /// Which of `keys` the content-addressed store has.
+    pub fn has_keys(&self, keys: &[[u8; 32]]) -> Result<HashSet<[u8; 32]>, CacheError> {
+        let mut statement = self.connection.prepare("SELECT 1 FROM store WHERE key = ?1")?;
+        let mut found = HashSet::new();
+        for key in keys {
+            if statement.exists([&key[..]])? {
+                found.insert(*key);
+            }
+        }
+        Ok(found)
     }
 
     /// Sets one value the host keeps between builds, on its own.
@@ -404,8 +484,15 @@ impl Cache {
                 ])?;
             }
             let mut delete_file = transaction.prepare("DELETE FROM files WHERE path = ?1")?;
+            let mut delete_fact = transaction.prepare("DELETE FROM facts WHERE path = ?1")?;
             for path in &record.removed_files {
                 delete_file.execute([path])?;
+                delete_fact.execute([path])?;
+            }
+            let mut upsert_fact = transaction
+                .prepare("INSERT OR REPLACE INTO facts (path, hash, meta, value) VALUES (?1, ?2, ?3, ?4)")?;
+            for (path, fact) in &record.facts {
+                upsert_fact.execute(params![path, &fact.hash[..], &fact.meta[..], fact.value])?;
             }
             let mut upsert_output = transaction.prepare(
                 "INSERT INTO outputs (path, size, mtime_ns, hash) VALUES (?1, ?2, ?3, ?4)
@@ -425,17 +512,9 @@ impl Cache {
             for (key, value) in &record.store {
                 put.execute(params![&key[..], value])?;
             }
-            if let Some(live) = &record.live_keys {
-                let mut keys = transaction.prepare("SELECT key FROM store")?;
-                let dead: Vec<Vec<u8>> = keys
-                    .query_map([], |row| row.get::<_, Vec<u8>>(0))?
-                    .filter_map(Result::ok)
-                    .filter(|key| !live.contains(&hash_from(key.clone())))
-                    .collect();
-                let mut delete = transaction.prepare("DELETE FROM store WHERE key = ?1")?;
-                for key in dead {
-                    delete.execute([key])?;
-                }
+            let mut delete = transaction.prepare("DELETE FROM store WHERE key = ?1")?;
+            for key in &record.dead_keys {
+                delete.execute([&key[..]])?;
             }
             transaction.execute("DELETE FROM explanations", [])?;
             let mut explain =
@@ -470,18 +549,19 @@ enum OpenError {
 /// says exactly what its computation saw, whatever later ones see.
 fn store_traces<'a>(transaction: &rusqlite::Transaction<'_>, record: &'a BuildRecord) -> Result<(), rusqlite::Error> {
     let mut intern = transaction.prepare(
-        "INSERT INTO reads (key, hash) VALUES (?1, ?2) ON CONFLICT(key, hash) DO UPDATE SET key = excluded.key RETURNING id",
+        "INSERT INTO reads (key, scope, hash) VALUES (?1, ?2, ?3)
+         ON CONFLICT(key, hash) DO UPDATE SET key = excluded.key RETURNING id",
     )?;
     // Many traces share reads: each distinct one is interned once.
     let mut interned: HashMap<(&str, [u8; 32]), i64> = HashMap::new();
     let mut encode = |trace: &'a Trace| -> Result<Vec<u8>, rusqlite::Error> {
         let mut ids = Vec::with_capacity(trace.reads.len() * 8);
-        for (key, hash) in &trace.reads {
-            let id = match interned.get(&(key.as_str(), *hash)) {
+        for read in &trace.reads {
+            let id = match interned.get(&(read.key.as_str(), read.hash)) {
                 Some(id) => *id,
                 None => {
-                    let id: i64 = intern.query_row(params![key, &hash[..]], |row| row.get(0))?;
-                    interned.insert((key.as_str(), *hash), id);
+                    let id: i64 = intern.query_row(params![read.key, read.scope, &read.hash[..]], |row| row.get(0))?;
+                    interned.insert((read.key.as_str(), read.hash), id);
                     id
                 }
             };
@@ -504,6 +584,30 @@ fn store_traces<'a>(transaction: &rusqlite::Transaction<'_>, record: &'a BuildRe
     for key in &record.removed_checks {
         delete_check.execute([key])?;
     }
+    collect_unreferenced_reads(transaction)
+}
+
+/// Meta keys of the last collection of unreferenced reads: how many reads
+/// it kept, and the highest id then.
+const READS_KEPT: &str = "reads_kept_at_collection";
+const READS_MAX_ID: &str = "reads_max_id_at_collection";
+
+/// Drops the reads no trace refers to any more, once as many reads have
+/// been added since the last collection as it kept (at least a few
+/// thousand): the cache stays proportional to the site while a build that
+/// renders one page does not scan every trace.
+fn collect_unreferenced_reads(transaction: &rusqlite::Transaction<'_>) -> Result<(), rusqlite::Error> {
+    let meta = |key: &str| -> Result<i64, rusqlite::Error> {
+        Ok(transaction
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get::<_, String>(0))
+            .optional()?
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(0))
+    };
+    let max_id: i64 = transaction.query_row("SELECT coalesce(max(id), 0) FROM reads", [], |row| row.get(0))?;
+    if max_id - meta(READS_MAX_ID)? <= meta(READS_KEPT)?.max(4096) {
+        return Ok(());
+    }
     let mut referenced = std::collections::HashSet::new();
     for table in ["SELECT reads FROM outputs WHERE reads IS NOT NULL", "SELECT reads FROM checks"] {
         let mut all = transaction.prepare(table)?;
@@ -521,6 +625,13 @@ fn store_traces<'a>(transaction: &rusqlite::Transaction<'_>, record: &'a BuildRe
     for id in unreferenced {
         delete.execute([id])?;
     }
+    let kept: i64 = transaction.query_row("SELECT count(*) FROM reads", [], |row| row.get(0))?;
+    let max_id: i64 = transaction.query_row("SELECT coalesce(max(id), 0) FROM reads", [], |row| row.get(0))?;
+    let mut set = transaction.prepare(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    )?;
+    set.execute([READS_KEPT, &kept.to_string()])?;
+    set.execute([READS_MAX_ID, &max_id.to_string()])?;
     Ok(())
 }
 
@@ -617,20 +728,18 @@ mod tests {
     }
 
     #[test]
-    fn traces_share_reads_and_unused_reads_are_collected() {
+    fn traces_share_reads_and_unused_reads_are_collected_once_enough_accumulate() {
         let (_keep, dir) = dir();
         let (mut cache, _) = Cache::open(&dir, "build-1");
         let output = OutputRecord { size: 1, mtime_ns: 1, hash: [1; 32] };
-        let trace = |reads: &[(&str, u8)]| Trace {
-            route: "page a".into(),
-            reads: reads.iter().map(|(key, hash)| ((*key).to_owned(), [*hash; 32])).collect(),
-        };
+        let read = |key: &str, hash: u8| TraceRead { key: key.to_owned(), scope: "s".to_owned(), hash: [hash; 32] };
+        let trace = |reads: Vec<TraceRead>| Trace { route: "page a".into(), reads };
         cache
             .commit(&BuildRecord {
                 outputs: vec![("a".into(), output), ("b".into(), output)],
                 traces: vec![
-                    ("a".into(), trace(&[("title a", 1), ("config", 2)])),
-                    ("b".into(), trace(&[("config", 2)])),
+                    ("a".into(), trace(vec![read("title a", 1), read("config", 2)])),
+                    ("b".into(), trace(vec![read("config", 2)])),
                 ],
                 ..BuildRecord::default()
             })
@@ -638,30 +747,56 @@ mod tests {
         let resolved = |cache: &Cache, path: &str| {
             let table = cache.read_table().unwrap();
             let stored = &cache.traces().unwrap()[path];
-            Trace { route: stored.route.clone(), reads: stored.reads.iter().map(|id| table[id].clone()).collect() }
+            stored.reads.iter().map(|id| table[id].clone()).collect::<Vec<_>>()
         };
-        assert_eq!(resolved(&cache, "a"), trace(&[("title a", 1), ("config", 2)]));
+        assert_eq!(resolved(&cache, "a"), [("title a".to_owned(), [1; 32]), ("config".to_owned(), [2; 32])]);
+        assert_eq!(cache.reads_in(["s"]).unwrap().len(), 2);
+        assert!(cache.reads_in(["other"]).unwrap().is_empty());
         cache
-            .commit(&BuildRecord { traces: vec![("a".into(), trace(&[("config", 3)]))], ..BuildRecord::default() })
+            .commit(&BuildRecord {
+                traces: vec![("a".into(), trace(vec![read("config", 3)]))],
+                ..BuildRecord::default()
+            })
             .unwrap();
-        assert_eq!(resolved(&cache, "a"), trace(&[("config", 3)]));
-        assert_eq!(resolved(&cache, "b"), trace(&[("config", 2)]), "a trace keeps the hash its render saw");
-        let reads: i64 = cache.connection.query_row("SELECT count(*) FROM reads", [], |row| row.get(0)).unwrap();
-        assert_eq!(reads, 2, "`title a` is no longer read by any output");
+        assert_eq!(resolved(&cache, "a"), [("config".to_owned(), [3; 32])]);
+        assert_eq!(resolved(&cache, "b"), [("config".to_owned(), [2; 32])], "a trace keeps the hash its render saw");
+        let count = |cache: &Cache| -> i64 {
+            cache.connection.query_row("SELECT count(*) FROM reads", [], |row| row.get(0)).unwrap()
+        };
+        assert_eq!(count(&cache), 3, "a few unreferenced reads wait for the next collection");
+        let many: Vec<TraceRead> = (0..5000).map(|n| read(&format!("title {n}"), 4)).collect();
+        cache.commit(&BuildRecord { traces: vec![("a".into(), trace(many))], ..BuildRecord::default() }).unwrap();
+        cache
+            .commit(&BuildRecord {
+                traces: vec![("a".into(), trace(vec![read("config", 3)]))],
+                ..BuildRecord::default()
+            })
+            .unwrap();
+        assert_eq!(count(&cache), 5002, "collected when the many were added, before they went unused");
     }
 
     #[test]
-    fn the_store_keeps_live_keys_only() {
+    fn the_store_drops_dead_keys_and_facts_go_with_their_file() {
         let (_keep, dir) = dir();
         let (mut cache, _) = Cache::open(&dir, "build-1");
+        let fact = Fact { hash: [1; 32], meta: [2; 32], value: b"front".to_vec() };
         cache
             .commit(&BuildRecord {
                 store: vec![([1; 32], b"one".to_vec()), ([2; 32], b"two".to_vec())],
+                facts: vec![("content/a.md".into(), fact.clone())],
                 ..BuildRecord::default()
             })
             .unwrap();
         assert_eq!(cache.stored(&[[1; 32], [3; 32]]).unwrap(), HashMap::from([([1; 32], b"one".to_vec())]));
-        cache.commit(&BuildRecord { live_keys: Some(HashSet::from([[2; 32]])), ..BuildRecord::default() }).unwrap();
-        assert_eq!(cache.stored_keys().unwrap(), HashSet::from([[2; 32]]));
+        assert_eq!(cache.facts().unwrap()["content/a.md"], fact);
+        cache
+            .commit(&BuildRecord {
+                dead_keys: vec![[1; 32]],
+                removed_files: vec!["content/a.md".into()],
+                ..BuildRecord::default()
+            })
+            .unwrap();
+        assert_eq!(cache.has_keys(&[[1; 32], [2; 32]]).unwrap(), HashSet::from([[2; 32]]));
+        assert!(cache.facts().unwrap().is_empty());
     }
 }

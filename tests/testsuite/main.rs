@@ -15,6 +15,7 @@ mod incremental;
 mod init;
 mod new_content;
 mod output_safety;
+mod persisted;
 mod random_site;
 mod readme;
 mod serve;

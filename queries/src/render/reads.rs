@@ -15,7 +15,7 @@ use crate::config::ConfigResult;
 use crate::data::data_value;
 use crate::dates::PageDate;
 use crate::diagnostic::Diagnostic;
-use crate::inputs::SourceFile;
+use crate::inputs::{SourceFile, text_of};
 use crate::links::PageContent;
 use crate::lookup::file_at;
 use crate::markdown::Markdown;
@@ -156,5 +156,5 @@ pub fn data<'db>(db: &'db dyn Database, path: &Utf8Path) -> Option<&'db Result<m
 pub fn template_text(db: &dyn Database, name: &str) -> Option<Arc<str>> {
     record(db, Read::Template(name.to_owned()));
     let file = file_at(db, &format!("templates/{name}"))?;
-    Some(Arc::from(file.text(db).as_str()))
+    Some(Arc::from(text_of(db, file)))
 }

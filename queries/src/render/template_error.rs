@@ -3,6 +3,7 @@
 use salsa::Database;
 
 use crate::diagnostic::Diagnostic;
+use crate::inputs::text_of;
 use crate::lookup::file_at;
 use crate::render::environment::{FILTER_NAMES, FUNCTION_NAMES, TEMPLATE_FUEL};
 use crate::render::expression_bounds::{MAX_OPERATORS, OversizedExpression};
@@ -31,7 +32,7 @@ pub fn diagnostic(db: &dyn Database, rendering: &str, error: &minijinja::Error) 
         .unwrap_or(error);
     let name = located.name().unwrap_or(rendering);
     let file = file_at(db, &format!("templates/{name}"));
-    let text = file.map(|file| file.text(db).as_str().to_owned()).unwrap_or_default();
+    let text = file.map(|file| text_of(db, file).to_owned()).unwrap_or_default();
     let range = located.range().or_else(|| located.line().map(|line| line_range(&text, line))).unwrap_or(0..0);
     let problem = problem(located, text.get(range.clone()).unwrap_or_default());
     let message = match &problem {

@@ -109,20 +109,53 @@ fn file_edited_and_restored() {
 }
 
 #[test]
-fn a_prepared_rendering_is_used_only_for_the_text_it_was_made_from() {
+fn a_prepared_rendering_is_used_only_for_the_bytes_it_was_made_from() {
     use std::sync::Arc;
 
-    use crate::{Change, PreparedMarkdown, markdown_text_hash};
+    use crate::{Change, Prepared};
 
     let mut db = TestDb::with_site(BLOG);
-    let stale = crate::markdown::render_markdown("Not what the file says.", 0);
-    // A rendering claiming another text is ignored.
-    let wrong = PreparedMarkdown { text_hash: markdown_text_hash("other"), markdown: Arc::new(stale.clone()) };
-    db.apply(Change { prepared: vec![("content/blog/a.md".into(), wrong)], ..Change::default() });
+    let stale = Arc::new(crate::markdown::render_markdown("Not what the file says.", 0));
+    // A rendering claiming other bytes is ignored.
+    let wrong = Prepared { content_hash: *blake3::hash(b"other").as_bytes(), value: stale.clone() };
+    db.apply(Change { prepared_markdown: vec![("content/blog/a.md".into(), wrong)], ..Change::default() });
     db.assert_same_as_clean_build();
     // The right one is used as it is (here deliberately different, to see it).
     let text = db.file("content/blog/a.md").to_owned();
-    let right = PreparedMarkdown { text_hash: markdown_text_hash(&text), markdown: Arc::new(stale) };
-    db.apply(Change { prepared: vec![("content/blog/a.md".into(), right)], ..Change::default() });
+    let right = Prepared { content_hash: *blake3::hash(text.as_bytes()).as_bytes(), value: stale };
+    db.apply(Change { prepared_markdown: vec![("content/blog/a.md".into(), right)], ..Change::default() });
     assert!(db.render_all().0["blog/a/index.html"].contains("Not what the file says."));
+}
+
+#[test]
+fn an_unread_file_with_its_front_matter_renders_listings_and_asks_for_its_text_only_for_its_body() {
+    use std::sync::Arc;
+
+    use crate::{Change, FileText, Prepared, take_wanted};
+
+    let db = TestDb::with_site(BLOG);
+    let expected = db.render_all();
+    let text = db.file("content/blog/a.md").to_owned();
+    let hash = *blake3::hash(text.as_bytes()).as_bytes();
+    let encoded =
+        crate::front_matter::encode(&db.front_matter("content/blog/a.md")).expect("plain front matter round-trips");
+    // A new database, as a new process makes it: the file unread, its front
+    // matter from the cache.
+    let mut unread = TestDb::with_site(BLOG);
+    take_wanted();
+    unread.apply(Change {
+        files: vec![("content/blog/a.md".into(), Some(FileText::Unread { hash }))],
+        prepared_front_matter: vec![(
+            "content/blog/a.md".into(),
+            Prepared { content_hash: hash, value: Arc::from(encoded) },
+        )],
+        ..Change::default()
+    });
+    assert_eq!(unread.front_matter("content/blog/a.md"), db.front_matter("content/blog/a.md"));
+    assert!(take_wanted().is_empty(), "the metadata comes from the prepared front matter");
+    unread.render_all();
+    let wanted: Vec<String> = take_wanted().iter().map(ToString::to_string).collect();
+    assert_eq!(wanted, ["content/blog/a.md"], "its body needs its text");
+    unread.set_file("content/blog/a.md", &text);
+    assert_eq!(unread.render_all(), expected);
 }

@@ -1,0 +1,286 @@
+//! What a build may take from the last one: how far its results are
+//! trusted, which stored reads an edit may have changed, and so which
+//! outputs and checks are rendered again, verified, or left as they are.
+//!
+//! Every value in the cache is a hint checked against what it was made
+//! from. A read is stored with its scope (the file its value depends on, or
+//! the settings, or the whole site); when only some files' contents changed,
+//! only the reads scoped to them (and to the whole site, when a changed
+//! file's metadata changed) can have changed, so only the traces holding one
+//! of those are verified, and every other output stands without being
+//! loaded or checked.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Mutex;
+
+use camino::Utf8PathBuf;
+use queries::trace::{Read, SITE_SCOPE, current_hash, names_copy, route_from_key, route_key};
+use queries::{Diagnostic, QueryDb, Route, RouteStats, route_table};
+use rayon::prelude::*;
+use snapshots::{Cache, Fact, OutputRecord, ReadTable, StoredTrace};
+
+use crate::workspace::{RenderPlan, SITE_CHECK, Selection, Workspace};
+
+/// How far a build trusts what the last one left in the cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trust {
+    /// Nothing it computed is reused: why.
+    Cold(String),
+    /// The configuration, the options or the set of files changed: every
+    /// stored read is computed again and compared.
+    Verify,
+    /// Only the contents of some files changed: reads scoped to other files
+    /// hold, and reads of the whole site hold unless a changed file's
+    /// metadata changed.
+    Settled,
+}
+
+/// What the last build left that decides reuse.
+pub struct Stored<'a> {
+    /// The cache.
+    pub cache: &'a Cache,
+    /// What the last build wrote into this output folder.
+    pub records: &'a HashMap<String, OutputRecord>,
+    /// Outputs whose file is as the last build wrote it.
+    pub intact: &'a HashSet<&'a str>,
+    /// Every file's facts as the last build left them.
+    pub facts: &'a HashMap<String, Fact>,
+    /// The last build's counts, when it recorded them.
+    pub stats: Option<RouteStats>,
+}
+
+/// What a build renders, and what it knows of the reads it checked.
+pub struct Reuse {
+    /// The outputs and checks to redo.
+    pub plan: RenderPlan,
+    /// The stored reads this build loaded, with their verdicts.
+    pub verifier: Verifier,
+    /// The last build's traces.
+    pub traces: HashMap<String, StoredTrace>,
+    /// The outputs not rendered.
+    pub reused: HashSet<String>,
+    /// Outputs verified value by value (the others reused unseen).
+    pub verified: usize,
+}
+
+/// Decides what this build renders, given how far it trusts the cache and
+/// which files changed (relative to the root).
+///
+/// # Performance
+/// Settled: loads every trace's read ids, but only the reads scoped to the
+/// changed files (and the site's, when metadata changed), and computes
+/// those alone. Verify: computes every distinct stored read once.
+pub fn plan(
+    workspace: &mut Workspace,
+    stored: &Stored,
+    trust: &Trust,
+    changed: &[Utf8PathBuf],
+) -> Result<Reuse, crate::site_folder::EnvironmentError> {
+    if let Trust::Cold(_) = trust {
+        return Ok(Reuse {
+            plan: RenderPlan { selection: Selection::Table { reused: HashSet::new() }, checked: HashMap::new() },
+            verifier: Verifier::new(ReadTable::new(), false),
+            traces: HashMap::new(),
+            reused: HashSet::new(),
+            verified: 0,
+        });
+    }
+    let traces = stored.cache.traces().unwrap_or_default();
+    let checks = stored.cache.checks().unwrap_or_default();
+    let site_changed = *trust == Trust::Verify || changed.iter().any(|path| metadata_changed(workspace, stored, path));
+    let (table, partial) = match trust {
+        Trust::Settled => {
+            let mut scopes: Vec<&str> = changed.iter().map(|path| path.as_str()).collect();
+            if site_changed {
+                scopes.push(SITE_SCOPE);
+            }
+            (stored.cache.reads_in(scopes).unwrap_or_default(), true)
+        }
+        _ => (stored.cache.read_table().unwrap_or_default(), false),
+    };
+    let mut verifier = Verifier::new(table, partial);
+    // What an edit may have changed: reads loaded in part are all dirty.
+    let touches =
+        |reads: &[i64], verifier: &Verifier| !partial || reads.iter().any(|id| verifier.table.contains_key(id));
+    let (reused, checked, verified) = loop {
+        let candidates: Vec<(&String, &StoredTrace)> = traces
+            .iter()
+            .filter(|(output, trace)| stored.intact.contains(output.as_str()) && touches(&trace.reads, &verifier))
+            .collect();
+        let to_check: Vec<(&String, &(StoredTrace, String))> =
+            checks.iter().filter(|(_, (trace, _))| touches(&trace.reads, &verifier)).collect();
+        verifier.precompute(
+            workspace.db(),
+            candidates
+                .iter()
+                .flat_map(|(_, trace)| &trace.reads)
+                .chain(to_check.iter().flat_map(|(_, (trace, _))| &trace.reads)),
+        );
+        // The route behind an output can change only with the site's metadata.
+        let routes: Option<HashMap<&String, String>> = site_changed.then(|| {
+            let db = workspace.db();
+            route_table(db).routes.iter().map(|(output, route)| (output, route_key(db, route))).collect()
+        });
+        let same_route = |output: &String, trace: &StoredTrace| {
+            routes.as_ref().is_none_or(|routes| routes.get(output) == Some(&trace.route))
+        };
+        let mut reused: HashSet<String> = HashSet::new();
+        let mut verified = 0;
+        for (output, trace) in &traces {
+            if !stored.intact.contains(output.as_str()) || !same_route(output, trace) {
+                continue;
+            }
+            if touches(&trace.reads, &verifier) {
+                verified += 1;
+                if !verifier.holds(&trace.reads) {
+                    continue;
+                }
+            }
+            reused.insert(output.clone());
+        }
+        let checked: HashMap<String, Vec<Diagnostic>> = checks
+            .iter()
+            .filter(|(_, (trace, _))| !touches(&trace.reads, &verifier) || verifier.holds(&trace.reads))
+            .filter_map(|(key, (_, result))| Some((key.clone(), serde_json::from_str(result).ok()?)))
+            .collect();
+        // Computing a read may have needed an unread file: compute again with it.
+        if !workspace.load_wanted()? {
+            break (reused, checked, verified);
+        }
+        verifier.forget();
+    };
+    // The keys of what the redone outputs read, for the body store.
+    let redone_reads: Vec<i64> = traces
+        .iter()
+        .filter(|(output, _)| !reused.contains(*output))
+        .flat_map(|(_, trace)| trace.reads.iter().copied())
+        .filter(|id| !verifier.table.contains_key(id))
+        .collect();
+    verifier.names = stored.cache.reads_with_ids(&redone_reads).unwrap_or_default();
+    let selection = match known_selection(workspace, stored, &traces, &reused, &checks) {
+        Some(selection) if !site_changed => selection,
+        _ => Selection::Table { reused: reused.clone() },
+    };
+    Ok(Reuse { plan: RenderPlan { selection, checked }, verifier, traces, reused, verified })
+}
+
+/// Whether a changed file's metadata differs from what the last build
+/// recorded, so reads of the whole site (listings, the route table) may
+/// have changed. Files other than Markdown content have none.
+fn metadata_changed(workspace: &Workspace, stored: &Stored, path: &Utf8PathBuf) -> bool {
+    if !path.starts_with("content") || path.extension() != Some("md") {
+        return false;
+    }
+    stored.facts.get(path.as_str()).is_none_or(|fact| fact.meta != workspace.meta_hash(path))
+}
+
+/// The outputs to render when the route table is the last build's: those
+/// not reused, with their routes from their traces; `None` when a trace's
+/// route no longer resolves or an output has no trace.
+fn known_selection(
+    workspace: &Workspace,
+    stored: &Stored,
+    traces: &HashMap<String, StoredTrace>,
+    reused: &HashSet<String>,
+    checks: &HashMap<String, (StoredTrace, String)>,
+) -> Option<Selection> {
+    let stats = stored.stats?;
+    if stored.records.keys().any(|output| !traces.contains_key(output)) {
+        return None;
+    }
+    let db = workspace.db();
+    let mut redo: Vec<(String, Route)> = Vec::new();
+    let mut text_outputs = 0;
+    for (output, trace) in traces {
+        text_outputs += usize::from(!names_copy(&trace.route));
+        if !reused.contains(output) {
+            redo.push((output.clone(), route_from_key(db, &trace.route)?));
+        }
+    }
+    redo.sort_by(|a, b| a.0.cmp(&b.0));
+    let produced: BTreeSet<String> = traces.keys().cloned().collect();
+    let linked = checks.keys().filter(|key| key.as_str() != SITE_CHECK).cloned().collect();
+    Some(Selection::Known { redo, produced, linked, stats, text_outputs })
+}
+
+/// Verifies stored traces against the database, computing each distinct
+/// read's current hash once for all the traces that share it.
+pub struct Verifier {
+    table: ReadTable,
+    verdicts: HashMap<i64, bool>,
+    partial: bool,
+    /// Reads loaded only to be named (what redone outputs read), not verified.
+    names: ReadTable,
+}
+
+impl Verifier {
+    /// A verifier for traces whose reads are in `table`. `partial`: the
+    /// table holds only the reads an edit may have changed, and a read it
+    /// lacks holds; otherwise a read it lacks is unknown and fails.
+    pub fn new(table: ReadTable, partial: bool) -> Self {
+        Verifier { table, verdicts: HashMap::new(), partial, names: ReadTable::new() }
+    }
+
+    /// A stored read, key and hash, if it was loaded.
+    pub fn entry(&self, id: i64) -> Option<&(String, [u8; 32])> {
+        self.table.get(&id).or_else(|| self.names.get(&id))
+    }
+
+    /// The key of a stored read, if it was loaded.
+    pub fn key(&self, id: i64) -> Option<&str> {
+        self.entry(id).map(|(key, _)| key.as_str())
+    }
+
+    /// Forgets every verdict: the database changed under them.
+    fn forget(&mut self) {
+        self.verdicts.clear();
+    }
+
+    /// Computes, in parallel, whether each of `reads` still has its hash,
+    /// so that [`Verifier::holds`] then only looks verdicts up. Reads are
+    /// independent queries, so each worker hashes its share on its own
+    /// clone of the database and salsa memoizes what they share once.
+    ///
+    /// # Performance
+    /// O(distinct reads in the table among `reads`).
+    pub fn precompute<'a>(&mut self, db: &QueryDb, reads: impl IntoIterator<Item = &'a i64>) {
+        let pending: Vec<(i64, &String, &[u8; 32])> = reads
+            .into_iter()
+            .filter(|id| !self.verdicts.contains_key(*id))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .filter_map(|id| self.table.get(id).map(|(key, hash)| (*id, key, hash)))
+            .collect();
+        let seed = Mutex::new(db.clone());
+        let verdicts: Vec<(i64, bool)> = pending
+            .par_iter()
+            .map_init(
+                || seed.lock().unwrap_or_else(|poison| poison.into_inner()).clone(),
+                |db, (id, key, hash)| (*id, Read::from_key(key).is_some_and(|read| current_hash(db, &read) == **hash)),
+            )
+            .collect();
+        self.verdicts.extend(verdicts);
+    }
+
+    /// Whether every read still has the hash it had, after
+    /// [`Verifier::precompute`] saw them.
+    pub fn holds(&self, reads: &[i64]) -> bool {
+        reads.iter().all(|id| self.verdict(*id))
+    }
+
+    fn verdict(&self, id: i64) -> bool {
+        match self.verdicts.get(&id) {
+            Some(verdict) => *verdict,
+            None => self.partial && !self.table.contains_key(&id),
+        }
+    }
+
+    /// The keys of the reads among `reads` found changed (or unknown), in
+    /// order.
+    pub fn failing<'a>(&'a self, reads: &'a [i64]) -> impl Iterator<Item = &'a str> {
+        reads
+            .iter()
+            .filter(|id| !self.verdict(**id))
+            .map(|id| self.key(*id).unwrap_or("(a read this qsite does not know)"))
+    }
+}
