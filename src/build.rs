@@ -11,6 +11,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::BuildOptions;
 use queries::words::counted;
+use rayon::prelude::*;
 use snapshots::{BuildRecord, Cache, ColdReason, Fact, FileStat, OutputRecord, StoredTrace};
 
 use crate::explain::{BuildFacts, LAST_BUILD};
@@ -25,7 +26,7 @@ use crate::site_lock::SiteLock;
 use crate::stored_values;
 use crate::summary::{SiteCounts, Verbosity, built_line, duration};
 use crate::verify::{report, verify};
-use crate::workspace::{RenderedSite, Workspace};
+use crate::workspace::Workspace;
 
 /// What the command line asked for.
 pub struct BuildRequest {
@@ -168,10 +169,11 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     {
         eprintln!("note: {reason}");
     }
+    // One stat an output, in parallel: most of a no-op's time.
     let intact: HashSet<&str> = match &output_dir {
         Some(output_dir) => previous
             .records
-            .iter()
+            .par_iter()
             .filter(|(path, record)| matches_record(&output_dir.join(path), record))
             .map(|(path, _)| path.as_str())
             .collect(),
@@ -209,20 +211,20 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         facts: &facts,
         stats: previous.cache.meta(STATS).ok().flatten().and_then(|json| serde_json::from_str(&json).ok()),
     };
-    let Reuse { plan, verifier, traces, reused, verified: verified_traces } =
+    let Reuse { plan, verifier, traces, redo, reused, verified: verified_traces, site_known, stored_checks } =
         plan(&mut workspace, &stored, &trust, &scan.changed)?;
     let file_stats: HashMap<String, FileStat> =
         scan.files.iter().map(|(path, stat)| (path.to_string(), *stat)).collect();
     // What is redone reads unchanged bodies through the store.
-    let redone = traces.iter().filter(|(path, _)| !reused.contains(*path)).map(|(_, trace)| trace);
+    let redone = redo.iter().filter_map(|output| traces.get(output));
     let needed = stored_values::bodies_read(redone.flat_map(|trace| &trace.reads).filter_map(|id| verifier.key(*id)));
     let from_store = if request.clean {
         0
     } else {
-        stored_values::prepare(&mut workspace, &previous.cache, &previous.build_id, &needed, &file_stats)
+        stored_values::prepare(&mut workspace, &previous.cache, &previous.build_id, &needed, &file_stats)?
     };
     let progress = Progress::new(
-        workspace_outputs(&plan.selection, &workspace).saturating_sub(reused.len()),
+        workspace_outputs(&plan.selection, &workspace).saturating_sub(reused),
         request.verbosity.says_more_than_errors(),
     );
     let site = workspace.render_plan(&plan, &progress)?;
@@ -313,7 +315,18 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
             &previous.files,
         ),
         facts: stored_values::new_facts(&workspace, facts_for, &file_stats, &facts),
-        removed_checks: removed_checks(&previous.cache, &site),
+        // The values listings read: new ones while the site's metadata held,
+        // else all of them again.
+        site_values: {
+            let new_reads = site.traces.iter().flat_map(|(_, trace)| trace.reads.iter().map(|read| read.key.as_str()));
+            let verified_reads = (!site_known).then(|| verifier.loaded_keys()).into_iter().flatten();
+            workspace.site_values(new_reads.chain(verified_reads), site_known)
+        },
+        replace_site_values: !site_known,
+        removed_checks: {
+            let checked: HashSet<&String> = site.checked.iter().collect();
+            stored_checks.into_iter().filter(|key| !checked.contains(key)).collect()
+        },
         explanations,
         meta: vec![
             (LAST_BUILD.to_owned(), "rendered".to_owned()),
@@ -331,7 +344,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         Err("it could not be opened for writing".to_owned())
     };
     if request.verbosity == Verbosity::Verbose {
-        for (output, reason) in record.explanations.iter().filter(|(output, _)| !reused.contains(output)) {
+        for (output, reason) in &record.explanations {
             println!("{output}: {reason}");
         }
         println!(
@@ -366,12 +379,6 @@ fn workspace_outputs(selection: &crate::workspace::Selection, workspace: &Worksp
         crate::workspace::Selection::Table { .. } => workspace.output_count(),
         crate::workspace::Selection::Known { produced, .. } => produced.len(),
     }
-}
-
-/// Checks the last build stored that this one no longer has.
-fn removed_checks(cache: &Cache, site: &RenderedSite) -> Vec<String> {
-    let checked: HashSet<&String> = site.checked.iter().collect();
-    cache.checks().unwrap_or_default().into_keys().filter(|key| !checked.contains(key)).collect()
 }
 
 /// A no-op stops at the stat: nothing read, rendered or written.

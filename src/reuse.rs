@@ -57,10 +57,17 @@ pub struct Reuse {
     pub verifier: Verifier,
     /// The last build's traces.
     pub traces: HashMap<String, StoredTrace>,
-    /// The outputs not rendered.
-    pub reused: HashSet<String>,
+    /// The outputs with a stored trace that are rendered again.
+    pub redo: BTreeSet<String>,
+    /// How many outputs are not rendered.
+    pub reused: usize,
     /// Outputs verified value by value (the others reused unseen).
     pub verified: usize,
+    /// Whether the site's metadata is the last build's, so its whole-site
+    /// values were handed over and still hold.
+    pub site_known: bool,
+    /// The keys of the checks the last build stored.
+    pub stored_checks: Vec<String>,
 }
 
 /// Decides what this build renders, given how far it trusts the cache and
@@ -81,8 +88,11 @@ pub fn plan(
             plan: RenderPlan { selection: Selection::Table { reused: HashSet::new() }, checked: HashMap::new() },
             verifier: Verifier::new(ReadTable::new(), false),
             traces: HashMap::new(),
-            reused: HashSet::new(),
+            redo: BTreeSet::new(),
+            reused: 0,
             verified: 0,
+            site_known: false,
+            stored_checks: Vec::new(),
         });
     }
     let traces = stored.cache.traces().unwrap_or_default();
@@ -102,10 +112,10 @@ pub fn plan(
     // What an edit may have changed: reads loaded in part are all dirty.
     let touches =
         |reads: &[i64], verifier: &Verifier| !partial || reads.iter().any(|id| verifier.table.contains_key(id));
-    let (reused, checked, verified) = loop {
+    let (redo, checked, verified) = loop {
         let candidates: Vec<(&String, &StoredTrace)> = traces
             .iter()
-            .filter(|(output, trace)| stored.intact.contains(output.as_str()) && touches(&trace.reads, &verifier))
+            .filter(|(output, trace)| touches(&trace.reads, &verifier) && stored.intact.contains(output.as_str()))
             .collect();
         let to_check: Vec<(&String, &(StoredTrace, String))> =
             checks.iter().filter(|(_, (trace, _))| touches(&trace.reads, &verifier)).collect();
@@ -124,44 +134,63 @@ pub fn plan(
         let same_route = |output: &String, trace: &StoredTrace| {
             routes.as_ref().is_none_or(|routes| routes.get(output) == Some(&trace.route))
         };
-        let mut reused: HashSet<String> = HashSet::new();
+        // Kept as what is redone: after an edit, a few of many.
+        let mut redo: BTreeSet<String> = BTreeSet::new();
         let mut verified = 0;
         for (output, trace) in &traces {
-            if !stored.intact.contains(output.as_str()) || !same_route(output, trace) {
-                continue;
+            let touched = touches(&trace.reads, &verifier);
+            verified += usize::from(touched);
+            if !stored.intact.contains(output.as_str())
+                || !same_route(output, trace)
+                || (touched && !verifier.holds(&trace.reads))
+            {
+                redo.insert(output.clone());
             }
-            if touches(&trace.reads, &verifier) {
-                verified += 1;
-                if !verifier.holds(&trace.reads) {
-                    continue;
-                }
-            }
-            reused.insert(output.clone());
         }
         let checked: HashMap<String, Vec<Diagnostic>> = checks
             .iter()
             .filter(|(_, (trace, _))| !touches(&trace.reads, &verifier) || verifier.holds(&trace.reads))
-            .filter_map(|(key, (_, result))| Some((key.clone(), serde_json::from_str(result).ok()?)))
+            .filter_map(|(key, (_, result))| Some((key.clone(), stored_diagnostics(result)?)))
             .collect();
         // Computing a read may have needed an unread file: compute again with it.
         if !workspace.load_wanted()? {
-            break (reused, checked, verified);
+            break (redo, checked, verified);
         }
         verifier.forget();
     };
     // The keys of what the redone outputs read, for the body store.
-    let redone_reads: Vec<i64> = traces
+    let redone_reads: Vec<i64> = redo
         .iter()
-        .filter(|(output, _)| !reused.contains(*output))
-        .flat_map(|(_, trace)| trace.reads.iter().copied())
+        .filter_map(|output| traces.get(output))
+        .flat_map(|trace| trace.reads.iter().copied())
         .filter(|id| !verifier.table.contains_key(id))
         .collect();
     verifier.names = stored.cache.reads_with_ids(&redone_reads).unwrap_or_default();
-    let selection = match known_selection(workspace, stored, &traces, &reused, &checks) {
-        Some(selection) if !site_changed => selection,
-        _ => Selection::Table { reused: reused.clone() },
-    };
-    Ok(Reuse { plan: RenderPlan { selection, checked }, verifier, traces, reused, verified })
+    let known = if site_changed { None } else { known_selection(workspace, stored, &traces, &redo, &checks) };
+    let selection = known.unwrap_or_else(|| Selection::Table {
+        reused: traces.keys().filter(|output| !redo.contains(*output)).cloned().collect(),
+    });
+    let site_known = matches!(selection, Selection::Known { .. });
+    if site_known {
+        workspace.prepare_site(&stored.cache.site_values().unwrap_or_default());
+    }
+    let stored_checks = checks.into_keys().collect();
+    let reused = traces.len() - redo.len();
+    Ok(Reuse {
+        plan: RenderPlan { selection, checked },
+        verifier,
+        traces,
+        redo,
+        reused,
+        verified,
+        site_known,
+        stored_checks,
+    })
+}
+
+/// A check's stored diagnostics; most checks find nothing.
+fn stored_diagnostics(result: &str) -> Option<Vec<Diagnostic>> {
+    if result == "[]" { Some(Vec::new()) } else { serde_json::from_str(result).ok() }
 }
 
 /// Whether a changed file's metadata differs from what the last build
@@ -181,7 +210,7 @@ fn known_selection(
     workspace: &Workspace,
     stored: &Stored,
     traces: &HashMap<String, StoredTrace>,
-    reused: &HashSet<String>,
+    redo: &BTreeSet<String>,
     checks: &HashMap<String, (StoredTrace, String)>,
 ) -> Option<Selection> {
     let stats = stored.stats?;
@@ -189,15 +218,11 @@ fn known_selection(
         return None;
     }
     let db = workspace.db();
-    let mut redo: Vec<(String, Route)> = Vec::new();
-    let mut text_outputs = 0;
-    for (output, trace) in traces {
-        text_outputs += usize::from(!names_copy(&trace.route));
-        if !reused.contains(output) {
-            redo.push((output.clone(), route_from_key(db, &trace.route)?));
-        }
-    }
-    redo.sort_by(|a, b| a.0.cmp(&b.0));
+    let text_outputs = traces.values().filter(|trace| !names_copy(&trace.route)).count();
+    let redo: Vec<(String, Route)> = redo
+        .iter()
+        .map(|output| Some((output.clone(), route_from_key(db, &traces.get(output)?.route)?)))
+        .collect::<Option<_>>()?;
     let produced: BTreeSet<String> = traces.keys().cloned().collect();
     let linked = checks.keys().filter(|key| key.as_str() != SITE_CHECK).cloned().collect();
     Some(Selection::Known { redo, produced, linked, stats, text_outputs })
@@ -229,6 +254,11 @@ impl Verifier {
     /// The key of a stored read, if it was loaded.
     pub fn key(&self, id: i64) -> Option<&str> {
         self.entry(id).map(|(key, _)| key.as_str())
+    }
+
+    /// The keys of the reads loaded to be verified.
+    pub fn loaded_keys(&self) -> impl Iterator<Item = &str> {
+        self.table.values().map(|(key, _)| key.as_str())
     }
 
     /// Forgets every verdict: the database changed under them.

@@ -5,6 +5,7 @@ use std::io;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::FileText;
+use rayon::prelude::*;
 use snapshots::FileStat;
 
 use crate::output::mtime_ns;
@@ -316,28 +317,29 @@ pub fn scan(
 ) -> Result<Scan, EnvironmentError> {
     let mut paths = input_paths(root)?;
     paths.push(config_path.to_owned());
+    // Each file's stat (and, when it differs, its hash) on its own: in parallel.
+    let stats: Vec<(FileStat, bool)> = paths
+        .par_iter()
+        .map(|relative| {
+            let path = root.join(relative);
+            let unreadable = |source| EnvironmentError::UnreadableFile { path: path.clone(), source };
+            let seen = FileStat { hash: [0; 32], ..stat_of(&std::fs::metadata(&path).map_err(unreadable)?) };
+            let last = previous.get(relative.as_str());
+            if let Some(stat) =
+                last.filter(|stat| FileStat { hash: [0; 32], ..**stat } == seen && seen.mtime_ns < trusted_before_ns)
+            {
+                return Ok((*stat, false));
+            }
+            let hash = *blake3::hash(&std::fs::read(&path).map_err(unreadable)?).as_bytes();
+            Ok((FileStat { hash, ..seen }, last.is_none_or(|stat| stat.hash != hash)))
+        })
+        .collect::<Result<_, EnvironmentError>>()?;
     let mut scan = Scan::default();
     let mut present = HashSet::new();
-    for relative in paths {
-        let path = root.join(&relative);
-        let metadata = std::fs::metadata(&path)
-            .map_err(|source| EnvironmentError::UnreadableFile { path: path.clone(), source })?;
-        let seen = FileStat { hash: [0; 32], ..stat_of(&metadata) };
-        let known = previous
-            .get(relative.as_str())
-            .filter(|stat| FileStat { hash: [0; 32], ..**stat } == seen && seen.mtime_ns < trusted_before_ns);
-        let stat = match known {
-            Some(stat) => *stat,
-            None => {
-                let bytes = std::fs::read(&path)
-                    .map_err(|source| EnvironmentError::UnreadableFile { path: path.clone(), source })?;
-                let hash = *blake3::hash(&bytes).as_bytes();
-                if previous.get(relative.as_str()).is_none_or(|stat| stat.hash != hash) {
-                    scan.changed.push(relative.clone());
-                }
-                FileStat { hash, ..seen }
-            }
-        };
+    for (relative, (stat, changed)) in paths.into_iter().zip(stats) {
+        if changed {
+            scan.changed.push(relative.clone());
+        }
         present.insert(relative.to_string());
         scan.files.push((relative, stat));
     }

@@ -6,7 +6,7 @@
 //! hash), so that a later process neither reads nor parses a file that did
 //! not change.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use camino::{Utf8Path, Utf8PathBuf};
@@ -14,6 +14,7 @@ use queries::trace::{Read, is_page_route};
 use queries::{Markdown, Prepared};
 use snapshots::{Cache, Fact, FileStat, Trace};
 
+use crate::site_folder::EnvironmentError;
 use crate::workspace::Workspace;
 
 /// The store key of a Markdown file's rendering.
@@ -35,16 +36,17 @@ pub fn bodies_read<'a>(keys: impl IntoIterator<Item = &'a str>) -> BTreeSet<Stri
         .collect()
 }
 
-/// Hands the workspace the stored renderings of the `needed` files; returns
-/// how many it found. Each is used only while its file has the bytes it
-/// was made from.
+/// Hands the workspace the stored renderings of the `needed` files, and
+/// reads those the store lacks, which their renders would otherwise ask for
+/// one round at a time; returns how many the store had. Each rendering is
+/// used only while its file has the bytes it was made from.
 pub fn prepare(
     workspace: &mut Workspace,
     cache: &Cache,
     build_id: &str,
     needed: &BTreeSet<String>,
     stats: &HashMap<String, FileStat>,
-) -> usize {
+) -> Result<usize, EnvironmentError> {
     let wanted: Vec<(String, [u8; 32], [u8; 32])> = needed
         .iter()
         .filter_map(|path| {
@@ -62,8 +64,11 @@ pub fn prepare(
         })
         .collect();
     let count = prepared.len();
+    let found: HashSet<&Utf8PathBuf> = prepared.iter().map(|(path, _)| path).collect();
+    let missing: Vec<Utf8PathBuf> = needed.iter().map(Utf8PathBuf::from).filter(|path| !found.contains(path)).collect();
     workspace.prepare_markdown(prepared);
-    count
+    workspace.read_unread(missing)?;
+    Ok(count)
 }
 
 /// Store entries for the bodies that this build's outputs read *of other

@@ -178,14 +178,28 @@ impl Workspace {
         if wanted.is_empty() {
             return Ok(false);
         }
-        let mut change = Change::default();
-        self.content_read += wanted.iter().filter(|path| path.starts_with("content")).count();
-        for path in wanted {
-            let text = read_input(&self.root, &path, &self.config_path)?;
-            change.files.push((path, Some(text)));
-        }
-        change.apply(&mut self.db, &mut self.inputs);
+        self.read_unread(wanted)?;
         Ok(true)
+    }
+
+    /// Reads those of `paths` that the database holds unread.
+    pub fn read_unread(&mut self, paths: impl IntoIterator<Item = Utf8PathBuf>) -> Result<(), EnvironmentError> {
+        let unread: Vec<Utf8PathBuf> = paths
+            .into_iter()
+            .filter(|path| {
+                self.inputs.file(path).is_some_and(|file| matches!(file.text(&self.db), FileText::Unread { .. }))
+            })
+            .collect();
+        if unread.is_empty() {
+            return Ok(());
+        }
+        let texts: Vec<FileText> =
+            unread.par_iter().map(|path| read_input(&self.root, path, &self.config_path)).collect::<Result<_, _>>()?;
+        self.content_read += unread.iter().filter(|path| path.starts_with("content")).count();
+        let change =
+            Change { files: unread.into_iter().zip(texts.into_iter().map(Some)).collect(), ..Change::default() };
+        change.apply(&mut self.db, &mut self.inputs);
+        Ok(())
     }
 
     /// Re-reads the folder and applies what changed; returns whether anything did.
@@ -328,6 +342,31 @@ impl Workspace {
                     Some((encoded, current_hash(db, &Read::PageMeta(path.to_string()))))
                 },
             )
+            .collect()
+    }
+
+    /// Hands the database the whole-site values of an earlier build (by read
+    /// key), for a build that knows the site's metadata unchanged since.
+    pub fn prepare_site(&mut self, values: &[(String, String)]) {
+        let prepared = queries::trace::prepared_site(values.iter().map(|(key, value)| (key.as_str(), value.as_str())));
+        Change { prepared_site: Some(Arc::new(prepared)), ..Change::default() }.apply(&mut self.db, &mut self.inputs);
+    }
+
+    /// The whole-site values of the reads among `keys` that have one
+    /// ([`queries::trace::site_value`]), by read key; with `new_only`, those
+    /// of reads the database was not handed ([`Workspace::prepare_site`]).
+    pub fn site_values<'a>(&self, keys: impl IntoIterator<Item = &'a str>, new_only: bool) -> Vec<(String, String)> {
+        let prepared = queries::Site::get(&self.db).prepared_site(&self.db).clone().unwrap_or_default();
+        let known = |read: &Read| match read {
+            Read::PagesMatching(listing) => prepared.listings.contains_key(listing),
+            Read::TermName(taxonomy, slug) => prepared.term_names.contains_key(&(taxonomy.clone(), slug.clone())),
+            _ => false,
+        };
+        let keys: BTreeSet<&str> = keys.into_iter().collect();
+        keys.into_iter()
+            .filter_map(|key| Some((key, Read::from_key(key)?)))
+            .filter(|(_, read)| !(new_only && known(read)))
+            .filter_map(|(key, read)| Some((key.to_owned(), queries::trace::site_value(&self.db, &read)?)))
             .collect()
     }
 

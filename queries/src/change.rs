@@ -11,7 +11,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use salsa::{Durability, Setter};
 
 use crate::database::QueryDb;
-use crate::inputs::{BuildOptions, FileText, Prepared, Site, SiteFiles, SourceFile};
+use crate::inputs::{BuildOptions, FileText, Prepared, PreparedSite, Site, SiteFiles, SourceFile};
 use crate::markdown::Markdown;
 
 /// What changed in the site since the database last saw it.
@@ -27,6 +27,8 @@ pub struct Change {
     /// Encoded front matter from the host's cache, for files it may leave
     /// unread ([`FileText::Unread`]).
     pub prepared_front_matter: Vec<(Utf8PathBuf, Prepared<Arc<[u8]>>)>,
+    /// Whole-site values from the host's cache (see [`Site::prepared_site`]).
+    pub prepared_site: Option<Arc<PreparedSite>>,
 }
 
 /// The host's handles into the database: the path → file map the design keeps
@@ -168,6 +170,12 @@ impl Change {
                     && *site.options(db) != options
                 {
                     site.set_options(db).with_durability(Durability::MEDIUM).to(options);
+                    changed = true;
+                }
+                if let Some(prepared) = self.prepared_site
+                    && site.prepared_site(db).as_ref() != Some(&prepared)
+                {
+                    site.set_prepared_site(db).with_durability(Durability::LOW).to(Some(prepared));
                     changed = true;
                 }
             }

@@ -10,7 +10,8 @@ use std::sync::Arc;
 use salsa::Database;
 
 use crate::front_matter::SortBy;
-use crate::inputs::SourceFile;
+use crate::inputs::{Site, SourceFile};
+use crate::lookup::file_at;
 use crate::page::{is_hidden, page_dates, page_meta, page_terms, page_title};
 use crate::sections::section_tree;
 
@@ -37,6 +38,29 @@ pub struct Selector<'db> {
     pub limit: Option<usize>,
 }
 
+/// A [`Selector`] with paths in place of salsa ids.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct ListingKey {
+    /// `None`: every page; a section's `_index.md` path; or `taxonomy/term`.
+    pub section: Option<String>,
+    /// Taxonomy name and term slug.
+    pub term: Option<(String, String)>,
+    /// The order.
+    pub sort_by: String,
+    /// At most this many.
+    pub limit: Option<usize>,
+}
+
+/// The listing key of a selector.
+pub fn listing_key(db: &dyn Database, selector: Selector<'_>) -> ListingKey {
+    let (section, term) = match selector.scope(db) {
+        Scope::All => (None, None),
+        Scope::Section(file) => (Some(file.path(db).to_string()), None),
+        Scope::Term(taxonomy, term) => (None, Some((taxonomy.clone(), term.clone()))),
+    };
+    ListingKey { section, term, sort_by: format!("{:?}", selector.sort_by(db)), limit: *selector.limit(db) }
+}
+
 /// The pages a listing shows, in order, drafts left out unless `--drafts`.
 ///
 /// Invalidated when a candidate's metadata changes, but its value changes
@@ -47,6 +71,12 @@ pub struct Selector<'db> {
 /// O(candidates · log) with memoized metadata; for [`Scope::All`], O(pages).
 #[salsa::tracked(returns(ref))]
 pub fn pages_matching<'db>(db: &'db dyn Database, selector: Selector<'db>) -> Arc<[SourceFile]> {
+    if let Some(prepared) = Site::get(db).prepared_site(db)
+        && let Some(paths) = prepared.listings.get(&listing_key(db, selector))
+        && let Some(files) = paths.iter().map(|path| file_at(db, path)).collect::<Option<Vec<_>>>()
+    {
+        return files.into();
+    }
     let tree = section_tree(db);
     let candidates: Vec<SourceFile> = match selector.scope(db) {
         Scope::All => tree.pages.clone(),
@@ -128,6 +158,12 @@ pub struct TermKey<'db> {
 /// does not re-render it.
 #[salsa::tracked(returns(ref))]
 pub fn term_name<'db>(db: &'db dyn Database, key: TermKey<'db>) -> Option<String> {
+    let (taxonomy, slug) = (key.taxonomy(db).clone(), key.slug(db).clone());
+    if let Some(prepared) = Site::get(db).prepared_site(db)
+        && let Some(name) = prepared.term_names.get(&(taxonomy, slug))
+    {
+        return name.clone();
+    }
     taxonomy_index(db).get(key.taxonomy(db)).and_then(|terms| terms.get(key.slug(db))).map(|term| term.name.clone())
 }
 

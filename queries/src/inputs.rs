@@ -133,6 +133,22 @@ pub struct Site {
     /// Options that come from the command line and the clock, not from files.
     #[returns(ref)]
     pub options: BuildOptions,
+    /// Values of whole-site queries an earlier build of this binary
+    /// computed, handed over by a host that knows the configuration, the
+    /// options, the file set and every page's metadata unchanged since:
+    /// then they are what computing them again would give.
+    #[default]
+    #[returns(ref)]
+    pub prepared_site: Option<Arc<PreparedSite>>,
+}
+
+/// See [`Site::prepared_site`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PreparedSite {
+    /// [`crate::pages_matching`] by listing key: paths from the site root.
+    pub listings: std::collections::HashMap<crate::collections::ListingKey, Arc<[String]>>,
+    /// [`crate::collections::term_name`] by taxonomy and term slug.
+    pub term_names: std::collections::HashMap<(String, String), Option<String>>,
 }
 
 /// The files of a site, sorted by path within each kind.

@@ -74,7 +74,9 @@ pub use database::{ExecutionLog, QueryDb};
 pub use dates::{DateError, PageDate, parse_date};
 pub use diagnostic::{Diagnostic, Severity};
 pub use front_matter::{FrontMatter, SortBy};
-pub use inputs::{BuildOptions, FileText, Prepared, Site, SiteFiles, SourceFile, content_hash, take_wanted};
+pub use inputs::{
+    BuildOptions, FileText, Prepared, PreparedSite, Site, SiteFiles, SourceFile, content_hash, take_wanted,
+};
 pub use links::{LinkCheck, PageContent, link_check, page_content};
 pub use markdown::Markdown;
 pub use output_paths::{UnsafePath, check_relative_path, output_path};

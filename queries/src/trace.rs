@@ -16,13 +16,14 @@ use camino::Utf8PathBuf;
 use salsa::Database;
 use serde::{Deserialize, Serialize};
 
+pub use crate::collections::{ListingKey, listing_key};
 use crate::collections::{Scope, Selector, TermKey, pages_matching, taxonomy_index, term_name};
 use crate::config::config;
 use crate::data::data_value;
 use crate::diagnostics::file_diagnostics;
 use crate::front_matter::SortBy;
 use crate::inputs::Site;
-use crate::inputs::{SourceFile, content_hash};
+use crate::inputs::{PreparedSite, SourceFile, content_hash};
 use crate::links::resolve;
 use crate::lookup::file_at;
 use crate::page::{
@@ -82,19 +83,6 @@ pub enum Read {
     SectionTree,
     /// Every output path and what produces it.
     RouteTable,
-}
-
-/// A [`Selector`] with paths in place of salsa ids.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct ListingKey {
-    /// `None`: every page; a section's `_index.md` path; or `taxonomy/term`.
-    pub section: Option<String>,
-    /// Taxonomy name and term slug.
-    pub term: Option<(String, String)>,
-    /// The order.
-    pub sort_by: String,
-    /// At most this many.
-    pub limit: Option<usize>,
 }
 
 /// What the value of a [`Read`] is a function of, besides the configuration,
@@ -223,6 +211,44 @@ impl std::fmt::Display for Read {
     }
 }
 
+/// The value of a whole-site read that a later process may be handed back
+/// ([`crate::Site::prepared_site`]), as text: a listing's pages or a term's
+/// name; `None` for other reads.
+pub fn site_value(db: &dyn Database, read: &Read) -> Option<String> {
+    match read {
+        Read::PagesMatching(key) => {
+            let pages = paths(db, pages_matching(db, selector(db, key)?));
+            serde_json::to_string(&pages).ok()
+        }
+        Read::TermName(taxonomy, slug) => {
+            serde_json::to_string(term_name(db, TermKey::new(db, taxonomy.clone(), slug.clone()))).ok()
+        }
+        _ => None,
+    }
+}
+
+/// Whole-site values made by [`site_value`], by read key, as the database
+/// takes them back; values that do not decode are left out.
+pub fn prepared_site<'a>(values: impl IntoIterator<Item = (&'a str, &'a str)>) -> PreparedSite {
+    let mut prepared = PreparedSite::default();
+    for (key, value) in values {
+        match Read::from_key(key) {
+            Some(Read::PagesMatching(listing)) => {
+                if let Ok(pages) = serde_json::from_str::<Vec<String>>(value) {
+                    prepared.listings.insert(listing, pages.into());
+                }
+            }
+            Some(Read::TermName(taxonomy, slug)) => {
+                if let Ok(name) = serde_json::from_str::<Option<String>>(value) {
+                    prepared.term_names.insert((taxonomy, slug), name);
+                }
+            }
+            _ => {}
+        }
+    }
+    prepared
+}
+
 /// A read and the hash of the value it got.
 pub type TraceEntry = (Read, [u8; 32]);
 
@@ -285,16 +311,6 @@ fn content_file(db: &dyn Database, key: &str) -> Option<SourceFile> {
 
 fn paths(db: &dyn Database, files: &[SourceFile]) -> Vec<String> {
     files.iter().map(|&file| file_key(db, file)).collect()
-}
-
-/// The listing key of a selector.
-pub fn listing_key(db: &dyn Database, selector: Selector<'_>) -> ListingKey {
-    let (section, term) = match selector.scope(db) {
-        Scope::All => (None, None),
-        Scope::Section(file) => (Some(file_key(db, *file)), None),
-        Scope::Term(taxonomy, term) => (None, Some((taxonomy.clone(), term.clone()))),
-    };
-    ListingKey { section, term, sort_by: format!("{:?}", selector.sort_by(db)), limit: *selector.limit(db) }
 }
 
 fn selector<'db>(db: &'db dyn Database, key: &ListingKey) -> Option<Selector<'db>> {
@@ -362,9 +378,10 @@ pub fn route_from_key(db: &dyn Database, key: &str) -> Option<Route> {
     })
 }
 
-/// Whether a [`route_key`] names a copied file.
+/// Whether a [`route_key`] names a copied file: serde_json writes the
+/// variant's name first, so the prefix tells without parsing.
 pub fn names_copy(route_key: &str) -> bool {
-    matches!(serde_json::from_str(route_key), Ok(RouteName::Copy(_)))
+    route_key.starts_with("{\"Copy\":")
 }
 
 /// Whether an output's route is the page of `path`: its own body is part of

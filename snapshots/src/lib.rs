@@ -14,7 +14,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 /// The layout of the tables; a cache of another version is discarded.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// The file name of the cache inside `.qsite/`.
 pub const CACHE_FILE: &str = "cache.sqlite";
@@ -163,6 +163,12 @@ pub struct BuildRecord {
     /// What this build derived from files, by path; the facts of
     /// `removed_files` go with them.
     pub facts: Vec<(String, Fact)>,
+    /// Values of whole-site reads, by the host's key: added, or replacing
+    /// all the stored ones when `replace_site_values`.
+    pub site_values: Vec<(String, String)>,
+    /// Whether `site_values` replace every stored one (the site's metadata
+    /// changed, so the old ones no longer hold).
+    pub replace_site_values: bool,
     /// Values the host keeps between builds (options, warnings).
     pub meta: Vec<(String, String)>,
     /// Why each output this build rendered was rendered, as text the host
@@ -185,6 +191,7 @@ const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS reads (id INTEGER PRIMARY KEY, key TEXT NOT NULL, scope TEXT NOT NULL, hash BLOB NOT NULL, UNIQUE (key, hash));
     CREATE INDEX IF NOT EXISTS reads_by_scope ON reads (scope);
     CREATE TABLE IF NOT EXISTS facts (path TEXT PRIMARY KEY, hash BLOB NOT NULL, meta BLOB NOT NULL, value BLOB NOT NULL);
+    CREATE TABLE IF NOT EXISTS site_values (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS checks (key TEXT PRIMARY KEY, route TEXT NOT NULL, reads BLOB NOT NULL, result TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS store (key BLOB PRIMARY KEY, value BLOB NOT NULL);
     CREATE TABLE IF NOT EXISTS explanations (path TEXT PRIMARY KEY, reason TEXT NOT NULL);
@@ -259,7 +266,7 @@ impl Cache {
             connection.execute_batch(
                 "BEGIN IMMEDIATE; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS outputs;
                  DROP TABLE IF EXISTS reads; DROP TABLE IF EXISTS checks; DROP TABLE IF EXISTS store;
-                 DROP TABLE IF EXISTS explanations; DROP TABLE IF EXISTS facts; COMMIT;",
+                 DROP TABLE IF EXISTS explanations; DROP TABLE IF EXISTS facts; DROP TABLE IF EXISTS site_values; COMMIT;",
             )?;
             connection.execute_batch(SCHEMA)?;
         }
@@ -269,7 +276,7 @@ impl Cache {
         if reason == Some(ColdReason::OtherBuild) {
             connection.execute_batch(
                 "BEGIN IMMEDIATE; UPDATE outputs SET route = NULL, reads = NULL; DELETE FROM checks; DELETE FROM reads;
-                 DELETE FROM facts; DELETE FROM store; COMMIT;",
+                 DELETE FROM facts; DELETE FROM store; DELETE FROM site_values; COMMIT;",
             )?;
         }
         connection.execute(
@@ -382,6 +389,13 @@ impl Cache {
             }
         }
         Ok(table)
+    }
+
+    /// Every stored whole-site value, by the host's key.
+    pub fn site_values(&self) -> Result<Vec<(String, String)>, CacheError> {
+        let mut statement = self.connection.prepare("SELECT key, value FROM site_values")?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Every file's derived facts, by path.
@@ -511,6 +525,14 @@ impl Cache {
             let mut put = transaction.prepare("INSERT OR REPLACE INTO store (key, value) VALUES (?1, ?2)")?;
             for (key, value) in &record.store {
                 put.execute(params![&key[..], value])?;
+            }
+            if record.replace_site_values {
+                transaction.execute("DELETE FROM site_values", [])?;
+            }
+            let mut put_value =
+                transaction.prepare("INSERT OR REPLACE INTO site_values (key, value) VALUES (?1, ?2)")?;
+            for (key, value) in &record.site_values {
+                put_value.execute([key, value])?;
             }
             let mut delete = transaction.prepare("DELETE FROM store WHERE key = ?1")?;
             for key in &record.dead_keys {
