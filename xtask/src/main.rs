@@ -337,8 +337,10 @@ fn median(values: &[f64]) -> f64 {
 fn print_table(results: &[ScenarioResult], n: usize, tools: &[Tool]) {
     println!("\n## N = {n} pages (wall ms: median [min-max]; cpu ms median; peak RSS)\n");
     let peers: Vec<&Tool> = tools.iter().skip(1).collect();
-    let mut header =
-        String::from("| scenario | qsite wall | cpu | RSS MB | rendered/reused/written | = clean | budget |");
+    let mut header = format!(
+        "| scenario | qsite wall | cpu | RSS MB (<= {}) | rendered/reused/written | .qsite/ KB | = clean | budget |",
+        scenarios::rss_budget_mb(n)
+    );
     for peer in &peers {
         header.push_str(&format!(" {0} wall | {0} RSS MB | {0} = clean | {0} / qsite |", peer.name));
     }
@@ -362,11 +364,12 @@ fn print_table(results: &[ScenarioResult], n: usize, tools: &[Tool]) {
         let counts =
             ours.counts.map_or("-".to_owned(), |(rendered, reused, written)| format!("{rendered}/{reused}/{written}"));
         let mut row = format!(
-            "| {} | {} | {:.0} | {:.0} | {counts} | {} | {} |",
+            "| {} | {} | {:.0} | {:.0} | {counts} | {} | {} | {} |",
             scenario.name(),
             range(ours),
             median(&ours.cpu_ms),
             ours.max_rss_kb as f64 / 1024.0,
+            ours.cache_bytes / 1024,
             verdict(ours),
             ours.budget.unwrap_or("")
         );

@@ -60,15 +60,26 @@ impl Scenario {
         }
     }
 
-    /// The DESIGN §8 budget for this scenario at `n` pages, if it has one.
+    /// The budget for this scenario at `n` pages, if it has one: per size
+    /// tier (up to 1,000, 10,000 and 100,000 pages). Peak RSS has its own,
+    /// [`rss_budget_mb`].
     pub fn budget(self, n: usize) -> Option<&'static str> {
-        let large = n >= 10_000;
+        let tier = |small, medium, large| {
+            Some(if n <= 1_000 {
+                small
+            } else if n <= 10_000 {
+                medium
+            } else {
+                large
+            })
+        };
         match self {
-            Scenario::Clean => Some("< Hugo"),
-            Scenario::NoOp => Some(if large { "<= 60 ms" } else { "<= 20 ms" }),
-            Scenario::BodyEdit | Scenario::TitleEdit | Scenario::DateEdit | Scenario::TagAdded => {
-                Some(if large { "<= 150 ms" } else { "<= 40 ms" })
-            }
+            Scenario::Clean => Some("<= 0.5x Hugo"),
+            Scenario::NoOp => tier("<= 15 ms", "<= 60 ms", "<= 300 ms"),
+            Scenario::BodyEdit => tier("<= 30 ms", "<= 100 ms", "<= 500 ms"),
+            Scenario::TitleEdit => tier("<= 40 ms", "<= 200 ms", "<= 1 s"),
+            // Every page shows the newest posts, so these re-render all.
+            Scenario::DateEdit | Scenario::PageAdded | Scenario::TemplateEdit => Some("<= clean"),
             _ => None,
         }
     }
@@ -146,6 +157,17 @@ impl Scenario {
                 layout.write_config(root, model);
             }
         }
+    }
+}
+
+/// Peak RSS allowed in any scenario at `n` pages, in MiB.
+pub fn rss_budget_mb(n: usize) -> u64 {
+    if n <= 1_000 {
+        200
+    } else if n <= 10_000 {
+        400
+    } else {
+        1024
     }
 }
 

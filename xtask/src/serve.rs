@@ -82,7 +82,13 @@ struct ServeScenarioResult {
 
 /// The DESIGN §8 budget from the file write to the reload message.
 fn reload_budget(n: usize) -> &'static str {
-    if n >= 10_000 { "<= 100 ms" } else { "<= 50 ms" }
+    if n <= 1_000 {
+        "<= 30 ms"
+    } else if n <= 10_000 {
+        "<= 50 ms"
+    } else {
+        "<= 100 ms"
+    }
 }
 
 /// Generates the site of `model` at size `n`, serves it with `binary`, and
