@@ -378,14 +378,25 @@ impl Cache {
     }
 
     /// The stored reads of these ids (those it has).
+    ///
+    /// # Performance
+    /// One query per 500 distinct ids.
     pub fn reads_with_ids(&self, ids: &[i64]) -> Result<ReadTable, CacheError> {
-        let mut statement = self.connection.prepare("SELECT key, hash FROM reads WHERE id = ?1")?;
+        const CHUNK: usize = 500;
+        let mut distinct: Vec<i64> = ids.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
         let mut table = ReadTable::new();
-        for id in ids.iter().collect::<HashSet<_>>() {
-            if let Some(entry) =
-                statement.query_row([id], |row| Ok((row.get::<_, String>(0)?, hash_from(row.get(1)?)))).optional()?
-            {
-                table.insert(*id, entry);
+        for chunk in distinct.chunks(CHUNK) {
+            let marks = vec!["?"; chunk.len()].join(",");
+            let mut statement =
+                self.connection.prepare_cached(&format!("SELECT id, key, hash FROM reads WHERE id IN ({marks})"))?;
+            let rows = statement.query_map(rusqlite::params_from_iter(chunk), |row| {
+                Ok((row.get::<_, i64>(0)?, (row.get::<_, String>(1)?, hash_from(row.get(2)?))))
+            })?;
+            for row in rows {
+                let (id, entry) = row?;
+                table.insert(id, entry);
             }
         }
         Ok(table)
@@ -773,6 +784,9 @@ mod tests {
         };
         assert_eq!(resolved(&cache, "a"), [("title a".to_owned(), [1; 32]), ("config".to_owned(), [2; 32])]);
         assert_eq!(cache.reads_in(["s"]).unwrap().len(), 2);
+        let mut ids = cache.traces().unwrap()["a"].reads.clone();
+        ids.extend([ids[0], 9_999]);
+        assert_eq!(cache.reads_with_ids(&ids).unwrap().len(), 2, "each stored id once; unknown ids are left out");
         assert!(cache.reads_in(["other"]).unwrap().is_empty());
         cache
             .commit(&BuildRecord {
