@@ -227,7 +227,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         workspace_outputs(&plan.selection, &workspace).saturating_sub(reused),
         request.verbosity.says_more_than_errors(),
     );
-    let site = workspace.render_plan(&plan, &progress)?;
+    let mut site = workspace.render_plan(&plan, &progress)?;
     progress.finish();
 
     let changed_paths: Vec<String> = scan.changed.iter().map(|path| path.to_string()).collect();
@@ -289,6 +289,22 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         Trust::Settled => workspace.read_content(),
         Trust::Cold(_) | Trust::Verify => scan.files.iter().map(|(path, _)| path.as_path()).collect(),
     };
+    // The texts are on disk: free them before the record takes its share.
+    site.files.clear();
+    let store = stored_values::new_entries(
+        &workspace,
+        &previous.cache,
+        &previous.build_id,
+        site.traces.iter().map(|(_, trace)| trace),
+        &file_stats,
+    );
+    // The values listings read: new ones while the site's metadata held,
+    // else all of them again.
+    let site_values = {
+        let new_reads = site.traces.iter().flat_map(|(_, trace)| trace.reads.iter().map(|read| read.key.as_str()));
+        let verified_reads = (!site_known).then(|| verifier.loaded_keys()).into_iter().flatten();
+        workspace.site_values(new_reads.chain(verified_reads), site_known)
+    };
     let record = BuildRecord {
         files: scan
             .files
@@ -300,28 +316,16 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         outputs: changes.outputs,
         removed_outputs: changes.removed,
         replace_outputs: !previous.same_folder,
-        traces: site.traces.clone(),
-        checks: site.checks.clone(),
-        store: stored_values::new_entries(
-            &workspace,
-            &previous.cache,
-            &previous.build_id,
-            site.traces.iter().map(|(_, trace)| trace),
-            &file_stats,
-        ),
+        traces: std::mem::take(&mut site.traces),
+        checks: std::mem::take(&mut site.checks),
+        store,
         dead_keys: stored_values::dead_keys(
             &previous.build_id,
             changed_paths.iter().chain(&scan.removed).map(String::as_str),
             &previous.files,
         ),
         facts: stored_values::new_facts(&workspace, facts_for, &file_stats, &facts),
-        // The values listings read: new ones while the site's metadata held,
-        // else all of them again.
-        site_values: {
-            let new_reads = site.traces.iter().flat_map(|(_, trace)| trace.reads.iter().map(|read| read.key.as_str()));
-            let verified_reads = (!site_known).then(|| verifier.loaded_keys()).into_iter().flatten();
-            workspace.site_values(new_reads.chain(verified_reads), site_known)
-        },
+        site_values,
         replace_site_values: !site_known,
         removed_checks: {
             let checked: HashSet<&String> = site.checked.iter().collect();
@@ -363,7 +367,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         let written: HashSet<String> = site.produced.iter().cloned().collect();
         let table = previous.cache.read_table().unwrap_or_default();
         let mut reads = stored_reads(&traces, |id| table.get(&id));
-        reads.extend(site.traces.iter().map(|(output, trace)| {
+        reads.extend(record.traces.iter().map(|(output, trace)| {
             (output.clone(), trace.reads.iter().map(|read| (read.key.clone(), read.hash)).collect())
         }));
         return verified(request, &output_dir, &written, &reads);

@@ -202,3 +202,18 @@ fn a_file_whose_facts_are_of_other_bytes_is_read() {
     assert_eq!(warm.content_read, PAGES + 2, "{warm:?}");
     site.assert_same_as_clean_build();
 }
+
+#[test]
+fn stored_listings_that_no_longer_decode_are_computed_again() {
+    let site = generated_site();
+    site.build();
+    let connection = rusqlite::Connection::open(site.root().join(".qsite/cache.sqlite")).unwrap();
+    let damaged = connection.execute("UPDATE site_values SET value = 'not json'", []).unwrap();
+    assert!(damaged > 0, "the listings of the home and sections are stored");
+    drop(connection);
+    // A body edit keeps the site's metadata, so the stored listings are used
+    // where they decode; the home lists the newest pages.
+    site.edit("content/talks/page-39.md", "The rest of page 39.", "The rest of page 39, edited.");
+    warm_build(&site);
+    site.assert_same_as_clean_build();
+}
