@@ -76,7 +76,7 @@ impl BuildFacts<'_> {
                 }
                 Vec::new()
             }
-            Footprint::Settings | Footprint::Site => {
+            Footprint::Settings | Footprint::Site(_) => {
                 self.changed.iter().chain(self.removed).map(String::as_str).collect()
             }
         };

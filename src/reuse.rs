@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
 
 use camino::Utf8PathBuf;
-use queries::trace::{Read, SITE_SCOPE, current_hash, names_copy, route_from_key, route_key};
+use queries::trace::{Facet, Facets, Read, SITE_SCOPE, current_hash, names_copy, route_from_key, route_key};
 use queries::{Diagnostic, QueryDb, Route, RouteStats, route_table};
 use rayon::prelude::*;
 use snapshots::{Cache, Fact, OutputRecord, ReadTable, StoredTrace};
@@ -97,13 +97,21 @@ pub fn plan(
     }
     let traces = stored.cache.traces().unwrap_or_default();
     let checks = stored.cache.checks().unwrap_or_default();
-    let site_changed = *trust == Trust::Verify || changed.iter().any(|path| metadata_changed(workspace, stored, path));
+    // The parts of the site's metadata that changed; the route table reads
+    // these four.
+    let facets = match trust {
+        Trust::Settled => {
+            changed.iter().fold(Facets::default(), |facets, path| facets.with(changed_facets(workspace, stored, path)))
+        }
+        Trust::Cold(_) | Trust::Verify => Facets::ALL,
+    };
+    let site_changed = facets.meets(Facets::of(&[Facet::Location, Facet::Terms, Facet::Draft, Facet::Listing]));
     let (table, partial) = match trust {
         Trust::Settled => {
-            let mut scopes: Vec<&str> = changed.iter().map(|path| path.as_str()).collect();
-            if site_changed {
-                scopes.push(SITE_SCOPE);
-            }
+            let site_scopes = stored.cache.scopes_starting_with(SITE_SCOPE).unwrap_or_default();
+            let dirty_site =
+                site_scopes.iter().filter(|scope| Facets::from_scope(scope).is_none_or(|of| of.meets(facets)));
+            let scopes = changed.iter().map(|path| path.as_str()).chain(dirty_site.map(String::as_str));
             (stored.cache.reads_in(scopes).unwrap_or_default(), true)
         }
         _ => (stored.cache.read_table().unwrap_or_default(), false),
@@ -172,7 +180,7 @@ pub fn plan(
     });
     let site_known = matches!(selection, Selection::Known { .. });
     if site_known {
-        workspace.prepare_site(&stored.cache.site_values().unwrap_or_default());
+        workspace.prepare_site(&stored.cache.site_values().unwrap_or_default(), facets);
     }
     let stored_checks = checks.into_keys().collect();
     let reused = traces.len() - redo.len();
@@ -193,14 +201,18 @@ fn stored_diagnostics(result: &str) -> Option<Vec<Diagnostic>> {
     if result == "[]" { Some(Vec::new()) } else { serde_json::from_str(result).ok() }
 }
 
-/// Whether a changed file's metadata differs from what the last build
-/// recorded, so reads of the whole site (listings, the route table) may
-/// have changed. Files other than Markdown content have none.
-fn metadata_changed(workspace: &Workspace, stored: &Stored, path: &Utf8PathBuf) -> bool {
+/// Which facets of a changed file's metadata differ from what the last
+/// build recorded, so the reads of the whole site that depend on them
+/// (listings, link targets, the route table) may have changed. Files other
+/// than Markdown content have none.
+fn changed_facets(workspace: &Workspace, stored: &Stored, path: &Utf8PathBuf) -> Facets {
     if !path.starts_with("content") || path.extension() != Some("md") {
-        return false;
+        return Facets::default();
     }
-    stored.facts.get(path.as_str()).is_none_or(|fact| fact.meta != workspace.meta_hash(path))
+    match stored.facts.get(path.as_str()) {
+        Some(fact) => queries::trace::changed_facets(&fact.meta, &workspace.facet_hashes(path)),
+        None => Facets::ALL,
+    }
 }
 
 /// The outputs to render when the route table is the last build's: those

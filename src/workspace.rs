@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::diagnostics::{linked_files, site_check, sort_diagnostics};
-use queries::trace::{Read, current_hash, route_key};
+use queries::trace::{Facets, Footprint, Read, current_hash, route_key};
 use queries::{
     BuildOptions, Change, Diagnostic, ExecutionLog, FileText, Inputs, Markdown, Prepared, QueryDb, Route, RouteKey,
     RouteStats, SourceFile, link_check, rendered_output, route_table,
@@ -319,14 +319,14 @@ impl Workspace {
     }
 
     /// Each content file's front matter as the cache keeps it between
-    /// builds, with the hash of its metadata
-    /// ([`queries::trace::Read::PageMeta`]); `None` for a file the database
+    /// builds, with the hashes of its metadata's facets
+    /// ([`queries::trace::facet_hashes`]); `None` for a file the database
     /// lacks, one that is not sound text, or one whose front matter would not
     /// read back the same.
     ///
     /// # Performance
     /// One encode and decode per file, in parallel.
-    pub fn front_matter_facts(&self, paths: &[&Utf8Path]) -> Vec<Option<(Vec<u8>, [u8; 32])>> {
+    pub fn front_matter_facts(&self, paths: &[&Utf8Path]) -> Vec<Option<(Vec<u8>, Vec<u8>)>> {
         let seed = Mutex::new(self.db.clone());
         let inputs = &self.inputs;
         paths
@@ -339,16 +339,24 @@ impl Workspace {
                         return None;
                     }
                     let encoded = queries::front_matter::encode(queries::front_matter::front_matter(db, file))?;
-                    Some((encoded, current_hash(db, &Read::PageMeta(path.to_string()))))
+                    Some((encoded, queries::trace::facet_hashes(db, path.as_str())))
                 },
             )
             .collect()
     }
 
     /// Hands the database the whole-site values of an earlier build (by read
-    /// key), for a build that knows the site's metadata unchanged since.
-    pub fn prepare_site(&mut self, values: &[(String, String)]) {
-        let prepared = queries::trace::prepared_site(values.iter().map(|(key, value)| (key.as_str(), value.as_str())));
+    /// key) that depend on none of the `changed` facets of the site's
+    /// metadata, for a build that knows the rest of it unchanged since.
+    pub fn prepare_site(&mut self, values: &[(String, String)], changed: Facets) {
+        let holds = |key: &str| {
+            Read::from_key(key).is_some_and(|read| match read.footprint() {
+                Footprint::Site(facets) => !facets.meets(changed),
+                Footprint::Settings | Footprint::File(_) => false,
+            })
+        };
+        let still = values.iter().filter(|(key, _)| holds(key)).map(|(key, value)| (key.as_str(), value.as_str()));
+        let prepared = queries::trace::prepared_site(still);
         Change { prepared_site: Some(Arc::new(prepared)), ..Change::default() }.apply(&mut self.db, &mut self.inputs);
     }
 
@@ -384,9 +392,10 @@ impl Workspace {
         paths
     }
 
-    /// The hash of a content file's metadata as traces record it.
-    pub fn meta_hash(&self, relative: &Utf8Path) -> [u8; 32] {
-        current_hash(&self.db, &Read::PageMeta(relative.to_string()))
+    /// The hashes of a content file's metadata, facet by facet
+    /// ([`queries::trace::facet_hashes`]).
+    pub fn facet_hashes(&self, relative: &Utf8Path) -> Vec<u8> {
+        queries::trace::facet_hashes(&self.db, relative.as_str())
     }
 
     /// The rendering of a content file's body (memoized).
@@ -551,7 +560,7 @@ pub const SITE_CHECK: &str = "site";
 
 /// A read as the cache stores it.
 pub fn trace_read(read: &Read, hash: [u8; 32]) -> TraceRead {
-    TraceRead { key: read.to_key(), scope: read.footprint().scope().to_owned(), hash }
+    TraceRead { key: read.to_key(), scope: read.footprint().scope(), hash }
 }
 
 /// What a build renders: which outputs, and which checks it takes as the

@@ -14,7 +14,7 @@ use crate::page::{is_hidden, page_location, page_title};
 use crate::render::reads;
 use crate::sections::section_tree;
 use crate::suggest::nearest;
-use crate::trace::{Read, TraceEntry, record, recording};
+use crate::trace::{TraceEntry, recording};
 
 /// A page's body and summary with every internal link resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,8 +153,7 @@ fn broken_links(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> {
     let as_error = reads::config(db).config.broken_links_are_errors;
     let mut diagnostics = Vec::new();
     for link in &markdown.links {
-        record(db, Read::LinkTarget(link.destination.clone()));
-        let resolved = resolve(db, &link.destination);
+        let resolved = reads::link_target(db, &link.destination);
         let problem = match resolved.file {
             Some(target) if is_hidden(db, target) => {
                 Some(format!("`{}` is a draft, which this build leaves out", target.path(db)))

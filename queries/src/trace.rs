@@ -71,7 +71,7 @@ pub enum Read {
     FileSet,
     /// URLs that two things claim, and other problems of the route table.
     RouteDiagnostics,
-    /// What a link destination resolves to: file, URL and title.
+    /// What a link destination resolves to: file and URL.
     LinkTarget(String),
     /// The pages a listing selects.
     PagesMatching(ListingKey),
@@ -97,19 +97,116 @@ pub enum Footprint {
     Settings,
     /// One file's contents, by path relative to the site root.
     File(String),
-    /// Many files' contents: computed to be verified.
-    Site,
+    /// These parts of every page's metadata: computed to be verified when
+    /// one of them changed.
+    Site(Facets),
+}
+
+/// A part of a page's metadata that whole-site reads depend on: an edit
+/// that changes only a page's title touches the reads that depend on
+/// titles (link texts, listings sorted by title), not the route table or
+/// the listings sorted by date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facet {
+    /// `title`.
+    Title,
+    /// `date`, `updated`.
+    Dates,
+    /// URL path, permalink, slug, aliases.
+    Location,
+    /// Terms by taxonomy.
+    Terms,
+    /// `draft`.
+    Draft,
+    /// `weight`.
+    Weight,
+    /// A section's order, pagination and page template.
+    Listing,
+}
+
+impl Facet {
+    /// Every facet, in the order [`facet_hashes`] hashes them.
+    pub const ALL: [Facet; 7] =
+        [Facet::Title, Facet::Dates, Facet::Location, Facet::Terms, Facet::Draft, Facet::Weight, Facet::Listing];
+
+    fn letter(self) -> char {
+        match self {
+            Facet::Title => 'T',
+            Facet::Dates => 'D',
+            Facet::Location => 'L',
+            Facet::Terms => 'G',
+            Facet::Draft => 'X',
+            Facet::Weight => 'W',
+            Facet::Listing => 'S',
+        }
+    }
+}
+
+/// A set of [`Facet`]s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Facets(u8);
+
+impl Facets {
+    /// Every facet: what a section's edit, or a page without recorded
+    /// facets, may have changed.
+    pub const ALL: Facets = Facets(0x7f);
+
+    /// The set of `facets`.
+    pub fn of(facets: &[Facet]) -> Facets {
+        Facets(facets.iter().fold(0, |bits, facet| bits | Facets::bit(*facet)))
+    }
+
+    fn bit(facet: Facet) -> u8 {
+        1 << Facet::ALL.iter().position(|each| *each == facet).unwrap_or(0)
+    }
+
+    /// This set and `other`.
+    pub fn with(self, other: Facets) -> Facets {
+        Facets(self.0 | other.0)
+    }
+
+    /// Whether no facet is in the set.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Whether the two sets share a facet.
+    pub fn meets(self, other: Facets) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// Whether `facet` is in the set.
+    pub fn has(self, facet: Facet) -> bool {
+        self.0 & Facets::bit(facet) != 0
+    }
+
+    /// The set as a stored scope: [`SITE_SCOPE`] and a letter per facet.
+    fn scope(self) -> String {
+        let letters: String = Facet::ALL.iter().filter(|facet| self.has(**facet)).map(|facet| facet.letter()).collect();
+        format!("{SITE_SCOPE}{letters}")
+    }
+
+    /// The facets a stored scope names; `None` for a scope that is not a
+    /// site scope.
+    pub fn from_scope(scope: &str) -> Option<Facets> {
+        let letters = scope.strip_prefix(SITE_SCOPE)?;
+        let facets: Vec<Facet> = letters
+            .chars()
+            .map(|letter| Facet::ALL.iter().copied().find(|facet| facet.letter() == letter))
+            .collect::<Option<_>>()?;
+        Some(Facets::of(&facets))
+    }
 }
 
 impl Footprint {
     /// The footprint as the cache stores it beside each read, so a host can
-    /// load only the reads an edit may have changed: a file's path, or
-    /// [`SETTINGS_SCOPE`] or [`SITE_SCOPE`].
-    pub fn scope(&self) -> &str {
+    /// load only the reads an edit may have changed: a file's path,
+    /// [`SETTINGS_SCOPE`], or [`SITE_SCOPE`] followed by a letter per facet.
+    pub fn scope(&self) -> String {
         match self {
-            Footprint::Settings => SETTINGS_SCOPE,
-            Footprint::File(path) => path,
-            Footprint::Site => SITE_SCOPE,
+            Footprint::Settings => SETTINGS_SCOPE.to_owned(),
+            Footprint::File(path) => path.clone(),
+            Footprint::Site(facets) => facets.scope(),
         }
     }
 }
@@ -118,9 +215,51 @@ impl Footprint {
 /// file path is empty.
 pub const SETTINGS_SCOPE: &str = "";
 
-/// The stored scope of reads whose footprint is [`Footprint::Site`]; no file
-/// path is `*`, which the walk never lists at the root.
+/// How the stored scope of reads whose footprint is [`Footprint::Site`]
+/// begins; no file path begins with `*`, which the walk never lists.
 pub const SITE_SCOPE: &str = "*";
+
+/// The hash of each [`Facet`] of a content file's metadata, in
+/// [`Facet::ALL`]'s order, as one byte string to keep beside its facts. A
+/// section's whole metadata counts in every facet: the route table reads it
+/// all.
+pub fn facet_hashes(db: &dyn Database, path: &str) -> Vec<u8> {
+    let Some(file) = content_file(db, path) else { return Vec::new() };
+    let meta = page_meta(db, file);
+    let whole =
+        (meta.kind == crate::page::PageKind::Section).then(|| current_hash(db, &Read::PageMeta(path.to_owned())));
+    let mut bytes = Vec::with_capacity(Facet::ALL.len() * 32);
+    for facet in Facet::ALL {
+        let hash = match (whole, facet) {
+            (Some(whole), _) => whole,
+            (None, Facet::Title) => stable_hash(&meta.title),
+            (None, Facet::Dates) => stable_hash(&(&meta.date, &meta.updated)),
+            (None, Facet::Location) => stable_hash(&(&meta.url_path, &meta.permalink, &meta.slug, &meta.aliases)),
+            (None, Facet::Terms) => stable_hash(&meta.taxonomies),
+            (None, Facet::Draft) => stable_hash(&meta.draft),
+            (None, Facet::Weight) => stable_hash(&meta.weight),
+            (None, Facet::Listing) => stable_hash(&(meta.sort_by, meta.paginate_by, &meta.page_template)),
+        };
+        bytes.extend_from_slice(&hash);
+    }
+    bytes
+}
+
+/// The facets that differ between two [`facet_hashes`]: all of them when
+/// either is not a whole record.
+pub fn changed_facets(before: &[u8], after: &[u8]) -> Facets {
+    let whole = Facet::ALL.len() * 32;
+    if before.len() != whole || after.len() != whole {
+        return Facets::ALL;
+    }
+    let changed: Vec<Facet> = Facet::ALL
+        .iter()
+        .zip(before.chunks(32).zip(after.chunks(32)))
+        .filter(|(_, (old, new))| old != new)
+        .map(|(facet, _)| *facet)
+        .collect();
+    Facets::of(&changed)
+}
 
 impl Read {
     /// What this read's value depends on; see [`Footprint`]. Each arm must
@@ -149,14 +288,28 @@ impl Read {
             // Front matter and encoding; the taxonomies and `--drafts`
             // from the settings.
             Read::FileDiagnostics(path) => Footprint::File(path.clone()),
-            // Resolution goes through every page's URL; listings and
-            // taxonomies through every page's metadata.
-            Read::LinkTarget(_)
-            | Read::PagesMatching(_)
-            | Read::TaxonomyIndex
-            | Read::TermName(..)
-            | Read::RouteTable
-            | Read::RouteDiagnostics => Footprint::Site,
+            // Resolution goes through every page's URL; the target's title
+            // and draft flag are reads of their own.
+            Read::LinkTarget(_) => Footprint::Site(Facets::of(&[Facet::Location])),
+            // Membership (drafts, and terms for a term's listing) and the
+            // field it sorts by.
+            Read::PagesMatching(key) => {
+                let mut facets = vec![Facet::Draft];
+                facets.extend(key.term.is_some().then_some(Facet::Terms));
+                facets.extend(match key.sort_by.as_str() {
+                    "Date" => Some(Facet::Dates),
+                    "Title" => Some(Facet::Title),
+                    "Weight" => Some(Facet::Weight),
+                    _ => None,
+                });
+                Footprint::Site(Facets::of(&facets))
+            }
+            Read::TaxonomyIndex | Read::TermName(..) => Footprint::Site(Facets::of(&[Facet::Terms, Facet::Draft])),
+            // URLs, aliases, term pages, and how many listing pages each
+            // section and term has; sections' whole metadata.
+            Read::RouteTable | Read::RouteDiagnostics => {
+                Footprint::Site(Facets::of(&[Facet::Location, Facet::Terms, Facet::Draft, Facet::Listing]))
+            }
         }
     }
 
@@ -491,10 +644,7 @@ fn value_hash(db: &dyn Database, read: &Read) -> [u8; 32] {
         Read::RouteDiagnostics => stable_hash(&route_table(db).diagnostics),
         Read::LinkTarget(destination) => {
             let resolved = resolve(db, destination);
-            stable_hash(&resolved.file.map(|file| {
-                let location = page_location(db, file);
-                (file_key(db, file), location.permalink.clone(), page_title(db, file).clone(), page_draft(db, file))
-            }))
+            stable_hash(&resolved.file.map(|file| (file_key(db, file), page_location(db, file).permalink.clone())))
         }
         Read::PagesMatching(key) => {
             selector(db, key).map_or_else(absent, |selector| stable_hash(&paths(db, pages_matching(db, selector))))

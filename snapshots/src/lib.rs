@@ -78,8 +78,8 @@ pub struct TraceRead {
 pub struct Fact {
     /// The hash of the file's bytes it was derived from.
     pub hash: [u8; 32],
-    /// The hash of the metadata derived from it, as the host computes it.
-    pub meta: [u8; 32],
+    /// The hashes of the metadata derived from it, as the host computes them.
+    pub meta: Vec<u8>,
     /// The derived value, encoded by the host.
     pub value: Vec<u8>,
 }
@@ -377,6 +377,14 @@ impl Cache {
         Ok(table)
     }
 
+    /// The distinct scopes of the stored reads that begin with `prefix`.
+    pub fn scopes_starting_with(&self, prefix: &str) -> Result<Vec<String>, CacheError> {
+        let mut statement =
+            self.connection.prepare("SELECT DISTINCT scope FROM reads WHERE substr(scope, 1, length(?1)) = ?1")?;
+        let rows = statement.query_map([prefix], |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The stored reads of these ids (those it has).
     ///
     /// # Performance
@@ -413,7 +421,7 @@ impl Cache {
     pub fn facts(&self) -> Result<HashMap<String, Fact>, CacheError> {
         let mut statement = self.connection.prepare("SELECT path, hash, meta, value FROM facts")?;
         let rows = statement.query_map([], |row| {
-            let fact = Fact { hash: hash_from(row.get(1)?), meta: hash_from(row.get(2)?), value: row.get(3)? };
+            let fact = Fact { hash: hash_from(row.get(1)?), meta: row.get(2)?, value: row.get(3)? };
             Ok((row.get::<_, String>(0)?, fact))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -784,6 +792,8 @@ mod tests {
         };
         assert_eq!(resolved(&cache, "a"), [("title a".to_owned(), [1; 32]), ("config".to_owned(), [2; 32])]);
         assert_eq!(cache.reads_in(["s"]).unwrap().len(), 2);
+        assert_eq!(cache.scopes_starting_with("s").unwrap(), ["s"]);
+        assert!(cache.scopes_starting_with("*").unwrap().is_empty());
         let mut ids = cache.traces().unwrap()["a"].reads.clone();
         ids.extend([ids[0], 9_999]);
         assert_eq!(cache.reads_with_ids(&ids).unwrap().len(), 2, "each stored id once; unknown ids are left out");
@@ -815,7 +825,7 @@ mod tests {
     fn the_store_drops_dead_keys_and_facts_go_with_their_file() {
         let (_keep, dir) = dir();
         let (mut cache, _) = Cache::open(&dir, "build-1");
-        let fact = Fact { hash: [1; 32], meta: [2; 32], value: b"front".to_vec() };
+        let fact = Fact { hash: [1; 32], meta: vec![2; 64], value: b"front".to_vec() };
         cache
             .commit(&BuildRecord {
                 store: vec![([1; 32], b"one".to_vec()), ([2; 32], b"two".to_vec())],

@@ -155,6 +155,9 @@ fn a_title_edit_re_renders_the_listings_that_show_it_and_reads_one_file() {
     assert_eq!(warm.parsed, 1, "{warm:?}");
     // Its page, its section's listing page, its two tag pages, the feed.
     assert!((4..=6).contains(&warm.rendered), "{warm:?}");
+    // A title is no part of the route table or of listings by date: only
+    // the outputs that read something of the file are looked at.
+    assert!(warm.verified <= 8, "{warm:?}");
     site.assert_same_as_clean_build();
     assert!(site.output("talks/page/4/index.html").contains("Retitled talk"));
 }
@@ -215,5 +218,20 @@ fn stored_listings_that_no_longer_decode_are_computed_again() {
     // where they decode; the home lists the newest pages.
     site.edit("content/talks/page-39.md", "The rest of page 39.", "The rest of page 39, edited.");
     warm_build(&site);
+    site.assert_same_as_clean_build();
+}
+
+#[test]
+fn a_title_edit_reaches_the_pages_whose_links_show_that_title() {
+    let site = generated_site();
+    site.write(
+        "content/blog/linking.md",
+        "+++\ntitle = \"Linking\"\ndate = 2024-03-03\n+++\nSee [](@/notes/page-05.md).\n",
+    );
+    site.build();
+    site.edit("content/notes/page-05.md", "title = \"notes 5\"", "title = \"Renamed note\"");
+    let warm = warm_build(&site);
+    assert!(warm.said.contains("blog/linking/index.html: rendered"), "{warm:?}");
+    assert!(site.output("blog/linking/index.html").contains("Renamed note"));
     site.assert_same_as_clean_build();
 }

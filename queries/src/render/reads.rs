@@ -96,9 +96,22 @@ pub fn markdown(db: &dyn Database, file: SourceFile) -> &Arc<Markdown> {
 /// A body with its links resolved: the body itself and each link's target.
 pub fn page_content(db: &dyn Database, file: SourceFile) -> &Arc<PageContent> {
     for link in &markdown(db, file).links {
-        record(db, Read::LinkTarget(link.destination.clone()));
+        link_target(db, &link.destination);
     }
     crate::links::page_content(db, file)
+}
+
+/// What a link destination resolves to. Recorded as the resolution (which
+/// page, at which URL) and that page's own title and draft flag, so that a
+/// title edit reaches the pages linking to that page alone.
+pub fn link_target(db: &dyn Database, destination: &str) -> crate::links::Resolved {
+    record(db, Read::LinkTarget(destination.to_owned()));
+    let resolved = crate::links::resolve(db, destination);
+    if let Some(target) = resolved.file {
+        record(db, Read::PageTitle(file_key(db, target)));
+        record(db, Read::PageDraft(file_key(db, target)));
+    }
+    resolved
 }
 
 /// The pages a listing selects.
