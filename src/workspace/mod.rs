@@ -1,0 +1,303 @@
+//! A site loaded into the query database: reading the folder into inputs
+//! (all of it, or from a scan, leaving unchanged files unread) and
+//! refreshing them after edits. Rendering is in `rendering`, what the
+//! workspace hands to and takes from the cache in `cache_values`.
+
+mod cache_values;
+mod rendering;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
+
+use camino::{Utf8Path, Utf8PathBuf};
+use queries::words::counted;
+use queries::{BuildOptions, Change, ExecutionLog, FileText, Inputs, Markdown, Prepared, QueryDb, route_table};
+use rayon::prelude::*;
+use snapshots::{Fact, FileStat};
+
+use crate::site_folder::{EnvironmentError, input_paths, input_paths_at, is_text_input, read_input};
+
+pub use rendering::{OutputFile, RenderPlan, RenderedSite, SITE_CHECK, Selection, trace_read};
+
+/// A site folder held in a query database.
+pub struct Workspace {
+    root: Utf8PathBuf,
+    config_path: Utf8PathBuf,
+    db: QueryDb,
+    log: ExecutionLog,
+    inputs: Inputs,
+    options: BuildOptions,
+    /// Content files read from disk so far.
+    content_read: usize,
+}
+
+/// What a workspace did so far, as `build -v` reports it and tests assert:
+/// the proof that a warm build does only what changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Content files read from disk (templates, data and the configuration
+    /// are always read: they are few, and most renders need them).
+    pub content_read: usize,
+    /// Front matter blocks parsed (not taken from the cache).
+    pub front_matter_parsed: usize,
+    /// Markdown bodies rendered (not taken from the store).
+    pub markdown_rendered: usize,
+}
+
+impl Work {
+    /// The line `build -v` prints, with the number of stored traces the
+    /// build verified value by value.
+    pub fn line(&self, verified: usize) -> String {
+        format!(
+            "work: {} read, {} parsed, {}, {} verified",
+            counted(self.content_read, "content file"),
+            counted(self.front_matter_parsed, "front matter block"),
+            counted(self.markdown_rendered, "Markdown rendering"),
+            counted(verified, "trace"),
+        )
+    }
+}
+
+impl Workspace {
+    /// Loads the site at `root`, whose configuration file is `config_path`
+    /// (relative to the root).
+    pub fn load(root: &Utf8Path, config_path: &Utf8Path, options: BuildOptions) -> Result<Self, EnvironmentError> {
+        if !root.is_dir() {
+            let source = std::fs::metadata(root).err().unwrap_or_else(|| std::io::Error::other("not a directory"));
+            return Err(EnvironmentError::UnreadableRoot { root: root.to_owned(), source });
+        }
+        if !root.join(config_path).is_file() {
+            return Err(EnvironmentError::MissingConfig { root: root.to_owned(), path: config_path.to_owned() });
+        }
+        let (db, log) = QueryDb::with_log();
+        let mut workspace = Workspace {
+            root: root.to_owned(),
+            config_path: config_path.to_owned(),
+            db,
+            log,
+            inputs: Inputs::new(config_path),
+            options,
+            content_read: 0,
+        };
+        workspace.refresh()?;
+        Ok(workspace)
+    }
+
+    /// Loads the site at `root` from a scan of its files: a Markdown file
+    /// whose `facts` (an earlier build's front matter) were made from its
+    /// current bytes is left unread, and a copied file is known by the hash
+    /// the scan took; every other file is read. A query that needs an unread
+    /// file's text after all asks for it, and [`Workspace::render_plan`] reads it.
+    ///
+    /// # Performance
+    /// Reads only the files without facts: after an edit, the edited ones.
+    pub fn from_scan(
+        root: &Utf8Path,
+        config_path: &Utf8Path,
+        options: BuildOptions,
+        files: &[(Utf8PathBuf, FileStat)],
+        facts: &HashMap<String, Fact>,
+    ) -> Result<Self, EnvironmentError> {
+        let (db, log) = QueryDb::with_log();
+        let mut workspace = Workspace {
+            root: root.to_owned(),
+            config_path: config_path.to_owned(),
+            db,
+            log,
+            inputs: Inputs::new(config_path),
+            options: options.clone(),
+            content_read: 0,
+        };
+        let mut change = Change { options: Some(options), ..Change::default() };
+        let texts: Vec<FileText> = files
+            .par_iter()
+            .map(|(path, stat)| {
+                if !is_text_input(path, config_path) {
+                    return Ok(FileText::Opaque { hash: stat.hash, len: stat.size });
+                }
+                match facts.get(path.as_str()) {
+                    Some(fact) if fact.hash == stat.hash => Ok(FileText::Unread { hash: stat.hash }),
+                    _ => read_input(root, path, config_path),
+                }
+            })
+            .collect::<Result<_, _>>()?;
+        workspace.content_read =
+            files.iter().zip(&texts).filter(|((path, _), text)| path.starts_with("content") && is_read(text)).count();
+        for ((path, stat), text) in files.iter().zip(texts) {
+            if let FileText::Unread { .. } = text
+                && let Some(fact) = facts.get(path.as_str())
+            {
+                let value = Arc::from(fact.value.as_slice());
+                change.prepared_front_matter.push((path.clone(), Prepared { content_hash: stat.hash, value }));
+            }
+            change.files.push((path.clone(), Some(text)));
+        }
+        change.apply(&mut workspace.db, &mut workspace.inputs);
+        Ok(workspace)
+    }
+
+    /// Reads the files that queries found they needed unread since the last
+    /// call; returns whether there were any (then what was computed without
+    /// them is computed again on the next request).
+    pub fn load_wanted(&mut self) -> Result<bool, EnvironmentError> {
+        let wanted = queries::take_wanted();
+        if wanted.is_empty() {
+            return Ok(false);
+        }
+        self.read_unread(wanted)?;
+        Ok(true)
+    }
+
+    /// Reads those of `paths` that the database holds unread.
+    pub fn read_unread(&mut self, paths: impl IntoIterator<Item = Utf8PathBuf>) -> Result<(), EnvironmentError> {
+        let unread: Vec<Utf8PathBuf> = paths
+            .into_iter()
+            .filter(|path| {
+                self.inputs.file(path).is_some_and(|file| matches!(file.text(&self.db), FileText::Unread { .. }))
+            })
+            .collect();
+        if unread.is_empty() {
+            return Ok(());
+        }
+        let texts: Vec<FileText> =
+            unread.par_iter().map(|path| read_input(&self.root, path, &self.config_path)).collect::<Result<_, _>>()?;
+        self.content_read += unread.iter().filter(|path| path.starts_with("content")).count();
+        let change =
+            Change { files: unread.into_iter().zip(texts.into_iter().map(Some)).collect(), ..Change::default() };
+        change.apply(&mut self.db, &mut self.inputs);
+        Ok(())
+    }
+
+    /// Re-reads the folder and applies what changed; returns whether anything did.
+    pub fn refresh(&mut self) -> Result<bool, EnvironmentError> {
+        if !self.root.join(&self.config_path).is_file() {
+            return Err(EnvironmentError::MissingConfig { root: self.root.clone(), path: self.config_path.clone() });
+        }
+        let mut paths = input_paths(&self.root)?;
+        paths.push(self.config_path.clone());
+        let present: HashSet<&Utf8PathBuf> = paths.iter().collect();
+        let mut change = Change { options: Some(self.options.clone()), ..Change::default() };
+        // Reading is most of a cold start's IO; the files are independent.
+        let texts: Vec<FileText> =
+            paths.par_iter().map(|path| read_input(&self.root, path, &self.config_path)).collect::<Result<_, _>>()?;
+        self.content_read +=
+            paths.iter().zip(&texts).filter(|(path, text)| path.starts_with("content") && is_read(text)).count();
+        change.files.extend(paths.iter().cloned().zip(texts.into_iter().map(Some)));
+        for known in self.inputs.paths() {
+            if !present.contains(known) {
+                change.files.push((known.clone(), None));
+            }
+        }
+        Ok(change.apply(&mut self.db, &mut self.inputs))
+    }
+
+    /// Re-reads only `paths` (files or folders, relative to the root, as a
+    /// watcher reports them) and applies what changed: files at or below each
+    /// path are read again, known files no longer there are removed. Returns
+    /// whether anything changed.
+    ///
+    /// # Performance
+    /// O(files under the paths) reads, plus one pass over the known paths to
+    /// find deletions; an edit to a known file reads that file alone.
+    pub fn refresh_paths<'a>(
+        &mut self,
+        paths: impl IntoIterator<Item = &'a Utf8PathBuf>,
+    ) -> Result<bool, EnvironmentError> {
+        let mut present = BTreeSet::new();
+        let mut gone = BTreeSet::new();
+        for path in paths {
+            let full = self.root.join(path);
+            let found = if *path == self.config_path || (self.inputs.file(path).is_some() && full.is_file()) {
+                if full.is_file() { vec![path.clone()] } else { Vec::new() }
+            } else {
+                input_paths_at(&self.root, path)?
+            };
+            let found: HashSet<Utf8PathBuf> = found.into_iter().collect();
+            gone.extend(
+                self.inputs.paths().filter(|known| known.starts_with(path) && !found.contains(*known)).cloned(),
+            );
+            present.extend(found);
+        }
+        if !present.contains(&self.config_path) && gone.contains(&self.config_path) {
+            return Err(EnvironmentError::MissingConfig { root: self.root.clone(), path: self.config_path.clone() });
+        }
+        let mut change = Change::default();
+        for path in present {
+            let text = read_input(&self.root, &path, &self.config_path)?;
+            change.files.push((path, Some(text)));
+        }
+        change.files.extend(gone.into_iter().map(|path| (path, None)));
+        Ok(change.apply(&mut self.db, &mut self.inputs))
+    }
+
+    /// The database, for readers that clone it (the development server's
+    /// request handlers).
+    pub fn db(&self) -> &QueryDb {
+        &self.db
+    }
+
+    /// How many outputs the site has (copied files included), for the
+    /// progress bar's length.
+    pub fn output_count(&self) -> usize {
+        route_table(&self.db).routes.len()
+    }
+
+    /// What this workspace did so far: files read, and front matter and
+    /// Markdown computed rather than taken from the cache (since the log was
+    /// last taken).
+    pub fn work(&self) -> Work {
+        let (front_matter_parsed, markdown_rendered) = self.log.computed_from_text(&self.db, &self.inputs);
+        Work { content_read: self.content_read, front_matter_parsed, markdown_rendered }
+    }
+
+    /// How many outputs rendered since the log was last taken.
+    pub fn rendered_count(&self) -> usize {
+        self.log.count("rendered_output")
+    }
+
+    /// Empties the execution log, which otherwise grows with every change a
+    /// long-running process applies.
+    pub fn clear_log(&self) {
+        self.log.take();
+    }
+
+    /// The site root.
+    pub fn root(&self) -> &Utf8Path {
+        &self.root
+    }
+
+    /// The text of an input file, for diagnostics: as the database holds
+    /// it, or from disk for a file it left unread.
+    pub fn file_text(&self, relative: &Utf8Path) -> Option<String> {
+        let file = self.inputs.file(relative)?;
+        match file.text(&self.db) {
+            FileText::Opaque { .. } => None,
+            FileText::Unread { .. } => std::fs::read_to_string(self.root.join(relative)).ok(),
+            text => Some(text.as_str().to_owned()),
+        }
+    }
+
+    /// Hands the database renderings found in the content-addressed store.
+    pub fn prepare_markdown(&mut self, prepared: Vec<(Utf8PathBuf, Prepared<Arc<Markdown>>)>) {
+        if !prepared.is_empty() {
+            Change { prepared_markdown: prepared, ..Change::default() }.apply(&mut self.db, &mut self.inputs);
+        }
+    }
+
+    /// The rendering of a content file's body (memoized).
+    pub fn markdown(&self, relative: &Utf8Path) -> Option<Arc<Markdown>> {
+        let file = self.inputs.file(relative)?;
+        Some(queries::markdown::markdown(&self.db, file).clone())
+    }
+
+    /// Takes the queries that executed since the last call, as
+    /// `query(key)`: the proof of minimal work that tests assert.
+    pub fn take_executed(&self) -> Vec<String> {
+        self.log.take_described(&self.db, &self.inputs)
+    }
+}
+
+/// Whether the host read this text from disk (rather than only knowing its hash).
+fn is_read(text: &FileText) -> bool {
+    !matches!(text, FileText::Opaque { .. } | FileText::Unread { .. })
+}

@@ -1,0 +1,233 @@
+//! Rendering a workspace's outputs in parallel: every output of the route
+//! table but those reused, or only those a build found stale when the route
+//! table is the last build's; the site check and link checks alike; and the
+//! traces that a later process verifies.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use camino::{Utf8Path, Utf8PathBuf};
+use queries::diagnostics::{linked_files, site_check, sort_diagnostics};
+use queries::trace::{Read, current_hash, route_key};
+use queries::{Diagnostic, Route, RouteKey, RouteStats, SourceFile, link_check, rendered_output, route_table};
+use rayon::prelude::*;
+use snapshots::{Trace, TraceRead};
+
+use super::Workspace;
+use crate::progress::Progress;
+use crate::site_folder::EnvironmentError;
+
+/// One output file of a build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputFile {
+    /// Rendered text.
+    Text(Arc<str>),
+    /// A file copied byte for byte from this path (relative to the site root).
+    Copy(Utf8PathBuf),
+}
+
+/// Everything a build produces, by path relative to the output directory.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RenderedSite {
+    /// Every output path of the site, reused ones included.
+    pub produced: BTreeSet<String>,
+    /// The outputs rendered (and copied files): path → contents; sorted, so
+    /// writing is deterministic.
+    pub files: BTreeMap<String, OutputFile>,
+    /// What each rendered output's render read, to persist.
+    pub traces: Vec<(String, Trace)>,
+    /// Every file whose links this build checked (reused or not).
+    pub checked: Vec<String>,
+    /// Link checks run by this build: file, trace, diagnostics as JSON.
+    pub checks: Vec<(String, Trace, String)>,
+    /// Every diagnostic of the site, sorted.
+    pub diagnostics: Arc<[Diagnostic]>,
+    /// Counts for the summary line.
+    pub stats: RouteStats,
+    /// Outputs whose render ran in this call.
+    pub rendered: usize,
+    /// Rendered outputs whose memoized result was still valid.
+    pub reused: usize,
+}
+
+impl Workspace {
+    /// Renders every output except `reused`, checks the links of every file
+    /// but those in `checked` (whose diagnostics it takes as they are), in
+    /// parallel, and gathers all diagnostics. For a workspace whose every
+    /// file was read ([`Workspace::load`]).
+    pub fn render(&self, reused: &HashSet<String>, checked: &HashMap<String, Vec<Diagnostic>>) -> RenderedSite {
+        let plan = RenderPlan { selection: Selection::Table { reused: reused.clone() }, checked: checked.clone() };
+        self.render_once(&plan, &Progress::hidden())
+    }
+
+    /// Renders what `plan` selects, ticking `progress` once per output, and
+    /// reads the files the render found it needed unread until it needs none
+    /// (see [`Workspace::from_scan`]).
+    pub fn render_plan(&mut self, plan: &RenderPlan, progress: &Progress) -> Result<RenderedSite, EnvironmentError> {
+        let logged = self.log.len();
+        loop {
+            let mut site = self.render_once(plan, progress);
+            if !self.load_wanted()? {
+                // Outputs rendered again for a file read late count once.
+                let rendered = self.log.distinct_since(logged, "rendered_output");
+                site.reused = (site.reused + site.rendered).saturating_sub(rendered);
+                site.rendered = rendered;
+                return Ok(site);
+            }
+        }
+    }
+
+    /// Each rayon worker works on its own clone of the database, so the
+    /// queries run concurrently and salsa still memoizes every result once.
+    fn render_once(&self, plan: &RenderPlan, progress: &Progress) -> RenderedSite {
+        let rendered_before = self.log.count("rendered_output");
+        let (todo, produced, stats, linked, text_outputs) = match &plan.selection {
+            Selection::Table { reused } => {
+                let table = route_table(&self.db).clone();
+                let todo: Vec<(String, Route)> = table
+                    .routes
+                    .iter()
+                    .filter(|(output, _)| !reused.contains(*output))
+                    .map(|(output, route)| (output.clone(), route.clone()))
+                    .collect();
+                let text_outputs = table.routes.values().filter(|route| !matches!(route, Route::Copy(_))).count();
+                (todo, table.routes.keys().cloned().collect(), table.stats, linked_files(&self.db), text_outputs)
+            }
+            Selection::Known { redo, produced, linked, stats, text_outputs } => {
+                let linked = linked.iter().filter_map(|path| self.inputs.file(Utf8Path::new(path))).collect();
+                (redo.clone(), produced.clone(), *stats, linked, *text_outputs)
+            }
+        };
+        // A database is Send but not Sync: workers clone theirs from a shared seed.
+        let seed = Mutex::new(self.db.clone());
+        let rendered: Vec<(String, OutputFile, Trace, Vec<Diagnostic>)> = todo
+            .into_par_iter()
+            .map_init(
+                || seed.lock().unwrap_or_else(|poison| poison.into_inner()).clone(),
+                |db, (output, route)| {
+                    progress.tick();
+                    let route_name = route_key(db, &route);
+                    match route {
+                        Route::Copy(file) => {
+                            let read = Read::Bytes(file.path(db).to_string());
+                            let trace =
+                                Trace { route: route_name, reads: vec![trace_read(&read, current_hash(db, &read))] };
+                            (output, OutputFile::Copy(file.path(db).clone()), trace, Vec::new())
+                        }
+                        route => {
+                            let rendered = rendered_output(db, RouteKey::new(db, route));
+                            let reads = rendered.trace.iter().map(|(read, hash)| trace_read(read, *hash)).collect();
+                            let trace = Trace { route: route_name, reads };
+                            (output, OutputFile::Text(rendered.text.clone()), trace, rendered.diagnostics.clone())
+                        }
+                    }
+                },
+            )
+            .collect();
+        let mut diagnostics = Vec::new();
+        let mut checks = Vec::new();
+        match plan.checked.get(SITE_CHECK) {
+            Some(found) => diagnostics.extend(found.iter().cloned()),
+            None => {
+                let check = site_check(&self.db);
+                diagnostics.extend(check.diagnostics.iter().cloned());
+                let found: Vec<&Diagnostic> = check.diagnostics.iter().collect();
+                let reads = check.trace.iter().map(|(read, hash)| trace_read(read, *hash)).collect();
+                let trace = Trace { route: SITE_CHECK.to_owned(), reads };
+                checks.push((SITE_CHECK.to_owned(), trace, serde_json::to_string(&found).unwrap_or_default()));
+            }
+        }
+        let keys: Vec<String> = linked.iter().map(|file| file.path(&self.db).to_string()).collect();
+        let to_check: Vec<(String, SourceFile)> = keys
+            .iter()
+            .zip(&linked)
+            .filter(|(key, _)| !plan.checked.contains_key(*key))
+            .map(|(key, file)| (key.clone(), *file))
+            .collect();
+        let fresh: Vec<(String, Vec<Diagnostic>, Trace)> = to_check
+            .par_iter()
+            .map_init(
+                || seed.lock().unwrap_or_else(|poison| poison.into_inner()).clone(),
+                |db, (key, file)| {
+                    let check = link_check(db, *file);
+                    let reads = check.trace.iter().map(|(read, hash)| trace_read(read, *hash)).collect();
+                    (key.clone(), check.diagnostics.clone(), Trace { route: "links".to_owned(), reads })
+                },
+            )
+            .collect();
+        for (key, found, trace) in fresh {
+            checks.push((key, trace, serde_json::to_string(&found).unwrap_or_default()));
+            diagnostics.extend(found);
+        }
+        for key in &keys {
+            if let Some(found) = plan.checked.get(key) {
+                diagnostics.extend(found.iter().cloned());
+            }
+        }
+        let mut files = BTreeMap::new();
+        let mut traces = Vec::new();
+        for (output, file, trace, render_diagnostics) in rendered {
+            diagnostics.extend(render_diagnostics);
+            traces.push((output.clone(), trace));
+            files.insert(output, file);
+        }
+        sort_diagnostics(&mut diagnostics);
+        let rendered_count = self.log.count("rendered_output") - rendered_before;
+        let mut all_checked = keys;
+        all_checked.push(SITE_CHECK.to_owned());
+        RenderedSite {
+            checked: all_checked,
+            checks,
+            produced,
+            files,
+            traces,
+            diagnostics: diagnostics.into(),
+            stats,
+            rendered: rendered_count,
+            reused: text_outputs.saturating_sub(rendered_count),
+        }
+    }
+}
+
+/// The key under which the cache keeps the site check
+/// ([`queries::diagnostics::site_check`]) among the link checks, which are
+/// keyed by content file path: no such path is `site`.
+pub const SITE_CHECK: &str = "site";
+
+/// A read as the cache stores it.
+pub fn trace_read(read: &Read, hash: [u8; 32]) -> TraceRead {
+    TraceRead { key: read.to_key(), scope: read.footprint().scope(), hash }
+}
+
+/// What a build renders: which outputs, and which checks it takes as the
+/// last build left them.
+pub struct RenderPlan {
+    /// Which outputs.
+    pub selection: Selection,
+    /// Link checks (by file) and the site check ([`SITE_CHECK`]) whose trace
+    /// verified, with their diagnostics: not run again.
+    pub checked: HashMap<String, Vec<Diagnostic>>,
+}
+
+/// Which outputs a build renders.
+pub enum Selection {
+    /// Every output of the route table but `reused`, whose trace verified.
+    Table {
+        /// Outputs not rendered.
+        reused: HashSet<String>,
+    },
+    /// The route table is the last build's (nothing it depends on changed):
+    /// only `redo` is rendered, and the rest stays as that build left it.
+    Known {
+        /// Outputs to render, with their routes.
+        redo: Vec<(String, Route)>,
+        /// Every output of the site.
+        produced: BTreeSet<String>,
+        /// Every file whose links are checked.
+        linked: Vec<String>,
+        /// The last build's counts.
+        stats: RouteStats,
+        /// How many outputs are rendered text (not copies).
+        text_outputs: usize,
+    },
+}
