@@ -301,7 +301,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     // The values listings read: new ones while the site's metadata held,
     // else all of them again.
     let site_values = {
-        let new_reads = site.traces.iter().flat_map(|(_, trace)| trace.reads.iter().map(|read| read.key.as_str()));
+        let new_reads = site.traces.iter().flat_map(|(_, trace)| trace.reads.iter().map(|read| &*read.key));
         let verified_reads = (!site_known).then(|| verifier.loaded_keys()).into_iter().flatten();
         workspace.site_values(new_reads.chain(verified_reads), site_known)
     };
@@ -368,7 +368,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         let table = previous.cache.read_table().unwrap_or_default();
         let mut reads = stored_reads(&traces, |id| table.get(&id));
         reads.extend(record.traces.iter().map(|(output, trace)| {
-            (output.clone(), trace.reads.iter().map(|read| (read.key.clone(), read.hash)).collect())
+            (output.clone(), trace.reads.iter().map(|read| (read.key.to_string(), read.hash)).collect())
         }));
         return verified(request, &output_dir, &written, &reads);
     }

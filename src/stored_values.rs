@@ -85,7 +85,7 @@ pub fn new_entries<'a>(
     let foreign: BTreeSet<String> = traces
         .into_iter()
         .flat_map(|trace| {
-            bodies_read(trace.reads.iter().map(|read| read.key.as_str()))
+            bodies_read(trace.reads.iter().map(|read| &*read.key))
                 .into_iter()
                 .filter(move |path| !is_page_route(&trace.route, path))
         })

@@ -417,6 +417,9 @@ pub fn recording<T>(render: impl FnOnce() -> T) -> (T, Vec<TraceEntry>) {
     let mut trace = RECORDER.with(|recorder| std::mem::replace(&mut *recorder.borrow_mut(), outer)).unwrap_or_default();
     trace.sort();
     trace.dedup();
+    // A render reads the configuration hundreds of times: what is kept is
+    // the few distinct reads, not the room the repeats took.
+    trace.shrink_to_fit();
     (result, trace)
 }
 

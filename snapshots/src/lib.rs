@@ -9,6 +9,7 @@
 //! starts cold and the build goes on.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -62,11 +63,12 @@ pub struct Trace {
 /// One read of a trace.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TraceRead {
-    /// What was read, as the host names it.
-    pub key: String,
+    /// What was read, as the host names it; shared, since many traces hold
+    /// the same reads.
+    pub key: Arc<str>,
     /// What its value depends on, as the host names it, so that
     /// [`Cache::reads_in`] loads only the reads an edit may have changed.
-    pub scope: String,
+    pub scope: Arc<str>,
     /// The hash of the value it got.
     pub hash: [u8; 32],
 }
@@ -598,11 +600,12 @@ fn store_traces<'a>(transaction: &rusqlite::Transaction<'_>, record: &'a BuildRe
     let mut encode = |trace: &'a Trace| -> Result<Vec<u8>, rusqlite::Error> {
         let mut ids = Vec::with_capacity(trace.reads.len() * 8);
         for read in &trace.reads {
-            let id = match interned.get(&(read.key.as_str(), read.hash)) {
+            let id = match interned.get(&(&*read.key, read.hash)) {
                 Some(id) => *id,
                 None => {
-                    let id: i64 = intern.query_row(params![read.key, read.scope, &read.hash[..]], |row| row.get(0))?;
-                    interned.insert((read.key.as_str(), read.hash), id);
+                    let id: i64 =
+                        intern.query_row(params![&*read.key, &*read.scope, &read.hash[..]], |row| row.get(0))?;
+                    interned.insert((&*read.key, read.hash), id);
                     id
                 }
             };
@@ -773,7 +776,7 @@ mod tests {
         let (_keep, dir) = dir();
         let (mut cache, _) = Cache::open(&dir, "build-1");
         let output = OutputRecord { size: 1, mtime_ns: 1, hash: [1; 32] };
-        let read = |key: &str, hash: u8| TraceRead { key: key.to_owned(), scope: "s".to_owned(), hash: [hash; 32] };
+        let read = |key: &str, hash: u8| TraceRead { key: key.into(), scope: "s".into(), hash: [hash; 32] };
         let trace = |reads: Vec<TraceRead>| Trace { route: "page a".into(), reads };
         cache
             .commit(&BuildRecord {

@@ -17,7 +17,7 @@ use snapshots::{Fact, FileStat};
 
 use crate::site_folder::{EnvironmentError, input_paths, input_paths_at, is_text_input, read_input};
 
-pub use rendering::{OutputFile, RenderPlan, RenderedSite, SITE_CHECK, Selection, trace_read};
+pub use rendering::{OutputFile, RenderPlan, RenderedSite, SITE_CHECK, Selection};
 
 /// A site folder held in a query database.
 pub struct Workspace {

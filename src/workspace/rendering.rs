@@ -100,6 +100,7 @@ impl Workspace {
         };
         // A database is Send but not Sync: workers clone theirs from a shared seed.
         let seed = Mutex::new(self.db.clone());
+        let names = ReadNames::default();
         let rendered: Vec<(String, OutputFile, Trace, Vec<Diagnostic>)> = todo
             .into_par_iter()
             .map_init(
@@ -110,13 +111,16 @@ impl Workspace {
                     match route {
                         Route::Copy(file) => {
                             let read = Read::Bytes(file.path(db).to_string());
-                            let trace =
-                                Trace { route: route_name, reads: vec![trace_read(&read, current_hash(db, &read))] };
+                            let trace = Trace {
+                                route: route_name,
+                                reads: vec![names.trace_read(&read, current_hash(db, &read))],
+                            };
                             (output, OutputFile::Copy(file.path(db).clone()), trace, Vec::new())
                         }
                         route => {
                             let rendered = rendered_output(db, RouteKey::new(db, route));
-                            let reads = rendered.trace.iter().map(|(read, hash)| trace_read(read, *hash)).collect();
+                            let reads =
+                                rendered.trace.iter().map(|(read, hash)| names.trace_read(read, *hash)).collect();
                             let trace = Trace { route: route_name, reads };
                             (output, OutputFile::Text(rendered.text.clone()), trace, rendered.diagnostics.clone())
                         }
@@ -132,7 +136,7 @@ impl Workspace {
                 let check = site_check(&self.db);
                 diagnostics.extend(check.diagnostics.iter().cloned());
                 let found: Vec<&Diagnostic> = check.diagnostics.iter().collect();
-                let reads = check.trace.iter().map(|(read, hash)| trace_read(read, *hash)).collect();
+                let reads = check.trace.iter().map(|(read, hash)| names.trace_read(read, *hash)).collect();
                 let trace = Trace { route: SITE_CHECK.to_owned(), reads };
                 checks.push((SITE_CHECK.to_owned(), trace, serde_json::to_string(&found).unwrap_or_default()));
             }
@@ -150,7 +154,7 @@ impl Workspace {
                 || seed.lock().unwrap_or_else(|poison| poison.into_inner()).clone(),
                 |db, (key, file)| {
                     let check = link_check(db, *file);
-                    let reads = check.trace.iter().map(|(read, hash)| trace_read(read, *hash)).collect();
+                    let reads = check.trace.iter().map(|(read, hash)| names.trace_read(read, *hash)).collect();
                     (key.clone(), check.diagnostics.clone(), Trace { route: "links".to_owned(), reads })
                 },
             )
@@ -194,9 +198,24 @@ impl Workspace {
 /// keyed by content file path: no such path is `site`.
 pub const SITE_CHECK: &str = "site";
 
-/// A read as the cache stores it.
-pub fn trace_read(read: &Read, hash: [u8; 32]) -> TraceRead {
-    TraceRead { key: read.to_key(), scope: read.footprint().scope(), hash }
+/// The names of reads as the cache stores them, made once per distinct
+/// read: thousands of traces share the configuration, a template, a listing.
+#[derive(Default)]
+struct ReadNames(Mutex<HashMap<Read, KeyAndScope>>);
+
+/// A read's key and scope, as [`TraceRead`] holds them.
+type KeyAndScope = (Arc<str>, Arc<str>);
+
+impl ReadNames {
+    /// A read as the cache stores it: its key and scope, shared.
+    fn trace_read(&self, read: &Read, hash: [u8; 32]) -> TraceRead {
+        let mut names = self.0.lock().unwrap_or_else(|poison| poison.into_inner());
+        let (key, scope) = names
+            .entry(read.clone())
+            .or_insert_with(|| (Arc::from(read.to_key()), Arc::from(read.footprint().scope())))
+            .clone();
+        TraceRead { key, scope, hash }
+    }
 }
 
 /// What a build renders: which outputs, and which checks it takes as the
