@@ -19,10 +19,10 @@ use crate::trace::{TraceEntry, recording};
 /// A page's body and summary with every internal link resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageContent {
-    /// The body as HTML.
-    pub content: String,
+    /// The body as HTML: the Markdown's own when it has no internal links.
+    pub content: Arc<str>,
     /// The part before `<!-- more -->`, as HTML.
-    pub summary: Option<String>,
+    pub summary: Option<Arc<str>>,
 }
 
 /// URL path → the page or section at that URL.
@@ -87,9 +87,6 @@ pub fn resolve(db: &dyn Database, destination: &str) -> Resolved {
 pub fn page_content(db: &dyn Database, file: SourceFile) -> Arc<PageContent> {
     let markdown = markdown(db, file);
     let fill = |html: &str| {
-        if markdown.links.is_empty() {
-            return html.to_owned();
-        }
         let mut html = html.to_owned();
         for (index, link) in markdown.links.iter().enumerate() {
             let resolved = resolve(db, &link.destination);
@@ -119,12 +116,16 @@ pub fn page_content(db: &dyn Database, file: SourceFile) -> Arc<PageContent> {
         }
         html
     };
+    if markdown.links.is_empty() {
+        let summary = markdown.summary_len.map(|len| Arc::from(&markdown.html[..len]));
+        return Arc::new(PageContent { content: markdown.html.clone(), summary });
+    }
     let summary = markdown.summary_len.map(|len| fill(&markdown.html[..len]));
     let content = match (&summary, markdown.summary_len) {
         (Some(summary), Some(len)) => format!("{summary}{}", fill(&markdown.html[len..])),
         _ => fill(&markdown.html),
     };
-    Arc::new(PageContent { content, summary })
+    Arc::new(PageContent { content: content.into(), summary: summary.map(Arc::from) })
 }
 
 /// The link check of one content file: its broken links and anchors, and

@@ -22,8 +22,9 @@ pub const MARKDOWN_STEP: &str = "markdown-1";
 /// so the host can keep it in its content-addressed store.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Markdown {
-    /// HTML with link markers (see [`link_marker`]).
-    pub html: String,
+    /// HTML with link markers (see [`link_marker`]); shared with the
+    /// filled-in content of a body without internal links.
+    pub html: Arc<str>,
     /// Length of the summary in `html`: the part before `<!-- more -->`.
     pub summary_len: Option<usize>,
     /// Headings, in order, for tables of contents and anchor checks.
@@ -176,7 +177,7 @@ pub fn render_markdown(body: &str, offset: usize) -> Markdown {
     });
     let rest = summary_at.unwrap_or(0);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().skip(rest));
-    Markdown { html, summary_len, headings, links, word_count }
+    Markdown { html: html.into(), summary_len, headings, links, word_count }
 }
 
 /// `@/…` links to content files, and root-relative `/…` links (not `//host`).

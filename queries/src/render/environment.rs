@@ -136,7 +136,7 @@ fn environment() -> Environment<'static> {
     env.add_filter("tojson", tojson);
     env.add_filter("date", date_filter);
     env.add_filter("slugify", |text: &str| slug::slugify(text));
-    env.add_filter("markdown", |text: &str| Value::from_safe_string(render_markdown(text, 0).html));
+    env.add_filter("markdown", |text: &str| Value::from_safe_string(render_markdown(text, 0).html.to_string()));
     env
 }
 

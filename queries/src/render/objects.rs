@@ -110,8 +110,11 @@ fn content_field(db: &dyn Database, file: SourceFile, key: &str) -> Option<Value
         "extra" => meta().extra.clone(),
         "taxonomies" => Value::from(page_terms(db, file).clone()),
         "tags" => Value::from(page_terms(db, file).get("tags").cloned().unwrap_or_default()),
-        "content" => Value::from_safe_string(page_content(db, file).content.clone()),
-        "summary" => page_content(db, file).summary.clone().map_or(Value::from(()), Value::from_safe_string),
+        "content" => Value::from_safe_string(page_content(db, file).content.to_string()),
+        "summary" => page_content(db, file)
+            .summary
+            .as_deref()
+            .map_or(Value::from(()), |summary| Value::from_safe_string(summary.to_owned())),
         "word_count" => Value::from(markdown(db, file).word_count),
         "reading_time" => Value::from(reading_minutes(markdown(db, file).word_count)),
         "toc" => Value::from(

@@ -54,7 +54,7 @@ pub fn page_view(db: &dyn Database, file: SourceFile) -> PageView {
         date: meta.date.as_ref().map(|date| date.day()),
         updated: meta.updated.as_ref().map(|date| date.day()),
         authors: meta.authors.clone(),
-        content_html: page_content(db, file).content.clone(),
+        content_html: page_content(db, file).content.to_string(),
         description: meta.description.clone(),
         taxonomies: page_terms(db, file)
             .iter()
@@ -88,7 +88,11 @@ fn summary_view(db: &dyn Database, file: SourceFile) -> PageSummaryView {
         permalink: page_location(db, file).permalink.clone(),
         date: page_dates(db, file).0.as_ref().map(|date| date.day()),
         description: meta.description.clone(),
-        summary_html: if meta.description.is_some() { None } else { page_content(db, file).summary.clone() },
+        summary_html: if meta.description.is_some() {
+            None
+        } else {
+            page_content(db, file).summary.as_deref().map(str::to_owned)
+        },
     }
 }
 
@@ -113,7 +117,7 @@ pub fn list_view(
                 .find(|entry| entry.file == section)
                 .map(|entry| entry.subsections.iter().map(|&file| link(db, file)).collect())
                 .unwrap_or_default();
-            (page_content(db, section).content.clone(), subsections)
+            (page_content(db, section).content.to_string(), subsections)
         }
         None => (String::new(), Vec::new()),
     };
@@ -171,8 +175,8 @@ pub fn feed_view(db: &dyn Database, pages: &[SourceFile]) -> FeedView {
                 updated: meta.updated.as_ref().map_or_else(|| published.clone(), |date| date.rfc3339()),
                 published,
                 authors: meta.authors.clone(),
-                summary_html: content.summary.clone(),
-                content_html: content.content.clone(),
+                summary_html: content.summary.as_deref().map(str::to_owned),
+                content_html: content.content.to_string(),
             }
         })
         .collect();
