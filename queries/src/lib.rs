@@ -19,12 +19,16 @@
 //! page_content(file)         markers filled with targets' URLs / titles
 //! link_check(file)           broken links and anchors, with its trace
 //! pages_matching(selector)   the ordered set a listing shows; changes only with membership/order
+//!                            (Site::prepared_site's, when the host knows the metadata it reads unchanged)
 //! taxonomy_index(), term_name(taxonomy, slug)
 //! route_table()              every output path → Route
 //! rendered_output(route)     bytes + trace: site template (minijinja, lazy objects) or built-in (askama)
 //! file_diagnostics(file)     one file's front matter, encoding and config problems
 //! site_check()               every problem that neither renders nor link checks find, with its trace
 //! read_hash(read)            the hash of one value a render read, for verifying stored traces
+//!   Read::footprint()        a file, the settings, or the site's metadata facets: what may change it
+//!   facet_hashes(path)       per-facet hashes of a file's metadata, kept by the host beside its facts
+//!   site_value(read)         a listing's pages or a term's name, handed back as Site::prepared_site
 //! ```
 //!
 //! # Invariants
