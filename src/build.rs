@@ -26,7 +26,7 @@ use crate::site_lock::SiteLock;
 use crate::stored_values;
 use crate::summary::{SiteCounts, Verbosity, built_line, duration};
 use crate::verify::{report, verify};
-use crate::workspace::Workspace;
+use crate::workspace::{Selection, Workspace};
 
 /// What the command line asked for.
 pub struct BuildRequest {
@@ -378,10 +378,10 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
 }
 
 /// How many outputs the site has, for the progress bar.
-fn workspace_outputs(selection: &crate::workspace::Selection, workspace: &Workspace) -> usize {
+fn workspace_outputs(selection: &Selection, workspace: &Workspace) -> usize {
     match selection {
-        crate::workspace::Selection::Table { .. } => workspace.output_count(),
-        crate::workspace::Selection::Known { produced, .. } => produced.len(),
+        Selection::Table { .. } => workspace.output_count(),
+        Selection::Known { produced, .. } => produced.len(),
     }
 }
 

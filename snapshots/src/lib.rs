@@ -199,6 +199,11 @@ const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS explanations (path TEXT PRIMARY KEY, reason TEXT NOT NULL);
 ";
 
+/// A row of `SELECT id, key, hash FROM reads` as a [`ReadTable`] entry.
+fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, (String, [u8; 32]))> {
+    Ok((row.get(0)?, (row.get(1)?, hash_from(row.get(2)?))))
+}
+
 fn hash_from(bytes: Vec<u8>) -> [u8; 32] {
     let mut hash = [0; 32];
     if bytes.len() == 32 {
@@ -354,8 +359,7 @@ impl Cache {
     /// Every stored read: id → key and the hash its computation saw.
     pub fn read_table(&self) -> Result<ReadTable, CacheError> {
         let mut statement = self.connection.prepare("SELECT id, key, hash FROM reads")?;
-        let rows = statement
-            .query_map([], |row| Ok((row.get::<_, i64>(0)?, (row.get::<_, String>(1)?, hash_from(row.get(2)?)))))?;
+        let rows = statement.query_map([], read_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -368,10 +372,7 @@ impl Cache {
         let mut statement = self.connection.prepare("SELECT id, key, hash FROM reads WHERE scope = ?1")?;
         let mut table = ReadTable::new();
         for scope in scopes {
-            let rows = statement.query_map([scope], |row| {
-                Ok((row.get::<_, i64>(0)?, (row.get::<_, String>(1)?, hash_from(row.get(2)?))))
-            })?;
-            for row in rows {
+            for row in statement.query_map([scope], read_row)? {
                 let (id, entry) = row?;
                 table.insert(id, entry);
             }
@@ -401,10 +402,7 @@ impl Cache {
             let marks = vec!["?"; chunk.len()].join(",");
             let mut statement =
                 self.connection.prepare_cached(&format!("SELECT id, key, hash FROM reads WHERE id IN ({marks})"))?;
-            let rows = statement.query_map(rusqlite::params_from_iter(chunk), |row| {
-                Ok((row.get::<_, i64>(0)?, (row.get::<_, String>(1)?, hash_from(row.get(2)?))))
-            })?;
-            for row in rows {
+            for row in statement.query_map(rusqlite::params_from_iter(chunk), read_row)? {
                 let (id, entry) = row?;
                 table.insert(id, entry);
             }

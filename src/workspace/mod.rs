@@ -69,8 +69,15 @@ impl Workspace {
         if !root.join(config_path).is_file() {
             return Err(EnvironmentError::MissingConfig { root: root.to_owned(), path: config_path.to_owned() });
         }
+        let mut workspace = Workspace::empty(root, config_path, options);
+        workspace.refresh()?;
+        Ok(workspace)
+    }
+
+    /// A workspace holding nothing yet, with its execution log.
+    fn empty(root: &Utf8Path, config_path: &Utf8Path, options: BuildOptions) -> Self {
         let (db, log) = QueryDb::with_log();
-        let mut workspace = Workspace {
+        Workspace {
             root: root.to_owned(),
             config_path: config_path.to_owned(),
             db,
@@ -78,9 +85,7 @@ impl Workspace {
             inputs: Inputs::new(config_path),
             options,
             content_read: 0,
-        };
-        workspace.refresh()?;
-        Ok(workspace)
+        }
     }
 
     /// Loads the site at `root` from a scan of its files: a Markdown file
@@ -98,16 +103,7 @@ impl Workspace {
         files: &[(Utf8PathBuf, FileStat)],
         facts: &HashMap<String, Fact>,
     ) -> Result<Self, EnvironmentError> {
-        let (db, log) = QueryDb::with_log();
-        let mut workspace = Workspace {
-            root: root.to_owned(),
-            config_path: config_path.to_owned(),
-            db,
-            log,
-            inputs: Inputs::new(config_path),
-            options: options.clone(),
-            content_read: 0,
-        };
+        let mut workspace = Workspace::empty(root, config_path, options.clone());
         let mut change = Change { options: Some(options), ..Change::default() };
         let texts: Vec<FileText> = files
             .par_iter()
