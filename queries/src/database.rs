@@ -21,13 +21,15 @@ pub struct QueryDb {
 
 /// The queries that executed (rather than being reused), in order, as
 /// `(query name, salsa id of the key)`. Tests and the CLI's counters read it.
+/// A build executes millions of queries: an entry shares its query's name
+/// rather than holding its own copy.
 #[derive(Clone, Default)]
-pub struct ExecutionLog(Arc<Mutex<Vec<(String, salsa::Id)>>>);
+pub struct ExecutionLog(Arc<Mutex<Vec<(Arc<str>, salsa::Id)>>>);
 
 impl ExecutionLog {
     /// How many times `query` executed since the log was last taken.
     pub fn count(&self, query: &str) -> usize {
-        self.0.lock().unwrap_or_else(|poison| poison.into_inner()).iter().filter(|(name, _)| name == query).count()
+        self.0.lock().unwrap_or_else(|poison| poison.into_inner()).iter().filter(|(name, _)| &**name == query).count()
     }
 
     /// How many front matter blocks were parsed and Markdown bodies
@@ -41,7 +43,7 @@ impl ExecutionLog {
         // Copied out: computing a hash below logs, and the log is not reentrant.
         let log = self.0.lock().unwrap_or_else(|poison| poison.into_inner()).clone();
         let computed = |query: &str, prepared: &dyn Fn(SourceFile) -> Option<[u8; 32]>| {
-            let executed = log.iter().filter(|(name, _)| name == query).filter_map(|(_, id)| files.get(id));
+            let executed = log.iter().filter(|(name, _)| &**name == query).filter_map(|(_, id)| files.get(id));
             executed.filter(|file| prepared(**file) != Some(content_hash(db, **file))).count()
         };
         let front_matter =
@@ -50,7 +52,7 @@ impl ExecutionLog {
         (front_matter, markdown)
     }
 
-    /// How many entries the log holds: a mark for [`ExecutionLog::distinct_since`].
+    /// How many entries the log holds.
     pub fn len(&self) -> usize {
         self.0.lock().unwrap_or_else(|poison| poison.into_inner()).len()
     }
@@ -60,18 +62,10 @@ impl ExecutionLog {
         self.len() == 0
     }
 
-    /// How many distinct keys `query` executed on after the first `mark`
-    /// entries (a query that ran twice on one key counts once).
-    pub fn distinct_since(&self, mark: usize, query: &str) -> usize {
-        let log = self.0.lock().unwrap_or_else(|poison| poison.into_inner());
-        let keys: std::collections::HashSet<salsa::Id> =
-            log.iter().skip(mark).filter(|(name, _)| name == query).map(|(_, id)| *id).collect();
-        keys.len()
-    }
-
     /// Takes what was logged so far, leaving the log empty.
     pub fn take(&self) -> Vec<(String, salsa::Id)> {
-        std::mem::take(&mut *self.0.lock().unwrap_or_else(|poison| poison.into_inner()))
+        let taken = std::mem::take(&mut *self.0.lock().unwrap_or_else(|poison| poison.into_inner()));
+        taken.into_iter().map(|(name, id)| (name.to_string(), id)).collect()
     }
 
     /// Takes what was logged, each entry as `query(key)` with the key named
@@ -106,12 +100,22 @@ impl QueryDb {
     pub fn with_log() -> (Self, ExecutionLog) {
         let log = ExecutionLog::default();
         let sink = log.clone();
+        let names: Mutex<HashMap<salsa::IngredientIndex, Arc<str>>> = Mutex::default();
         let callback = Box::new(move |event: salsa::Event| {
             if let EventKind::WillExecute { database_key } = event.kind {
-                let name = salsa::with_attached_database(|db| {
-                    db.ingredient_debug_name(database_key.ingredient_index()).into_owned()
-                })
-                .unwrap_or_default();
+                let ingredient = database_key.ingredient_index();
+                let mut names = names.lock().unwrap_or_else(|poison| poison.into_inner());
+                let name = match names.get(&ingredient) {
+                    Some(name) => name.clone(),
+                    None => {
+                        let name: Arc<str> =
+                            salsa::with_attached_database(|db| Arc::from(db.ingredient_debug_name(ingredient)))
+                                .unwrap_or_else(|| Arc::from(""));
+                        names.insert(ingredient, name.clone());
+                        name
+                    }
+                };
+                drop(names);
                 sink.0.lock().unwrap_or_else(|poison| poison.into_inner()).push((name, database_key.key_index()));
             }
         });
