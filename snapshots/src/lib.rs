@@ -256,6 +256,7 @@ impl Cache {
         connection.busy_timeout(std::time::Duration::from_millis(200))?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;
+        connection.pragma_update(None, "temp_store", "MEMORY")?;
         connection.execute_batch(SCHEMA)?;
         let schema: Option<i64> = connection
             .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |row| row.get::<_, String>(0))
