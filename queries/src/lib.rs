@@ -16,13 +16,14 @@
 //!   page_title / page_location / page_dates / page_terms / page_draft / section_listing
 //!                            the same, value by value: each backdates on its own
 //! markdown(file)             body → HTML with link markers, headings, links  (own text only)
-//! page_content(file)         markers filled with targets' URLs / titles
-//! link_check(file)           broken links and anchors, with its trace
+//! page_content(file)         markers filled with targets' URLs / titles (not memoized: a plain function)
+//! link_check(file)           broken links and anchors, with its trace (check_links: the same, not memoized)
 //! pages_matching(selector)   the ordered set a listing shows; changes only with membership/order
 //!                            (Site::prepared_site's, when the host knows the metadata it reads unchanged)
 //! taxonomy_index(), term_name(taxonomy, slug)
 //! route_table()              every output path → Route
 //! rendered_output(route)     bytes + trace: site template (minijinja, lazy objects) or built-in (askama)
+//!                            (render_output: the same, not memoized, for a build that writes each once)
 //! file_diagnostics(file)     one file's front matter, encoding and config problems
 //! site_check()               every problem that neither renders nor link checks find, with its trace
 //! read_hash(read)            the hash of one value a render read, for verifying stored traces
@@ -81,14 +82,14 @@ pub use front_matter::{FrontMatter, SortBy};
 pub use inputs::{
     BuildOptions, FileText, Prepared, PreparedSite, Site, SiteFiles, SourceFile, content_hash, take_wanted,
 };
-pub use links::{LinkCheck, PageContent, link_check, page_content};
+pub use links::{LinkCheck, PageContent, check_links, link_check, page_content};
 pub use markdown::Markdown;
 pub use output_paths::{UnsafePath, check_relative_path, output_path};
 pub use page::{
     PageKind, PageLocation, PageMeta, page_dates, page_draft, page_location, page_meta, page_terms, page_title,
     section_listing,
 };
-pub use render::{RenderedOutput, rendered_output};
+pub use render::{RenderedOutput, render_output, rendered_output};
 pub use routes::{Route, RouteKey, RouteStats, RouteTable, route_table};
 /// What a query raises when a new revision cancels it; long-lived readers
 /// (the development server) catch it and read again.

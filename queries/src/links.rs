@@ -81,9 +81,10 @@ pub fn resolve(db: &dyn Database, destination: &str) -> Resolved {
 
 /// The body and summary of a content file, links filled in.
 ///
-/// Invalidated by the file's body and by the URL (and, for empty-text links,
-/// the title) of the pages it links to; cheap, as it only replaces markers.
-#[salsa::tracked(returns(ref))]
+/// Not memoized: filling in links only replaces markers, and a memo would
+/// hold a second copy of every body for the whole build. Its caller depends
+/// on the file's body and on the URL (and, for empty-text links, the title)
+/// of the pages it links to.
 pub fn page_content(db: &dyn Database, file: SourceFile) -> Arc<PageContent> {
     let markdown = markdown(db, file);
     let fill = |html: &str| {
@@ -144,6 +145,11 @@ pub struct LinkCheck {
 /// flags; reads a target's body only for links with an anchor.
 #[salsa::tracked(returns(ref))]
 pub fn link_check(db: &dyn Database, file: SourceFile) -> LinkCheck {
+    check_links(db, file)
+}
+
+/// [`link_check`], not memoized: a build checks each file once.
+pub fn check_links(db: &dyn Database, file: SourceFile) -> LinkCheck {
     let (diagnostics, trace) = recording(|| broken_links(db, file));
     LinkCheck { diagnostics, trace }
 }

@@ -9,7 +9,10 @@ use std::sync::{Arc, Mutex};
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::diagnostics::{linked_files, site_check, sort_diagnostics};
 use queries::trace::{Read, current_hash, route_key};
-use queries::{Diagnostic, Route, RouteKey, RouteStats, SourceFile, link_check, rendered_output, route_table};
+use queries::{
+    Diagnostic, Route, RouteKey, RouteStats, SourceFile, check_links, link_check, render_output, rendered_output,
+    route_table,
+};
 use rayon::prelude::*;
 use snapshots::{Trace, TraceRead};
 
@@ -53,33 +56,31 @@ pub struct RenderedSite {
 impl Workspace {
     /// Renders every output except `reused`, checks the links of every file
     /// but those in `checked` (whose diagnostics it takes as they are), in
-    /// parallel, and gathers all diagnostics. For a workspace whose every
-    /// file was read ([`Workspace::load`]).
+    /// parallel, and gathers all diagnostics. The outputs and checks stay
+    /// memoized, for a process that renders again after an edit. For a
+    /// workspace whose every file was read ([`Workspace::load`]).
     pub fn render(&self, reused: &HashSet<String>, checked: &HashMap<String, Vec<Diagnostic>>) -> RenderedSite {
         let plan = RenderPlan { selection: Selection::Table { reused: reused.clone() }, checked: checked.clone() };
-        self.render_once(&plan, &Progress::hidden())
+        self.render_once(&plan, &Progress::hidden(), Memo::Keep)
     }
 
-    /// Renders what `plan` selects, ticking `progress` once per output, and
-    /// reads the files the render found it needed unread until it needs none
-    /// (see [`Workspace::from_scan`]).
+    /// Renders what `plan` selects, once each, ticking `progress` once per
+    /// output, and reads the files the render found it needed unread until
+    /// it needs none (see [`Workspace::from_scan`]). The outputs and checks
+    /// are not memoized: the process writes them and ends.
     pub fn render_plan(&mut self, plan: &RenderPlan, progress: &Progress) -> Result<RenderedSite, EnvironmentError> {
-        let logged = self.log.len();
         loop {
-            let mut site = self.render_once(plan, progress);
+            let site = self.render_once(plan, progress, Memo::Drop);
             if !self.load_wanted()? {
-                // Outputs rendered again for a file read late count once.
-                let rendered = self.log.distinct_since(logged, "rendered_output");
-                site.reused = (site.reused + site.rendered).saturating_sub(rendered);
-                site.rendered = rendered;
                 return Ok(site);
             }
         }
     }
 
     /// Each rayon worker works on its own clone of the database, so the
-    /// queries run concurrently and salsa still memoizes every result once.
-    fn render_once(&self, plan: &RenderPlan, progress: &Progress) -> RenderedSite {
+    /// queries run concurrently and salsa still memoizes every query they
+    /// call once.
+    fn render_once(&self, plan: &RenderPlan, progress: &Progress, memo: Memo) -> RenderedSite {
         let rendered_before = self.log.count("rendered_output");
         let (todo, produced, stats, linked, text_outputs) = match &plan.selection {
             Selection::Table { reused } => {
@@ -98,6 +99,7 @@ impl Workspace {
                 (redo.clone(), produced.clone(), *stats, linked, *text_outputs)
             }
         };
+        let rendered_texts = todo.iter().filter(|(_, route)| !matches!(route, Route::Copy(_))).count();
         // A database is Send but not Sync: workers clone theirs from a shared seed.
         let seed = Mutex::new(self.db.clone());
         let names = ReadNames::default();
@@ -118,7 +120,14 @@ impl Workspace {
                             (output, OutputFile::Copy(file.path(db).clone()), trace, Vec::new())
                         }
                         route => {
-                            let rendered = rendered_output(db, RouteKey::new(db, route));
+                            let owned;
+                            let rendered = match memo {
+                                Memo::Keep => rendered_output(db, RouteKey::new(db, route)),
+                                Memo::Drop => {
+                                    owned = render_output(db, &route);
+                                    &owned
+                                }
+                            };
                             let reads =
                                 rendered.trace.iter().map(|(read, hash)| names.trace_read(read, *hash)).collect();
                             let trace = Trace { route: route_name, reads };
@@ -153,7 +162,14 @@ impl Workspace {
             .map_init(
                 || seed.lock().unwrap_or_else(|poison| poison.into_inner()).clone(),
                 |db, (key, file)| {
-                    let check = link_check(db, *file);
+                    let owned;
+                    let check = match memo {
+                        Memo::Keep => link_check(db, *file),
+                        Memo::Drop => {
+                            owned = check_links(db, *file);
+                            &owned
+                        }
+                    };
                     let reads = check.trace.iter().map(|(read, hash)| names.trace_read(read, *hash)).collect();
                     (key.clone(), check.diagnostics.clone(), Trace { route: "links".to_owned(), reads })
                 },
@@ -176,7 +192,10 @@ impl Workspace {
             files.insert(output, file);
         }
         sort_diagnostics(&mut diagnostics);
-        let rendered_count = self.log.count("rendered_output") - rendered_before;
+        let rendered_count = match memo {
+            Memo::Keep => self.log.count("rendered_output") - rendered_before,
+            Memo::Drop => rendered_texts,
+        };
         let mut all_checked = keys;
         all_checked.push(SITE_CHECK.to_owned());
         RenderedSite {
@@ -191,6 +210,15 @@ impl Workspace {
             reused: text_outputs.saturating_sub(rendered_count),
         }
     }
+}
+
+/// Whether a render keeps its outputs and link checks memoized.
+#[derive(Clone, Copy)]
+enum Memo {
+    /// For a process that renders again after an edit (`serve`).
+    Keep,
+    /// For a build, which renders each once.
+    Drop,
 }
 
 /// The key under which the cache keeps the site check

@@ -43,13 +43,22 @@ pub struct RenderedOutput {
     pub trace: Vec<TraceEntry>,
 }
 
-/// The output of one route.
+/// The output of one route, memoized: what `serve` asks for again after
+/// every edit.
 ///
 /// Invalidated by exactly the values its render read: through the lazy
 /// template context, the template loader and the built-in views' queries.
 #[salsa::tracked(returns(ref))]
 pub fn rendered_output<'db>(db: &'db dyn Database, key: RouteKey<'db>) -> RenderedOutput {
-    let (result, trace) = recording(|| render_route(db, key.route(db)));
+    render_output(db, key.route(db))
+}
+
+/// The output of one route, not memoized: a build renders each output once
+/// and writes it, so a memo would only hold every page's text and trace
+/// until the process ends. The queries it calls are memoized as ever.
+pub fn render_output(db: &dyn Database, route: &Route) -> RenderedOutput {
+    // Template objects fetch through the attached database, as in a query.
+    let (result, trace) = salsa::attach(db, || recording(|| render_route(db, route)));
     match result {
         Ok(text) => RenderedOutput { text: text.into(), diagnostics: Vec::new(), trace },
         Err(diagnostic) => RenderedOutput { text: "".into(), diagnostics: vec![diagnostic], trace },

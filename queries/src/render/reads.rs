@@ -94,7 +94,7 @@ pub fn markdown(db: &dyn Database, file: SourceFile) -> &Arc<Markdown> {
 }
 
 /// A body with its links resolved: the body itself and each link's target.
-pub fn page_content(db: &dyn Database, file: SourceFile) -> &Arc<PageContent> {
+pub fn page_content(db: &dyn Database, file: SourceFile) -> Arc<PageContent> {
     for link in &markdown(db, file).links {
         link_target(db, &link.destination);
     }
