@@ -24,7 +24,10 @@ pub struct QueryDb {
 /// A build executes millions of queries: an entry shares its query's name
 /// rather than holding its own copy.
 #[derive(Clone, Default)]
-pub struct ExecutionLog(Arc<Mutex<Vec<(Arc<str>, salsa::Id)>>>);
+pub struct ExecutionLog(Arc<Mutex<Vec<Executed>>>);
+
+/// One execution: the query's name and the salsa id of its key.
+type Executed = (Arc<str>, salsa::Id);
 
 impl ExecutionLog {
     /// How many times `query` executed since the log was last taken.
