@@ -26,9 +26,9 @@ pub fn clean(root: &Utf8Path, config: &Utf8Path, output_dir: &Utf8Path) -> Resul
     let lock = SiteLock::acquire(&cache_dir)?;
     let manifest = Manifest::read(&output_dir);
     let mut cleaned = Cleaned { outputs: 0, had_manifest: !manifest.paths.is_empty() };
-    let mut guard = FolderGuard::new(&output_dir);
+    let guard = FolderGuard::new(&output_dir);
     for path in &manifest.paths {
-        if remove_output(&mut guard, path)? {
+        if remove_output(&guard, path)? {
             cleaned.outputs += 1;
         }
     }

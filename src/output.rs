@@ -16,6 +16,7 @@ use std::time::UNIX_EPOCH;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::output_paths::RESERVED_PREFIX;
+use rayon::prelude::*;
 use snapshots::OutputRecord;
 
 use crate::manifest::Manifest;
@@ -123,9 +124,9 @@ pub fn write_site(
     source_hashes: &HashMap<String, [u8; 32]>,
     trust_records: bool,
 ) -> Result<(WriteStats, ManifestChanges), EnvironmentError> {
-    let mut guard = FolderGuard::new(output_dir);
+    let guard = FolderGuard::new(output_dir);
     if let Some(token) = &previous.manifest.writing {
-        sweep_temporary_files(&mut guard, token, &previous.manifest.paths);
+        sweep_temporary_files(&guard, token, &previous.manifest.paths);
     }
     let mut stats = WriteStats::default();
     let mut changes = ManifestChanges::default();
@@ -182,24 +183,28 @@ pub fn write_site(
         paths.extend(pending.iter().map(|(relative, _)| (*relative).clone()));
         Manifest { paths, writing: token.clone() }.write(output_dir)?;
     }
-    for (relative, contents) in pending {
-        let bytes = match (contents.text, &contents.source) {
-            (Some(text), _) => text.as_bytes().to_vec(),
-            (None, Some(source)) => std::fs::read(source)
-                .map_err(|error| EnvironmentError::UnreadableFile { path: source.clone(), source: error })?,
-            (None, None) => Vec::new(),
-        };
-        let hash = *blake3::hash(&bytes).as_bytes();
-        let token = token.as_deref().unwrap_or_default();
-        let metadata = write_atomically(&mut guard, relative, token, &bytes)?;
-        changes
-            .outputs
-            .push((relative.clone(), OutputRecord { size: metadata.len(), mtime_ns: mtime_ns(&metadata), hash }));
-    }
+    // In parallel: creating files and folders waits on the file system.
+    let token = token.as_deref().unwrap_or_default();
+    let written: Vec<(String, OutputRecord)> = pending
+        .into_par_iter()
+        .map(|(relative, contents)| {
+            let (metadata, hash) = match (contents.text, &contents.source) {
+                (Some(text), _) => (write_atomically(&guard, relative, token, text.as_bytes())?, contents.hash),
+                (None, Some(source)) => {
+                    let bytes = std::fs::read(source)
+                        .map_err(|error| EnvironmentError::UnreadableFile { path: source.clone(), source: error })?;
+                    (write_atomically(&guard, relative, token, &bytes)?, *blake3::hash(&bytes).as_bytes())
+                }
+                (None, None) => (write_atomically(&guard, relative, token, &[])?, *blake3::hash(&[]).as_bytes()),
+            };
+            Ok((relative.clone(), OutputRecord { size: metadata.len(), mtime_ns: mtime_ns(&metadata), hash }))
+        })
+        .collect::<Result<_, EnvironmentError>>()?;
+    changes.outputs.extend(written);
     // Reused outputs were verified on disk and are left alone.
     stats.unchanged += site.produced.len() - site.files.len();
     for relative in stale {
-        if remove_output(&mut guard, relative)? {
+        if remove_output(&guard, relative)? {
             stats.deleted += 1;
         }
         changes.removed.push(relative.clone());
@@ -214,7 +219,7 @@ pub fn write_site(
 /// Deletes one output file qsite wrote, and the folders it leaves empty,
 /// never through a link out of the output folder. Returns whether there
 /// was a file to delete.
-pub fn remove_output(guard: &mut FolderGuard, relative: &str) -> Result<bool, EnvironmentError> {
+pub fn remove_output(guard: &FolderGuard, relative: &str) -> Result<bool, EnvironmentError> {
     let Some(path) = guard.target(relative, false)? else { return Ok(false) };
     match std::fs::remove_file(&path) {
         Ok(()) => {
@@ -238,7 +243,7 @@ fn temporary_token() -> String {
 /// A build killed between the two leaves the temporary file; the next
 /// build sweeps those (see [`sweep_temporary_files`]).
 fn write_atomically(
-    guard: &mut FolderGuard,
+    guard: &FolderGuard,
     relative: &str,
     token: &str,
     bytes: &[u8],
@@ -257,7 +262,7 @@ fn temporary_path(target: &Utf8Path, token: &str) -> Utf8PathBuf {
 
 /// Removes the temporary files an interrupted build, whose token is
 /// `token`, may have left next to the outputs it was writing.
-fn sweep_temporary_files(guard: &mut FolderGuard, token: &str, outputs: &BTreeSet<String>) {
+fn sweep_temporary_files(guard: &FolderGuard, token: &str, outputs: &BTreeSet<String>) {
     for relative in outputs {
         if let Ok(Some(target)) = guard.target(relative, false) {
             let _ = std::fs::remove_file(temporary_path(&target, token));

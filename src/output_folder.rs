@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 use std::io;
+use std::sync::{Mutex, OnceLock};
 
 use camino::{Utf8Component, Utf8Path, Utf8PathBuf};
 
@@ -80,23 +81,23 @@ fn resolved(base: &Utf8Path, path: &Utf8Path) -> Result<Utf8PathBuf, Environment
 /// Checks the folders between the output folder and one of its files, as
 /// writing and pruning walk them, so that neither follows a symbolic link
 /// out of the output folder. Folders already checked in this build are
-/// remembered.
+/// remembered. Shared by the threads that write.
 pub struct FolderGuard {
     output_dir: Utf8PathBuf,
-    real_output_dir: Option<Utf8PathBuf>,
-    checked: HashSet<Utf8PathBuf>,
+    real_output_dir: OnceLock<Utf8PathBuf>,
+    checked: Mutex<HashSet<Utf8PathBuf>>,
 }
 
 impl FolderGuard {
     /// A guard for the files under `output_dir`.
     pub fn new(output_dir: &Utf8Path) -> FolderGuard {
-        FolderGuard { output_dir: output_dir.to_owned(), real_output_dir: None, checked: HashSet::new() }
+        FolderGuard { output_dir: output_dir.to_owned(), real_output_dir: OnceLock::new(), checked: Mutex::default() }
     }
 
     /// The path of `relative` under the output folder, once every folder
     /// on the way is a real folder inside it (created when `create`), or
     /// `None` when a folder on the way is missing and `create` is false.
-    pub fn target(&mut self, relative: &str, create: bool) -> Result<Option<Utf8PathBuf>, EnvironmentError> {
+    pub fn target(&self, relative: &str, create: bool) -> Result<Option<Utf8PathBuf>, EnvironmentError> {
         let outside = |path: &Utf8Path| EnvironmentError::OutsideOutput { path: path.to_owned() };
         if queries::check_relative_path(relative).is_err() {
             return Err(outside(&self.output_dir.join(relative)));
@@ -110,7 +111,7 @@ impl FolderGuard {
         let parents: Vec<&str> = relative.split('/').collect();
         for name in &parents[..parents.len() - 1] {
             folder.push(name);
-            if self.checked.contains(&folder) {
+            if self.checked.lock().unwrap_or_else(|poison| poison.into_inner()).contains(&folder) {
                 continue;
             }
             match std::fs::symlink_metadata(&folder) {
@@ -127,13 +128,19 @@ impl FolderGuard {
                     return Err(EnvironmentError::Write { path: folder, source });
                 }
                 Err(error) if error.kind() == io::ErrorKind::NotFound && create => {
-                    std::fs::create_dir(&folder)
-                        .map_err(|source| EnvironmentError::Write { path: folder.clone(), source })?;
+                    match std::fs::create_dir(&folder) {
+                        Ok(()) => {}
+                        // Another thread writing into the same folder made it first.
+                        Err(error)
+                            if error.kind() == io::ErrorKind::AlreadyExists
+                                && std::fs::symlink_metadata(&folder).is_ok_and(|metadata| metadata.is_dir()) => {}
+                        Err(source) => return Err(EnvironmentError::Write { path: folder, source }),
+                    }
                 }
                 Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
                 Err(source) => return Err(EnvironmentError::Write { path: folder, source }),
             }
-            self.checked.insert(folder.clone());
+            self.checked.lock().unwrap_or_else(|poison| poison.into_inner()).insert(folder.clone());
         }
         Ok(Some(target))
     }
@@ -143,14 +150,14 @@ impl FolderGuard {
         &self.output_dir
     }
 
-    fn real_output_dir(&mut self) -> Result<&Utf8Path, EnvironmentError> {
-        if self.real_output_dir.is_none() {
-            let real = self
-                .output_dir
-                .canonicalize_utf8()
-                .map_err(|source| EnvironmentError::Write { path: self.output_dir.clone(), source })?;
-            self.real_output_dir = Some(real);
+    fn real_output_dir(&self) -> Result<&Utf8Path, EnvironmentError> {
+        if let Some(real) = self.real_output_dir.get() {
+            return Ok(real);
         }
-        Ok(self.real_output_dir.as_deref().unwrap_or(&self.output_dir))
+        let real = self
+            .output_dir
+            .canonicalize_utf8()
+            .map_err(|source| EnvironmentError::Write { path: self.output_dir.clone(), source })?;
+        Ok(self.real_output_dir.get_or_init(|| real))
     }
 }
