@@ -153,6 +153,11 @@ fn release_binary(root: &Path) -> Option<PathBuf> {
 }
 
 fn main() -> ExitCode {
+    let mut arguments = std::env::args().skip(1);
+    if arguments.next().as_deref() == Some(measure::RELAY) {
+        let program = arguments.next().expect("the relay is given a program");
+        measure::relay(&program, &arguments.collect::<Vec<_>>());
+    }
     let Cli { task: Task::Bench { n, quick, runs, compare, seed, build, serve } } = Cli::parse();
     let (sizes, runs) = if quick { (vec![100], 2) } else { (n, runs.max(1)) };
     let (time_builds, time_serve) = if build || serve { (build, serve) } else { (true, true) };
@@ -222,12 +227,12 @@ fn bench_tool(tool: &Tool, model: &Model, n: usize, runs: usize, bench_dir: &Pat
     for scenario in Scenario::ALL {
         eprintln!("bench: {} n={n} {}", tool.name, scenario.name());
         // A settled site: built once, so each scenario starts from a good state.
-        let warm = measure::run(&mut tool.build_command(&site));
+        let warm = measure::run(&tool.build_command(&site));
         let mut samples: Vec<Sample> = Vec::new();
         let mut failure = (warm.exit_code != 0).then(|| format!("warm-up build failed: {}", warm.stderr));
         for run in 0..runs {
             scenario.apply(tool.layout, &site, &mut model, run);
-            let sample = measure::run(&mut tool.build_command(&site));
+            let sample = measure::run(&tool.build_command(&site));
             if sample.exit_code != 0 && failure.is_none() {
                 failure = Some(format!(
                     "exit {}: {}",
@@ -287,7 +292,7 @@ fn compare_with_clean(tool: &Tool, site: &Path, bench_dir: &Path) -> Vec<String>
             std::fs::write(path, bytes).expect("copy input");
         }
     }
-    let sample = measure::run(&mut tool.build_command(&clean));
+    let sample = measure::run(&tool.build_command(&clean));
     if sample.exit_code != 0 {
         return vec![format!("the clean build failed: {}", sample.stderr)];
     }
