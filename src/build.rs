@@ -169,17 +169,24 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     {
         eprintln!("note: {reason}");
     }
-    // One stat an output, in parallel: most of a no-op's time.
-    let intact: HashSet<&str> = match &output_dir {
-        Some(output_dir) => previous
-            .records
-            .par_iter()
-            .filter(|(path, record)| matches_record(&output_dir.join(path), record))
-            .map(|(path, _)| path.as_str())
-            .collect(),
-        None => HashSet::new(),
-    };
-    let scan = scan(root, &request.config, &previous.files, previous.trusted_before_ns(request.clean))?;
+    // One stat an output and one an input, in parallel: most of a no-op's
+    // time. The outputs are checked while the site folder is walked.
+    let trusted_before_ns = previous.trusted_before_ns(request.clean);
+    let (records, files) = (&previous.records, &previous.files);
+    let (intact, scan) = rayon::join(
+        || -> HashSet<&str> {
+            match &output_dir {
+                Some(output_dir) => records
+                    .par_iter()
+                    .filter(|(path, record)| matches_record(&output_dir.join(path), record))
+                    .map(|(path, _)| path.as_str())
+                    .collect(),
+                None => HashSet::new(),
+            }
+        },
+        || scan(root, &request.config, files, trusted_before_ns),
+    );
+    let scan = scan?;
     if let Some(hidden) = hidden_content(root, scan.files.iter().map(|(path, _)| path.as_path()))
         && request.verbosity.says_more_than_errors()
     {
