@@ -116,17 +116,23 @@ pub fn plan(
         }
         _ => (stored.cache.read_table().unwrap_or_default(), false),
     };
-    let mut verifier = Verifier::new(table, partial);
     // What an edit may have changed: reads loaded in part are all dirty.
-    let touches =
-        |reads: &[i64], verifier: &Verifier| !partial || reads.iter().any(|id| verifier.table.contains_key(id));
+    // Sorted, as every read of every trace is looked up.
+    let mut dirty: Vec<i64> = table.keys().copied().collect();
+    dirty.sort_unstable();
+    let touches = |reads: &[i64]| !partial || reads.iter().any(|id| dirty.binary_search(id).is_ok());
+    let touched: HashSet<&str> =
+        traces.iter().filter(|(_, trace)| touches(&trace.reads)).map(|(output, _)| output.as_str()).collect();
+    let checks_touched: HashSet<&str> =
+        checks.iter().filter(|(_, (trace, _))| touches(&trace.reads)).map(|(key, _)| key.as_str()).collect();
+    let mut verifier = Verifier::new(table, partial);
     let (redo, checked, verified) = loop {
         let candidates: Vec<(&String, &StoredTrace)> = traces
             .iter()
-            .filter(|(output, trace)| touches(&trace.reads, &verifier) && stored.intact.contains(output.as_str()))
+            .filter(|(output, _)| touched.contains(output.as_str()) && stored.intact.contains(output.as_str()))
             .collect();
         let to_check: Vec<(&String, &(StoredTrace, String))> =
-            checks.iter().filter(|(_, (trace, _))| touches(&trace.reads, &verifier)).collect();
+            checks.iter().filter(|(key, _)| checks_touched.contains(key.as_str())).collect();
         verifier.precompute(
             workspace.db(),
             candidates
@@ -146,7 +152,7 @@ pub fn plan(
         let mut redo: BTreeSet<String> = BTreeSet::new();
         let mut verified = 0;
         for (output, trace) in &traces {
-            let touched = touches(&trace.reads, &verifier);
+            let touched = touched.contains(output.as_str());
             verified += usize::from(touched);
             if !stored.intact.contains(output.as_str())
                 || !same_route(output, trace)
@@ -157,7 +163,7 @@ pub fn plan(
         }
         let checked: HashMap<String, Vec<Diagnostic>> = checks
             .iter()
-            .filter(|(_, (trace, _))| !touches(&trace.reads, &verifier) || verifier.holds(&trace.reads))
+            .filter(|(key, (trace, _))| !checks_touched.contains(key.as_str()) || verifier.holds(&trace.reads))
             .filter_map(|(key, (_, result))| Some((key.clone(), stored_diagnostics(result)?)))
             .collect();
         // Computing a read may have needed an unread file: compute again with it.
