@@ -379,8 +379,11 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         }));
         return verified(request, &output_dir, &written, &reads);
     }
-    // The process ends next: freeing the database would only cost time.
-    std::mem::forget(workspace);
+    // The process ends next: freeing the database and the tables the build
+    // loaded would only cost time.
+    std::mem::forget((workspace, record, site, traces, verifier, plan, facts, file_stats, source_hashes, scan));
+    std::mem::forget(intact);
+    std::mem::forget(previous);
     Ok(BuildOutcome::Success)
 }
 
