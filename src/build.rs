@@ -380,10 +380,11 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         return verified(request, &output_dir, &written, &reads);
     }
     // The process ends next: freeing the database and the tables the build
-    // loaded would only cost time.
+    // loaded would only cost time. The cache is closed, which folds its
+    // write-ahead log into the file.
     std::mem::forget((workspace, record, site, traces, verifier, plan, facts, file_stats, source_hashes, scan));
     std::mem::forget(intact);
-    std::mem::forget(previous);
+    std::mem::forget((previous.files, previous.records, previous.manifest));
     Ok(BuildOutcome::Success)
 }
 
