@@ -382,11 +382,22 @@ impl Cache {
     }
 
     /// The distinct scopes of the stored reads that begin with `prefix`.
+    ///
+    /// # Performance
+    /// Walks the scope index from `prefix` and stops at the first scope
+    /// past it: the site's few scopes, not every read.
     pub fn scopes_starting_with(&self, prefix: &str) -> Result<Vec<String>, CacheError> {
         let mut statement =
-            self.connection.prepare("SELECT DISTINCT scope FROM reads WHERE substr(scope, 1, length(?1)) = ?1")?;
-        let rows = statement.query_map([prefix], |row| row.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            self.connection.prepare("SELECT DISTINCT scope FROM reads WHERE scope >= ?1 ORDER BY scope")?;
+        let mut scopes = Vec::new();
+        for scope in statement.query_map([prefix], |row| row.get::<_, String>(0))? {
+            let scope = scope?;
+            if !scope.starts_with(prefix) {
+                break;
+            }
+            scopes.push(scope);
+        }
+        Ok(scopes)
     }
 
     /// The stored reads of these ids (those it has).
@@ -434,8 +445,8 @@ impl Cache {
             .connection
             .prepare("SELECT path, route, reads FROM outputs WHERE route IS NOT NULL AND reads IS NOT NULL")?;
         let rows = statement.query_map([], |row| {
-            let ids: Vec<u8> = row.get(2)?;
-            Ok((row.get::<_, String>(0)?, StoredTrace { route: row.get(1)?, reads: decode_ids(&ids).collect() }))
+            let reads = decode_ids(row.get_ref(2)?.as_blob()?).collect();
+            Ok((row.get::<_, String>(0)?, StoredTrace { route: row.get(1)?, reads }))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -444,8 +455,7 @@ impl Cache {
     pub fn checks(&self) -> Result<HashMap<String, (StoredTrace, String)>, CacheError> {
         let mut statement = self.connection.prepare("SELECT key, route, reads, result FROM checks")?;
         let rows = statement.query_map([], |row| {
-            let ids: Vec<u8> = row.get(2)?;
-            let trace = StoredTrace { route: row.get(1)?, reads: decode_ids(&ids).collect() };
+            let trace = StoredTrace { route: row.get(1)?, reads: decode_ids(row.get_ref(2)?.as_blob()?).collect() };
             Ok((row.get::<_, String>(0)?, (trace, row.get::<_, String>(3)?)))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
