@@ -29,6 +29,20 @@ fn no_op_renders_and_writes_nothing() {
 }
 
 #[test]
+fn a_build_leaves_its_cache_as_one_closed_file() {
+    let site = SiteTest::copy("blog");
+    site.build();
+    site.write("content/blog/post-01.md", "+++\ntitle = \"First\"\n+++\nEdited.\n");
+    site.build();
+    // An open connection leaves its write-ahead log beside the file, for
+    // every later process to read through.
+    for companion in ["cache.sqlite-wal", "cache.sqlite-shm"] {
+        assert!(!site.root().join(".qsite").join(companion).exists(), "{companion} was left behind");
+    }
+    assert!(cache_file(&site).is_file());
+}
+
+#[test]
 fn no_op_still_reports_warnings() {
     let site = SiteTest::copy("blog");
     site.write("content/blog/odd.md", "+++\ntitle = \"Odd\"\nmood = \"happy\"\n+++\n");
