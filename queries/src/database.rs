@@ -55,16 +55,6 @@ impl ExecutionLog {
         (front_matter, markdown)
     }
 
-    /// How many entries the log holds.
-    pub fn len(&self) -> usize {
-        self.0.lock().unwrap_or_else(|poison| poison.into_inner()).len()
-    }
-
-    /// Whether nothing was logged since the log was last taken.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Takes what was logged so far, leaving the log empty.
     pub fn take(&self) -> Vec<(String, salsa::Id)> {
         let taken = std::mem::take(&mut *self.0.lock().unwrap_or_else(|poison| poison.into_inner()));

@@ -81,7 +81,8 @@ impl Workspace {
     /// queries run concurrently and salsa still memoizes every query they
     /// call once.
     fn render_once(&self, plan: &RenderPlan, progress: &Progress, memo: Memo) -> RenderedSite {
-        let rendered_before = self.log.count("rendered_output");
+        // Counting scans the whole log: only a memoized render needs it.
+        let rendered_before = matches!(memo, Memo::Keep).then(|| self.log.count("rendered_output"));
         let (todo, produced, stats, linked, text_outputs) = match &plan.selection {
             Selection::Table { reused } => {
                 let table = route_table(&self.db).clone();
@@ -192,9 +193,9 @@ impl Workspace {
             files.insert(output, file);
         }
         sort_diagnostics(&mut diagnostics);
-        let rendered_count = match memo {
-            Memo::Keep => self.log.count("rendered_output") - rendered_before,
-            Memo::Drop => rendered_texts,
+        let rendered_count = match rendered_before {
+            Some(before) => self.log.count("rendered_output") - before,
+            None => rendered_texts,
         };
         let mut all_checked = keys;
         all_checked.push(SITE_CHECK.to_owned());
