@@ -283,10 +283,8 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     };
     let owned: BTreeSet<String> =
         previous.manifest.paths.iter().cloned().chain(intact.iter().map(|path| (*path).to_owned())).collect();
-    let source_hashes: HashMap<String, [u8; 32]> =
-        scan.files.iter().map(|(path, stat)| (path.to_string(), stat.hash)).collect();
     let previous_output = PreviousOutput { manifest: &previous.manifest, owned: &owned, records: &previous.records };
-    let (written, changes) = write_site(root, &output_dir, &site, &previous_output, &source_hashes, !request.clean)?;
+    let (written, changes) = write_site(root, &output_dir, &site, &previous_output, &file_stats, !request.clean)?;
     for replaced in changes.replaced.iter().filter(|_| request.verbosity.says_more_than_errors()) {
         eprintln!("warning: replaced `{}`, which qsite did not write", output_dir.join(replaced));
     }
@@ -382,7 +380,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     // The process ends next: freeing the database and the tables the build
     // loaded would only cost time. The cache is closed, which folds its
     // write-ahead log into the file.
-    std::mem::forget((workspace, record, site, traces, verifier, plan, facts, file_stats, source_hashes, scan));
+    std::mem::forget((workspace, record, site, traces, verifier, plan, facts, file_stats, scan));
     std::mem::forget(intact);
     std::mem::forget((previous.files, previous.records, previous.manifest));
     Ok(BuildOutcome::Success)

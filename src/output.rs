@@ -17,7 +17,7 @@ use std::time::UNIX_EPOCH;
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::output_paths::RESERVED_PREFIX;
 use rayon::prelude::*;
-use snapshots::OutputRecord;
+use snapshots::{FileStat, OutputRecord};
 
 use crate::manifest::Manifest;
 use crate::output_folder::FolderGuard;
@@ -82,14 +82,6 @@ fn write_error(path: &Utf8Path) -> impl FnOnce(io::Error) -> EnvironmentError + 
     move |source| EnvironmentError::Write { path: path.to_owned(), source }
 }
 
-/// The bytes and hash of one output; a copied file's hash is its source's,
-/// known from the stat cache, so an unchanged copy is never read.
-struct Contents<'a> {
-    hash: [u8; 32],
-    text: Option<&'a str>,
-    source: Option<Utf8PathBuf>,
-}
-
 /// Whether the file at `path` holds exactly the bytes whose hash is `hash`:
 /// what `--clean` checks instead of trusting the manifest's record.
 fn holds_bytes(path: &Utf8Path, hash: &[u8; 32]) -> bool {
@@ -108,7 +100,7 @@ pub struct PreviousOutput<'a> {
 }
 
 /// Writes `site` into `output_dir` against what the last build left there.
-/// `source_hashes` gives the hash of every input file, for copied outputs.
+/// `inputs` gives the stat (and hash) of every input file, for copied outputs.
 /// With `trust_records` false (`--clean`), an output whose record matches
 /// is still read back and compared, so a damaged record cannot hide a
 /// wrong file.
@@ -121,7 +113,7 @@ pub fn write_site(
     output_dir: &Utf8Path,
     site: &RenderedSite,
     previous: &PreviousOutput,
-    source_hashes: &HashMap<String, [u8; 32]>,
+    inputs: &HashMap<String, FileStat>,
     trust_records: bool,
 ) -> Result<(WriteStats, ManifestChanges), EnvironmentError> {
     let guard = FolderGuard::new(output_dir);
@@ -132,19 +124,15 @@ pub fn write_site(
     let mut changes = ManifestChanges::default();
     let mut pending = Vec::new();
     for (relative, file) in &site.files {
-        let contents = match file {
-            OutputFile::Text(text) => {
-                Contents { hash: *blake3::hash(text.as_bytes()).as_bytes(), text: Some(text), source: None }
-            }
-            OutputFile::Copy(source) => Contents {
-                hash: source_hashes.get(source.as_str()).copied().unwrap_or_default(),
-                text: None,
-                source: Some(root.join(source)),
-            },
+        // A copied file's hash is its source's, known from the stat cache,
+        // so an unchanged copy is never read.
+        let hash = match file {
+            OutputFile::Text(text) => *blake3::hash(text.as_bytes()).as_bytes(),
+            OutputFile::Copy(source) => inputs.get(source.as_str()).map(|stat| stat.hash).unwrap_or_default(),
         };
         let target = output_dir.join(relative);
         match previous.records.get(relative) {
-            Some(record) if record.hash == contents.hash => {
+            Some(record) if record.hash == hash => {
                 if matches_record(&target, record) && (trust_records || holds_bytes(&target, &record.hash)) {
                     stats.unchanged += 1;
                     continue;
@@ -159,11 +147,10 @@ pub fn write_site(
                 }
             }
             _ if !previous.owned.contains(relative) && target.is_file() => {
-                if holds_bytes(&target, &contents.hash) {
+                if holds_bytes(&target, &hash) {
                     // Already what qsite would write: it is qsite's from now on.
                     let metadata = std::fs::metadata(&target).map_err(write_error(&target))?;
-                    let record =
-                        OutputRecord { size: metadata.len(), mtime_ns: mtime_ns(&metadata), hash: contents.hash };
+                    let record = OutputRecord { size: metadata.len(), mtime_ns: mtime_ns(&metadata), hash };
                     changes.outputs.push((relative.clone(), record));
                     stats.unchanged += 1;
                     continue;
@@ -173,7 +160,7 @@ pub fn write_site(
             }
             _ => stats.written += 1,
         }
-        pending.push((relative, contents));
+        pending.push((relative, file, hash));
     }
     // Both sorted: one walk through the two, not a search per path.
     let stale: Vec<&String> = previous.owned.difference(&site.produced).collect();
@@ -181,22 +168,23 @@ pub fn write_site(
     let staged = token.is_some() || !stale.is_empty();
     if staged {
         let mut paths = previous.owned.clone();
-        paths.extend(pending.iter().map(|(relative, _)| (*relative).clone()));
+        paths.extend(pending.iter().map(|(relative, _, _)| (*relative).clone()));
         Manifest { paths, writing: token.clone() }.write(output_dir)?;
     }
     // In parallel: creating files and folders waits on the file system.
     let token = token.as_deref().unwrap_or_default();
     let written: Vec<(String, OutputRecord)> = pending
         .into_par_iter()
-        .map(|(relative, contents)| {
-            let (metadata, hash) = match (contents.text, &contents.source) {
-                (Some(text), _) => (write_atomically(&guard, relative, token, text.as_bytes())?, contents.hash),
-                (None, Some(source)) => {
-                    let bytes = std::fs::read(source)
+        .map(|(relative, file, hash)| {
+            let (metadata, hash) = match file {
+                OutputFile::Text(text) => (write_atomically(&guard, relative, token, text.as_bytes())?, hash),
+                OutputFile::Copy(source) => {
+                    let source = root.join(source);
+                    let bytes = std::fs::read(&source)
                         .map_err(|error| EnvironmentError::UnreadableFile { path: source.clone(), source: error })?;
+                    // What is written is hashed: the source may have changed since the scan.
                     (write_atomically(&guard, relative, token, &bytes)?, *blake3::hash(&bytes).as_bytes())
                 }
-                (None, None) => (write_atomically(&guard, relative, token, &[])?, *blake3::hash(&[]).as_bytes()),
             };
             Ok((relative.clone(), OutputRecord { size: metadata.len(), mtime_ns: mtime_ns(&metadata), hash }))
         })
