@@ -36,8 +36,8 @@ pub fn run(command: &Command) -> Sample {
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr);
     // The relay's own line comes last, after the command has exited.
-    let (stderr, measured) = stderr.trim_end_matches('\n').rsplit_once('\n').unwrap_or(("", &stderr));
-    let stderr = if stderr.is_empty() { String::new() } else { format!("{stderr}\n") };
+    let (stderr, measured) = stderr.trim_end().rsplit_once('\n').unwrap_or(("", stderr.trim_end()));
+    let stderr = stderr.trim_end().to_owned();
     let fields: Vec<f64> = measured
         .strip_prefix(MEASURED)
         .unwrap_or_else(|| panic!("the measuring relay reported nothing: {measured}"))
