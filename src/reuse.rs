@@ -265,7 +265,7 @@ impl Verifier {
     }
 
     /// A stored read, key and hash, if it was loaded.
-    pub fn entry(&self, id: i64) -> Option<&(String, [u8; 32])> {
+    fn entry(&self, id: i64) -> Option<&(String, [u8; 32])> {
         self.table.get(&id).or_else(|| self.names.get(&id))
     }
 

@@ -165,11 +165,6 @@ impl Facets {
         Facets(self.0 | other.0)
     }
 
-    /// Whether no facet is in the set.
-    pub fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-
     /// Whether the two sets share a facet.
     pub fn meets(self, other: Facets) -> bool {
         self.0 & other.0 != 0
