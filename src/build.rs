@@ -12,7 +12,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use queries::BuildOptions;
 use queries::words::counted;
 use rayon::prelude::*;
-use snapshots::{BuildRecord, Cache, ColdReason, Fact, FileStat, OutputRecord, StoredTrace};
+use snapshots::{BuildRecord, Cache, ColdReason, Fact, FileStat, OutputRecord};
 
 use crate::explain::{BuildFacts, LAST_BUILD};
 use crate::manifest::Manifest;
@@ -20,7 +20,7 @@ use crate::output::{CACHE_DIR, PreviousOutput, build_id, matches_record, write_s
 use crate::output_folder::checked_output_dir;
 use crate::progress::Progress;
 use crate::report::{render_diagnostics, stderr_is_colored};
-use crate::reuse::{Reuse, Stored, Trust, plan};
+use crate::reuse::{INDEXED_SCOPES, Reuse, Stored, Trust, plan};
 use crate::site_folder::{EnvironmentError, Scan, hidden_content, scan};
 use crate::site_lock::SiteLock;
 use crate::stored_values;
@@ -321,6 +321,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         outputs: changes.outputs,
         removed_outputs: changes.removed,
         replace_outputs: !previous.same_folder,
+        indexed_scopes: INDEXED_SCOPES,
         traces: std::mem::take(&mut site.traces),
         checks: std::mem::take(&mut site.checks),
         store,
@@ -360,7 +361,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
             "rendered {}, reused {} ({from_store} bodies from the store), {} files written, {} unchanged, {} deleted, {} repaired",
             site.rendered, site.reused, written.written, written.unchanged, written.deleted, written.repaired,
         );
-        println!("{}", workspace.work().line(verified_traces));
+        println!("{}", workspace.work().line(verified_traces, traces.len()));
     }
     if request.verbosity.says_more_than_errors() {
         println!("{}", built_line(&summary, started.elapsed(), site.rendered, site.reused, &written));
@@ -370,12 +371,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     }
     if request.verify {
         let written: HashSet<String> = site.produced.iter().cloned().collect();
-        let table = previous.cache.read_table().unwrap_or_default();
-        let mut reads = stored_reads(&traces, |id| table.get(&id));
-        reads.extend(record.traces.iter().map(|(output, trace)| {
-            (output.clone(), trace.reads.iter().map(|read| (read.key.to_string(), read.hash)).collect())
-        }));
-        return verified(request, &output_dir, &written, &reads);
+        return verified(request, &previous.cache, &output_dir, &written);
     }
     // The process ends next: freeing the database and the tables the build
     // loaded would only cost time. The cache is closed, which folds its
@@ -412,36 +408,32 @@ fn nothing_changed(
     }
     if request.verbosity == Verbosity::Verbose {
         println!("{} outputs up to date", records.len());
-        println!("{}", crate::workspace::Work::default().line(0));
+        println!("{}", crate::workspace::Work::default().line(0, 0));
     }
     if request.verify {
         let written = records.keys().cloned().collect();
-        let table = cache.read_table().unwrap_or_default();
-        let reads = stored_reads(&cache.traces().unwrap_or_default(), |id| table.get(&id));
-        return verified(request, output_dir, &written, &reads);
+        return verified(request, cache, output_dir, &written);
     }
     Ok(BuildOutcome::Success)
 }
 
-/// Each stored trace with its reads as (key, hash), looked up by id.
-fn stored_reads<'a>(
-    traces: &HashMap<String, StoredTrace>,
-    entry: impl Fn(i64) -> Option<&'a (String, [u8; 32])>,
-) -> HashMap<String, Vec<(String, [u8; 32])>> {
-    traces
-        .iter()
-        .map(|(output, trace)| (output.clone(), trace.reads.iter().filter_map(|id| entry(*id).cloned()).collect()))
-        .collect()
-}
-
-/// Runs `--verify` after a build and reports what it found.
+/// Runs `--verify` after a build and reports what it found, comparing the
+/// traces the cache now holds (this build's and those it reused) with a
+/// clean build's.
 fn verified(
     request: &BuildRequest,
+    cache: &Cache,
     output_dir: &Utf8Path,
     written: &HashSet<String>,
-    reads: &HashMap<String, Vec<(String, [u8; 32])>>,
 ) -> Result<BuildOutcome, EnvironmentError> {
-    let differences = verify(&request.root, &request.config, request.options.clone(), output_dir, written, reads)?;
+    let table = cache.read_table().unwrap_or_default();
+    let reads: HashMap<String, Vec<(String, [u8; 32])>> = cache
+        .traces()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(output, trace)| (output, trace.reads.iter().filter_map(|id| table.get(id).cloned()).collect()))
+        .collect();
+    let differences = verify(&request.root, &request.config, request.options.clone(), output_dir, written, &reads)?;
     if differences.is_empty() {
         println!("Verified: the output is identical to a clean build");
         Ok(BuildOutcome::Success)

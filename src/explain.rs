@@ -129,7 +129,7 @@ pub fn explain(root: &Utf8Path, output_dir_name: &str, named: &str) -> Result<St
     Ok(match cache.explanation(&key).ok().flatten() {
         Some(reason) => format!("{shown} was {reason}"),
         None => {
-            let trace = cache.traces().ok().and_then(|mut traces| traces.remove(&key));
+            let trace = cache.traces_of([key.as_str()]).ok().and_then(|mut traces| traces.remove(&key));
             match trace {
                 Some(trace) if !names_copy(&trace.route) => format!(
                     "{shown} was reused: every value its last render read ({}) was unchanged, and its file was as qsite wrote it",

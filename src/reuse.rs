@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
 
 use camino::Utf8PathBuf;
-use queries::trace::{Facet, Facets, Read, SITE_SCOPE, current_hash, names_copy, route_from_key, route_key};
+use queries::trace::{Facet, Facets, Read, SITE_SCOPE, current_hash, route_from_key, route_key};
 use queries::{Diagnostic, QueryDb, Route, RouteStats, route_table};
 use rayon::prelude::*;
 use snapshots::{Cache, Fact, OutputRecord, ReadTable, StoredTrace};
@@ -95,8 +95,6 @@ pub fn plan(
             stored_checks: Vec::new(),
         });
     }
-    let traces = stored.cache.traces().unwrap_or_default();
-    let checks = stored.cache.checks().unwrap_or_default();
     // The parts of the site's metadata that changed; the route table reads
     // these four.
     let facets = match trust {
@@ -106,39 +104,36 @@ pub fn plan(
         Trust::Cold(_) | Trust::Verify => Facets::ALL,
     };
     let site_changed = facets.meets(Facets::of(&[Facet::Location, Facet::Terms, Facet::Draft, Facet::Listing]));
-    let (table, partial) = match trust {
+    let (loaded, table, partial) = match trust {
         Trust::Settled => {
             let site_scopes = stored.cache.scopes_starting_with(SITE_SCOPE).unwrap_or_default();
-            let dirty_site =
-                site_scopes.iter().filter(|scope| Facets::from_scope(scope).is_none_or(|of| of.meets(facets)));
-            let scopes = changed.iter().map(|path| path.as_str()).chain(dirty_site.map(String::as_str));
-            (stored.cache.reads_in(scopes).unwrap_or_default(), true)
+            let dirty_site: Vec<&str> = site_scopes
+                .iter()
+                .filter(|scope| Facets::from_scope(scope).is_none_or(|of| of.meets(facets)))
+                .map(String::as_str)
+                .collect();
+            let scopes = changed.iter().map(|path| path.as_str()).chain(dirty_site.iter().copied());
+            let table = stored.cache.reads_in(scopes).unwrap_or_default();
+            // Only content files changed, and none of their metadata: the
+            // reverse index names every trace that read one of them.
+            let indexed = dirty_site.is_empty() && changed.iter().all(|path| path.starts_with(INDEXED_SCOPES));
+            let loaded = indexed.then(|| Loaded::readers(stored, changed)).flatten();
+            (loaded.unwrap_or_else(|| Loaded::all(stored.cache, Some(&table))), table, true)
         }
-        _ => (stored.cache.read_table().unwrap_or_default(), false),
+        Trust::Cold(_) | Trust::Verify => {
+            (Loaded::all(stored.cache, None), stored.cache.read_table().unwrap_or_default(), false)
+        }
     };
-    // What an edit may have changed: reads loaded in part are all dirty.
-    // Sorted, as every read of every trace is looked up.
-    let mut dirty: Vec<i64> = table.keys().copied().collect();
-    dirty.sort_unstable();
-    let touches = |reads: &[i64]| !partial || reads.iter().any(|id| dirty.binary_search(id).is_ok());
-    let touched: HashSet<&str> =
-        traces.iter().filter(|(_, trace)| touches(&trace.reads)).map(|(output, _)| output.as_str()).collect();
-    let checks_touched: HashSet<&str> =
-        checks.iter().filter(|(_, (trace, _))| touches(&trace.reads)).map(|(key, _)| key.as_str()).collect();
+    let Loaded { traces, check_traces, results, touched, checks_touched, complete } = loaded;
     let mut verifier = Verifier::new(table, partial);
     let (redo, checked, verified) = loop {
-        let candidates: Vec<(&String, &StoredTrace)> = traces
+        let candidates = traces
             .iter()
-            .filter(|(output, _)| touched.contains(output.as_str()) && stored.intact.contains(output.as_str()))
-            .collect();
-        let to_check: Vec<(&String, &(StoredTrace, String))> =
-            checks.iter().filter(|(key, _)| checks_touched.contains(key.as_str())).collect();
+            .filter(|(output, _)| touched.contains(output.as_str()) && stored.intact.contains(output.as_str()));
+        let to_check = check_traces.iter().filter(|(key, _)| checks_touched.contains(key.as_str()));
         verifier.precompute(
             workspace.db(),
-            candidates
-                .iter()
-                .flat_map(|(_, trace)| &trace.reads)
-                .chain(to_check.iter().flat_map(|(_, (trace, _))| &trace.reads)),
+            candidates.flat_map(|(_, trace)| &trace.reads).chain(to_check.flat_map(|(_, trace)| &trace.reads)),
         );
         // The route behind an output can change only with the site's metadata.
         let routes: Option<HashMap<&String, String>> = site_changed.then(|| {
@@ -161,10 +156,14 @@ pub fn plan(
                 redo.insert(output.clone());
             }
         }
-        let checked: HashMap<String, Vec<Diagnostic>> = checks
+        let holds = |key: &String| {
+            !checks_touched.contains(key.as_str())
+                || check_traces.get(key).is_some_and(|trace| verifier.holds(&trace.reads))
+        };
+        let checked: HashMap<String, Vec<Diagnostic>> = results
             .iter()
-            .filter(|(key, (trace, _))| !checks_touched.contains(key.as_str()) || verifier.holds(&trace.reads))
-            .filter_map(|(key, (_, result))| Some((key.clone(), stored_diagnostics(result)?)))
+            .filter(|(key, _)| holds(key))
+            .filter_map(|(key, result)| Some((key.clone(), stored_diagnostics(result)?)))
             .collect();
         // Computing a read may have needed an unread file: compute again with it.
         if !workspace.load_wanted()? {
@@ -180,16 +179,19 @@ pub fn plan(
         .filter(|id| !verifier.table.contains_key(id))
         .collect();
     verifier.names = stored.cache.reads_with_ids(&redone_reads).unwrap_or_default();
-    let known = if site_changed { None } else { known_selection(workspace, stored, &traces, &redo, &checks) };
+    let traced = |output: &String| complete || traces.contains_key(output);
+    let every_traced = stored.records.keys().all(traced);
+    let known =
+        if site_changed || !every_traced { None } else { known_selection(workspace, stored, &traces, &redo, &results) };
     let selection = known.unwrap_or_else(|| Selection::Table {
-        reused: traces.keys().filter(|output| !redo.contains(*output)).cloned().collect(),
+        reused: stored.records.keys().filter(|output| traced(output) && !redo.contains(*output)).cloned().collect(),
     });
     let site_known = matches!(selection, Selection::Known { .. });
     if site_known {
         workspace.prepare_site(&stored.cache.site_values().unwrap_or_default(), facets);
     }
-    let stored_checks = checks.into_keys().collect();
-    let reused = traces.len() - redo.len();
+    let stored_checks = results.into_keys().collect();
+    let reused = stored.records.keys().filter(|output| traced(output)).count() - redo.len();
     Ok(Reuse {
         plan: RenderPlan { selection, checked },
         verifier,
@@ -200,6 +202,70 @@ pub fn plan(
         site_known,
         stored_checks,
     })
+}
+
+/// The scopes the cache's reverse index holds: each content file's. A page
+/// is read by its own outputs and the few listings that show it; templates,
+/// the settings and the site as a whole are read by nearly every output,
+/// and an edit of one of them loads every trace anyway.
+pub const INDEXED_SCOPES: &str = "content/";
+
+/// The stored traces and checks a build looks at: all of them, or, when
+/// only content files changed, those the reverse index says read one.
+struct Loaded {
+    /// The traces looked at: every one, or those of `touched` and of the
+    /// outputs whose file is not as the last build wrote it.
+    traces: HashMap<String, StoredTrace>,
+    /// The checks' traces looked at: every one, or those of `checks_touched`.
+    check_traces: HashMap<String, StoredTrace>,
+    /// Every stored check's result, by key.
+    results: HashMap<String, String>,
+    /// Outputs whose trace may hold a changed read.
+    touched: HashSet<String>,
+    /// Checks whose trace may hold a changed read.
+    checks_touched: HashSet<String>,
+    /// Whether every output has a trace, loaded or not (known only from the
+    /// index's side; else read off `traces`).
+    complete: bool,
+}
+
+impl Loaded {
+    /// Every stored trace and check; those holding a read of `dirty` are
+    /// touched (every one, without it).
+    fn all(cache: &Cache, dirty: Option<&ReadTable>) -> Loaded {
+        let traces = cache.traces().unwrap_or_default();
+        let checks = cache.checks().unwrap_or_default();
+        let touches = |reads: &[i64]| dirty.is_none_or(|dirty| reads.iter().any(|id| dirty.contains_key(id)));
+        let touched =
+            traces.iter().filter(|(_, trace)| touches(&trace.reads)).map(|(output, _)| output.clone()).collect();
+        let checks_touched =
+            checks.iter().filter(|(_, (trace, _))| touches(&trace.reads)).map(|(key, _)| key.clone()).collect();
+        let (check_traces, results) =
+            checks.into_iter().map(|(key, (trace, result))| ((key.clone(), trace), (key, result))).unzip();
+        Loaded { traces, check_traces, results, touched, checks_touched, complete: false }
+    }
+
+    /// The traces that read one of the `changed` content files, from the
+    /// reverse index, and those of the outputs not intact; `None` when some
+    /// output has no trace (then every one is looked at).
+    fn readers(stored: &Stored, changed: &[Utf8PathBuf]) -> Option<Loaded> {
+        let cache = stored.cache;
+        if cache.trace_count().ok()? != stored.records.len() {
+            return None;
+        }
+        let readers = cache.readers_of(changed.iter().map(|path| path.as_str())).ok()?;
+        let damaged = stored.records.keys().filter(|output| !stored.intact.contains(output.as_str()));
+        let traces = cache.traces_of(readers.outputs.iter().chain(damaged).map(String::as_str)).ok()?;
+        let check_traces = cache.check_traces_of(readers.checks.iter().map(String::as_str)).ok()?;
+        Some(Loaded {
+            traces,
+            check_traces,
+            results: cache.check_results().ok()?,
+            touched: readers.outputs,
+            checks_touched: readers.checks,
+            complete: true,
+        })
+    }
 }
 
 /// A check's stored diagnostics; most checks find nothing.
@@ -223,27 +289,23 @@ fn changed_facets(workspace: &Workspace, stored: &Stored, path: &Utf8PathBuf) ->
 
 /// The outputs to render when the route table is the last build's: those
 /// not reused, with their routes from their traces; `None` when a trace's
-/// route no longer resolves or an output has no trace.
+/// route no longer resolves. Every output has a trace.
 fn known_selection(
     workspace: &Workspace,
     stored: &Stored,
     traces: &HashMap<String, StoredTrace>,
     redo: &BTreeSet<String>,
-    checks: &HashMap<String, (StoredTrace, String)>,
+    checks: &HashMap<String, String>,
 ) -> Option<Selection> {
     let stats = stored.stats?;
-    if stored.records.keys().any(|output| !traces.contains_key(output)) {
-        return None;
-    }
     let db = workspace.db();
-    let text_outputs = traces.values().filter(|trace| !names_copy(&trace.route)).count();
     let redo: Vec<(String, Route)> = redo
         .iter()
         .map(|output| Some((output.clone(), route_from_key(db, &traces.get(output)?.route)?)))
         .collect::<Option<_>>()?;
-    let produced: BTreeSet<String> = traces.keys().cloned().collect();
+    let produced: BTreeSet<String> = stored.records.keys().cloned().collect();
     let linked = checks.keys().filter(|key| key.as_str() != SITE_CHECK).cloned().collect();
-    Some(Selection::Known { redo, produced, linked, stats, text_outputs })
+    Some(Selection::Known { redo, produced, linked, stats })
 }
 
 /// Verifies stored traces against the database, computing each distinct

@@ -71,6 +71,8 @@ pub struct RouteStats {
     pub terms: usize,
     /// Drafts left out.
     pub drafts_skipped: usize,
+    /// Outputs rendered through templates: every output but copied files.
+    pub text_outputs: usize,
 }
 
 /// `/tags/`: where a taxonomy's term list lives.
@@ -209,7 +211,9 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
         // A colocated asset keeps its path, so it lands next to its page.
         table.add(db, &format!("/{path}"), Route::Copy(*file), Some(Owner { file: *file, claim: Claim::Copy }));
     }
-    Arc::new(RouteTable { routes: table.routes, diagnostics: table.diagnostics, stats: table.stats })
+    let text_outputs = table.routes.values().filter(|route| !matches!(route, Route::Copy(_))).count();
+    let stats = RouteStats { text_outputs, ..table.stats };
+    Arc::new(RouteTable { routes: table.routes, diagnostics: table.diagnostics, stats })
 }
 
 /// Which value of a file asked for a URL, so a diagnostic about that URL

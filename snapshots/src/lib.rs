@@ -15,7 +15,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 /// The layout of the tables; a cache of another version is discarded.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// The file name of the cache inside `.qsite/`.
 pub const CACHE_FILE: &str = "cache.sqlite";
@@ -99,6 +99,20 @@ pub struct StoredTrace {
 /// Stored reads: id → key and hash.
 pub type ReadTable = HashMap<i64, (String, [u8; 32])>;
 
+/// What [`Cache::readers_of`] finds: outputs by path, checks by key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Readers {
+    /// Outputs whose trace read one of the scopes.
+    pub outputs: HashSet<String>,
+    /// Checks whose trace read one of the scopes.
+    pub checks: HashSet<String>,
+}
+
+/// The `kind` of a row of the reverse index that names an output (else a check).
+const OUTPUT_READER: i64 = 0;
+/// The `kind` of a row of the reverse index that names a check.
+const CHECK_READER: i64 = 1;
+
 /// Why a build starts without a usable cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ColdReason {
@@ -150,8 +164,13 @@ pub struct BuildRecord {
     /// Outputs deleted.
     pub removed_outputs: Vec<String>,
     /// Whether `outputs` describe another output folder than the last
-    /// build's: the old records are dropped first.
+    /// build's: the old records (and their traces) are dropped first.
     pub replace_outputs: bool,
+    /// Which read scopes the reverse index ([`Cache::readers_of`]) holds:
+    /// those that begin with this prefix. The host names the scopes few
+    /// traces share (one page's file), so the index stays small; an empty
+    /// prefix indexes every scope.
+    pub indexed_scopes: &'static str,
     /// Traces of the outputs rendered by this build.
     pub traces: Vec<(String, Trace)>,
     /// Checks run by this build, by key: their trace and result.
@@ -189,12 +208,14 @@ pub struct Cache {
 const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, device INTEGER NOT NULL, hash BLOB NOT NULL);
-    CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash BLOB NOT NULL, route TEXT, reads BLOB);
+    CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash BLOB NOT NULL);
+    CREATE TABLE IF NOT EXISTS traces (path TEXT PRIMARY KEY, route TEXT NOT NULL, reads BLOB NOT NULL, scopes TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS readers (scope TEXT NOT NULL, kind INTEGER NOT NULL, owner TEXT NOT NULL, PRIMARY KEY (scope, kind, owner)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS reads (id INTEGER PRIMARY KEY, key TEXT NOT NULL, scope TEXT NOT NULL, hash BLOB NOT NULL, UNIQUE (key, hash));
     CREATE INDEX IF NOT EXISTS reads_by_scope ON reads (scope);
     CREATE TABLE IF NOT EXISTS facts (path TEXT PRIMARY KEY, hash BLOB NOT NULL, meta BLOB NOT NULL, value BLOB NOT NULL);
     CREATE TABLE IF NOT EXISTS site_values (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS checks (key TEXT PRIMARY KEY, route TEXT NOT NULL, reads BLOB NOT NULL, result TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS checks (key TEXT PRIMARY KEY, route TEXT NOT NULL, reads BLOB NOT NULL, result TEXT NOT NULL, scopes TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS store (key BLOB PRIMARY KEY, value BLOB NOT NULL);
     CREATE TABLE IF NOT EXISTS explanations (path TEXT PRIMARY KEY, reason TEXT NOT NULL);
 ";
@@ -202,6 +223,11 @@ const SCHEMA: &str = "
 /// A row of `SELECT id, key, hash FROM reads` as a [`ReadTable`] entry.
 fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, (String, [u8; 32]))> {
     Ok((row.get(0)?, (row.get(1)?, hash_from(row.get(2)?))))
+}
+
+/// A row beginning `route, reads` after its key as a [`StoredTrace`].
+fn stored_trace(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredTrace> {
+    Ok(StoredTrace { route: row.get(1)?, reads: decode_ids(row.get_ref(2)?.as_blob()?).collect() })
 }
 
 fn hash_from(bytes: Vec<u8>) -> [u8; 32] {
@@ -273,7 +299,7 @@ impl Cache {
         if matches!(reason, Some(ColdReason::OtherSchema | ColdReason::Missing)) {
             connection.execute_batch(
                 "BEGIN IMMEDIATE; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS outputs;
-                 DROP TABLE IF EXISTS reads; DROP TABLE IF EXISTS checks; DROP TABLE IF EXISTS store;
+                 DROP TABLE IF EXISTS traces; DROP TABLE IF EXISTS readers; DROP TABLE IF EXISTS reads; DROP TABLE IF EXISTS checks; DROP TABLE IF EXISTS store;
                  DROP TABLE IF EXISTS explanations; DROP TABLE IF EXISTS facts; DROP TABLE IF EXISTS site_values; COMMIT;",
             )?;
             connection.execute_batch(SCHEMA)?;
@@ -283,7 +309,7 @@ impl Cache {
         // results are what another binary may compute differently, so they go.
         if reason == Some(ColdReason::OtherBuild) {
             connection.execute_batch(
-                "BEGIN IMMEDIATE; UPDATE outputs SET route = NULL, reads = NULL; DELETE FROM checks; DELETE FROM reads;
+                "BEGIN IMMEDIATE; DELETE FROM traces; DELETE FROM readers; DELETE FROM checks; DELETE FROM reads;
                  DELETE FROM facts; DELETE FROM store; DELETE FROM site_values; COMMIT;",
             )?;
         }
@@ -441,24 +467,87 @@ impl Cache {
 
     /// The trace of every output that has one, as ids into the [`ReadTable`].
     pub fn traces(&self) -> Result<HashMap<String, StoredTrace>, CacheError> {
-        let mut statement = self
-            .connection
-            .prepare("SELECT path, route, reads FROM outputs WHERE route IS NOT NULL AND reads IS NOT NULL")?;
-        let rows = statement.query_map([], |row| {
-            let reads = decode_ids(row.get_ref(2)?.as_blob()?).collect();
-            Ok((row.get::<_, String>(0)?, StoredTrace { route: row.get(1)?, reads }))
-        })?;
+        let mut statement = self.connection.prepare("SELECT path, route, reads FROM traces")?;
+        let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, stored_trace(row)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The traces of these outputs (those that have one).
+    ///
+    /// # Performance
+    /// One index lookup per output.
+    pub fn traces_of<'a>(
+        &self,
+        outputs: impl IntoIterator<Item = &'a str>,
+    ) -> Result<HashMap<String, StoredTrace>, CacheError> {
+        let mut statement = self.connection.prepare("SELECT path, route, reads FROM traces WHERE path = ?1")?;
+        let mut traces = HashMap::new();
+        for output in outputs {
+            if let Some(trace) = statement.query_row([output], stored_trace).optional()? {
+                traces.insert(output.to_owned(), trace);
+            }
+        }
+        Ok(traces)
+    }
+
+    /// How many outputs have a trace: as many as there are outputs once
+    /// every output was rendered by a build that recorded its trace.
+    pub fn trace_count(&self) -> Result<usize, CacheError> {
+        let count: i64 = self.connection.query_row("SELECT count(*) FROM traces", [], |row| row.get(0))?;
+        Ok(usize::try_from(count).unwrap_or(0))
     }
 
     /// Every stored check: its trace and the result the host stored.
     pub fn checks(&self) -> Result<HashMap<String, (StoredTrace, String)>, CacheError> {
         let mut statement = self.connection.prepare("SELECT key, route, reads, result FROM checks")?;
-        let rows = statement.query_map([], |row| {
-            let trace = StoredTrace { route: row.get(1)?, reads: decode_ids(row.get_ref(2)?.as_blob()?).collect() };
-            Ok((row.get::<_, String>(0)?, (trace, row.get::<_, String>(3)?)))
-        })?;
+        let rows = statement
+            .query_map([], |row| Ok((row.get::<_, String>(0)?, (stored_trace(row)?, row.get::<_, String>(3)?))))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every stored check's result, without its trace.
+    pub fn check_results(&self) -> Result<HashMap<String, String>, CacheError> {
+        let mut statement = self.connection.prepare("SELECT key, result FROM checks")?;
+        let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The traces of these checks (those stored).
+    ///
+    /// # Performance
+    /// One index lookup per check.
+    pub fn check_traces_of<'a>(
+        &self,
+        keys: impl IntoIterator<Item = &'a str>,
+    ) -> Result<HashMap<String, StoredTrace>, CacheError> {
+        let mut statement = self.connection.prepare("SELECT key, route, reads FROM checks WHERE key = ?1")?;
+        let mut traces = HashMap::new();
+        for key in keys {
+            if let Some(trace) = statement.query_row([key], stored_trace).optional()? {
+                traces.insert(key.to_owned(), trace);
+            }
+        }
+        Ok(traces)
+    }
+
+    /// The outputs and the checks whose stored trace holds a read of one of
+    /// `scopes`, from the reverse index: what an edit of those files may
+    /// change. Only scopes under [`BuildRecord::indexed_scopes`] are indexed.
+    ///
+    /// # Performance
+    /// One index range per scope; proportional to the readers returned.
+    pub fn readers_of<'a>(&self, scopes: impl IntoIterator<Item = &'a str>) -> Result<Readers, CacheError> {
+        let mut statement = self.connection.prepare("SELECT kind, owner FROM readers WHERE scope = ?1")?;
+        let mut readers = Readers::default();
+        for scope in scopes {
+            for row in statement.query_map([scope], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))? {
+                match row? {
+                    (OUTPUT_READER, owner) => readers.outputs.insert(owner),
+                    (_, owner) => readers.checks.insert(owner),
+                };
+            }
+        }
+        Ok(readers)
     }
 
     /// Values of the content-addressed store, for the keys it has. Keys name
@@ -509,7 +598,8 @@ impl Cache {
         let transaction = self.connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             if record.replace_outputs {
-                transaction.execute("DELETE FROM outputs", [])?;
+                transaction
+                    .execute_batch("DELETE FROM outputs; DELETE FROM traces; DELETE FROM readers WHERE kind = 0;")?;
             }
             let mut upsert_file = transaction.prepare(
                 "INSERT INTO files (path, size, mtime_ns, ctime_ns, inode, device, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -546,11 +636,16 @@ impl Cache {
                 upsert_output.execute(params![path, output.size as i64, output.mtime_ns, &output.hash[..]])?;
             }
             let mut delete_output = transaction.prepare("DELETE FROM outputs WHERE path = ?1")?;
+            let mut index = ReaderIndex::new(&transaction, record.indexed_scopes)?;
             for path in &record.removed_outputs {
                 delete_output.execute([path])?;
+                index.forget(OUTPUT_READER, path)?;
+            }
+            for key in &record.removed_checks {
+                index.forget(CHECK_READER, key)?;
             }
             if !record.traces.is_empty() || !record.checks.is_empty() || !record.removed_checks.is_empty() {
-                store_traces(&transaction, record)?;
+                store_traces(&transaction, &mut index, record)?;
             }
             let mut put = transaction.prepare("INSERT OR REPLACE INTO store (key, value) VALUES (?1, ?2)")?;
             for (key, value) in &record.store {
@@ -595,11 +690,16 @@ enum OpenError {
     Sqlite(#[from] rusqlite::Error),
 }
 
-/// Stores traces, sharing read rows between outputs and checks, then drops
-/// the reads nothing refers to any more, so the cache stays proportional to
-/// the site. A row is a read *and* the hash it got, never updated: a trace
-/// says exactly what its computation saw, whatever later ones see.
-fn store_traces<'a>(transaction: &rusqlite::Transaction<'_>, record: &'a BuildRecord) -> Result<(), rusqlite::Error> {
+/// Stores traces, sharing read rows between outputs and checks, keeps the
+/// reverse index in step, then drops the reads nothing refers to any more,
+/// so the cache stays proportional to the site. A row is a read *and* the
+/// hash it got, never updated: a trace says exactly what its computation
+/// saw, whatever later ones see.
+fn store_traces<'a>(
+    transaction: &rusqlite::Transaction<'_>,
+    index: &mut ReaderIndex<'_>,
+    record: &'a BuildRecord,
+) -> Result<(), rusqlite::Error> {
     let mut intern = transaction.prepare(
         "INSERT INTO reads (key, scope, hash) VALUES (?1, ?2, ?3)
          ON CONFLICT(key, hash) DO UPDATE SET key = excluded.key RETURNING id",
@@ -622,22 +722,77 @@ fn store_traces<'a>(transaction: &rusqlite::Transaction<'_>, record: &'a BuildRe
         }
         Ok(ids)
     };
-    let mut set_trace = transaction.prepare("UPDATE outputs SET route = ?2, reads = ?3 WHERE path = ?1")?;
+    let mut set_trace =
+        transaction.prepare("INSERT OR REPLACE INTO traces (path, route, reads, scopes) VALUES (?1, ?2, ?3, ?4)")?;
     for (path, trace) in &record.traces {
-        set_trace.execute(params![path, trace.route, encode(trace)?])?;
+        let scopes = index.replace(OUTPUT_READER, path, trace)?;
+        set_trace.execute(params![path, trace.route, encode(trace)?, scopes])?;
     }
-    let mut set_check = transaction.prepare(
-        "INSERT INTO checks (key, route, reads, result) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT(key) DO UPDATE SET route = excluded.route, reads = excluded.reads, result = excluded.result",
-    )?;
+    let mut set_check = transaction
+        .prepare("INSERT OR REPLACE INTO checks (key, route, reads, result, scopes) VALUES (?1, ?2, ?3, ?4, ?5)")?;
     for (key, trace, result) in &record.checks {
-        set_check.execute(params![key, trace.route, encode(trace)?, result])?;
-    }
-    let mut delete_check = transaction.prepare("DELETE FROM checks WHERE key = ?1")?;
-    for key in &record.removed_checks {
-        delete_check.execute([key])?;
+        let scopes = index.replace(CHECK_READER, key, trace)?;
+        set_check.execute(params![key, trace.route, encode(trace)?, result, scopes])?;
     }
     collect_unreferenced_reads(transaction)
+}
+
+/// Keeps the reverse index (scope → the outputs and checks whose trace read
+/// it) in step with the traces. Each trace row lists the indexed scopes it
+/// was filed under, so replacing or removing it unfiles exactly those.
+struct ReaderIndex<'t> {
+    prefix: &'static str,
+    scopes_of: [rusqlite::Statement<'t>; 2],
+    drop_owner: [rusqlite::Statement<'t>; 2],
+    file: rusqlite::Statement<'t>,
+    unfile: rusqlite::Statement<'t>,
+}
+
+impl<'t> ReaderIndex<'t> {
+    fn new(transaction: &'t rusqlite::Transaction<'_>, prefix: &'static str) -> Result<Self, rusqlite::Error> {
+        Ok(ReaderIndex {
+            prefix,
+            scopes_of: [
+                transaction.prepare("SELECT scopes FROM traces WHERE path = ?1")?,
+                transaction.prepare("SELECT scopes FROM checks WHERE key = ?1")?,
+            ],
+            drop_owner: [
+                transaction.prepare("DELETE FROM traces WHERE path = ?1")?,
+                transaction.prepare("DELETE FROM checks WHERE key = ?1")?,
+            ],
+            file: transaction.prepare("INSERT OR IGNORE INTO readers (scope, kind, owner) VALUES (?1, ?2, ?3)")?,
+            unfile: transaction.prepare("DELETE FROM readers WHERE scope = ?1 AND kind = ?2 AND owner = ?3")?,
+        })
+    }
+
+    /// Unfiles the trace `owner` has now.
+    fn unfile_current(&mut self, kind: i64, owner: &str) -> Result<(), rusqlite::Error> {
+        let slot = usize::from(kind != OUTPUT_READER);
+        let filed: Option<String> = self.scopes_of[slot].query_row([owner], |row| row.get(0)).optional()?;
+        for scope in filed.iter().flat_map(|scopes| scopes.split('\n')).filter(|scope| !scope.is_empty()) {
+            self.unfile.execute(params![scope, kind, owner])?;
+        }
+        Ok(())
+    }
+
+    /// Files `owner`'s new trace in place of its old one; returns the scopes
+    /// it is filed under, for its row.
+    fn replace(&mut self, kind: i64, owner: &str, trace: &Trace) -> Result<String, rusqlite::Error> {
+        self.unfile_current(kind, owner)?;
+        let scopes: std::collections::BTreeSet<&str> =
+            trace.reads.iter().map(|read| &*read.scope).filter(|scope| scope.starts_with(self.prefix)).collect();
+        for scope in &scopes {
+            self.file.execute(params![scope, kind, owner])?;
+        }
+        Ok(scopes.into_iter().collect::<Vec<_>>().join("\n"))
+    }
+
+    /// Removes `owner`'s trace and unfiles it.
+    fn forget(&mut self, kind: i64, owner: &str) -> Result<(), rusqlite::Error> {
+        self.unfile_current(kind, owner)?;
+        self.drop_owner[usize::from(kind != OUTPUT_READER)].execute([owner])?;
+        Ok(())
+    }
 }
 
 /// Meta keys of the last collection of unreferenced reads: how many reads
@@ -662,7 +817,7 @@ fn collect_unreferenced_reads(transaction: &rusqlite::Transaction<'_>) -> Result
         return Ok(());
     }
     let mut referenced = std::collections::HashSet::new();
-    for table in ["SELECT reads FROM outputs WHERE reads IS NOT NULL", "SELECT reads FROM checks"] {
+    for table in ["SELECT reads FROM traces", "SELECT reads FROM checks"] {
         let mut all = transaction.prepare(table)?;
         for ids in all.query_map([], |row| row.get::<_, Vec<u8>>(0))? {
             referenced.extend(decode_ids(&ids?));
@@ -831,6 +986,52 @@ mod tests {
             })
             .unwrap();
         assert_eq!(count(&cache), 5002, "collected when the many were added, before they went unused");
+    }
+
+    #[test]
+    fn the_reverse_index_follows_traces_as_they_are_replaced_and_removed() {
+        let (_keep, dir) = dir();
+        let (mut cache, _) = Cache::open(&dir, "build-1");
+        let output = OutputRecord { size: 1, mtime_ns: 1, hash: [1; 32] };
+        let read = |scope: &str| TraceRead { key: format!("title {scope}").into(), scope: scope.into(), hash: [1; 32] };
+        let trace = |scopes: &[&str]| Trace { route: "page".into(), reads: scopes.iter().map(|s| read(s)).collect() };
+        let readers = |cache: &Cache, scope: &str| {
+            let found = cache.readers_of([scope]).unwrap();
+            let mut outputs: Vec<String> = found.outputs.into_iter().collect();
+            let mut checks: Vec<String> = found.checks.into_iter().collect();
+            outputs.sort();
+            checks.sort();
+            (outputs, checks)
+        };
+        cache
+            .commit(&BuildRecord {
+                outputs: vec![("a".into(), output), ("b".into(), output)],
+                traces: vec![
+                    ("a".into(), trace(&["content/a.md", "templates/page.html"])),
+                    ("b".into(), trace(&["content/a.md", "content/b.md"])),
+                ],
+                checks: vec![("content/b.md".into(), trace(&["content/a.md"]), "[]".into())],
+                indexed_scopes: "content/",
+                ..BuildRecord::default()
+            })
+            .unwrap();
+        assert_eq!(readers(&cache, "content/a.md"), (vec!["a".into(), "b".into()], vec!["content/b.md".into()]));
+        assert_eq!(readers(&cache, "templates/page.html"), (vec![], vec![]), "only the named scopes are indexed");
+        assert_eq!(cache.trace_count().unwrap(), 2);
+        assert_eq!(cache.traces_of(["b", "c"]).unwrap().keys().collect::<Vec<_>>(), ["b"]);
+        cache
+            .commit(&BuildRecord {
+                traces: vec![("a".into(), trace(&["content/c.md"]))],
+                removed_outputs: vec!["b".into()],
+                removed_checks: vec!["content/b.md".into()],
+                indexed_scopes: "content/",
+                ..BuildRecord::default()
+            })
+            .unwrap();
+        assert_eq!(readers(&cache, "content/a.md"), (vec![], vec![]));
+        assert_eq!(readers(&cache, "content/c.md"), (vec!["a".into()], vec![]));
+        assert_eq!(cache.trace_count().unwrap(), 1, "a removed output's trace goes with it");
+        assert!(cache.check_results().unwrap().is_empty());
     }
 
     #[test]

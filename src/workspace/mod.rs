@@ -46,10 +46,11 @@ pub struct Work {
 
 impl Work {
     /// The line `build -v` prints, with the number of stored traces the
-    /// build verified value by value.
-    pub fn line(&self, verified: usize) -> String {
+    /// build verified value by value and of those it loaded from the cache
+    /// at all (the others were left unread).
+    pub fn line(&self, verified: usize, loaded: usize) -> String {
         format!(
-            "work: {} read, {} parsed, {}, {} verified",
+            "work: {} read, {} parsed, {}, {} verified of {loaded} loaded",
             counted(self.content_read, "content file"),
             counted(self.front_matter_parsed, "front matter block"),
             counted(self.markdown_rendered, "Markdown rendering"),

@@ -83,7 +83,7 @@ impl Workspace {
     fn render_once(&self, plan: &RenderPlan, progress: &Progress, memo: Memo) -> RenderedSite {
         // Counting scans the whole log: only a memoized render needs it.
         let rendered_before = matches!(memo, Memo::Keep).then(|| self.log.count("rendered_output"));
-        let (todo, produced, stats, linked, text_outputs) = match &plan.selection {
+        let (todo, produced, stats, linked) = match &plan.selection {
             Selection::Table { reused } => {
                 let table = route_table(&self.db).clone();
                 let todo: Vec<(String, Route)> = table
@@ -92,12 +92,11 @@ impl Workspace {
                     .filter(|(output, _)| !reused.contains(*output))
                     .map(|(output, route)| (output.clone(), route.clone()))
                     .collect();
-                let text_outputs = table.routes.values().filter(|route| !matches!(route, Route::Copy(_))).count();
-                (todo, table.routes.keys().cloned().collect(), table.stats, linked_files(&self.db), text_outputs)
+                (todo, table.routes.keys().cloned().collect(), table.stats, linked_files(&self.db))
             }
-            Selection::Known { redo, produced, linked, stats, text_outputs } => {
+            Selection::Known { redo, produced, linked, stats } => {
                 let linked = linked.iter().filter_map(|path| self.inputs.file(Utf8Path::new(path))).collect();
-                (redo.clone(), produced.clone(), *stats, linked, *text_outputs)
+                (redo.clone(), produced.clone(), *stats, linked)
             }
         };
         let rendered_texts = todo.iter().filter(|(_, route)| !matches!(route, Route::Copy(_))).count();
@@ -208,7 +207,7 @@ impl Workspace {
             diagnostics: diagnostics.into(),
             stats,
             rendered: rendered_count,
-            reused: text_outputs.saturating_sub(rendered_count),
+            reused: stats.text_outputs.saturating_sub(rendered_count),
         }
     }
 }
@@ -275,7 +274,5 @@ pub enum Selection {
         linked: Vec<String>,
         /// The last build's counts.
         stats: RouteStats,
-        /// How many outputs are rendered text (not copies).
-        text_outputs: usize,
     },
 }

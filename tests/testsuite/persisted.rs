@@ -64,6 +64,8 @@ struct Work {
     parsed: usize,
     markdown: usize,
     verified: usize,
+    /// Stored traces loaded from the cache at all.
+    loaded: usize,
     rendered: usize,
     reused: usize,
     /// What the build printed, shown when an assertion fails.
@@ -88,8 +90,15 @@ impl std::fmt::Debug for Work {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             formatter,
-            "{} content read, {} parsed, {} Markdown, {} verified, {} rendered, {} reused; the build said:\n{}",
-            self.content_read, self.parsed, self.markdown, self.verified, self.rendered, self.reused, self.said
+            "{} content read, {} parsed, {} Markdown, {} verified of {} loaded, {} rendered, {} reused; the build said:\n{}",
+            self.content_read,
+            self.parsed,
+            self.markdown,
+            self.verified,
+            self.loaded,
+            self.rendered,
+            self.reused,
+            self.said
         )
     }
 }
@@ -106,6 +115,7 @@ fn work(run: &Run) -> Work {
         parsed: number_before(&work, "front matter block"),
         markdown: number_before(&work, "Markdown rendering"),
         verified: number_before(&work, "trace"),
+        loaded: number_before(&work, "loaded"),
         rendered: number_after(counts, "rendered"),
         reused: number_after(counts, "reused"),
         said: run.stdout.clone(),
@@ -141,6 +151,8 @@ fn a_body_edit_reads_parses_and_renders_one_page_in_a_new_process() {
     // The traces that read the file: those, its listing page and the
     // sitemap; not the other hundred and forty outputs.
     assert!(warm.verified <= 8, "{warm:?}");
+    // The reverse index names them: no other trace is even loaded.
+    assert_eq!(warm.loaded, warm.verified, "{warm:?}");
     assert!(warm.reused > 100, "{warm:?}");
     site.assert_same_as_clean_build();
 }
