@@ -253,7 +253,7 @@ impl Loaded {
         if cache.trace_count().ok()? != stored.records.len() {
             return None;
         }
-        let readers = cache.readers_of(changed.iter().map(|path| path.as_str())).ok()?;
+        let readers = cache.readers_of(changed.iter().map(|path| path.as_str())).ok()??;
         let damaged = stored.records.keys().filter(|output| !stored.intact.contains(output.as_str()));
         let traces = cache.traces_of(readers.outputs.iter().chain(damaged).map(String::as_str)).ok()?;
         let check_traces = cache.check_traces_of(readers.checks.iter().map(String::as_str)).ok()?;

@@ -113,6 +113,11 @@ const OUTPUT_READER: i64 = 0;
 /// The `kind` of a row of the reverse index that names a check.
 const CHECK_READER: i64 = 1;
 
+/// A scope that one build finds more traces reading than this is wide: its
+/// readers are not listed (the settings of a page every page shows, such as
+/// a menu's), and an edit of it loads every trace.
+const WIDE_SCOPE_READERS: usize = 1000;
+
 /// Why a build starts without a usable cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ColdReason {
@@ -211,6 +216,7 @@ const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash BLOB NOT NULL);
     CREATE TABLE IF NOT EXISTS traces (path TEXT PRIMARY KEY, route TEXT NOT NULL, reads BLOB NOT NULL, scopes TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS readers (scope TEXT NOT NULL, kind INTEGER NOT NULL, owner TEXT NOT NULL, PRIMARY KEY (scope, kind, owner)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS wide_scopes (scope TEXT PRIMARY KEY);
     CREATE TABLE IF NOT EXISTS reads (id INTEGER PRIMARY KEY, key TEXT NOT NULL, scope TEXT NOT NULL, hash BLOB NOT NULL, UNIQUE (key, hash));
     CREATE INDEX IF NOT EXISTS reads_by_scope ON reads (scope);
     CREATE TABLE IF NOT EXISTS facts (path TEXT PRIMARY KEY, hash BLOB NOT NULL, meta BLOB NOT NULL, value BLOB NOT NULL);
@@ -299,7 +305,8 @@ impl Cache {
         if matches!(reason, Some(ColdReason::OtherSchema | ColdReason::Missing)) {
             connection.execute_batch(
                 "BEGIN IMMEDIATE; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS outputs;
-                 DROP TABLE IF EXISTS traces; DROP TABLE IF EXISTS readers; DROP TABLE IF EXISTS reads; DROP TABLE IF EXISTS checks; DROP TABLE IF EXISTS store;
+                 DROP TABLE IF EXISTS traces; DROP TABLE IF EXISTS readers; DROP TABLE IF EXISTS wide_scopes;
+                 DROP TABLE IF EXISTS reads; DROP TABLE IF EXISTS checks; DROP TABLE IF EXISTS store;
                  DROP TABLE IF EXISTS explanations; DROP TABLE IF EXISTS facts; DROP TABLE IF EXISTS site_values; COMMIT;",
             )?;
             connection.execute_batch(SCHEMA)?;
@@ -309,7 +316,8 @@ impl Cache {
         // results are what another binary may compute differently, so they go.
         if reason == Some(ColdReason::OtherBuild) {
             connection.execute_batch(
-                "BEGIN IMMEDIATE; DELETE FROM traces; DELETE FROM readers; DELETE FROM checks; DELETE FROM reads;
+                "BEGIN IMMEDIATE; DELETE FROM traces; DELETE FROM readers; DELETE FROM wide_scopes; DELETE FROM checks;
+                 DELETE FROM reads;
                  DELETE FROM facts; DELETE FROM store; DELETE FROM site_values; COMMIT;",
             )?;
         }
@@ -532,14 +540,21 @@ impl Cache {
 
     /// The outputs and the checks whose stored trace holds a read of one of
     /// `scopes`, from the reverse index: what an edit of those files may
-    /// change. Only scopes under [`BuildRecord::indexed_scopes`] are indexed.
+    /// change. Only scopes under [`BuildRecord::indexed_scopes`] are
+    /// indexed, and of those not the ones read so widely that listing their
+    /// readers would cost more than reading every trace: `None` when one of
+    /// `scopes` is such a scope.
     ///
     /// # Performance
     /// One index range per scope; proportional to the readers returned.
-    pub fn readers_of<'a>(&self, scopes: impl IntoIterator<Item = &'a str>) -> Result<Readers, CacheError> {
+    pub fn readers_of<'a>(&self, scopes: impl IntoIterator<Item = &'a str>) -> Result<Option<Readers>, CacheError> {
         let mut statement = self.connection.prepare("SELECT kind, owner FROM readers WHERE scope = ?1")?;
+        let mut wide = self.connection.prepare("SELECT 1 FROM wide_scopes WHERE scope = ?1")?;
         let mut readers = Readers::default();
         for scope in scopes {
+            if wide.exists([scope])? {
+                return Ok(None);
+            }
             for row in statement.query_map([scope], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))? {
                 match row? {
                     (OUTPUT_READER, owner) => readers.outputs.insert(owner),
@@ -547,7 +562,7 @@ impl Cache {
                 };
             }
         }
-        Ok(readers)
+        Ok(Some(readers))
     }
 
     /// Values of the content-addressed store, for the keys it has. Keys name
@@ -722,6 +737,10 @@ fn store_traces<'a>(
         }
         Ok(ids)
     };
+    index.widen(
+        transaction,
+        record.traces.iter().map(|(_, trace)| trace).chain(record.checks.iter().map(|(_, trace, _)| trace)),
+    )?;
     let mut set_trace =
         transaction.prepare("INSERT OR REPLACE INTO traces (path, route, reads, scopes) VALUES (?1, ?2, ?3, ?4)")?;
     for (path, trace) in &record.traces {
@@ -742,6 +761,8 @@ fn store_traces<'a>(
 /// was filed under, so replacing or removing it unfiles exactly those.
 struct ReaderIndex<'t> {
     prefix: &'static str,
+    /// The wide scopes (see [`WIDE_SCOPE_READERS`]), never filed.
+    wide: HashSet<String>,
     scopes_of: [rusqlite::Statement<'t>; 2],
     drop_owner: [rusqlite::Statement<'t>; 2],
     file: rusqlite::Statement<'t>,
@@ -750,8 +771,11 @@ struct ReaderIndex<'t> {
 
 impl<'t> ReaderIndex<'t> {
     fn new(transaction: &'t rusqlite::Transaction<'_>, prefix: &'static str) -> Result<Self, rusqlite::Error> {
+        let mut wide = transaction.prepare("SELECT scope FROM wide_scopes")?;
+        let wide = wide.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
         Ok(ReaderIndex {
             prefix,
+            wide,
             scopes_of: [
                 transaction.prepare("SELECT scopes FROM traces WHERE path = ?1")?,
                 transaction.prepare("SELECT scopes FROM checks WHERE key = ?1")?,
@@ -763,6 +787,29 @@ impl<'t> ReaderIndex<'t> {
             file: transaction.prepare("INSERT OR IGNORE INTO readers (scope, kind, owner) VALUES (?1, ?2, ?3)")?,
             unfile: transaction.prepare("DELETE FROM readers WHERE scope = ?1 AND kind = ?2 AND owner = ?3")?,
         })
+    }
+
+    /// Marks wide the scopes that more than [`WIDE_SCOPE_READERS`] of
+    /// `traces` read, and unfiles their readers.
+    fn widen<'a>(
+        &mut self,
+        transaction: &rusqlite::Transaction<'_>,
+        traces: impl Iterator<Item = &'a Trace>,
+    ) -> Result<(), rusqlite::Error> {
+        let mut readers: HashMap<&str, usize> = HashMap::new();
+        for trace in traces {
+            let scopes: HashSet<&str> = trace.reads.iter().map(|read| &*read.scope).collect();
+            for scope in scopes.into_iter().filter(|scope| scope.starts_with(self.prefix)) {
+                *readers.entry(scope).or_default() += 1;
+            }
+        }
+        for (scope, _) in readers.into_iter().filter(|(_, count)| *count > WIDE_SCOPE_READERS) {
+            if self.wide.insert(scope.to_owned()) {
+                transaction.execute("INSERT OR IGNORE INTO wide_scopes (scope) VALUES (?1)", [scope])?;
+                transaction.execute("DELETE FROM readers WHERE scope = ?1", [scope])?;
+            }
+        }
+        Ok(())
     }
 
     /// Unfiles the trace `owner` has now.
@@ -780,11 +827,16 @@ impl<'t> ReaderIndex<'t> {
     fn replace(&mut self, kind: i64, owner: &str, trace: &Trace) -> Result<String, rusqlite::Error> {
         self.unfile_current(kind, owner)?;
         let scopes: std::collections::BTreeSet<&str> =
-            trace.reads.iter().map(|read| &*read.scope).filter(|scope| scope.starts_with(self.prefix)).collect();
+            trace.reads.iter().map(|read| &*read.scope).filter(|scope| self.is_filed(scope)).collect();
         for scope in &scopes {
             self.file.execute(params![scope, kind, owner])?;
         }
         Ok(scopes.into_iter().collect::<Vec<_>>().join("\n"))
+    }
+
+    /// Whether readers of `scope` are listed.
+    fn is_filed(&self, scope: &str) -> bool {
+        scope.starts_with(self.prefix) && !self.wide.contains(scope)
     }
 
     /// Removes `owner`'s trace and unfiles it.
@@ -996,7 +1048,7 @@ mod tests {
         let read = |scope: &str| TraceRead { key: format!("title {scope}").into(), scope: scope.into(), hash: [1; 32] };
         let trace = |scopes: &[&str]| Trace { route: "page".into(), reads: scopes.iter().map(|s| read(s)).collect() };
         let readers = |cache: &Cache, scope: &str| {
-            let found = cache.readers_of([scope]).unwrap();
+            let found = cache.readers_of([scope]).unwrap().unwrap();
             let mut outputs: Vec<String> = found.outputs.into_iter().collect();
             let mut checks: Vec<String> = found.checks.into_iter().collect();
             outputs.sort();
@@ -1032,6 +1084,16 @@ mod tests {
         assert_eq!(readers(&cache, "content/c.md"), (vec!["a".into()], vec![]));
         assert_eq!(cache.trace_count().unwrap(), 1, "a removed output's trace goes with it");
         assert!(cache.check_results().unwrap().is_empty());
+        let everywhere: Vec<(String, Trace)> = (0..=WIDE_SCOPE_READERS)
+            .map(|n| (format!("page-{n}"), trace(&["content/menu.md", "content/c.md"])))
+            .collect();
+        cache
+            .commit(&BuildRecord { traces: everywhere, indexed_scopes: "content/", ..BuildRecord::default() })
+            .unwrap();
+        assert_eq!(cache.readers_of(["content/menu.md"]).unwrap(), None, "a scope every output reads is not listed");
+        assert_eq!(cache.readers_of(["content/a.md", "content/c.md"]).unwrap(), None);
+        let filed: i64 = cache.connection.query_row("SELECT count(*) FROM readers", [], |row| row.get(0)).unwrap();
+        assert_eq!(filed, 0, "nor are the scopes that one build found so widely read");
     }
 
     #[test]
