@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use snapshots::{BuildRecord, Cache, ColdReason, Fact, FileStat, OutputRecord};
 
 use crate::explain::{BuildFacts, LAST_BUILD};
+use crate::folder_stats::Folder;
 use crate::manifest::Manifest;
 use crate::output::{CACHE_DIR, PreviousOutput, build_id, matches_record, write_site};
 use crate::output_folder::checked_output_dir;
@@ -175,10 +176,11 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     let (records, files) = (&previous.records, &previous.files);
     let (intact, scan) = rayon::join(
         || -> HashSet<&str> {
-            match &output_dir {
-                Some(output_dir) => records
+            let folder = output_dir.as_deref().and_then(|dir| Folder::open(dir).ok());
+            match &folder {
+                Some(folder) => records
                     .par_iter()
-                    .filter(|(path, record)| matches_record(&output_dir.join(path), record))
+                    .filter(|(path, record)| matches_record(Some(folder), path, record))
                     .map(|(path, _)| path.as_str())
                     .collect(),
                 None => HashSet::new(),

@@ -19,6 +19,7 @@ use queries::output_paths::RESERVED_PREFIX;
 use rayon::prelude::*;
 use snapshots::{FileStat, OutputRecord};
 
+use crate::folder_stats::Folder;
 use crate::manifest::Manifest;
 use crate::output_folder::FolderGuard;
 use crate::site_folder::EnvironmentError;
@@ -72,10 +73,12 @@ pub fn mtime_ns(metadata: &std::fs::Metadata) -> i64 {
         .map_or(0, |duration| i64::try_from(duration.as_nanos()).unwrap_or(i64::MAX))
 }
 
-/// Whether the file at `path` is still exactly what `record` says qsite wrote.
-pub fn matches_record(path: &Utf8Path, record: &OutputRecord) -> bool {
-    std::fs::metadata(path)
-        .is_ok_and(|metadata| metadata.len() == record.size && mtime_ns(&metadata) == record.mtime_ns)
+/// Whether the file at `relative` in the output folder (`None` when it
+/// could not be opened) is still exactly what `record` says qsite wrote.
+pub fn matches_record(folder: Option<&Folder>, relative: &str, record: &OutputRecord) -> bool {
+    folder
+        .and_then(|folder| folder.stat(relative).ok())
+        .is_some_and(|stat| stat.size == record.size && stat.mtime_ns == record.mtime_ns)
 }
 
 fn write_error(path: &Utf8Path) -> impl FnOnce(io::Error) -> EnvironmentError + '_ {
@@ -120,6 +123,7 @@ pub fn write_site(
     if let Some(token) = &previous.manifest.writing {
         sweep_temporary_files(&guard, token, &previous.manifest.paths);
     }
+    let folder = Folder::open(output_dir).ok();
     let mut stats = WriteStats::default();
     let mut changes = ManifestChanges::default();
     let mut pending = Vec::new();
@@ -133,7 +137,9 @@ pub fn write_site(
         let target = output_dir.join(relative);
         match previous.records.get(relative) {
             Some(record) if record.hash == hash => {
-                if matches_record(&target, record) && (trust_records || holds_bytes(&target, &record.hash)) {
+                if matches_record(folder.as_ref(), relative, record)
+                    && (trust_records || holds_bytes(&target, &record.hash))
+                {
                     stats.unchanged += 1;
                     continue;
                 }

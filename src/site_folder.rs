@@ -8,7 +8,7 @@ use queries::FileText;
 use rayon::prelude::*;
 use snapshots::FileStat;
 
-use crate::output::mtime_ns;
+use crate::folder_stats::{Folder, Stat};
 
 /// The folders under the site root whose files are inputs.
 pub const INPUT_DIRS: [&str; 4] = ["content", "templates", "static", "data"];
@@ -284,28 +284,9 @@ pub struct Scan {
     pub removed: Vec<String>,
 }
 
-/// What a `stat` says of a file, as the stat cache compares it (the hash
-/// left empty). Besides size and modification time, which an edit can keep
-/// (a tool that restores the time), the status change time, inode and
-/// device: as git's index does, any difference means the file is hashed.
-fn stat_of(metadata: &std::fs::Metadata) -> FileStat {
-    #[cfg(unix)]
-    let (ctime_ns, inode, device) = {
-        use std::os::unix::fs::MetadataExt;
-        (
-            metadata.ctime().saturating_mul(1_000_000_000).saturating_add(metadata.ctime_nsec()),
-            metadata.ino(),
-            metadata.dev(),
-        )
-    };
-    #[cfg(not(unix))]
-    let (ctime_ns, inode, device) = (0, 0, 0);
-    FileStat { size: metadata.len(), mtime_ns: mtime_ns(metadata), ctime_ns, inode, device, hash: [0; 32] }
-}
-
 /// Stats every input file and hashes only those whose stat differs from
-/// the last build's (see [`stat_of`]): an unchanged site costs one `stat` a
-/// file. A stat is trusted only for files last modified before
+/// the last build's: an unchanged site costs one `stat` a file, taken
+/// relative to the open root ([`Folder`]). A stat is trusted only for files last modified before
 /// `trusted_before_ns` (shortly before the last build started), because a
 /// file saved twice within the file system's timestamp granularity can keep
 /// its size and modification time while its contents change.
@@ -317,33 +298,44 @@ pub fn scan(
 ) -> Result<Scan, EnvironmentError> {
     let mut paths = input_paths(root)?;
     paths.push(config_path.to_owned());
+    let folder =
+        Folder::open(root).map_err(|source| EnvironmentError::UnreadableRoot { root: root.to_owned(), source })?;
     // Each file's stat (and, when it differs, its hash) on its own: in parallel.
     let stats: Vec<(FileStat, bool)> = paths
         .par_iter()
         .map(|relative| {
-            let path = root.join(relative);
-            let unreadable = |source| EnvironmentError::UnreadableFile { path: path.clone(), source };
-            let seen = FileStat { hash: [0; 32], ..stat_of(&std::fs::metadata(&path).map_err(unreadable)?) };
+            let unreadable = |source| EnvironmentError::UnreadableFile { path: root.join(relative), source };
+            let Stat { size, mtime_ns, ctime_ns, inode, device } =
+                folder.stat(relative.as_str()).map_err(unreadable)?;
+            // Besides size and modification time, which an edit can keep (a
+            // tool that restores the time), the status change time, inode
+            // and device: as git's index does, any difference means the
+            // file is hashed.
+            let seen = FileStat { size, mtime_ns, ctime_ns, inode, device, hash: [0; 32] };
             let last = previous.get(relative.as_str());
             if let Some(stat) =
                 last.filter(|stat| FileStat { hash: [0; 32], ..**stat } == seen && seen.mtime_ns < trusted_before_ns)
             {
                 return Ok((*stat, false));
             }
-            let hash = *blake3::hash(&std::fs::read(&path).map_err(unreadable)?).as_bytes();
+            let hash = *blake3::hash(&std::fs::read(root.join(relative)).map_err(unreadable)?).as_bytes();
             Ok((FileStat { hash, ..seen }, last.is_none_or(|stat| stat.hash != hash)))
         })
         .collect::<Result<_, EnvironmentError>>()?;
     let mut scan = Scan::default();
-    let mut present = HashSet::new();
+    let mut present = 0;
     for (relative, (stat, changed)) in paths.into_iter().zip(stats) {
         if changed {
             scan.changed.push(relative.clone());
         }
-        present.insert(relative.to_string());
+        present += usize::from(previous.contains_key(relative.as_str()));
         scan.files.push((relative, stat));
     }
-    scan.removed = previous.keys().filter(|path| !present.contains(*path)).cloned().collect();
-    scan.removed.sort();
+    // Every file the last build saw is still here, unless fewer are found.
+    if present < previous.len() {
+        let found: HashSet<&str> = scan.files.iter().map(|(path, _)| path.as_str()).collect();
+        scan.removed = previous.keys().filter(|path| !found.contains(path.as_str())).cloned().collect();
+        scan.removed.sort();
+    }
     Ok(scan)
 }
