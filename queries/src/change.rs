@@ -35,7 +35,9 @@ pub struct Change {
 /// outside salsa, and the site singleton.
 pub struct Inputs {
     config_path: Utf8PathBuf,
-    files: HashMap<Utf8PathBuf, SourceFile>,
+    /// By path as a string: hashing a string is one pass over its bytes,
+    /// where a path hashes component by component.
+    files: HashMap<String, SourceFile>,
     site: Option<Site>,
 }
 
@@ -64,12 +66,12 @@ impl Inputs {
 
     /// The handle of a file the database knows, by path relative to the root.
     pub fn file(&self, path: &Utf8Path) -> Option<SourceFile> {
-        self.files.get(path).copied()
+        self.files.get(path.as_str()).copied()
     }
 
     /// Every path the database knows, in no particular order.
-    pub fn paths(&self) -> impl Iterator<Item = &Utf8PathBuf> {
-        self.files.keys()
+    pub fn paths(&self) -> impl Iterator<Item = &Utf8Path> {
+        self.files.keys().map(Utf8Path::new)
     }
 
     fn kind(&self, path: &Utf8Path) -> FileKind {
@@ -98,14 +100,14 @@ impl Change {
     pub fn apply(self, db: &mut QueryDb, inputs: &mut Inputs) -> bool {
         let mut changed = false;
         let mut set_changed = false;
-        let mut front_matters: HashMap<Utf8PathBuf, Prepared<Arc<[u8]>>> =
-            self.prepared_front_matter.into_iter().collect();
+        let mut front_matters: HashMap<String, Prepared<Arc<[u8]>>> =
+            self.prepared_front_matter.into_iter().map(|(path, prepared)| (path.into_string(), prepared)).collect();
         for (path, text) in self.files {
             let durability = match inputs.kind(&path) {
                 FileKind::Content(_) | FileKind::Static(_) | FileKind::Other => Durability::LOW,
                 FileKind::Config | FileKind::Template(_) | FileKind::Data => Durability::MEDIUM,
             };
-            match (inputs.files.get(&path).copied(), text) {
+            match (inputs.files.get(path.as_str()).copied(), text) {
                 (Some(file), Some(text)) => {
                     if *file.text(db) != text {
                         file.set_text(db).with_durability(durability).to(text);
@@ -114,21 +116,21 @@ impl Change {
                 }
                 (None, Some(text)) => {
                     let file = SourceFile::builder(path.clone(), text)
-                        .prepared_front_matter(front_matters.remove(&path))
+                        .prepared_front_matter(front_matters.remove(path.as_str()))
                         .durability(durability)
                         .new(db);
-                    inputs.files.insert(path, file);
+                    inputs.files.insert(path.into_string(), file);
                     set_changed = true;
                 }
                 (Some(_), None) => {
-                    inputs.files.remove(&path);
+                    inputs.files.remove(path.as_str());
                     set_changed = true;
                 }
                 (None, None) => {}
             }
         }
         for (path, prepared) in self.prepared_markdown {
-            if let Some(file) = inputs.files.get(&path)
+            if let Some(file) = inputs.files.get(path.as_str())
                 && file.prepared_markdown(db).as_ref() != Some(&prepared)
             {
                 file.set_prepared_markdown(db).with_durability(Durability::LOW).to(Some(prepared));
@@ -191,6 +193,7 @@ impl Change {
 fn site_files(inputs: &Inputs) -> SiteFiles {
     let mut files = SiteFiles::default();
     for (path, file) in &inputs.files {
+        let path = Utf8Path::new(path);
         match inputs.kind(path) {
             FileKind::Content(rest) => {
                 files.content.insert(rest, *file);
@@ -199,7 +202,7 @@ fn site_files(inputs: &Inputs) -> SiteFiles {
                 files.templates.insert(name, *file);
             }
             FileKind::Data => {
-                files.data.insert(path.clone(), *file);
+                files.data.insert(path.to_path_buf(), *file);
             }
             FileKind::Static(rest) => {
                 files.static_files.insert(rest, *file);

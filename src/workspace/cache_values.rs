@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
-use camino::{Utf8Path, Utf8PathBuf};
+use camino::Utf8Path;
 use queries::trace::{Facets, Footprint, Read};
 use queries::{Change, FileText};
 use rayon::prelude::*;
@@ -81,7 +81,6 @@ impl Workspace {
             .paths()
             .filter(|path| path.starts_with("content") && path.extension() == Some("md"))
             .filter(|path| self.inputs.file(path).is_some_and(|file| is_read(file.text(&self.db))))
-            .map(Utf8PathBuf::as_path)
             .collect();
         paths.sort();
         paths

@@ -172,7 +172,7 @@ impl Workspace {
         }
         let mut paths = input_paths(&self.root)?;
         paths.push(self.config_path.clone());
-        let present: HashSet<&Utf8PathBuf> = paths.iter().collect();
+        let present: HashSet<&Utf8Path> = paths.iter().map(Utf8PathBuf::as_path).collect();
         let mut change = Change { options: Some(self.options.clone()), ..Change::default() };
         // Reading is most of a cold start's IO; the files are independent.
         let texts: Vec<FileText> =
@@ -182,7 +182,7 @@ impl Workspace {
         change.files.extend(paths.iter().cloned().zip(texts.into_iter().map(Some)));
         for known in self.inputs.paths() {
             if !present.contains(known) {
-                change.files.push((known.clone(), None));
+                change.files.push((known.to_path_buf(), None));
             }
         }
         Ok(change.apply(&mut self.db, &mut self.inputs))
@@ -211,7 +211,10 @@ impl Workspace {
             };
             let found: HashSet<Utf8PathBuf> = found.into_iter().collect();
             gone.extend(
-                self.inputs.paths().filter(|known| known.starts_with(path) && !found.contains(*known)).cloned(),
+                self.inputs
+                    .paths()
+                    .filter(|known| known.starts_with(path) && !found.contains(*known))
+                    .map(Utf8Path::to_path_buf),
             );
             present.extend(found);
         }
