@@ -12,7 +12,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use queries::BuildOptions;
 use queries::words::counted;
 use rayon::prelude::*;
-use snapshots::{BuildRecord, Cache, ColdReason, Fact, FileStat, OutputRecord};
+use snapshots::{BuildRecord, Cache, ColdReason, FileStat, OutputRecord};
 
 use crate::explain::{BuildFacts, LAST_BUILD};
 use crate::folder_stats::Folder;
@@ -24,7 +24,7 @@ use crate::report::{render_diagnostics, stderr_is_colored};
 use crate::reuse::{INDEXED_SCOPES, Reuse, Stored, Trust, plan};
 use crate::site_folder::{EnvironmentError, Scan, hidden_content, scan};
 use crate::site_lock::SiteLock;
-use crate::stored_values;
+use crate::stored_values::{self, StoredFacts};
 use crate::summary::{SiteCounts, Verbosity, built_line, duration};
 use crate::verify::{report, verify};
 use crate::workspace::{Selection, Workspace};
@@ -208,9 +208,14 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     }
 
     // Facts and stored values are keyed by contents: any warm cache's hold.
-    let facts: HashMap<String, Fact> = match &previous.cold {
-        None if !request.clean => previous.cache.facts().unwrap_or_default(),
-        _ => HashMap::new(),
+    // After an edit of contents only, which bytes each file's facts were
+    // made from, and the facts of the edited files; the others' are
+    // fetched as queries ask. Otherwise every file's facts are compared.
+    let facts = match (&previous.cold, &trust) {
+        (Some(_), _) => StoredFacts::default(),
+        _ if request.clean => StoredFacts::default(),
+        (None, Trust::Settled) => StoredFacts::of(&previous.cache, scan.changed.iter().map(|path| path.as_str())),
+        (None, _) => StoredFacts::all(&previous.cache),
     };
     let mut workspace = Workspace::from_scan(root, &request.config, request.options.clone(), &scan.files, &facts)?;
     let stored = Stored {
@@ -236,7 +241,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         workspace_outputs(&plan.selection, &workspace).saturating_sub(reused),
         request.verbosity.says_more_than_errors(),
     );
-    let mut site = workspace.render_plan(&plan, &progress)?;
+    let mut site = workspace.render_plan(&plan, &progress, &previous.cache)?;
     progress.finish();
 
     let changed_paths: Vec<String> = scan.changed.iter().map(|path| path.to_string()).collect();
@@ -332,7 +337,16 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
             changed_paths.iter().chain(&scan.removed).map(String::as_str),
             &previous.files,
         ),
-        facts: stored_values::new_facts(&workspace, facts_for, &file_stats, &facts),
+        facts: {
+            let fetched;
+            let previous_facts = if facts.complete {
+                &facts.loaded
+            } else {
+                fetched = previous.cache.facts_of(facts_for.iter().map(|path| path.as_str())).unwrap_or_default();
+                &fetched
+            };
+            stored_values::new_facts(&workspace, facts_for, &file_stats, previous_facts)
+        },
         site_values,
         replace_site_values: !site_known,
         removed_checks: {

@@ -17,8 +17,9 @@ use camino::Utf8PathBuf;
 use queries::trace::{Facet, Facets, Read, SITE_SCOPE, current_hash, route_from_key, route_key};
 use queries::{Diagnostic, QueryDb, Route, RouteStats, route_table};
 use rayon::prelude::*;
-use snapshots::{Cache, Fact, OutputRecord, ReadTable, StoredTrace};
+use snapshots::{Cache, OutputRecord, ReadTable, StoredTrace};
 
+use crate::stored_values::StoredFacts;
 use crate::workspace::{RenderPlan, SITE_CHECK, Selection, Workspace};
 
 /// How far a build trusts what the last one left in the cache.
@@ -43,8 +44,8 @@ pub struct Stored<'a> {
     pub records: &'a HashMap<String, OutputRecord>,
     /// Outputs whose file is as the last build wrote it.
     pub intact: &'a HashSet<&'a str>,
-    /// Every file's facts as the last build left them.
-    pub facts: &'a HashMap<String, Fact>,
+    /// The facts the last build left: every file's, or the changed files'.
+    pub facts: &'a StoredFacts,
     /// The last build's counts, when it recorded them.
     pub stats: Option<RouteStats>,
 }
@@ -104,6 +105,11 @@ pub fn plan(
         Trust::Cold(_) | Trust::Verify => Facets::ALL,
     };
     let site_changed = facets.meets(Facets::of(&[Facet::Location, Facet::Terms, Facet::Draft, Facet::Listing]));
+    // Changed metadata is computed into listings over every page: hand
+    // every page's front matter over at once rather than as queries ask.
+    if facets != Facets::default() && !stored.facts.complete {
+        workspace.hand_over_facts(&stored.cache.facts().unwrap_or_default());
+    }
     let (loaded, table, partial) = match trust {
         Trust::Settled => {
             let site_scopes = stored.cache.scopes_starting_with(SITE_SCOPE).unwrap_or_default();
@@ -166,7 +172,7 @@ pub fn plan(
             .filter_map(|(key, result)| Some((key.clone(), stored_diagnostics(result)?)))
             .collect();
         // Computing a read may have needed an unread file: compute again with it.
-        if !workspace.load_wanted()? {
+        if !workspace.load_wanted(stored.cache)? {
             break (redo, checked, verified);
         }
         verifier.forget();
@@ -281,7 +287,7 @@ fn changed_facets(workspace: &Workspace, stored: &Stored, path: &Utf8PathBuf) ->
     if !path.starts_with("content") || path.extension() != Some("md") {
         return Facets::default();
     }
-    match stored.facts.get(path.as_str()) {
+    match stored.facts.loaded.get(path.as_str()) {
         Some(fact) => queries::trace::changed_facets(&fact.meta, &workspace.facet_hashes(path)),
         None => Facets::ALL,
     }

@@ -17,6 +17,48 @@ use snapshots::{Cache, Fact, FileStat, Trace};
 use crate::site_folder::EnvironmentError;
 use crate::workspace::Workspace;
 
+/// The facts the last build left, as far as this build loaded them: which
+/// bytes each file's facts were made from, and the facts of every file or
+/// only of those asked for; the others are fetched when a query needs one
+/// ([`Workspace::load_wanted`]).
+#[derive(Debug, Default)]
+pub struct StoredFacts {
+    /// Which bytes each file's facts were made from, when not `complete`.
+    hashes: HashMap<String, [u8; 32]>,
+    /// The facts loaded, by path.
+    pub loaded: HashMap<String, Fact>,
+    /// Whether `loaded` holds every file's facts.
+    pub complete: bool,
+}
+
+impl StoredFacts {
+    /// Every file's facts: for a build after which every file's are compared.
+    pub fn all(cache: &Cache) -> StoredFacts {
+        StoredFacts { hashes: HashMap::new(), loaded: cache.facts().unwrap_or_default(), complete: true }
+    }
+
+    /// Which bytes every file's facts were made from, and the facts of
+    /// `paths` (the files an edit changed).
+    pub fn of<'a>(cache: &Cache, paths: impl IntoIterator<Item = &'a str>) -> StoredFacts {
+        StoredFacts {
+            hashes: cache.fact_hashes().unwrap_or_default(),
+            loaded: cache.facts_of(paths).unwrap_or_default(),
+            complete: false,
+        }
+    }
+
+    /// Which bytes the facts of `path` were made from, if it has any.
+    pub fn hash(&self, path: &str) -> Option<[u8; 32]> {
+        self.loaded.get(path).map(|fact| fact.hash).or_else(|| self.hashes.get(path).copied())
+    }
+}
+
+/// A file's stored front matter for queries, if its facts were made from
+/// the bytes whose hash is `content_hash`.
+pub fn prepared_front_matter(fact: &Fact, content_hash: [u8; 32]) -> Option<Prepared<Arc<[u8]>>> {
+    (fact.hash == content_hash).then(|| Prepared { content_hash, value: Arc::from(fact.value.as_slice()) })
+}
+
 /// The store key of a Markdown file's rendering.
 pub fn store_key(build_id: &str, file_hash: &[u8; 32]) -> [u8; 32] {
     let mut hasher = blake3::Hasher::new();

@@ -220,6 +220,7 @@ const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS reads (id INTEGER PRIMARY KEY, key TEXT NOT NULL, scope TEXT NOT NULL, hash BLOB NOT NULL, UNIQUE (key, hash));
     CREATE INDEX IF NOT EXISTS reads_by_scope ON reads (scope);
     CREATE TABLE IF NOT EXISTS facts (path TEXT PRIMARY KEY, hash BLOB NOT NULL, meta BLOB NOT NULL, value BLOB NOT NULL);
+    CREATE INDEX IF NOT EXISTS fact_hashes ON facts (path, hash);
     CREATE TABLE IF NOT EXISTS site_values (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS checks (key TEXT PRIMARY KEY, route TEXT NOT NULL, reads BLOB NOT NULL, result TEXT NOT NULL, scopes TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS store (key BLOB PRIMARY KEY, value BLOB NOT NULL);
@@ -471,6 +472,35 @@ impl Cache {
             Ok((row.get::<_, String>(0)?, fact))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Which bytes each file's facts were derived from, by path, without
+    /// the facts themselves.
+    ///
+    /// # Performance
+    /// Reads the covering index `fact_hashes`, not the facts' values.
+    pub fn fact_hashes(&self) -> Result<HashMap<String, [u8; 32]>, CacheError> {
+        let mut statement = self.connection.prepare("SELECT path, hash FROM facts INDEXED BY fact_hashes")?;
+        let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, hash_from(row.get(1)?))))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The facts of these files (those it has).
+    ///
+    /// # Performance
+    /// One index lookup per file.
+    pub fn facts_of<'a>(&self, paths: impl IntoIterator<Item = &'a str>) -> Result<HashMap<String, Fact>, CacheError> {
+        let mut statement = self.connection.prepare("SELECT hash, meta, value FROM facts WHERE path = ?1")?;
+        let mut facts = HashMap::new();
+        for path in paths {
+            let row = statement.query_row([path], |row| {
+                Ok(Fact { hash: hash_from(row.get(0)?), meta: row.get(1)?, value: row.get(2)? })
+            });
+            if let Some(fact) = row.optional()? {
+                facts.insert(path.to_owned(), fact);
+            }
+        }
+        Ok(facts)
     }
 
     /// The trace of every output that has one, as ids into the [`ReadTable`].
@@ -1110,6 +1140,11 @@ mod tests {
             .unwrap();
         assert_eq!(cache.stored(&[[1; 32], [3; 32]]).unwrap(), HashMap::from([([1; 32], b"one".to_vec())]));
         assert_eq!(cache.facts().unwrap()["content/a.md"], fact);
+        assert_eq!(cache.fact_hashes().unwrap(), HashMap::from([("content/a.md".to_owned(), [1; 32])]));
+        assert_eq!(
+            cache.facts_of(["content/a.md", "content/b.md"]).unwrap(),
+            HashMap::from([("content/a.md".to_owned(), fact.clone())])
+        );
         cache
             .commit(&BuildRecord {
                 dead_keys: vec![[1; 32]],

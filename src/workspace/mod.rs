@@ -13,9 +13,10 @@ use camino::{Utf8Path, Utf8PathBuf};
 use queries::words::counted;
 use queries::{BuildOptions, Change, ExecutionLog, FileText, Inputs, Markdown, Prepared, QueryDb, route_table};
 use rayon::prelude::*;
-use snapshots::{Fact, FileStat};
+use snapshots::{Cache, Fact, FileStat};
 
 use crate::site_folder::{EnvironmentError, input_paths, input_paths_at, is_text_input, read_input};
+use crate::stored_values::{StoredFacts, prepared_front_matter};
 
 pub use rendering::{OutputFile, RenderPlan, RenderedSite, SITE_CHECK, Selection};
 
@@ -102,7 +103,7 @@ impl Workspace {
         config_path: &Utf8Path,
         options: BuildOptions,
         files: &[(Utf8PathBuf, FileStat)],
-        facts: &HashMap<String, Fact>,
+        facts: &StoredFacts,
     ) -> Result<Self, EnvironmentError> {
         let mut workspace = Workspace::empty(root, config_path, options.clone());
         let mut change = Change { options: Some(options), ..Change::default() };
@@ -112,8 +113,8 @@ impl Workspace {
                 if !is_text_input(path, config_path) {
                     return Ok(FileText::Opaque { hash: stat.hash, len: stat.size });
                 }
-                match facts.get(path.as_str()) {
-                    Some(fact) if fact.hash == stat.hash => Ok(FileText::Unread { hash: stat.hash }),
+                match facts.hash(path.as_str()) {
+                    Some(hash) if hash == stat.hash => Ok(FileText::Unread { hash: stat.hash }),
                     _ => read_input(root, path, config_path),
                 }
             })
@@ -122,10 +123,10 @@ impl Workspace {
             files.iter().zip(&texts).filter(|((path, _), text)| path.starts_with("content") && is_read(text)).count();
         for ((path, stat), text) in files.iter().zip(texts) {
             if let FileText::Unread { .. } = text
-                && let Some(fact) = facts.get(path.as_str())
+                && let Some(prepared) =
+                    facts.loaded.get(path.as_str()).and_then(|fact| prepared_front_matter(fact, stat.hash))
             {
-                let value = Arc::from(fact.value.as_slice());
-                change.prepared_front_matter.push((path.clone(), Prepared { content_hash: stat.hash, value }));
+                change.prepared_front_matter.push((path.clone(), prepared));
             }
             change.files.push((path.clone(), Some(text)));
         }
@@ -133,16 +134,46 @@ impl Workspace {
         Ok(workspace)
     }
 
-    /// Reads the files that queries found they needed unread since the last
-    /// call; returns whether there were any (then what was computed without
-    /// them is computed again on the next request).
-    pub fn load_wanted(&mut self) -> Result<bool, EnvironmentError> {
+    /// Loads what queries found they needed of unread files since the last
+    /// call: a file's front matter from `cache` when its stored facts were
+    /// made from the file's bytes, else its text from disk. Returns whether
+    /// there was any (then what was computed without it is computed again
+    /// on the next request).
+    pub fn load_wanted(&mut self, cache: &Cache) -> Result<bool, EnvironmentError> {
         let wanted = queries::take_wanted();
         if wanted.is_empty() {
             return Ok(false);
         }
-        self.read_unread(wanted)?;
+        let lacking = wanted.iter().filter(|path| self.lacks_front_matter(path)).map(|path| path.as_str());
+        let given = self.hand_over_facts(&cache.facts_of(lacking).unwrap_or_default());
+        self.read_unread(wanted.into_iter().filter(|path| !given.contains(path.as_str())))?;
         Ok(true)
+    }
+
+    /// Whether the file at `path` is unread and holds no stored front matter.
+    fn lacks_front_matter(&self, path: &Utf8Path) -> bool {
+        self.inputs.file(path).is_some_and(|file| {
+            matches!(file.text(&self.db), FileText::Unread { .. }) && file.prepared_front_matter(&self.db).is_none()
+        })
+    }
+
+    /// Hands over the front matter of the unread files among `facts` that
+    /// hold none yet and whose facts were made from their bytes; returns
+    /// their paths.
+    pub fn hand_over_facts(&mut self, facts: &HashMap<String, Fact>) -> HashSet<String> {
+        let mut change = Change::default();
+        for (path, fact) in facts {
+            let path = Utf8Path::new(path);
+            let Some(file) = self.inputs.file(path).filter(|_| self.lacks_front_matter(path)) else { continue };
+            if let FileText::Unread { hash } = file.text(&self.db)
+                && let Some(prepared) = prepared_front_matter(fact, *hash)
+            {
+                change.prepared_front_matter.push((path.to_path_buf(), prepared));
+            }
+        }
+        let given = change.prepared_front_matter.iter().map(|(path, _)| path.to_string()).collect();
+        change.apply(&mut self.db, &mut self.inputs);
+        given
     }
 
     /// Reads those of `paths` that the database holds unread.

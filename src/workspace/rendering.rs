@@ -14,7 +14,7 @@ use queries::{
     route_table,
 };
 use rayon::prelude::*;
-use snapshots::{Trace, TraceRead};
+use snapshots::{Cache, Trace, TraceRead};
 
 use super::Workspace;
 use crate::progress::Progress;
@@ -68,10 +68,15 @@ impl Workspace {
     /// output, and reads the files the render found it needed unread until
     /// it needs none (see [`Workspace::from_scan`]). The outputs and checks
     /// are not memoized: the process writes them and ends.
-    pub fn render_plan(&mut self, plan: &RenderPlan, progress: &Progress) -> Result<RenderedSite, EnvironmentError> {
+    pub fn render_plan(
+        &mut self,
+        plan: &RenderPlan,
+        progress: &Progress,
+        cache: &Cache,
+    ) -> Result<RenderedSite, EnvironmentError> {
         loop {
             let site = self.render_once(plan, progress, Memo::Drop);
-            if !self.load_wanted()? {
+            if !self.load_wanted(cache)? {
                 return Ok(site);
             }
         }
