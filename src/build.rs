@@ -15,14 +15,14 @@ use rayon::prelude::*;
 use snapshots::{BuildRecord, Cache, ColdReason, FileStat, OutputRecord};
 
 use crate::explain::{BuildFacts, LAST_BUILD};
-use crate::folder_stats::Folder;
-use crate::manifest::Manifest;
+use crate::folder::Folder;
+use crate::manifest::{MANIFEST_FILE, Manifest};
 use crate::output::{CACHE_DIR, PreviousOutput, build_id, matches_record, write_site};
-use crate::output_folder::checked_output_dir;
+use crate::output_folder::{FolderGuard, OutputDir, checked_output_dir};
 use crate::progress::Progress;
 use crate::report::{render_diagnostics, stderr_is_colored};
 use crate::reuse::{INDEXED_SCOPES, Reuse, Stored, Trust, plan};
-use crate::site_folder::{EnvironmentError, Scan, hidden_content, scan};
+use crate::site_folder::{EnvironmentError, Scan, hidden_content, scan, skipped_warning};
 use crate::site_lock::SiteLock;
 use crate::stored_values::{self, StoredFacts};
 use crate::summary::{SiteCounts, Verbosity, built_line, duration};
@@ -43,6 +43,9 @@ pub struct BuildRequest {
     pub clean: bool,
     /// `--verify`: compare the result with a clean build in memory.
     pub verify: bool,
+    /// `--force`: build into a non-empty output folder qsite has not
+    /// written before, replacing the files of the same names.
+    pub force: bool,
     /// `--quiet` or `-v`.
     pub verbosity: Verbosity,
 }
@@ -91,29 +94,39 @@ struct Previous {
 
 impl Previous {
     /// Opens the cache (a damaged one starts cold) and reads the output
-    /// folder's manifest.
-    fn open(request: &BuildRequest, output_dir: Option<&Utf8Path>) -> Previous {
+    /// folder's manifest; `qsite check`, which has no output folder, only
+    /// reads the cache.
+    fn open(request: &BuildRequest, output: Option<&OutputDir>) -> Result<Previous, EnvironmentError> {
         let build_id = build_id();
-        let (mut cache, mut cold) = Cache::open(&request.root.join(CACHE_DIR), &build_id);
+        let cache_dir = request.root.join(CACHE_DIR);
+        let (mut cache, mut cold) = match output {
+            Some(_) => Cache::open(&cache_dir, &build_id),
+            None => Cache::open_to_read(&cache_dir, &build_id),
+        };
+        let output_key = output.map(|output| output.key.as_str());
         // Damage that opening does not notice shows when the tables are read.
-        let (files, stored_outputs) = match (cache.files(), cache.outputs()) {
+        let (files, records) = match (cache.files(), cache.outputs(output_key.unwrap_or_default())) {
             (Ok(files), Ok(outputs)) => (files, outputs),
             (Err(error), _) | (_, Err(error)) => {
                 cold = Some(cache.reset(&build_id, &error));
                 (HashMap::new(), HashMap::new())
             }
         };
-        // The cache's records describe the folder the last build wrote; the
-        // folder's own manifest says what qsite wrote there, whatever the cache.
-        let output_key = output_dir.map(|dir| dir.to_string());
-        let same_folder = output_key.is_some() && cache.meta(OUTPUT_DIR).ok().flatten() == output_key;
-        let records = if same_folder { stored_outputs } else { HashMap::new() };
-        let manifest = output_dir.map(Manifest::read).unwrap_or_default();
+        // The stored traces describe the folder the last build wrote.
+        let same_folder = output_key.is_some() && cache.meta(OUTPUT_DIR).ok().flatten().as_deref() == output_key;
+        let manifest = match output {
+            Some(output) => match Folder::open_real(&output.path) {
+                Ok(folder) => Manifest::read(&folder, &output.path)?,
+                Err(refusal) if refusal.is_not_found() => Manifest::default(),
+                Err(refusal) => return Err(EnvironmentError::refused(output.path.clone(), refusal)),
+            },
+            None => Manifest::default(),
+        };
         let fingerprint = format!(
             "drafts={} base_url={:?} config={} output={:?}",
-            request.options.drafts, request.options.base_url, request.config, output_dir
+            request.options.drafts, request.options.base_url, request.config, output_key
         );
-        Previous { cache, build_id, cold, files, records, same_folder, manifest, fingerprint }
+        Ok(Previous { cache, build_id, cold, files, records, same_folder, manifest, fingerprint })
     }
 
     /// Files modified after this instant are hashed even if their stat matches.
@@ -160,10 +173,16 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         return Err(EnvironmentError::MissingConfig { root: root.clone(), path: request.config.clone() });
     }
     // Checked before anything is written, the cache included.
-    let output_dir =
-        request.output_dir.as_ref().map(|dir| checked_output_dir(root, &request.config, dir)).transpose()?;
-    let _lock = SiteLock::acquire(&root.join(CACHE_DIR))?;
-    let mut previous = Previous::open(request, output_dir.as_deref());
+    let output = request.output_dir.as_ref().map(|dir| checked_output_dir(root, &request.config, dir)).transpose()?;
+    if let Some(output) = &output
+        && !request.force
+    {
+        refuse_foreign_folder(root, output)?;
+    }
+    // `qsite check` writes nothing, not even the lock.
+    let _lock = output.is_some().then(|| SiteLock::acquire(root)).transpose()?;
+    let mut previous = Previous::open(request, output.as_ref())?;
+    let output_dir = output.as_ref().map(|output| output.path.clone());
     if let Some(reason) = &previous.cold
         && *reason != ColdReason::Missing
         && request.verbosity.says_more_than_errors()
@@ -176,7 +195,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     let (records, files) = (&previous.records, &previous.files);
     let (intact, scan) = rayon::join(
         || -> HashSet<&str> {
-            let folder = output_dir.as_deref().and_then(|dir| Folder::open(dir).ok());
+            let folder = output_dir.as_deref().and_then(|dir| Folder::open_real(dir).ok());
             match &folder {
                 Some(folder) => records
                     .par_iter()
@@ -189,6 +208,11 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         || scan(root, &request.config, files, trusted_before_ns),
     );
     let scan = scan?;
+    if request.verbosity.says_more_than_errors() {
+        for (path, kind) in &scan.skipped {
+            eprintln!("{}", skipped_warning(path, *kind));
+        }
+    }
     if let Some(hidden) = hidden_content(root, scan.files.iter().map(|(path, _)| path.as_path()))
         && request.verbosity.says_more_than_errors()
     {
@@ -291,9 +315,20 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     let owned: BTreeSet<String> =
         previous.manifest.paths.iter().cloned().chain(intact.iter().map(|path| (*path).to_owned())).collect();
     let previous_output = PreviousOutput { manifest: &previous.manifest, owned: &owned, records: &previous.records };
-    let (written, changes) = write_site(root, &output_dir, &site, &previous_output, &file_stats, !request.clean)?;
-    for replaced in changes.replaced.iter().filter(|_| request.verbosity.says_more_than_errors()) {
-        eprintln!("warning: replaced `{}`, which qsite did not write", output_dir.join(replaced));
+    let guard = FolderGuard::new(&output_dir);
+    let (written, changes) = write_site(root, &guard, &site, &previous_output, &file_stats, !request.clean)?;
+    if request.verbosity.says_more_than_errors() {
+        for replaced in &changes.replaced {
+            eprintln!("warning: replaced `{}`, which qsite did not write", output_dir.join(replaced));
+        }
+        if !changes.left.is_empty() {
+            eprintln!(
+                "warning: left {} that the site no longer produces, which qsite cannot show it wrote as they are now \
+                 (its cache has no matching record): {}",
+                counted(changes.left.len(), "file"),
+                listed(&changes.left)
+            );
+        }
     }
     // Facts of every file when the settings changed (a base URL moves
     // every permalink), else of the files this build read.
@@ -325,9 +360,10 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
             .map(|(path, stat)| (path.to_string(), *stat))
             .collect(),
         removed_files: scan.removed.clone(),
+        output_folder: output.as_ref().map(|output| output.key.clone()).unwrap_or_default(),
         outputs: changes.outputs,
         removed_outputs: changes.removed,
-        replace_outputs: !previous.same_folder,
+        replace_traces: !previous.same_folder,
         indexed_scopes: INDEXED_SCOPES,
         traces: std::mem::take(&mut site.traces),
         checks: std::mem::take(&mut site.checks),
@@ -357,7 +393,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         meta: vec![
             (LAST_BUILD.to_owned(), "rendered".to_owned()),
             ("options".to_owned(), previous.fingerprint.clone()),
-            (OUTPUT_DIR.to_owned(), output_dir.to_string()),
+            (OUTPUT_DIR.to_owned(), output.as_ref().map(|output| output.key.clone()).unwrap_or_default()),
             ("scan_started_ns".to_owned(), scan_started_ns.to_string()),
             ("summary".to_owned(), summary.clone()),
             (STATS.to_owned(), serde_json::to_string(&site.stats).unwrap_or_default()),
@@ -396,6 +432,38 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     std::mem::forget(intact);
     std::mem::forget((previous.files, previous.records, previous.manifest));
     Ok(BuildOutcome::Success)
+}
+
+/// Refuses to build into a folder that holds files while qsite has no
+/// record of writing there (no manifest, no record in the cache): they are
+/// somebody else's, and a build would replace those of the same names.
+/// Decided before anything is written, the cache included.
+fn refuse_foreign_folder(root: &Utf8Path, output: &OutputDir) -> Result<(), EnvironmentError> {
+    let Ok(folder) = Folder::open_real(&output.path) else { return Ok(()) };
+    let Ok(entries) = std::fs::read_dir(&output.path) else { return Ok(()) };
+    let mut names: Vec<String> =
+        entries.filter_map(Result::ok).map(|entry| entry.file_name().to_string_lossy().into_owned()).collect();
+    if names.is_empty() || folder.stat_entry(MANIFEST_FILE).is_ok() {
+        return Ok(());
+    }
+    let recorded = Cache::open_read_only(&root.join(CACHE_DIR))
+        .and_then(|cache| cache.outputs(&output.key).ok())
+        .is_some_and(|records| !records.is_empty());
+    if recorded {
+        return Ok(());
+    }
+    names.sort();
+    Err(EnvironmentError::OutputNotEmpty { output: output.path.clone(), in_the_way: listed(&names) })
+}
+
+/// The first few of `names`, quoted, and how many more there are.
+fn listed(names: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = names.iter().take(SHOWN).map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    text
 }
 
 /// How many outputs the site has, for the progress bar.

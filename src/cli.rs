@@ -86,6 +86,10 @@ enum Command {
         /// exit 3 if the output differs.
         #[arg(long)]
         verify: bool,
+        /// Build into an output folder that holds files qsite did not
+        /// write, replacing those of the same names.
+        #[arg(short, long)]
+        force: bool,
     },
     /// Report every error in the site, writing nothing: `qsite check`.
     Check {
@@ -198,7 +202,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Build { site, output_dir, clean, verify } => {
+        Command::Build { site, output_dir, clean, verify, force } => {
             let request = BuildRequest {
                 root: cli.root,
                 config: config.clone(),
@@ -206,6 +210,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
                 output_dir: Some(output_dir),
                 clean,
                 verify,
+                force,
                 verbosity,
             };
             Ok(exit_code(build(&request)?))
@@ -218,6 +223,7 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
                 output_dir: None,
                 clean: false,
                 verify: false,
+                force: false,
                 verbosity,
             };
             Ok(exit_code(build(&request)?))
@@ -252,6 +258,13 @@ fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
             let cleaned = clean(&cli.root, &config, &output_dir)?;
             if cleaned.had_manifest {
                 println!("Removed {} output files and the cache", cleaned.outputs);
+                if cleaned.left > 0 {
+                    eprintln!(
+                        "warning: left {} files that the output folder's manifest lists but the cache has no matching \
+                         record of (written by another build, or edited since); remove them by hand if they are not yours",
+                        cleaned.left
+                    );
+                }
             } else {
                 println!(
                     "Removed the cache; the output folder has no manifest of files qsite wrote, so nothing else was removed"

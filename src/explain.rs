@@ -116,7 +116,7 @@ pub fn explain(root: &Utf8Path, output_dir_name: &str, named: &str) -> Result<St
     let Some(cache) = Cache::open_read_only(&root.join(CACHE_DIR)) else {
         return Ok(format!("{shown}: qsite has no record of a build here (no readable `.qsite/` cache)"));
     };
-    let manifest = cache.outputs().unwrap_or_default();
+    let manifest = cache.outputs(output_dir_name.trim_end_matches('/')).unwrap_or_default();
     if !manifest.contains_key(&key) {
         return Ok(format!("{shown}: the last build did not produce this file"));
     }

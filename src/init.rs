@@ -2,6 +2,7 @@
 
 use camino::Utf8Path;
 
+use crate::output_folder::FolderGuard;
 use crate::site_folder::EnvironmentError;
 
 /// The starter site: path → contents. The stylesheet is the built-in theme's
@@ -41,12 +42,14 @@ pub fn init(dir: &Utf8Path, force: bool) -> Result<(), InitError> {
     if not_empty && !force {
         return Err(InitError::NotEmpty(dir.to_string()));
     }
+    // One name at a time from `dir`: a link in the way (`templates` to a
+    // folder elsewhere) is refused, never written through.
+    let guard = FolderGuard::new(dir);
     for (relative, contents) in STARTER_FILES {
-        let path = dir.join(relative);
-        let parent = path.parent().unwrap_or(dir);
-        std::fs::create_dir_all(parent)
-            .map_err(|source| EnvironmentError::Write { path: parent.to_owned(), source })?;
-        std::fs::write(&path, contents).map_err(|source| EnvironmentError::Write { path: path.clone(), source })?;
+        let (folder, name) = guard.target(relative, true)?.expect("folders are created on the way");
+        folder
+            .write(name, contents.as_bytes())
+            .map_err(|refusal| EnvironmentError::refused(dir.join(relative), refusal))?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ pub mod build;
 pub mod clean;
 pub mod cli;
 pub mod explain;
-pub mod folder_stats;
+pub mod folder;
 pub mod init;
 pub mod manifest;
 pub mod new_content;

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 
 use camino::Utf8Path;
 
+use crate::folder::Folder;
 use crate::site_folder::EnvironmentError;
 
 /// The manifest's file name in the output folder. Output paths may not use
@@ -30,12 +31,17 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// The manifest of `output_dir`; empty when there is none. Lines that
-    /// are not safe relative paths are dropped, so a damaged or hand-edited
-    /// manifest can never make qsite delete outside the folder.
-    pub fn read(output_dir: &Utf8Path) -> Manifest {
-        let Ok(text) = std::fs::read_to_string(output_dir.join(MANIFEST_FILE)) else {
-            return Manifest::default();
+    /// The manifest of the output folder `folder` (at `output_dir`); empty
+    /// when there is none. Lines that are not safe relative paths are
+    /// dropped, so a damaged or hand-edited manifest can never make qsite
+    /// delete outside the folder. A manifest that is a link, a FIFO or a
+    /// device is refused, never read.
+    pub fn read(folder: &Folder, output_dir: &Utf8Path) -> Result<Manifest, EnvironmentError> {
+        let bytes = folder
+            .read(MANIFEST_FILE)
+            .map_err(|refusal| EnvironmentError::refused(output_dir.join(MANIFEST_FILE), refusal))?;
+        let Some(text) = bytes.and_then(|bytes| String::from_utf8(bytes).ok()) else {
+            return Ok(Manifest::default());
         };
         let mut manifest = Manifest::default();
         for line in text.lines().filter(|line| !line.starts_with('#') && !line.is_empty()) {
@@ -45,12 +51,12 @@ impl Manifest {
                 manifest.paths.insert(line.to_owned());
             }
         }
-        manifest
+        Ok(manifest)
     }
 
-    /// Replaces the manifest of `output_dir` in one rename, so it is always
-    /// either the old list or the new one.
-    pub fn write(&self, output_dir: &Utf8Path) -> Result<(), EnvironmentError> {
+    /// Replaces the manifest of the output folder `folder` (at `output_dir`)
+    /// in one rename, so it is always either the old list or the new one.
+    pub fn write(&self, folder: &Folder, output_dir: &Utf8Path) -> Result<(), EnvironmentError> {
         let mut text = String::with_capacity(self.paths.iter().map(|path| path.len() + 1).sum::<usize>() + 128);
         text.push_str(HEADER);
         text.push('\n');
@@ -63,16 +69,14 @@ impl Manifest {
             text.push_str(path);
             text.push('\n');
         }
-        let target = output_dir.join(MANIFEST_FILE);
-        let temporary = output_dir.join(format!("{MANIFEST_FILE}-new"));
-        let error = |source| EnvironmentError::Write { path: target.clone(), source };
-        std::fs::create_dir_all(output_dir).map_err(error)?;
-        std::fs::write(&temporary, text).map_err(error)?;
-        std::fs::rename(&temporary, &target).map_err(error)
+        folder
+            .replace(MANIFEST_FILE, &format!("{MANIFEST_FILE}-new"), text.as_bytes())
+            .map_err(|refusal| EnvironmentError::refused(output_dir.join(MANIFEST_FILE), refusal))?;
+        Ok(())
     }
 
     /// Removes the manifest (`qsite clean`).
-    pub fn remove(output_dir: &Utf8Path) {
-        let _ = std::fs::remove_file(output_dir.join(MANIFEST_FILE));
+    pub fn remove(folder: &Folder) {
+        let _ = folder.remove_file(MANIFEST_FILE);
     }
 }

@@ -4,6 +4,8 @@
 use camino::{Utf8Component, Utf8Path, Utf8PathBuf};
 use queries::words::capitalized;
 
+use crate::folder::Refusal;
+use crate::output_folder::FolderGuard;
 use crate::site_folder::EnvironmentError;
 
 /// Why `new` refused to write.
@@ -57,22 +59,15 @@ pub fn new_content(root: &Utf8Path, kind: NewKind, name: &str) -> Result<Utf8Pat
         NewKind::Section => format!("+++\ntitle = \"{title}\"\nsort_by = \"date\"\n+++\n"),
     };
     let path = Utf8Path::new("content").join(relative);
-    let full = root.join(&path);
-    if full.exists() {
-        return Err(NewError::Exists(path));
-    }
-    let parent = full.parent().unwrap_or(root);
-    std::fs::create_dir_all(parent).map_err(|source| EnvironmentError::Write { path: parent.to_owned(), source })?;
-    // `create_new`: a file that appeared meanwhile is not overwritten either.
-    let write = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&full)
-        .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()));
-    match write {
-        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Err(NewError::Exists(path)),
-        Err(source) => Err(EnvironmentError::Write { path: full, source }.into()),
-        Ok(()) => Ok(path),
+    // One name at a time from the site folder: a link in the way
+    // (`content/linked` to a folder elsewhere) is refused, never followed.
+    let guard = FolderGuard::new(root);
+    let (folder, name) = guard.target(path.as_str(), true)?.expect("folders are created on the way");
+    match folder.create_new(name, text.as_bytes()) {
+        Ok(_) => Ok(path),
+        // `create_new`: a file that is there, or appeared meanwhile, is never overwritten.
+        Err(Refusal::Io(error)) if error.kind() == std::io::ErrorKind::AlreadyExists => Err(NewError::Exists(path)),
+        Err(refusal) => Err(EnvironmentError::refused(root.join(&path), refusal).into()),
     }
 }
 

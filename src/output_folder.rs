@@ -3,27 +3,39 @@
 //! checked again on the way down, so that neither user text nor a symbolic
 //! link can lead a write outside it.
 
-use std::collections::HashSet;
-use std::io;
-use std::sync::{Mutex, OnceLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use camino::{Utf8Component, Utf8Path, Utf8PathBuf};
 
+use crate::folder::{Folder, Kind, kind_at};
 use crate::output::CACHE_DIR;
 use crate::site_folder::{EnvironmentError, INPUT_DIRS};
 
 /// Site folders that are sources though builds do not read them all yet.
 const OTHER_SOURCE_DIRS: [&str; 2] = ["themes", "sass"];
 
+/// An output folder checked before a build writes into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputDir {
+    /// Absolute, free of `.`, `..` and links.
+    pub path: Utf8PathBuf,
+    /// How the cache names it: the path under the site folder (`public`),
+    /// or the absolute path of a folder outside it, so that a site folder
+    /// moved with its cache and output still finds its records.
+    pub key: String,
+}
+
 /// The output folder a request names, made absolute and free of `.` and
 /// `..`, after refusing any folder that is, contains or lies inside the
-/// site's sources or its root: a build there would overwrite or prune
-/// what the user wrote.
+/// site's sources or its root (a build there would overwrite or prune what
+/// the user wrote), a folder inside the site that is a link out of it, and
+/// a file.
 pub fn checked_output_dir(
     root: &Utf8Path,
     config: &Utf8Path,
     output_dir: &Utf8Path,
-) -> Result<Utf8PathBuf, EnvironmentError> {
+) -> Result<OutputDir, EnvironmentError> {
     let root = resolved(root, Utf8Path::new("."))?;
     let output = resolved(&root, output_dir)?;
     let refuse = |reason: String| Err(EnvironmentError::UnsafeOutputDir { output: output_dir.to_owned(), reason });
@@ -32,6 +44,9 @@ pub fn checked_output_dir(
     }
     if root.starts_with(&output) {
         return refuse(format!("it contains the site folder `{root}`"));
+    }
+    if lexical(&root, output_dir).starts_with(&root) && !output.starts_with(&root) {
+        return refuse(format!("it is a symbolic link to `{output}`, outside the site folder"));
     }
     let sources = INPUT_DIRS.iter().chain(&OTHER_SOURCE_DIRS).chain(&[CACHE_DIR]).map(Utf8Path::new);
     for source in sources.chain([config]) {
@@ -43,7 +58,30 @@ pub fn checked_output_dir(
             return refuse(format!("it contains the site's sources (`{source}`)"));
         }
     }
-    Ok(output)
+    match kind_at(&output) {
+        Ok(None | Some(Kind::Folder)) => {}
+        Ok(Some(Kind::File)) => return refuse("it is a file".to_owned()),
+        Ok(Some(_)) => return refuse("it is neither a folder nor a file".to_owned()),
+        Err(source) => return Err(EnvironmentError::Write { path: output, source }),
+    }
+    let key = output.strip_prefix(&root).map_or_else(|_| output.to_string(), |inside| inside.to_string());
+    Ok(OutputDir { path: output, key })
+}
+
+/// `path` joined to `base` (absolute) with `.` and `..` taken away by their
+/// names, no link resolved: where the user meant the folder to be.
+fn lexical(base: &Utf8Path, path: &Utf8Path) -> Utf8PathBuf {
+    let mut result = Utf8PathBuf::new();
+    for component in base.join(path).components() {
+        match component {
+            Utf8Component::ParentDir => {
+                result.pop();
+            }
+            Utf8Component::CurDir => {}
+            other => result.push(other),
+        }
+    }
+    result
 }
 
 /// `path` (relative to `base`, or absolute) as an absolute path with every
@@ -78,71 +116,26 @@ fn resolved(base: &Utf8Path, path: &Utf8Path) -> Result<Utf8PathBuf, Environment
     Ok(result)
 }
 
-/// Checks the folders between the output folder and one of its files, as
-/// writing and pruning walk them, so that neither follows a symbolic link
-/// out of the output folder. Folders already checked in this build are
-/// remembered. Shared by the threads that write.
+/// Opens the folders between a folder qsite writes into (the output
+/// folder; a new site for `init`, the site for `new`) and its files, one
+/// name at a time and never through a link, so that neither writing nor
+/// pruning can leave it. Shared by the threads that write; keeps
+/// the handles of the first folders it opens (the sections every page sits
+/// in), not of all of them, which would run out of file handles.
 pub struct FolderGuard {
     output_dir: Utf8PathBuf,
-    real_output_dir: OnceLock<Utf8PathBuf>,
-    checked: Mutex<HashSet<Utf8PathBuf>>,
+    root: OnceLock<Arc<Folder>>,
+    kept: Mutex<HashMap<String, Arc<Folder>>>,
 }
 
-impl FolderGuard {
-    /// A guard for the files under `output_dir`.
-    pub fn new(output_dir: &Utf8Path) -> FolderGuard {
-        FolderGuard { output_dir: output_dir.to_owned(), real_output_dir: OnceLock::new(), checked: Mutex::default() }
-    }
+/// How many folder handles a guard keeps open.
+const KEPT_FOLDERS: usize = 256;
 
-    /// The path of `relative` under the output folder, once every folder
-    /// on the way is a real folder inside it (created when `create`), or
-    /// `None` when a folder on the way is missing and `create` is false.
-    pub fn target(&self, relative: &str, create: bool) -> Result<Option<Utf8PathBuf>, EnvironmentError> {
-        let outside = |path: &Utf8Path| EnvironmentError::OutsideOutput { path: path.to_owned() };
-        if queries::check_relative_path(relative).is_err() {
-            return Err(outside(&self.output_dir.join(relative)));
-        }
-        let target = self.output_dir.join(relative);
-        if create && !self.output_dir.is_dir() {
-            std::fs::create_dir_all(&self.output_dir)
-                .map_err(|source| EnvironmentError::Write { path: self.output_dir.clone(), source })?;
-        }
-        let mut folder = self.output_dir.clone();
-        let parents: Vec<&str> = relative.split('/').collect();
-        for name in &parents[..parents.len() - 1] {
-            folder.push(name);
-            if self.checked.lock().unwrap_or_else(|poison| poison.into_inner()).contains(&folder) {
-                continue;
-            }
-            match std::fs::symlink_metadata(&folder) {
-                Ok(metadata) if metadata.is_dir() => {}
-                Ok(metadata) if metadata.is_symlink() => {
-                    let real = folder.canonicalize_utf8().map_err(|_| outside(&folder))?;
-                    if !real.is_dir() || !real.starts_with(self.real_output_dir()?) {
-                        return Err(outside(&folder));
-                    }
-                }
-                Ok(_) => {
-                    // A file where a folder must go: removing it is the user's call.
-                    let source = io::Error::other("a file is in the way of a folder");
-                    return Err(EnvironmentError::Write { path: folder, source });
-                }
-                Err(error) if error.kind() == io::ErrorKind::NotFound && create => {
-                    match std::fs::create_dir(&folder) {
-                        Ok(()) => {}
-                        // Another thread writing into the same folder made it first.
-                        Err(error)
-                            if error.kind() == io::ErrorKind::AlreadyExists
-                                && std::fs::symlink_metadata(&folder).is_ok_and(|metadata| metadata.is_dir()) => {}
-                        Err(source) => return Err(EnvironmentError::Write { path: folder, source }),
-                    }
-                }
-                Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
-                Err(source) => return Err(EnvironmentError::Write { path: folder, source }),
-            }
-            self.checked.lock().unwrap_or_else(|poison| poison.into_inner()).insert(folder.clone());
-        }
-        Ok(Some(target))
+impl FolderGuard {
+    /// A guard for the files under `output_dir` (for the output folder,
+    /// one [`checked_output_dir`] returned).
+    pub fn new(output_dir: &Utf8Path) -> FolderGuard {
+        FolderGuard { output_dir: output_dir.to_owned(), root: OnceLock::new(), kept: Mutex::default() }
     }
 
     /// The output folder.
@@ -150,14 +143,75 @@ impl FolderGuard {
         &self.output_dir
     }
 
-    fn real_output_dir(&self) -> Result<&Utf8Path, EnvironmentError> {
-        if let Some(real) = self.real_output_dir.get() {
-            return Ok(real);
+    /// The output folder itself, created (with the folders above it) when
+    /// `create`; `None` when it is missing and `create` is false.
+    pub fn root(&self, create: bool) -> Result<Option<Arc<Folder>>, EnvironmentError> {
+        if let Some(root) = self.root.get() {
+            return Ok(Some(Arc::clone(root)));
         }
-        let real = self
-            .output_dir
-            .canonicalize_utf8()
-            .map_err(|source| EnvironmentError::Write { path: self.output_dir.clone(), source })?;
-        Ok(self.real_output_dir.get_or_init(|| real))
+        let refused = |refusal| EnvironmentError::refused(self.output_dir.clone(), refusal);
+        let opened = match Folder::open_real(&self.output_dir) {
+            Err(refusal) if refusal.is_not_found() && create => {
+                std::fs::create_dir_all(&self.output_dir)
+                    .map_err(|source| EnvironmentError::Write { path: self.output_dir.clone(), source })?;
+                Folder::open_real(&self.output_dir).map_err(refused)?
+            }
+            Err(refusal) if refusal.is_not_found() => return Ok(None),
+            opened => opened.map_err(refused)?,
+        };
+        Ok(Some(Arc::clone(self.root.get_or_init(|| Arc::new(opened)))))
+    }
+
+    /// The folder `relative` (`/`-separated, `""` for the output folder),
+    /// each folder on the way a real folder (created when `create`); `None`
+    /// when one is missing and `create` is false.
+    pub fn folder(&self, relative: &str, create: bool) -> Result<Option<Arc<Folder>>, EnvironmentError> {
+        let Some(mut folder) = self.root(create)? else { return Ok(None) };
+        if relative.is_empty() {
+            return Ok(Some(folder));
+        }
+        let mut end = 0;
+        for name in relative.split('/') {
+            end += name.len() + usize::from(end > 0);
+            let path = &relative[..end];
+            let kept = self.kept.lock().unwrap_or_else(|poison| poison.into_inner()).get(path).cloned();
+            folder = match kept {
+                Some(kept) => kept,
+                None => {
+                    let refused = |refusal| EnvironmentError::refused(self.output_dir.join(path), refusal);
+                    let Some(opened) = folder.folder(name, create).map_err(refused)? else { return Ok(None) };
+                    let opened = Arc::new(opened);
+                    let mut kept = self.kept.lock().unwrap_or_else(|poison| poison.into_inner());
+                    if kept.len() < KEPT_FOLDERS {
+                        kept.insert(path.to_owned(), Arc::clone(&opened));
+                    }
+                    opened
+                }
+            };
+        }
+        Ok(Some(folder))
+    }
+
+    /// The folder holding the file `relative` and the file's name in it,
+    /// once `relative` is checked to be a safe path under the output folder.
+    pub fn target<'a>(
+        &self,
+        relative: &'a str,
+        create: bool,
+    ) -> Result<Option<(Arc<Folder>, &'a str)>, EnvironmentError> {
+        if queries::check_relative_path(relative).is_err() {
+            return Err(EnvironmentError::OutsideOutput { path: self.output_dir.join(relative) });
+        }
+        let (parent, name) = relative.rsplit_once('/').unwrap_or(("", relative));
+        Ok(self.folder(parent, create)?.map(|folder| (folder, name)))
+    }
+
+    /// Forgets the handles of `relative` and the folders under it, after
+    /// it was deleted.
+    pub fn forget(&self, relative: &str) {
+        let mut kept = self.kept.lock().unwrap_or_else(|poison| poison.into_inner());
+        kept.retain(|path, _| {
+            !(path == relative || path.starts_with(relative) && path[relative.len()..].starts_with('/'))
+        });
     }
 }

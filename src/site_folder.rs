@@ -8,7 +8,7 @@ use queries::FileText;
 use rayon::prelude::*;
 use snapshots::FileStat;
 
-use crate::folder_stats::{Folder, Stat};
+use crate::folder::{Folder, Kind, Refusal, Stat, kind_at, read_regular};
 
 /// The folders under the site root whose files are inputs.
 pub const INPUT_DIRS: [&str; 4] = ["content", "templates", "static", "data"];
@@ -34,10 +34,19 @@ pub enum EnvironmentError {
     /// The output folder would overwrite or prune the site's own files.
     #[error("refusing to build into `{output}`: {reason}; choose an output folder of its own, such as `public`")]
     UnsafeOutputDir { output: Utf8PathBuf, reason: String },
-    /// A path under the output folder leads out of it (a symbolic link, or
-    /// a damaged record).
+    /// A path under the output folder leads out of it (a damaged record).
     #[error("`{path}` leads outside the output folder; qsite neither writes nor deletes through it")]
     OutsideOutput { path: Utf8PathBuf },
+    /// What stands where qsite must write, delete or read is a link, a FIFO
+    /// or a device, or a file where a folder must go.
+    #[error("refusing to use `{path}`: {refusal}")]
+    Refused { path: Utf8PathBuf, refusal: Refusal },
+    /// The output folder holds files and qsite never wrote into it.
+    #[error(
+        "the output folder `{output}` is not empty and qsite has not built into it before ({in_the_way}); \
+         pass `--force` to build into it anyway (replacing those of the same names), or choose another folder"
+    )]
+    OutputNotEmpty { output: Utf8PathBuf, in_the_way: String },
     /// `.qsite/` cannot be written, so the site cannot be locked for this build.
     #[error("cannot write the cache `{path}`: {source}")]
     CacheUnwritable { path: Utf8PathBuf, source: io::Error },
@@ -57,6 +66,17 @@ pub enum EnvironmentError {
     Watch { root: Utf8PathBuf, message: String },
 }
 
+impl EnvironmentError {
+    /// Why qsite did not use `path`: the system's error as a write error,
+    /// anything else as a refusal.
+    pub fn refused(path: Utf8PathBuf, refusal: Refusal) -> EnvironmentError {
+        match refusal {
+            Refusal::Io(source) => EnvironmentError::Write { path, source },
+            refusal => EnvironmentError::Refused { path, refusal },
+        }
+    }
+}
+
 /// The configuration files a site folder may have, in the order they are
 /// looked for: qsite's own, then Zola's (0.23 names it `zola.toml`, earlier
 /// versions `config.toml`), so a Zola site builds without being renamed.
@@ -70,88 +90,135 @@ pub fn config_file(root: &Utf8Path) -> Utf8PathBuf {
     Utf8PathBuf::from(found.copied().unwrap_or(CONFIG_FILES[0]))
 }
 
-/// Every input file of the site: paths relative to the root, sorted.
-///
-/// Walks `content/`, `templates/`, `static/` and `data/` with `ignore`,
-/// honoring `.gitignore` and `.ignore` (even outside a git checkout) and
-/// skipping hidden files, as users of Zola and Hugo expect.
-pub fn input_paths(root: &Utf8Path) -> Result<Vec<Utf8PathBuf>, EnvironmentError> {
-    let mut paths = Vec::new();
-    let dirs: Vec<Utf8PathBuf> = INPUT_DIRS.iter().map(|dir| root.join(dir)).filter(|dir| dir.is_dir()).collect();
-    let Some((first, rest)) = dirs.split_first() else { return Ok(paths) };
-    let mut walker = ignore::WalkBuilder::new(first);
-    for dir in rest {
-        walker.add(dir);
+/// The input files the walk of a site folder found, and what it skipped.
+#[derive(Debug, Default)]
+pub struct InputWalk {
+    /// Every input file, relative to the root, sorted.
+    pub paths: Vec<Utf8PathBuf>,
+    /// Entries that are neither regular files nor folders (links, FIFOs,
+    /// devices, sockets), relative to the root: never read.
+    pub skipped: Vec<(Utf8PathBuf, Kind)>,
+}
+
+impl InputWalk {
+    /// One warning line per skipped entry, for the terminal.
+    pub fn warnings(&self) -> impl Iterator<Item = String> + '_ {
+        self.skipped.iter().map(|(path, kind)| skipped_warning(path, *kind))
     }
-    walker.require_git(false).sort_by_file_path(|a, b| a.cmp(b));
-    for entry in walker.build() {
+}
+
+/// The warning for an entry of an input folder that is not read.
+pub fn skipped_warning(path: &Utf8Path, kind: Kind) -> String {
+    let what = match kind {
+        Kind::Link => "a symbolic link (qsite follows no link in the site folder)",
+        _ => "not a regular file (a FIFO, a device or a socket)",
+    };
+    format!("warning: skipped `{path}`: it is {what}")
+}
+
+/// The walk of one input folder (or a folder in it), with the rules every
+/// walk of the site shares, `build`'s and `serve`'s alike: `.gitignore`
+/// and `.ignore` honored (even outside a git checkout), hidden names
+/// skipped but in `static/` (copied whole, as Zola copies it), and no
+/// symbolic link followed.
+fn walker(root: &Utf8Path, folder: &Utf8Path) -> ignore::WalkBuilder {
+    let mut walker = ignore::WalkBuilder::new(root.join(folder));
+    let in_static = folder.components().next().is_some_and(|first| first.as_str() == "static");
+    walker.require_git(false).hidden(!in_static).follow_links(false).sort_by_file_path(|a, b| a.cmp(b));
+    walker
+}
+
+/// Files a walk found under `folder` (relative to the root), and the
+/// entries it skipped.
+fn walk(root: &Utf8Path, folder: &Utf8Path, found: &mut InputWalk) -> Result<(), EnvironmentError> {
+    for entry in walker(root, folder).build() {
         let entry = entry.map_err(|error| EnvironmentError::UnreadableRoot {
             root: root.to_owned(),
             source: io::Error::other(error),
         })?;
-        if !entry.file_type().is_some_and(|kind| kind.is_file()) {
-            continue;
-        }
         let path = Utf8Path::from_path(entry.path())
             .ok_or_else(|| EnvironmentError::NonUtf8Path(entry.path().display().to_string()))?;
-        let relative = path.strip_prefix(root).unwrap_or(path);
-        paths.push(relative.to_path_buf());
+        let relative = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+        match entry.file_type().map(Kind::of) {
+            Some(Kind::File) => found.paths.push(relative),
+            Some(Kind::Folder) | None => {}
+            Some(kind) => found.skipped.push((relative, kind)),
+        }
     }
-    paths.sort();
-    Ok(paths)
+    Ok(())
+}
+
+/// Every input file of the site, and the entries the walk skipped.
+///
+/// Walks `content/`, `templates/`, `static/` and `data/` by the rules of
+/// [`walker`]: only regular files are inputs. An input folder may itself
+/// be a link (the user's own arrangement); no link inside one is followed.
+pub fn input_paths(root: &Utf8Path) -> Result<InputWalk, EnvironmentError> {
+    let mut found = InputWalk::default();
+    // An input folder itself may be a link (a `content/` kept elsewhere):
+    // the user made it so. Links inside it are what a walk skips.
+    for dir in INPUT_DIRS.iter().map(Utf8Path::new).filter(|dir| root.join(dir).is_dir()) {
+        walk(root, dir, &mut found)?;
+    }
+    found.paths.sort();
+    Ok(found)
 }
 
 /// The input files at or below `relative` (a file or a folder, relative to
 /// the root) as [`input_paths`] would list them: what a watcher re-reads
 /// after an event on that path. Empty when the path is gone, is outside the
-/// input folders, or is hidden or ignored.
+/// input folders, is hidden or ignored, or lies under a link; a link or a
+/// FIFO at or below it is skipped, as the walk skips it.
 ///
 /// # Performance
 /// For a file, one directory listing per folder between its input folder
 /// and the file (the walker's rules are per entry); for a folder, a walk of
 /// that folder.
-pub fn input_paths_at(root: &Utf8Path, relative: &Utf8Path) -> Result<Vec<Utf8PathBuf>, EnvironmentError> {
-    let full = root.join(relative);
-    if !relative.components().next().is_some_and(|first| INPUT_DIRS.contains(&first.as_str())) || !full.exists() {
-        return Ok(Vec::new());
+pub fn input_paths_at(root: &Utf8Path, relative: &Utf8Path) -> Result<InputWalk, EnvironmentError> {
+    let mut found = InputWalk::default();
+    if !relative.components().next().is_some_and(|first| INPUT_DIRS.contains(&first.as_str())) {
+        return Ok(found);
     }
-    // Every step below the input folder must survive the walker's filters:
-    // hidden names, and ignore files in any folder above.
+    // Every step below the input folder must survive the walker's filters
+    // (hidden names, ignore files in any folder above), and every folder
+    // on the way must be a folder, not a link to one.
     let mut step = Utf8PathBuf::new();
+    let count = relative.components().count();
     for (depth, component) in relative.components().enumerate() {
-        let parent = root.join(&step);
+        let parent = step.clone();
         step.push(component);
-        if depth > 0 && !walker_keeps(&parent, component.as_str()) {
-            return Ok(Vec::new());
+        if depth == 0 {
+            if !root.join(&step).is_dir() {
+                return Ok(found);
+            }
+            continue;
+        }
+        if !walker_keeps(root, &parent, component.as_str()) {
+            return Ok(found);
+        }
+        match kind_at(&root.join(&step)).ok().flatten() {
+            None => return Ok(found),
+            Some(Kind::Folder) => {}
+            Some(Kind::File) if depth + 1 == count => found.paths.push(step.clone()),
+            Some(Kind::File) => return Ok(found),
+            Some(kind) => {
+                found.skipped.push((step, kind));
+                return Ok(found);
+            }
         }
     }
-    if !full.is_dir() {
-        return Ok(vec![relative.to_owned()]);
+    if found.paths.is_empty() {
+        walk(root, relative, &mut found)?;
+        found.paths.sort();
     }
-    let mut paths = Vec::new();
-    let mut walker = ignore::WalkBuilder::new(&full);
-    walker.require_git(false);
-    for entry in walker.build() {
-        let entry = entry.map_err(|error| EnvironmentError::UnreadableRoot {
-            root: root.to_owned(),
-            source: io::Error::other(error),
-        })?;
-        if entry.file_type().is_some_and(|kind| kind.is_file()) {
-            let path = Utf8Path::from_path(entry.path())
-                .ok_or_else(|| EnvironmentError::NonUtf8Path(entry.path().display().to_string()))?;
-            paths.push(path.strip_prefix(root).unwrap_or(path).to_path_buf());
-        }
-    }
-    paths.sort();
-    Ok(paths)
+    Ok(found)
 }
 
-/// Whether a walk of `parent` with the rules of [`input_paths`] yields its
-/// entry `name`.
-fn walker_keeps(parent: &Utf8Path, name: &str) -> bool {
+/// Whether a walk of `parent` (relative to the root) with the rules of
+/// [`walker`] yields its entry `name`.
+fn walker_keeps(root: &Utf8Path, parent: &Utf8Path, name: &str) -> bool {
     let wanted = name.to_owned();
-    ignore::WalkBuilder::new(parent)
-        .require_git(false)
+    walker(root, parent)
         .max_depth(Some(1))
         .filter_entry(move |entry| entry.depth() == 0 || entry.file_name() == wanted.as_str())
         .build()
@@ -255,11 +322,22 @@ pub fn is_text_input(relative: &Utf8Path, config_path: &Utf8Path) -> bool {
         || (relative.starts_with("content") && relative.extension() == Some("md"))
 }
 
+/// The bytes of the input file at `relative`, which must still be a
+/// regular file (see [`read_regular`]). The configuration file alone may
+/// be a link (one configuration shared by several sites): it is named by
+/// the user, not found by a walk.
+pub fn read_source(root: &Utf8Path, relative: &Utf8Path, config_path: &Utf8Path) -> Result<Vec<u8>, EnvironmentError> {
+    let path = root.join(relative);
+    let path = if relative == config_path { path.canonicalize_utf8().unwrap_or(path) } else { path };
+    read_regular(&path).map_err(|refusal| match refusal {
+        Refusal::Io(source) => EnvironmentError::UnreadableFile { path, source },
+        refusal => EnvironmentError::Refused { path, refusal },
+    })
+}
+
 /// Reads one input file into what queries see.
 pub fn read_input(root: &Utf8Path, relative: &Utf8Path, config_path: &Utf8Path) -> Result<FileText, EnvironmentError> {
-    let path = root.join(relative);
-    let bytes =
-        std::fs::read(&path).map_err(|source| EnvironmentError::UnreadableFile { path: path.clone(), source })?;
+    let bytes = read_source(root, relative, config_path)?;
     Ok(if is_text_input(relative, config_path) {
         match String::from_utf8(bytes) {
             Ok(text) => FileText::Text(text.into()),
@@ -282,6 +360,8 @@ pub struct Scan {
     pub changed: Vec<Utf8PathBuf>,
     /// Files the last build saw that are gone.
     pub removed: Vec<String>,
+    /// What the walk skipped (see [`InputWalk`]).
+    pub skipped: Vec<(Utf8PathBuf, Kind)>,
 }
 
 /// Stats every input file and hashes only those whose stat differs from
@@ -296,7 +376,7 @@ pub fn scan(
     previous: &HashMap<String, FileStat>,
     trusted_before_ns: i64,
 ) -> Result<Scan, EnvironmentError> {
-    let mut paths = input_paths(root)?;
+    let InputWalk { mut paths, skipped } = input_paths(root)?;
     paths.push(config_path.to_owned());
     let folder =
         Folder::open(root).map_err(|source| EnvironmentError::UnreadableRoot { root: root.to_owned(), source })?;
@@ -318,11 +398,11 @@ pub fn scan(
             {
                 return Ok((*stat, false));
             }
-            let hash = *blake3::hash(&std::fs::read(root.join(relative)).map_err(unreadable)?).as_bytes();
+            let hash = *blake3::hash(&read_source(root, relative, config_path)?).as_bytes();
             Ok((FileStat { hash, ..seen }, last.is_none_or(|stat| stat.hash != hash)))
         })
         .collect::<Result<_, EnvironmentError>>()?;
-    let mut scan = Scan::default();
+    let mut scan = Scan { skipped, ..Scan::default() };
     let mut present = 0;
     for (relative, (stat, changed)) in paths.into_iter().zip(stats) {
         if changed {

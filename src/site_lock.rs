@@ -1,13 +1,32 @@
 //! One writer per site: `qsite build` holds `.qsite/lock` while it reads
 //! the cache, writes the output and saves the cache, so a second build on
-//! the same site waits for the first instead of writing beside it.
+//! the same site waits for the first instead of writing beside it. And
+//! `.qsite/` itself, which must be a real folder of the site: a link there
+//! would lead the cache's writes out of it.
 
 use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, Write};
 
 use camino::Utf8Path;
 
+use crate::folder::{Folder, Refusal};
+use crate::output::CACHE_DIR;
 use crate::site_folder::EnvironmentError;
+
+/// The site's `.qsite/` folder, created when `create`; `None` when it is
+/// missing and `create` is false. A link or a file there is refused.
+pub fn cache_folder(root: &Utf8Path, create: bool) -> Result<Option<Folder>, EnvironmentError> {
+    let path = root.join(CACHE_DIR);
+    let refused = |refusal| match refusal {
+        Refusal::Io(source) => EnvironmentError::CacheUnwritable { path: path.clone(), source },
+        refusal => EnvironmentError::Refused { path: path.clone(), refusal },
+    };
+    let Some(root_folder) = Folder::open(root).ok() else {
+        let source = std::io::Error::other("the site folder cannot be opened");
+        return Err(EnvironmentError::CacheUnwritable { path, source });
+    };
+    root_folder.folder(CACHE_DIR, create).map_err(refused)
+}
 
 /// The lock's file name inside `.qsite/`.
 const LOCK_FILE: &str = "lock";
@@ -19,14 +38,16 @@ pub struct SiteLock {
 }
 
 impl SiteLock {
-    /// Takes the lock in `cache_dir`, waiting (and saying so) while another
-    /// qsite process holds it.
-    pub fn acquire(cache_dir: &Utf8Path) -> Result<SiteLock, EnvironmentError> {
-        let path = cache_dir.join(LOCK_FILE);
+    /// Takes the lock in the `.qsite/` folder of the site at `root`, waiting
+    /// (and saying so) while another qsite process holds it.
+    pub fn acquire(root: &Utf8Path) -> Result<SiteLock, EnvironmentError> {
+        let path = root.join(CACHE_DIR).join(LOCK_FILE);
         let error = |source| EnvironmentError::CacheUnwritable { path: path.clone(), source };
-        std::fs::create_dir_all(cache_dir).map_err(error)?;
-        let mut file =
-            File::options().read(true).write(true).create(true).truncate(false).open(&path).map_err(error)?;
+        let folder = cache_folder(root, true)?.ok_or_else(|| error(std::io::ErrorKind::NotFound.into()))?;
+        let mut file = folder.open_file(LOCK_FILE).map_err(|refusal| match refusal {
+            Refusal::Io(source) => error(source),
+            refusal => EnvironmentError::Refused { path: path.clone(), refusal },
+        })?;
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {

@@ -15,7 +15,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 /// The layout of the tables; a cache of another version is discarded.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 /// The file name of the cache inside `.qsite/`.
 pub const CACHE_FILE: &str = "cache.sqlite";
@@ -164,13 +164,16 @@ pub struct BuildRecord {
     pub files: Vec<(String, FileStat)>,
     /// Files that no longer exist.
     pub removed_files: Vec<String>,
+    /// The output folder this build wrote into, as the host names it:
+    /// `outputs` and `removed_outputs` are records of that folder's files.
+    pub output_folder: String,
     /// Outputs written or confirmed.
     pub outputs: Vec<(String, OutputRecord)>,
-    /// Outputs deleted.
+    /// Outputs deleted, or no longer qsite's.
     pub removed_outputs: Vec<String>,
-    /// Whether `outputs` describe another output folder than the last
-    /// build's: the old records (and their traces) are dropped first.
-    pub replace_outputs: bool,
+    /// Whether the stored traces describe another output folder than this
+    /// build's: they are dropped first.
+    pub replace_traces: bool,
     /// Which read scopes the reverse index ([`Cache::readers_of`]) holds:
     /// those that begin with this prefix. The host names the scopes few
     /// traces share (one page's file), so the index stays small; an empty
@@ -213,7 +216,7 @@ pub struct Cache {
 const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, device INTEGER NOT NULL, hash BLOB NOT NULL);
-    CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash BLOB NOT NULL);
+    CREATE TABLE IF NOT EXISTS outputs (folder TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (folder, path)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS traces (path TEXT PRIMARY KEY, route TEXT NOT NULL, reads BLOB NOT NULL, scopes TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS readers (scope TEXT NOT NULL, kind INTEGER NOT NULL, owner TEXT NOT NULL, PRIMARY KEY (scope, kind, owner)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS wide_scopes (scope TEXT PRIMARY KEY);
@@ -269,11 +272,31 @@ impl Cache {
     /// creates, repairs or changes it. `None` if there is none to read.
     pub fn open_read_only(dir: &Utf8Path) -> Option<Cache> {
         let path = dir.join(CACHE_FILE);
-        if !path.is_file() {
+        // A write-ahead log means a build is writing (or was killed while
+        // writing): the file alone is not the cache then.
+        if !path.is_file() || Utf8PathBuf::from(format!("{path}-wal")).exists() {
             return None;
         }
-        let connection = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+        // Immutable: SQLite then reads the file as it is and creates no
+        // shared-memory or log file beside it, so reading writes nothing.
+        let uri =
+            format!("file:{}?immutable=1", path.as_str().replace('%', "%25").replace('?', "%3f").replace('#', "%23"));
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI;
+        let connection = Connection::open_with_flags(uri, flags).ok()?;
         Some(Cache { connection, persistent: false, dir: dir.to_owned() })
+    }
+
+    /// Opens the cache in `dir` for a build that writes nothing (`qsite
+    /// check`): read only, never created or repaired; an empty one in memory
+    /// when there is none, or it cannot be read, or it is another binary's.
+    pub fn open_to_read(dir: &Utf8Path, build_id: &str) -> (Cache, Option<ColdReason>) {
+        let Some(cache) = Cache::open_read_only(dir) else { return (Cache::in_memory(), Some(ColdReason::Missing)) };
+        let value = |key: &str| cache.meta(key).ok().flatten();
+        match (value("schema_version").and_then(|value| value.parse::<i64>().ok()), value("build_id")) {
+            (Some(SCHEMA_VERSION), Some(build)) if build == build_id => (cache, None),
+            (Some(SCHEMA_VERSION), Some(_)) => (Cache::in_memory(), Some(ColdReason::OtherBuild)),
+            _ => (Cache::in_memory(), Some(ColdReason::OtherSchema)),
+        }
     }
 
     fn in_memory() -> Cache {
@@ -334,11 +357,12 @@ impl Cache {
     /// does not notice, such as a file cut short) with an empty one.
     pub fn reset(&mut self, build_id: &str, error: &CacheError) -> ColdReason {
         let reason = ColdReason::Corrupt(error.to_string());
-        if !self.persistent {
-            return reason;
-        }
+        let persistent = self.persistent;
         let path = self.dir.join(CACHE_FILE);
         *self = Cache::in_memory();
+        if !persistent {
+            return reason;
+        }
         remove_cache_files(&path);
         if let Ok((cache, _)) =
             Cache::open_file(&path.parent().map(Utf8Path::to_owned).unwrap_or_default(), &path, build_id)
@@ -378,10 +402,13 @@ impl Cache {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Every output qsite wrote, as it was after writing.
-    pub fn outputs(&self) -> Result<HashMap<String, OutputRecord>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT path, size, mtime_ns, hash FROM outputs")?;
-        let rows = statement.query_map([], |row| {
+    /// Every file qsite wrote into the output folder the host names
+    /// `folder`, as it was after writing: with the folder's own manifest,
+    /// the second witness a deletion needs.
+    pub fn outputs(&self, folder: &str) -> Result<HashMap<String, OutputRecord>, CacheError> {
+        let mut statement =
+            self.connection.prepare("SELECT path, size, mtime_ns, hash FROM outputs WHERE folder = ?1")?;
+        let rows = statement.query_map([folder], |row| {
             let record = OutputRecord {
                 size: row.get::<_, i64>(1)? as u64,
                 mtime_ns: row.get(2)?,
@@ -642,9 +669,8 @@ impl Cache {
     pub fn commit(&mut self, record: &BuildRecord) -> Result<(), CacheError> {
         let transaction = self.connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
-            if record.replace_outputs {
-                transaction
-                    .execute_batch("DELETE FROM outputs; DELETE FROM traces; DELETE FROM readers WHERE kind = 0;")?;
+            if record.replace_traces {
+                transaction.execute_batch("DELETE FROM traces; DELETE FROM readers WHERE kind = 0;")?;
             }
             let mut upsert_file = transaction.prepare(
                 "INSERT INTO files (path, size, mtime_ns, ctime_ns, inode, device, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -674,16 +700,17 @@ impl Cache {
                 upsert_fact.execute(params![path, &fact.hash[..], &fact.meta[..], fact.value])?;
             }
             let mut upsert_output = transaction.prepare(
-                "INSERT INTO outputs (path, size, mtime_ns, hash) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, hash = excluded.hash",
+                "INSERT INTO outputs (folder, path, size, mtime_ns, hash) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(folder, path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, hash = excluded.hash",
             )?;
+            let folder = &record.output_folder;
             for (path, output) in &record.outputs {
-                upsert_output.execute(params![path, output.size as i64, output.mtime_ns, &output.hash[..]])?;
+                upsert_output.execute(params![folder, path, output.size as i64, output.mtime_ns, &output.hash[..]])?;
             }
-            let mut delete_output = transaction.prepare("DELETE FROM outputs WHERE path = ?1")?;
+            let mut delete_output = transaction.prepare("DELETE FROM outputs WHERE folder = ?1 AND path = ?2")?;
             let mut index = ReaderIndex::new(&transaction, record.indexed_scopes)?;
             for path in &record.removed_outputs {
-                delete_output.execute([path])?;
+                delete_output.execute([folder, path])?;
                 index.forget(OUTPUT_READER, path)?;
             }
             for key in &record.removed_checks {
@@ -963,6 +990,7 @@ mod tests {
         let output = OutputRecord { size: 3, mtime_ns: 9, hash: [7; 32] };
         let record = BuildRecord {
             files: vec![("content/a.md".into(), stat(1))],
+            output_folder: "public".into(),
             outputs: vec![("a/index.html".into(), output)],
             meta: vec![("options".into(), "drafts".into())],
             ..BuildRecord::default()
@@ -972,7 +1000,8 @@ mod tests {
         let (cache, reason) = Cache::open(&dir, "build-1");
         assert_eq!(reason, None);
         assert_eq!(cache.files().unwrap()["content/a.md"], stat(1));
-        assert_eq!(cache.outputs().unwrap()["a/index.html"], output);
+        assert_eq!(cache.outputs("public").unwrap()["a/index.html"], output);
+        assert!(cache.outputs("elsewhere").unwrap().is_empty(), "records are kept per output folder");
         assert_eq!(cache.meta("options").unwrap().as_deref(), Some("drafts"));
     }
 

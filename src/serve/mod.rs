@@ -28,7 +28,7 @@ use crate::serve::live::LiveReload;
 use crate::serve::rebuild::Rebuilder;
 use crate::serve::shared::SharedDb;
 use crate::serve::watch::Watcher;
-use crate::site_folder::{EnvironmentError, hidden_content, input_paths};
+use crate::site_folder::{EnvironmentError, hidden_content, input_paths, skipped_warning};
 use crate::workspace::Workspace;
 
 /// What `qsite serve` was asked for, resolved from the command line.
@@ -59,10 +59,13 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvironmentError> {
     let address = listener.local_addr().map_err(|source| listen_error(options.interface, options.port, source))?;
     let url = site_url(address);
     let base_url = options.base_url.clone().unwrap_or_else(|| url.clone());
-    let workspace =
+    let mut workspace =
         Workspace::load(&root, &options.config, BuildOptions { drafts: options.drafts, base_url: Some(base_url) })?;
+    for (path, kind) in workspace.take_skipped() {
+        eprintln!("{}", skipped_warning(&path, kind));
+    }
     // One more walk, at start only, to explain a site that comes out empty.
-    if let Some(hidden) = hidden_content(&root, input_paths(&root)?.iter().map(|path| path.as_path())) {
+    if let Some(hidden) = hidden_content(&root, input_paths(&root)?.paths.iter().map(|path| path.as_path())) {
         eprintln!("warning: {hidden}");
     }
     let server =

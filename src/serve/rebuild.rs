@@ -18,6 +18,7 @@ use crate::report::{overlay_html, render_diagnostics, stderr_is_colored};
 use crate::serve::answer::answer;
 use crate::serve::http::Server;
 use crate::serve::watch::{Batch, Watcher};
+use crate::site_folder::skipped_warning;
 use crate::workspace::Workspace;
 
 /// The writer thread's state.
@@ -26,12 +27,14 @@ pub struct Rebuilder {
     server: Arc<Server>,
     watcher: Watcher,
     diagnostics: Arc<[Diagnostic]>,
+    /// Whether the last batch failed to apply, so the next reads everything.
+    failed: bool,
 }
 
 impl Rebuilder {
     /// A writer for `workspace`, publishing to `server`.
     pub fn new(workspace: Workspace, server: Arc<Server>, watcher: Watcher) -> Self {
-        Rebuilder { workspace, server, watcher, diagnostics: Arc::from([]) }
+        Rebuilder { workspace, server, watcher, diagnostics: Arc::from([]), failed: false }
     }
 
     /// Renders every output (memoized ones cost a verification), prints the
@@ -72,14 +75,25 @@ impl Rebuilder {
         self.workspace.clear_log();
         // Readers give up their clones before the inputs change.
         self.server.db.withdraw();
-        let applied = if batch.rescan { self.workspace.refresh() } else { self.workspace.refresh_paths(&batch.paths) };
+        // After a batch that failed (the configuration file briefly gone
+        // mid-save), the whole folder is read again: the events of that
+        // batch are not repeated.
+        let applied = if batch.rescan || self.failed {
+            self.workspace.refresh()
+        } else {
+            self.workspace.refresh_paths(&batch.paths)
+        };
         self.server.db.publish(self.workspace.db().clone());
+        for (path, kind) in self.workspace.take_skipped() {
+            eprintln!("{}", skipped_warning(&path, kind));
+        }
+        self.failed = applied.is_err();
         match applied {
             Ok(true) => {}
             // An unchanged save starts no work.
             Ok(false) => return,
             Err(error) => {
-                eprintln!("error: {error}; the server keeps the site as it was");
+                eprintln!("error: {error}; the server keeps the site as it was until the next change");
                 return;
             }
         }

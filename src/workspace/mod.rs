@@ -15,6 +15,7 @@ use queries::{BuildOptions, Change, ExecutionLog, FileText, Inputs, Markdown, Pr
 use rayon::prelude::*;
 use snapshots::{Cache, Fact, FileStat};
 
+use crate::folder::Kind;
 use crate::site_folder::{EnvironmentError, input_paths, input_paths_at, is_text_input, read_input};
 use crate::stored_values::{StoredFacts, prepared_front_matter};
 
@@ -30,6 +31,9 @@ pub struct Workspace {
     options: BuildOptions,
     /// Content files read from disk so far.
     content_read: usize,
+    /// Entries of the input folders the walks skipped since last taken
+    /// (links, FIFOs), for `serve` to warn about.
+    skipped: Vec<(Utf8PathBuf, Kind)>,
 }
 
 /// What a workspace did so far, as `build -v` reports it and tests assert:
@@ -87,6 +91,7 @@ impl Workspace {
             inputs: Inputs::new(config_path),
             options,
             content_read: 0,
+            skipped: Vec::new(),
         }
     }
 
@@ -201,7 +206,9 @@ impl Workspace {
         if !self.root.join(&self.config_path).is_file() {
             return Err(EnvironmentError::MissingConfig { root: self.root.clone(), path: self.config_path.clone() });
         }
-        let mut paths = input_paths(&self.root)?;
+        let walk = input_paths(&self.root)?;
+        self.skipped.extend(walk.skipped);
+        let mut paths = walk.paths;
         paths.push(self.config_path.clone());
         let present: HashSet<&Utf8Path> = paths.iter().map(Utf8PathBuf::as_path).collect();
         let mut change = Change { options: Some(self.options.clone()), ..Change::default() };
@@ -234,11 +241,13 @@ impl Workspace {
         let mut present = BTreeSet::new();
         let mut gone = BTreeSet::new();
         for path in paths {
-            let full = self.root.join(path);
-            let found = if *path == self.config_path || (self.inputs.file(path).is_some() && full.is_file()) {
-                if full.is_file() { vec![path.clone()] } else { Vec::new() }
+            let found = if *path == self.config_path {
+                if self.root.join(path).is_file() { vec![path.clone()] } else { Vec::new() }
             } else {
-                input_paths_at(&self.root, path)?
+                // The same rules as a build's walk, for a file as for a folder.
+                let walk = input_paths_at(&self.root, path)?;
+                self.skipped.extend(walk.skipped);
+                walk.paths
             };
             let found: HashSet<Utf8PathBuf> = found.into_iter().collect();
             gone.extend(
@@ -259,6 +268,12 @@ impl Workspace {
         }
         change.files.extend(gone.into_iter().map(|path| (path, None)));
         Ok(change.apply(&mut self.db, &mut self.inputs))
+    }
+
+    /// The entries of the input folders that walks skipped since the last
+    /// call: not inputs, never read (see [`input_paths`]).
+    pub fn take_skipped(&mut self) -> Vec<(Utf8PathBuf, Kind)> {
+        std::mem::take(&mut self.skipped)
     }
 
     /// The database, for readers that clone it (the development server's

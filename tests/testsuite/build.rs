@@ -285,3 +285,18 @@ fn the_built_in_theme_links_the_sites_own_stylesheet() {
     assert!(!site.output("post/index.html").contains(link));
     site.assert_same_as_clean_build();
 }
+
+// See issue #27.
+#[test]
+fn hidden_files_in_static_are_copied_as_zola_copies_them() {
+    let site = SiteTest::copy("blog");
+    site.write("static/.well-known/security.txt", "Contact: mailto:security@example.test\n");
+    site.write("static/.htaccess", "ErrorDocument 404 /404.html\n");
+    site.write("content/.hidden-draft.md", "+++\ntitle = \"Hidden\"\n+++\nNot a page.\n");
+    site.build();
+    assert_eq!(site.output(".well-known/security.txt"), "Contact: mailto:security@example.test\n");
+    assert_eq!(site.output(".htaccess"), "ErrorDocument 404 /404.html\n");
+    assert!(!site.has_output(".hidden-draft/index.html"), "hidden content is not a page");
+    site.edit("static/.htaccess", "404", "410");
+    site.build().assert_same_as_clean_build();
+}

@@ -188,7 +188,7 @@ fn unwritable_output_is_an_environment_error_and_the_cache_stays_true() {
     // A file where a directory must go: even root cannot write through it.
     std::fs::remove_dir_all(site.root().join("public/blog/post-03")).unwrap();
     site.write("public/blog/post-03", "in the way");
-    site.qsite(&["build"]).assert_code(2).assert_stderr_has(&["cannot write", "post-03"]);
+    site.qsite(&["build"]).assert_code(2).assert_stderr_has(&["post-03`: it is a file where qsite needs a folder"]);
     std::fs::remove_file(site.root().join("public/blog/post-03")).unwrap();
     site.build().assert_same_as_clean_build();
 }

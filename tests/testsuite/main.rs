@@ -16,6 +16,7 @@ mod init;
 mod new_content;
 mod output_safety;
 mod persisted;
+mod planted_links;
 mod random_site;
 mod readme;
 mod serve;

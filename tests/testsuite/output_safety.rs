@@ -30,10 +30,10 @@ fn output_folders_that_hold_or_sit_in_sources_are_refused_before_anything_is_wri
 }
 
 #[test]
-fn a_file_qsite_did_not_write_is_replaced_with_one_warning() {
+fn a_file_qsite_did_not_write_is_replaced_with_one_warning_when_forced() {
     let site = SiteTest::copy("blog");
     site.write("public/about/index.html", "my own page");
-    let first = site.qsite(&["build"]);
+    let first = site.qsite(&["build", "--force"]);
     first.assert_code(0);
     assert_eq!(first.stderr.matches("about/index.html`, which qsite did not write").count(), 1, "{}", first.stderr);
     site.edit("content/blog/post-03.md", "Post number 3", "Post number three");
@@ -43,31 +43,79 @@ fn a_file_qsite_did_not_write_is_replaced_with_one_warning() {
     site.assert_same_as_clean_build();
 }
 
+// See issue #27.
+#[test]
+fn a_folder_of_files_qsite_never_wrote_is_refused_without_force() {
+    let site = SiteTest::copy("blog");
+    site.write("deploy/index.html", "my own home page");
+    site.write("deploy/robots.txt", "User-agent: *");
+    let before = tree(site.root());
+    let run = site.qsite(&["build", "-o", "deploy"]);
+    run.assert_code(2).assert_stderr_has(&[
+        "is not empty and qsite has not built into it before",
+        "`index.html`, `robots.txt`",
+        "--force",
+    ]);
+    assert!(tree(site.root()) == before, "a refused build wrote nothing");
+    site.qsite(&["build", "-o", "deploy", "--force"]).assert_code(0);
+    assert_ne!(std::fs::read_to_string(site.root().join("deploy/index.html")).unwrap(), "my own home page");
+    // Once qsite has written there, the folder is its to update.
+    site.edit("content/blog/post-03.md", "Post number 3", "Post number three");
+    site.qsite(&["build", "-o", "deploy"]).assert_code(0);
+}
+
 #[test]
 fn files_qsite_never_wrote_are_never_deleted() {
     let site = SiteTest::copy("blog");
+    site.build();
     site.write("public/CNAME", "example.test");
     site.write("public/blog/post-05/notes.txt", "mine");
-    site.build();
     site.remove("content/blog/post-05.md").build();
     assert!(!site.has_output("blog/post-05/index.html"));
-    // A cold build knows what qsite wrote from the folder's own manifest.
-    std::fs::remove_dir_all(site.root().join(".qsite")).unwrap();
-    site.remove("content/blog/post-06.md").build();
-    assert!(!site.has_output("blog/post-06/index.html"));
     site.qsite(&["clean"]).assert_code(0);
     assert_eq!(tree(&site.root().join("public")).into_keys().collect::<Vec<_>>(), ["CNAME", "blog/post-05/notes.txt"]);
     assert_eq!(site.output("CNAME"), "example.test");
 }
 
+// See issue #27.
 #[test]
-fn a_cold_build_prunes_what_an_earlier_build_wrote() {
+fn a_manifest_qsite_did_not_write_deletes_nothing() {
+    let site = SiteTest::copy("blog");
+    site.write("deploy/precious.txt", "mine");
+    site.write("deploy/.qsite-manifest", "precious.txt\n");
+    site.qsite(&["build", "-o", "deploy"]).assert_code(0);
+    site.remove("content/blog/post-06.md");
+    site.qsite(&["build", "-o", "deploy"]).assert_code(0);
+    assert_eq!(std::fs::read_to_string(site.root().join("deploy/precious.txt")).unwrap(), "mine");
+    site.write("deploy/.qsite-manifest", "precious.txt\n");
+    site.qsite(&["clean", "-o", "deploy"]).assert_code(0);
+    assert_eq!(std::fs::read_to_string(site.root().join("deploy/precious.txt")).unwrap(), "mine");
+}
+
+// See issue #27.
+#[test]
+fn a_build_without_its_cache_leaves_what_it_cannot_show_it_wrote() {
     let site = SiteTest::copy("blog");
     site.build();
     std::fs::remove_dir_all(site.root().join(".qsite")).unwrap();
     site.remove("content/blog/post-06.md");
+    let run = site.qsite(&["build"]);
+    run.assert_code(0).assert_stderr_has(&["left 1 file that the site no longer produces", "blog/post-06/index.html"]);
+    assert!(site.has_output("blog/post-06/index.html"));
+    // Written again from scratch, the folder is what a clean build makes.
+    std::fs::remove_dir_all(site.root().join("public")).unwrap();
     site.build().assert_same_as_clean_build();
-    assert!(!site.has_output("blog/post-06/index.html"));
+}
+
+// See issue #27.
+#[test]
+fn a_file_edited_since_qsite_wrote_it_is_not_deleted() {
+    let site = SiteTest::copy("blog");
+    site.build();
+    site.write("public/blog/post-06/index.html", "my notes on post 6");
+    site.remove("content/blog/post-06.md");
+    site.qsite(&["build"]).assert_code(0).assert_stderr_has(&["left 1 file"]);
+    assert_eq!(site.output("blog/post-06/index.html"), "my notes on post 6");
 }
 
 #[test]
@@ -111,7 +159,7 @@ fn a_link_in_the_output_folder_is_never_written_or_deleted_through() {
     site.remove("content/blog/post-06.md");
     site.edit("content/blog/post-03.md", "Post number 3", "Post number three");
     let run = site.qsite(&["build"]);
-    run.assert_code(2).assert_stderr_has(&["leads outside the output folder"]);
+    run.assert_code(2).assert_stderr_has(&["public/blog`: it is a symbolic link, which qsite does not follow"]);
     assert_eq!(tree(elsewhere.path()).into_keys().collect::<Vec<_>>(), ["post-06/index.html"]);
     assert_eq!(std::fs::read_to_string(elsewhere.path().join("post-06/index.html")).unwrap(), "not the site's");
 }
@@ -169,4 +217,20 @@ fn a_cache_that_cannot_be_saved_is_exit_2_and_the_next_build_is_right() {
     site.edit("content/blog/post-03.md", "Post number three", "Post number 3");
     site.build().assert_same_as_clean_build();
     assert!(site.public().contains_key(MANIFEST));
+}
+
+// See issue #27.
+#[test]
+fn check_writes_nothing_not_even_the_cache() {
+    let site = SiteTest::copy("blog");
+    let before = tree(site.root());
+    site.qsite(&["check"]).assert_code(0);
+    assert!(tree(site.root()) == before, "`qsite check` changed the site folder");
+    assert!(!site.root().join(".qsite").exists());
+    // With a cache from a build, it reads it and still writes nothing.
+    site.build();
+    site.edit("content/blog/post-03.md", "Post number 3", "Post number three");
+    let before = tree(site.root());
+    site.qsite(&["check"]).assert_code(0);
+    assert!(tree(site.root()) == before, "`qsite check` changed the site folder");
 }

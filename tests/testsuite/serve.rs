@@ -231,3 +231,58 @@ fn a_busy_port_moves_to_the_next_and_ctrl_c_stops_cleanly() {
     assert_eq!(served.stop(), 0);
     assert!(!site.root().join("public").exists());
 }
+
+// See issue #27.
+#[test]
+fn links_and_fifos_made_while_serving_are_never_inputs() {
+    let site = SiteTest::copy_beside_canary("blog");
+    std::fs::write(site.canary().join("outside.md"), "+++\ntitle = \"Outside\"\n+++\nFrom outside the site.\n")
+        .unwrap();
+    let served = site.serve(&[]);
+    let link = |target: &str, at: &str| std::os::unix::fs::symlink(target, site.root().join(at)).unwrap();
+    link("../../canary", "static/linked");
+    link("..", "static/root");
+    link("../../../canary/outside.md", "content/blog/outside.md");
+    link("/dev/zero", "static/zero.bin");
+    let fifo = std::process::Command::new("mkfifo").arg(site.root().join("static/pipe")).status();
+    assert!(fifo.unwrap().success());
+    // A real edit after them: once it is served, the links were seen too.
+    site.edit("content/blog/post-01.md", "More about post 1.", "Much more about post 1.");
+    served.wait_for_line("changed");
+    let deadline = std::time::Instant::now() + crate::support::PATIENCE;
+    while !served.get("/blog/post-01/").text().contains("Much more") {
+        assert!(std::time::Instant::now() < deadline, "the edit was never served");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for path in [
+        "/linked/victim.txt",
+        "/root/qsite.toml",
+        "/root/content/blog/post-01.md",
+        "/blog/outside/",
+        "/zero.bin",
+        "/pipe",
+    ] {
+        assert_eq!(served.get(path).status, 404, "{path} is served");
+    }
+    assert_serves_clean_build(&site, &served);
+}
+
+// See issue #27.
+#[test]
+fn a_batch_with_the_configuration_briefly_gone_is_not_lost() {
+    let site = SiteTest::copy("blog");
+    let served = site.serve(&[]);
+    let config = site.read_input("qsite.toml");
+    // An editor that saves by removing and writing again, while a page goes.
+    site.remove("qsite.toml");
+    site.remove("content/blog/post-05.md");
+    // Long enough for the server to see the folder without its configuration.
+    std::thread::sleep(Duration::from_millis(300));
+    site.write("qsite.toml", &config);
+    let deadline = std::time::Instant::now() + crate::support::PATIENCE;
+    while served.get("/blog/post-05/").status != 404 {
+        assert!(std::time::Instant::now() < deadline, "a deleted page is still served");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_serves_clean_build(&site, &served);
+}

@@ -106,6 +106,25 @@ impl SiteTest {
         SiteTest { dir, root }
     }
 
+    /// A copy of `tests/sites/<name>` inside an otherwise empty temporary
+    /// folder, with a folder `canary/` beside it holding one file
+    /// (`canary/victim.txt`): what no command may change.
+    pub fn copy_beside_canary(name: &str) -> SiteTest {
+        let site = SiteTest::in_subfolder();
+        for (relative, bytes) in inputs(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites").join(name)) {
+            site.write_bytes(&relative, &bytes);
+        }
+        let canary = site.canary();
+        std::fs::create_dir_all(&canary).expect("canary folder");
+        std::fs::write(canary.join("victim.txt"), "precious").expect("canary file");
+        site
+    }
+
+    /// The canary folder beside the site (see [`SiteTest::copy_beside_canary`]).
+    pub fn canary(&self) -> PathBuf {
+        self.dir.path().join("canary")
+    }
+
     /// Every file of the temporary folder around the site but the output and
     /// the cache: what no build may ever write to.
     pub fn outside_output(&self) -> BTreeMap<String, Vec<u8>> {
