@@ -174,3 +174,39 @@ fn an_expression_a_hundred_thousand_operators_long_is_an_error_at_its_line() {
         run.assert_stderr_has(&["templates/page.html:2:", "more than 300 operators"]);
     }
 }
+
+/// Builds a site whose page template is `template` and expects a failure
+/// that writes nothing.
+fn page_template_fails_writing_nothing(template: &str) -> Run {
+    let site = site(template, "{{ section.title }}");
+    let run = site.qsite(&["build"]);
+    run.assert_code(1).assert_stderr_has(&["nothing was written"]);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(site.public().is_empty(), "a failed build wrote output");
+    run
+}
+
+#[test]
+fn a_filter_asked_for_a_string_over_64_mib_is_refused_at_its_line_before_making_it() {
+    // See issue #27.
+    let long = "y".repeat(100);
+    for (line, what) in [
+        ("{{ \"%1000000000d\" | format(1) }}".to_owned(), "this format would make 1000000013 bytes"),
+        ("{{ \"a\\nb\" | indent(1000000000) }}".to_owned(), "this indent would make"),
+        ("{% set s = \"x\" * 1000000 %}{{ ([s] * 100) | join(s) }}".to_owned(), "this join would make"),
+        (format!("{{% set s = \"x\" * 1000000 %}}{{{{ s | replace(\"x\", \"{long}\") }}}}"), "this replace would make"),
+        ("{% set s = \"<\" * 20000000 %}{{ s | escape }}".to_owned(), "this escape would make"),
+    ] {
+        let run = page_template_fails_writing_nothing(&format!("{{{{ page.title }}}}\n{line}\n"));
+        run.assert_stderr_has(&["templates/page.html:2:", what, "more than the 64 MiB one template value may hold"]);
+    }
+}
+
+#[test]
+fn printing_a_string_over_64_mib_built_by_operators_is_an_error_at_its_line() {
+    // See issue #27.
+    let run = page_template_fails_writing_nothing(
+        "{{ page.title }}\n{% set ns = namespace(s=\"x\" * 40000000) %}{% set ns.s = ns.s ~ ns.s %}\n{{ ns.s }}\n",
+    );
+    run.assert_stderr_has(&["templates/page.html:3:", "printing this value would make 80000000 bytes"]);
+}
