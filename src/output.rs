@@ -15,7 +15,7 @@ use std::io;
 use std::time::UNIX_EPOCH;
 
 use camino::{Utf8Path, Utf8PathBuf};
-use queries::output_paths::RESERVED_PREFIX;
+use queries::output_paths::{MAX_SEGMENT_BYTES, RESERVED_PREFIX};
 use rayon::prelude::*;
 use snapshots::{FileStat, OutputRecord};
 
@@ -252,7 +252,13 @@ fn write_atomically(
 
 fn temporary_path(target: &Utf8Path, token: &str) -> Utf8PathBuf {
     let parent = target.parent().unwrap_or(Utf8Path::new("."));
-    parent.join(format!("{RESERVED_PREFIX}tmp-{token}-{}", target.file_name().unwrap_or("output")))
+    let name = target.file_name().unwrap_or("output");
+    let temporary = format!("{RESERVED_PREFIX}tmp-{token}-{name}");
+    if temporary.len() <= MAX_SEGMENT_BYTES {
+        return parent.join(temporary);
+    }
+    // A name near the limit leaves no room for the prefix: its hash stands in.
+    parent.join(format!("{RESERVED_PREFIX}tmp-{token}-{}", &blake3::hash(name.as_bytes()).to_hex()[..32]))
 }
 
 /// Removes the temporary files an interrupted build, whose token is
