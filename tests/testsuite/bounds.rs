@@ -210,3 +210,27 @@ fn printing_a_string_over_64_mib_built_by_operators_is_an_error_at_its_line() {
     );
     run.assert_stderr_has(&["templates/page.html:3:", "printing this value would make 80000000 bytes"]);
 }
+
+#[test]
+fn debug_prints_the_same_bytes_in_every_build() {
+    // See issue #27.
+    let site = SiteTest::with_files(&[
+        ("qsite.toml", CONFIG),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n"),
+        ("content/blog/a.md", "+++\ntitle = \"A\"\n+++\nAlpha\n"),
+        ("content/blog/b.md", "+++\ntitle = \"B\"\n+++\nBeta\n"),
+        ("content/blog/c.md", "+++\ntitle = \"C\"\n+++\nGamma\n"),
+        ("content/blog/d.md", "+++\ntitle = \"D\"\n+++\nDelta\n"),
+        ("templates/base.html", "<pre>{{ debug() }}</pre>{% block body %}{% endblock %}"),
+        ("templates/page.html", "{% extends \"base.html\" %}{% block body %}{{ debug(page.title) }}{% endblock %}"),
+        ("templates/section.html", "{% extends \"base.html\" %}{% block body %}{{ section.title }}{% endblock %}"),
+        ("templates/index.html", "{% include \"section.html\" ignore missing %}{{ debug() }}"),
+    ]);
+    site.build();
+    let page = site.output("blog/a/index.html");
+    assert!(page.contains("&#34;page&#34;") && page.contains("&#34;A&#34;"), "{page}");
+    assert!(!page.contains("templates"), "debug() prints the thread's template cache: {page}");
+    site.qsite(&["build", "--verify"]).assert_code(0);
+    site.assert_same_as_clean_build();
+}

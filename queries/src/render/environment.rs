@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use camino::Utf8Path;
-use minijinja::value::{Kwargs, Value};
+use minijinja::value::{Kwargs, Rest, Value};
 use minijinja::{Environment, Error, ErrorKind, TemplateSource, UndefinedBehavior};
 use salsa::Database;
 
@@ -142,7 +142,8 @@ fn environment() -> Environment<'static> {
     env.add_filter("slugify", |text: &str| slug::slugify(text));
     env.add_filter("markdown", markdown);
     // minijinja's own, replaced by versions that refuse an oversized result
-    // before making it.
+    // before making it, and by a `debug` that prints the same every build.
+    env.add_function("debug", debug);
     env.add_filter("format", string_bounds::format);
     env.add_filter("indent", string_bounds::indent);
     env.add_filter("join", string_bounds::join);
@@ -175,6 +176,25 @@ fn markdown(text: &str) -> Result<Value, Error> {
     let html = render_markdown(text, 0).html;
     value_within_limit("this markdown", html.len())?;
     Ok(Value::from_safe_string(html.to_string()))
+}
+
+/// `debug()`: every variable the template can see, sorted by name, or
+/// `debug(value)`: that value. minijinja's own prints its environment too,
+/// whose cache of loaded templates depends on which pages this thread
+/// rendered before, so its output changed from build to build.
+fn debug(state: &minijinja::State, values: Rest<Value>) -> String {
+    match values.as_slice() {
+        [] => {
+            let variables: BTreeMap<String, Value> = state
+                .known_variables()
+                .into_iter()
+                .filter_map(|name| state.lookup(&name).map(|value| (name.into_owned(), value)))
+                .collect();
+            format!("{variables:#?}")
+        }
+        [value] => format!("{value:#?}"),
+        values => format!("{values:#?}"),
+    }
 }
 
 /// Whether the site has a template of this name (else the built-in one serves).
