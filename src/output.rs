@@ -16,7 +16,7 @@ use std::io;
 use std::time::UNIX_EPOCH;
 
 use camino::Utf8Path;
-use queries::output_paths::RESERVED_PREFIX;
+use queries::output_paths::{MAX_SEGMENT_BYTES, RESERVED_PREFIX};
 use rayon::prelude::*;
 use snapshots::{FileStat, OutputRecord};
 
@@ -289,7 +289,12 @@ fn write_atomically(guard: &FolderGuard, relative: &str, token: &str, bytes: &[u
 }
 
 fn temporary_name(name: &str, token: &str) -> String {
-    format!("{RESERVED_PREFIX}tmp-{token}-{name}")
+    let temporary = format!("{RESERVED_PREFIX}tmp-{token}-{name}");
+    if temporary.len() <= MAX_SEGMENT_BYTES {
+        return temporary;
+    }
+    // A name near the limit leaves no room for the prefix: its hash stands in.
+    format!("{RESERVED_PREFIX}tmp-{token}-{}", &blake3::hash(name.as_bytes()).to_hex()[..32])
 }
 
 /// Removes the temporary files an interrupted build, whose token is

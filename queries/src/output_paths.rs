@@ -27,7 +27,17 @@ pub enum UnsafePath {
     /// A name starting with `.qsite-`, which qsite keeps for its own files
     /// in the output folder (its manifest and temporary files).
     Reserved,
+    /// A segment of this many bytes, more than a file system takes in one name.
+    SegmentTooLong(usize),
+    /// A path of this many bytes, more than a file system takes in one path.
+    PathTooLong(usize),
 }
+
+/// The longest file or folder name file systems take (ext4, APFS, NTFS).
+pub const MAX_SEGMENT_BYTES: usize = 255;
+
+/// The longest path Linux takes, with its terminating NUL.
+pub const MAX_PATH_BYTES: usize = 4096;
 
 /// The prefix of the names qsite keeps for itself in the output folder.
 pub const RESERVED_PREFIX: &str = ".qsite-";
@@ -44,6 +54,18 @@ impl std::fmt::Display for UnsafePath {
             UnsafePath::ControlCharacter => "it contains a control character",
             UnsafePath::Empty => "it is empty",
             UnsafePath::Reserved => "names starting with `.qsite-` are qsite's own",
+            UnsafePath::SegmentTooLong(bytes) => {
+                return write!(
+                    formatter,
+                    "one of its segments is {bytes} bytes long, and a file system takes at most {MAX_SEGMENT_BYTES}"
+                );
+            }
+            UnsafePath::PathTooLong(bytes) => {
+                return write!(
+                    formatter,
+                    "it is {bytes} bytes long, and a file system takes paths shorter than {MAX_PATH_BYTES}"
+                );
+            }
         })
     }
 }
@@ -60,8 +82,9 @@ pub fn output_path(url_path: &str) -> Result<String, UnsafePath> {
 }
 
 /// Checks that `relative` names a file strictly inside a folder: plain
-/// segments separated by `/`, none empty, `.` or `..`, and no character
-/// that a file system reads as something else.
+/// segments separated by `/`, none empty, `.` or `..`, no character
+/// that a file system reads as something else, and no name or path longer
+/// than a file system takes (so `check` finds what `build` would fail on).
 pub fn check_relative_path(relative: &str) -> Result<(), UnsafePath> {
     if relative.is_empty() {
         return Err(UnsafePath::Empty);
@@ -75,6 +98,9 @@ pub fn check_relative_path(relative: &str) -> Result<(), UnsafePath> {
     if relative.chars().any(char::is_control) {
         return Err(UnsafePath::ControlCharacter);
     }
+    if relative.len() >= MAX_PATH_BYTES {
+        return Err(UnsafePath::PathTooLong(relative.len()));
+    }
     let first = relative.split('/').next().unwrap_or_default();
     if first.len() >= 2 && first.as_bytes()[1] == b':' && first.as_bytes()[0].is_ascii_alphabetic() {
         return Err(UnsafePath::DriveLetter);
@@ -85,6 +111,7 @@ pub fn check_relative_path(relative: &str) -> Result<(), UnsafePath> {
             "." => return Err(UnsafePath::CurrentDirectory),
             ".." => return Err(UnsafePath::ParentDirectory),
             _ if segment.starts_with(RESERVED_PREFIX) => return Err(UnsafePath::Reserved),
+            _ if segment.len() > MAX_SEGMENT_BYTES => return Err(UnsafePath::SegmentTooLong(segment.len())),
             _ => {}
         }
     }
@@ -115,5 +142,15 @@ mod tests {
         assert_eq!(check_relative_path(""), Err(UnsafePath::Empty));
         assert_eq!(output_path("/.qsite-manifest"), Err(UnsafePath::Reserved));
         assert_eq!(check_relative_path("/etc/passwd"), Err(UnsafePath::EmptyComponent));
+    }
+
+    #[test]
+    fn names_and_paths_longer_than_a_file_system_takes_are_refused() {
+        // See issue #27.
+        let name = "a".repeat(MAX_SEGMENT_BYTES);
+        assert!(output_path(&format!("/{name}/")).is_ok());
+        assert_eq!(output_path(&format!("/{name}b/")), Err(UnsafePath::SegmentTooLong(256)));
+        let deep = format!("/{}", "abcdefgh/".repeat(500));
+        assert_eq!(output_path(&deep), Err(UnsafePath::PathTooLong(4510)));
     }
 }

@@ -162,12 +162,18 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
             table.stats.terms += 1;
             let term_base = term_path(&taxonomy.name, slug);
             let pagers = pager_count(term.pages.len(), taxonomy.paginate_by.or(config.paginate_by));
+            // A term no file system can name is the fault of the first page
+            // that gives it, not of the configuration.
+            let owner = match (output_path(&term_base), term.pages.first()) {
+                (Err(_), Some(&file)) => Some(Owner { file, claim: Claim::Term }),
+                _ => config_owner,
+            };
             for pager in 1..=pagers {
                 table.add(
                     db,
                     &pager_url(&term_base, pager),
                     Route::Term { taxonomy: taxonomy.name.clone(), term: slug.clone(), pager },
-                    config_owner,
+                    owner,
                 );
             }
         }
@@ -226,6 +232,9 @@ enum Claim {
     Alias,
     /// The configuration's `taxonomies`.
     Taxonomies,
+    /// A term in the page's `tags` (or `[taxonomies]`) whose page cannot be
+    /// an output file.
+    Term,
     /// The file's own path: a static file or a page's asset, copied as is.
     Copy,
 }
@@ -248,6 +257,7 @@ impl Owner {
             Claim::Url => key("path").or_else(|| key("slug")).unwrap_or(0..0),
             Claim::Alias => key("aliases").unwrap_or(0..0),
             Claim::Taxonomies => key_range(text_of(db, self.file), "taxonomies"),
+            Claim::Term => key("tags").or_else(|| key("taxonomies")).unwrap_or(0..0),
             Claim::Copy => 0..0,
         }
     }
@@ -256,7 +266,7 @@ impl Owner {
     /// `content/a.md` ``, or for the configuration's taxonomies the output itself.
     fn describe(self, db: &dyn Database, route: &Route) -> String {
         match self.claim {
-            Claim::Url | Claim::Copy => format!("`{}`", self.file.path(db)),
+            Claim::Url | Claim::Copy | Claim::Term => format!("`{}`", self.file.path(db)),
             Claim::Alias => format!("an alias in `{}`", self.file.path(db)),
             Claim::Taxonomies => describe_generated(route),
         }

@@ -174,3 +174,63 @@ fn an_expression_a_hundred_thousand_operators_long_is_an_error_at_its_line() {
         run.assert_stderr_has(&["templates/page.html:2:", "more than 300 operators"]);
     }
 }
+
+/// Builds a site whose page template is `template` and expects a failure
+/// that writes nothing.
+fn page_template_fails_writing_nothing(template: &str) -> Run {
+    let site = site(template, "{{ section.title }}");
+    let run = site.qsite(&["build"]);
+    run.assert_code(1).assert_stderr_has(&["nothing was written"]);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(site.public().is_empty(), "a failed build wrote output");
+    run
+}
+
+#[test]
+fn a_filter_asked_for_a_string_over_64_mib_is_refused_at_its_line_before_making_it() {
+    // See issue #27.
+    let long = "y".repeat(100);
+    for (line, what) in [
+        ("{{ \"%1000000000d\" | format(1) }}".to_owned(), "this format would make 1000000013 bytes"),
+        ("{{ \"a\\nb\" | indent(1000000000) }}".to_owned(), "this indent would make"),
+        ("{% set s = \"x\" * 1000000 %}{{ ([s] * 100) | join(s) }}".to_owned(), "this join would make"),
+        (format!("{{% set s = \"x\" * 1000000 %}}{{{{ s | replace(\"x\", \"{long}\") }}}}"), "this replace would make"),
+        ("{% set s = \"<\" * 20000000 %}{{ s | escape }}".to_owned(), "this escape would make"),
+    ] {
+        let run = page_template_fails_writing_nothing(&format!("{{{{ page.title }}}}\n{line}\n"));
+        run.assert_stderr_has(&["templates/page.html:2:", what, "more than the 64 MiB one template value may hold"]);
+    }
+}
+
+#[test]
+fn printing_a_string_over_64_mib_built_by_operators_is_an_error_at_its_line() {
+    // See issue #27.
+    let run = page_template_fails_writing_nothing(
+        "{{ page.title }}\n{% set ns = namespace(s=\"x\" * 40000000) %}{% set ns.s = ns.s ~ ns.s %}\n{{ ns.s }}\n",
+    );
+    run.assert_stderr_has(&["templates/page.html:3:", "printing this value would make 80000000 bytes"]);
+}
+
+#[test]
+fn debug_prints_the_same_bytes_in_every_build() {
+    // See issue #27.
+    let site = SiteTest::with_files(&[
+        ("qsite.toml", CONFIG),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n"),
+        ("content/blog/a.md", "+++\ntitle = \"A\"\n+++\nAlpha\n"),
+        ("content/blog/b.md", "+++\ntitle = \"B\"\n+++\nBeta\n"),
+        ("content/blog/c.md", "+++\ntitle = \"C\"\n+++\nGamma\n"),
+        ("content/blog/d.md", "+++\ntitle = \"D\"\n+++\nDelta\n"),
+        ("templates/base.html", "<pre>{{ debug() }}</pre>{% block body %}{% endblock %}"),
+        ("templates/page.html", "{% extends \"base.html\" %}{% block body %}{{ debug(page.title) }}{% endblock %}"),
+        ("templates/section.html", "{% extends \"base.html\" %}{% block body %}{{ section.title }}{% endblock %}"),
+        ("templates/index.html", "{% include \"section.html\" ignore missing %}{{ debug() }}"),
+    ]);
+    site.build();
+    let page = site.output("blog/a/index.html");
+    assert!(page.contains("&#34;page&#34;") && page.contains("&#34;A&#34;"), "{page}");
+    assert!(!page.contains("templates"), "debug() prints the thread's template cache: {page}");
+    site.qsite(&["build", "--verify"]).assert_code(0);
+    site.assert_same_as_clean_build();
+}

@@ -158,3 +158,38 @@ fn an_absolute_path_is_a_url_inside_the_output_folder() {
     assert!(site.output("etc/x/index.html").contains("Etc"));
     site.assert_same_as_clean_build();
 }
+
+#[test]
+fn names_and_paths_longer_than_a_file_system_takes_fail_check_and_build_alike() {
+    // See issue #27.
+    let long = |byte: &str, count: usize| byte.repeat(count);
+    for (file, text, location) in [
+        ("bad.md", format!("slug = \"{}\"", long("a", 400)), "[content/blog/bad.md:3:1]"),
+        ("bad.md", format!("path = \"/x/{}/\"", long("b", 300)), "[content/blog/bad.md:3:1]"),
+        ("bad.md", format!("aliases = [\"/{}\"]", long("c", 300)), "[content/blog/bad.md:3:1]"),
+        ("bad.md", format!("tags = [\"{}\"]", long("t", 300)), "[content/blog/bad.md:3:1]"),
+        ("bad.md", format!("path = \"{}\"", long("abcdefgh/", 500)), "[content/blog/bad.md:3:1]"),
+        (long("中", 80).as_str(), String::new(), "md:1:1]"),
+    ] {
+        let site = blog();
+        let name = if file.ends_with(".md") { file.to_owned() } else { format!("{file}.md") };
+        site.write(&format!("content/blog/{name}"), &format!("+++\ntitle = \"Bad\"\n{text}\n+++\nBody.\n"));
+        let problem = ["qsite::routes::unsafe_path", "cannot be an output file", location];
+        site.qsite(&["check"]).assert_code(1).assert_stderr_has(&problem);
+        let before = site.outside_output();
+        site.qsite(&["build"]).assert_code(1).assert_stderr_has(&problem).assert_stderr_has(&["nothing was written"]);
+        assert_eq!(site.outside_output(), before, "a failed build wrote outside the output folder");
+        assert!(site.public().is_empty(), "a failed build wrote output");
+    }
+}
+
+#[test]
+fn a_file_name_of_255_bytes_is_written_through_its_temporary_file() {
+    // See issue #27.
+    let site = blog();
+    let name = format!("{}.txt", "p".repeat(251));
+    site.write(&format!("static/{name}"), "Long");
+    site.build();
+    assert_eq!(site.output(&name), "Long");
+    site.assert_same_as_clean_build();
+}

@@ -9,10 +9,11 @@
 //! revisions) could otherwise race in the shared template cache, where one
 //! thread may be handed the template another just loaded.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use camino::Utf8Path;
-use minijinja::value::{Kwargs, Value};
+use minijinja::value::{Kwargs, Rest, Value};
 use minijinja::{Environment, Error, ErrorKind, TemplateSource, UndefinedBehavior};
 use salsa::Database;
 
@@ -26,6 +27,7 @@ use crate::render::objects::{
 };
 use crate::render::printing::json_text;
 use crate::render::reads::{config, content_file, data, page_location, taxonomy_index, template_text};
+use crate::render::string_bounds::{self, output_within_limit, print_bounded, value_within_limit};
 use crate::routes::term_path;
 
 /// The steps one render may take (about one per instruction, and one per 64
@@ -114,7 +116,9 @@ thread_local! {
 
 /// Renders the site template `name` with `context` in this thread's environment.
 pub fn render_template(name: &str, context: Value) -> Result<String, Error> {
-    ENVIRONMENT.with(|env| env.get_template(name)?.render(context))
+    let text = ENVIRONMENT.with(|env| env.get_template(name)?.render(context))?;
+    output_within_limit(text.len())?;
+    Ok(text)
 }
 
 fn environment() -> Environment<'static> {
@@ -136,30 +140,61 @@ fn environment() -> Environment<'static> {
     env.add_filter("tojson", tojson);
     env.add_filter("date", date_filter);
     env.add_filter("slugify", |text: &str| slug::slugify(text));
-    env.add_filter("markdown", |text: &str| Value::from_safe_string(render_markdown(text, 0).html.to_string()));
+    env.add_filter("markdown", markdown);
+    // minijinja's own, replaced by versions that refuse an oversized result
+    // before making it, and by a `debug` that prints the same every build.
+    env.add_function("debug", debug);
+    env.add_filter("format", string_bounds::format);
+    env.add_filter("indent", string_bounds::indent);
+    env.add_filter("join", string_bounds::join);
+    env.add_filter("replace", string_bounds::replace);
+    env.add_filter("escape", string_bounds::escape);
+    env.add_filter("e", string_bounds::escape);
     env
 }
 
 /// Prints a value: booleans as `true`/`false`, as Tera does; HTML-escaped
 /// values in HTML templates leave `/` as it is (minijinja's default writes
-/// `&#x2f;`, which makes every URL unreadable in the page source);
-/// everything else is minijinja's default.
+/// `&#x2f;`, which makes every URL unreadable in the page source); values
+/// and outputs past the size limits are errors at their line; everything else
+/// is minijinja's default.
 fn format_value(out: &mut minijinja::Output, state: &mut minijinja::State, value: &Value) -> Result<(), Error> {
     // Tera (and so every Zola theme) prints `true`, minijinja `True`.
     if value.kind() == minijinja::value::ValueKind::Bool {
         let text = if value.is_true() { "true" } else { "false" };
         return out.write_str(text).map_err(|error| Error::new(ErrorKind::WriteFailure, error.to_string()));
     }
-    if matches!(state.auto_escape(), minijinja::AutoEscape::Html)
-        && !value.is_safe()
-        && !value.is_none()
-        && !value.is_undefined()
-    {
-        let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
-        let Ok(escaped) = askama::filters::escape(&text, askama::filters::Html);
-        return write!(out, "{escaped}").map_err(|error| Error::new(ErrorKind::WriteFailure, error.to_string()));
+    if value.is_none() || value.is_undefined() {
+        return minijinja::escape_formatter(out, state, value);
     }
-    minijinja::escape_formatter(out, state, value)
+    let text = value.as_str().map_or_else(|| Cow::Owned(value.to_string()), Cow::Borrowed);
+    print_bounded(out, state, value, &text)
+}
+
+/// `markdown`: Markdown text as HTML, refused past the size limit.
+fn markdown(text: &str) -> Result<Value, Error> {
+    let html = render_markdown(text, 0).html;
+    value_within_limit("this markdown", html.len())?;
+    Ok(Value::from_safe_string(html.to_string()))
+}
+
+/// `debug()`: every variable the template can see, sorted by name, or
+/// `debug(value)`: that value. minijinja's own prints its environment too,
+/// whose cache of loaded templates depends on which pages this thread
+/// rendered before, so its output changed from build to build.
+fn debug(state: &minijinja::State, values: Rest<Value>) -> String {
+    match values.as_slice() {
+        [] => {
+            let variables: BTreeMap<String, Value> = state
+                .known_variables()
+                .into_iter()
+                .filter_map(|name| state.lookup(&name).map(|value| (name.into_owned(), value)))
+                .collect();
+            format!("{variables:#?}")
+        }
+        [value] => format!("{value:#?}"),
+        values => format!("{values:#?}"),
+    }
 }
 
 /// Whether the site has a template of this name (else the built-in one serves).

@@ -6,6 +6,7 @@ mod expression_bounds;
 pub mod objects;
 mod printing;
 pub mod reads;
+mod string_bounds;
 mod template_error;
 mod theme;
 

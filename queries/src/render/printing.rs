@@ -15,6 +15,7 @@ use minijinja::{Error, ErrorKind};
 use serde_json::{Map, Value as Json};
 
 use crate::render::objects::{PageObject, SectionObject};
+use crate::render::string_bounds::{MAX_VALUE_BYTES, value_within_limit};
 
 /// Plain data (front matter `extra`, data files) nested deeper than this
 /// prints as `"[...]"`: a data file cannot cycle, but it can be deep.
@@ -80,18 +81,42 @@ fn content_json(value: &Value, depth: usize, inside: bool) -> Result<Json, Error
     Ok(Json::Object(map))
 }
 
-/// JSON text of `value`, indented by `indent` spaces when given.
+/// JSON text of `value`, indented by `indent` spaces when given, refused as
+/// soon as it passes the size limit (a wide indent times a deep value is
+/// large however small the value).
 pub fn json_text(value: &Value, indent: Option<usize>) -> Result<String, Error> {
     let json = json_of(value)?;
-    let failed =
-        |error: serde_json::Error| Error::new(ErrorKind::InvalidOperation, format!("cannot print as JSON: {error}"));
-    let Some(indent) = indent else { return serde_json::to_string(&json).map_err(failed) };
-    let spaces = " ".repeat(indent);
-    let mut text = Vec::new();
-    let formatter = serde_json::ser::PrettyFormatter::with_indent(spaces.as_bytes());
-    serde::Serialize::serialize(&json, &mut serde_json::Serializer::with_formatter(&mut text, formatter))
-        .map_err(failed)?;
-    Ok(String::from_utf8(text).unwrap_or_default())
+    let mut text = BoundedBuffer(Vec::new());
+    let written = match indent {
+        None => serde_json::to_writer(&mut text, &json),
+        Some(indent) => {
+            let spaces = " ".repeat(indent.min(MAX_VALUE_BYTES as usize + 1));
+            let formatter = serde_json::ser::PrettyFormatter::with_indent(spaces.as_bytes());
+            serde::Serialize::serialize(&json, &mut serde_json::Serializer::with_formatter(&mut text, formatter))
+        }
+    };
+    if written.is_err() && text.0.len() as u64 > MAX_VALUE_BYTES {
+        value_within_limit("this JSON", text.0.len())?;
+    }
+    written.map_err(|error| Error::new(ErrorKind::InvalidOperation, format!("cannot print as JSON: {error}")))?;
+    Ok(String::from_utf8(text.0).unwrap_or_default())
+}
+
+/// A buffer that refuses writes once it holds more than [`MAX_VALUE_BYTES`].
+struct BoundedBuffer(Vec<u8>);
+
+impl std::io::Write for BoundedBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.0.len() as u64 > MAX_VALUE_BYTES {
+            return Err(std::io::Error::other("over the size limit"));
+        }
+        self.0.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// `__tera_context`: the whole template context as indented JSON, made only

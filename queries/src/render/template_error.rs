@@ -9,6 +9,7 @@ use crate::render::environment::{FILTER_NAMES, FUNCTION_NAMES, TEMPLATE_FUEL};
 use crate::render::expression_bounds::{MAX_OPERATORS, OversizedExpression};
 use crate::render::missing_template_help;
 use crate::render::objects::{COMMON_FIELDS, CONFIG_FIELDS};
+use crate::render::string_bounds::OversizedString;
 use crate::suggest::did_you_mean;
 
 /// A diagnostic for a failed render of `rendering`: located in the template
@@ -45,6 +46,7 @@ pub fn diagnostic(db: &dyn Database, rendering: &str, error: &minijinja::Error) 
         Problem::OutOfFuel => format!(
             "the render stopped after {TEMPLATE_FUEL} steps: a loop or a recursion that never ends, or far more output than a page needs"
         ),
+        Problem::TooLarge(what) => what.clone(),
         Problem::TooDeep => {
             format!("the template is nested too deeply (more than {PARSER_DEPTH} levels of tags, brackets or calls)")
         }
@@ -56,11 +58,16 @@ pub fn diagnostic(db: &dyn Database, rendering: &str, error: &minijinja::Error) 
         (Problem::Cycle, _) => "qsite::templates::cycle",
         (Problem::RecursiveMacro(_), _) => "qsite::templates::recursion",
         (Problem::OutOfFuel, _) => "qsite::templates::fuel",
+        (Problem::TooLarge(_), _) => "qsite::templates::too_large",
         (_, minijinja::ErrorKind::SyntaxError) => "qsite::templates::syntax",
         (_, minijinja::ErrorKind::TemplateNotFound) => "qsite::templates::missing",
         _ => "qsite::templates::render",
     };
     let diagnostic = Diagnostic::error(format!("templates/{name}"), range, code, message);
+    if let Problem::TooLarge(_) = problem {
+        return diagnostic
+            .with_help("look for a width, a repetition or a loop that doubles a string: a page needs far less");
+    }
     match help(db, located) {
         Some(help) => diagnostic.with_help(help),
         None => diagnostic,
@@ -138,6 +145,8 @@ enum Problem {
     RecursiveMacro(String),
     /// The render used up its fuel.
     OutOfFuel,
+    /// A string past the size limits, and what would have made it.
+    TooLarge(String),
     /// The parser's nesting limit.
     TooDeep,
     /// Anything else: minijinja's own message.
@@ -146,6 +155,9 @@ enum Problem {
 
 /// Classifies `error`, whose span covers `spanned` in its template.
 fn problem(error: &minijinja::Error, spanned: &str) -> Problem {
+    if let Some(oversized) = find_source::<OversizedString>(error) {
+        return Problem::TooLarge(oversized.to_string());
+    }
     match (error.kind(), error.detail()) {
         (minijinja::ErrorKind::OutOfFuel, _) => Problem::OutOfFuel,
         (minijinja::ErrorKind::SyntaxError, Some("template exceeds maximum recursion limits")) => Problem::TooDeep,
