@@ -218,7 +218,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     {
         eprintln!("warning: {hidden}");
     }
-    let trust = previous.trust(request, &scan);
+    let mut trust = previous.trust(request, &scan);
     if let Some(output_dir) = &output_dir
         && trust == Trust::Settled
         && scan.changed.is_empty()
@@ -249,8 +249,15 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         facts: &facts,
         stats: previous.cache.meta(STATS).ok().flatten().and_then(|json| serde_json::from_str(&json).ok()),
     };
-    let Reuse { plan, verifier, traces, redo, reused, verified: verified_traces, site_known, stored_checks } =
+    let Reuse { plan, verifier, traces, redo, reused, verified: verified_traces, site_known, stored_checks, damage } =
         plan(&mut workspace, &stored, &trust, &scan.changed)?;
+    // A cache that cannot be read is trusted in nothing: this build is cold.
+    if let Some(damage) = damage {
+        if request.verbosity.says_more_than_errors() {
+            eprintln!("note: the cache could not be read ({damage}); every output is rendered again");
+        }
+        trust = Trust::Cold(format!("the cache could not be read ({damage})"));
+    }
     let file_stats: HashMap<String, FileStat> =
         scan.files.iter().map(|(path, stat)| (path.to_string(), *stat)).collect();
     // What is redone reads unchanged bodies through the store.
@@ -401,7 +408,19 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         ],
     };
     let saved = if previous.cache.is_persistent() {
-        previous.cache.commit(&record).map_err(|error| error.to_string())
+        match previous.cache.commit(&record) {
+            Ok(()) => Ok(()),
+            // Damaged beyond this build's use or any other's: the output is
+            // right, and the next build starts without the cache.
+            Err(error) if error.is_damage() => {
+                let aside = previous.cache.set_aside();
+                eprintln!(
+                    "note: the cache was damaged ({error}); it was moved to `{aside}` and the next build starts without it"
+                );
+                Ok(())
+            }
+            Err(error) => Err(error.to_string()),
+        }
     } else {
         Err("it could not be opened for writing".to_owned())
     };

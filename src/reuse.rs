@@ -17,8 +17,9 @@ use camino::Utf8PathBuf;
 use queries::trace::{Facet, Facets, Read, SITE_SCOPE, current_hash, route_from_key, route_key};
 use queries::{Diagnostic, QueryDb, Route, RouteStats, route_table};
 use rayon::prelude::*;
-use snapshots::{Cache, OutputRecord, ReadTable, StoredTrace};
+use snapshots::{Cache, CacheError, OutputRecord, ReadTable, StoredTrace};
 
+use crate::site_folder::EnvironmentError;
 use crate::stored_values::StoredFacts;
 use crate::workspace::{RenderPlan, SITE_CHECK, Selection, Workspace};
 
@@ -69,6 +70,9 @@ pub struct Reuse {
     pub site_known: bool,
     /// The keys of the checks the last build stored.
     pub stored_checks: Vec<String>,
+    /// Why nothing was reused although the build started warm: the cache
+    /// could not be read.
+    pub damage: Option<String>,
 }
 
 /// Decides what this build renders, given how far it trusts the cache and
@@ -78,14 +82,50 @@ pub struct Reuse {
 /// Settled: loads every trace's read ids, but only the reads scoped to the
 /// changed files (and the site's, when metadata changed), and computes
 /// those alone. Verify: computes every distinct stored read once.
+///
+/// The cache fails closed: when a stored table cannot be read (a damaged
+/// file, a row whose checksum does not match), nothing is reused and every
+/// output is rendered, as in a cold build; [`Reuse::damage`] says why.
 pub fn plan(
     workspace: &mut Workspace,
     stored: &Stored,
     trust: &Trust,
     changed: &[Utf8PathBuf],
-) -> Result<Reuse, crate::site_folder::EnvironmentError> {
+) -> Result<Reuse, EnvironmentError> {
     if let Trust::Cold(_) = trust {
-        return Ok(Reuse {
+        return Ok(Reuse::cold(None));
+    }
+    match warm_plan(workspace, stored, trust, changed) {
+        Ok(reuse) => Ok(reuse),
+        Err(PlanFailure::Environment(error)) => Err(error),
+        Err(PlanFailure::Damaged(error)) => Ok(Reuse::cold(Some(error.to_string()))),
+    }
+}
+
+/// Why a warm plan stopped.
+enum PlanFailure {
+    /// Reading the site failed.
+    Environment(EnvironmentError),
+    /// Reading the cache failed: nothing it holds is trusted.
+    Damaged(CacheError),
+}
+
+impl From<EnvironmentError> for PlanFailure {
+    fn from(error: EnvironmentError) -> Self {
+        PlanFailure::Environment(error)
+    }
+}
+
+impl From<CacheError> for PlanFailure {
+    fn from(error: CacheError) -> Self {
+        PlanFailure::Damaged(error)
+    }
+}
+
+impl Reuse {
+    /// Nothing reused: every output is rendered.
+    fn cold(damage: Option<String>) -> Reuse {
+        Reuse {
             plan: RenderPlan { selection: Selection::Table { reused: HashSet::new() }, checked: HashMap::new() },
             verifier: Verifier::new(ReadTable::new(), false),
             traces: HashMap::new(),
@@ -94,8 +134,17 @@ pub fn plan(
             verified: 0,
             site_known: false,
             stored_checks: Vec::new(),
-        });
+            damage,
+        }
     }
+}
+
+fn warm_plan(
+    workspace: &mut Workspace,
+    stored: &Stored,
+    trust: &Trust,
+    changed: &[Utf8PathBuf],
+) -> Result<Reuse, PlanFailure> {
     // The parts of the site's metadata that changed; the route table reads
     // these four.
     let facets = match trust {
@@ -110,25 +159,30 @@ pub fn plan(
     if facets != Facets::default() && !stored.facts.complete {
         workspace.hand_over_facts(&stored.cache.facts().unwrap_or_default());
     }
+    // Every output the last build wrote has a trace, and only those: as a
+    // build leaves the cache, unless rows were lost.
+    let consistent = stored.cache.trace_count()? == stored.records.len();
     let (loaded, table, partial) = match trust {
         Trust::Settled => {
-            let site_scopes = stored.cache.scopes_starting_with(SITE_SCOPE).unwrap_or_default();
+            let site_scopes = stored.cache.scopes_starting_with(SITE_SCOPE)?;
             let dirty_site: Vec<&str> = site_scopes
                 .iter()
                 .filter(|scope| Facets::from_scope(scope).is_none_or(|of| of.meets(facets)))
                 .map(String::as_str)
                 .collect();
             let scopes = changed.iter().map(|path| path.as_str()).chain(dirty_site.iter().copied());
-            let table = stored.cache.reads_in(scopes).unwrap_or_default();
+            let table = stored.cache.reads_in(scopes)?;
             // Only content files changed, and none of their metadata: the
             // reverse index names every trace that read one of them.
             let indexed = dirty_site.is_empty() && changed.iter().all(|path| path.starts_with(INDEXED_SCOPES));
-            let loaded = indexed.then(|| Loaded::readers(stored, changed)).flatten();
-            (loaded.unwrap_or_else(|| Loaded::all(stored.cache, Some(&table))), table, true)
+            let loaded = (indexed && consistent).then(|| Loaded::readers(stored, changed)).flatten();
+            let loaded = match loaded {
+                Some(loaded) => loaded,
+                None => Loaded::all(stored.cache, Some(&table))?,
+            };
+            (loaded, table, true)
         }
-        Trust::Cold(_) | Trust::Verify => {
-            (Loaded::all(stored.cache, None), stored.cache.read_table().unwrap_or_default(), false)
-        }
+        Trust::Cold(_) | Trust::Verify => (Loaded::all(stored.cache, None)?, stored.cache.read_table()?, false),
     };
     let Loaded { traces, check_traces, results, touched, checks_touched, complete } = loaded;
     let mut verifier = Verifier::new(table, partial);
@@ -184,11 +238,17 @@ pub fn plan(
         .flat_map(|trace| trace.reads.iter().copied())
         .filter(|id| !verifier.table.contains_key(id))
         .collect();
-    verifier.names = stored.cache.reads_with_ids(&redone_reads).unwrap_or_default();
+    verifier.names = stored.cache.reads_with_ids(&redone_reads)?;
     let traced = |output: &String| complete || traces.contains_key(output);
     let every_traced = stored.records.keys().all(traced);
-    let known =
-        if site_changed || !every_traced { None } else { known_selection(workspace, stored, &traces, &redo, &results) };
+    // The site's outputs are known from the records only while every one
+    // of them has its trace: else (records lost or cut short) the route
+    // table says what the site makes.
+    let known = if site_changed || !every_traced || !consistent {
+        None
+    } else {
+        known_selection(workspace, stored, &traces, &redo, &results)
+    };
     let selection = known.unwrap_or_else(|| Selection::Table {
         reused: stored.records.keys().filter(|output| traced(output) && !redo.contains(*output)).cloned().collect(),
     });
@@ -197,7 +257,7 @@ pub fn plan(
         workspace.prepare_site(&stored.cache.site_values().unwrap_or_default(), facets);
     }
     let stored_checks = results.into_keys().collect();
-    let reused = stored.records.keys().filter(|output| traced(output)).count() - redo.len();
+    let reused = stored.records.keys().filter(|output| traced(output) && !redo.contains(*output)).count();
     Ok(Reuse {
         plan: RenderPlan { selection, checked },
         verifier,
@@ -207,6 +267,7 @@ pub fn plan(
         verified,
         site_known,
         stored_checks,
+        damage: None,
     })
 }
 
@@ -238,9 +299,9 @@ struct Loaded {
 impl Loaded {
     /// Every stored trace and check; those holding a read of `dirty` are
     /// touched (every one, without it).
-    fn all(cache: &Cache, dirty: Option<&ReadTable>) -> Loaded {
-        let traces = cache.traces().unwrap_or_default();
-        let checks = cache.checks().unwrap_or_default();
+    fn all(cache: &Cache, dirty: Option<&ReadTable>) -> Result<Loaded, CacheError> {
+        let traces = cache.traces()?;
+        let checks = cache.checks()?;
         let touches = |reads: &[i64]| dirty.is_none_or(|dirty| reads.iter().any(|id| dirty.contains_key(id)));
         let touched =
             traces.iter().filter(|(_, trace)| touches(&trace.reads)).map(|(output, _)| output.clone()).collect();
@@ -248,17 +309,15 @@ impl Loaded {
             checks.iter().filter(|(_, (trace, _))| touches(&trace.reads)).map(|(key, _)| key.clone()).collect();
         let (check_traces, results) =
             checks.into_iter().map(|(key, (trace, result))| ((key.clone(), trace), (key, result))).unzip();
-        Loaded { traces, check_traces, results, touched, checks_touched, complete: false }
+        Ok(Loaded { traces, check_traces, results, touched, checks_touched, complete: false })
     }
 
     /// The traces that read one of the `changed` content files, from the
-    /// reverse index, and those of the outputs not intact; `None` when some
-    /// output has no trace (then every one is looked at).
+    /// reverse index, and those of the outputs not intact; `None` when the
+    /// index cannot say (then every one is looked at). Only for a cache
+    /// whose every output has a trace.
     fn readers(stored: &Stored, changed: &[Utf8PathBuf]) -> Option<Loaded> {
         let cache = stored.cache;
-        if cache.trace_count().ok()? != stored.records.len() {
-            return None;
-        }
         let readers = cache.readers_of(changed.iter().map(|path| path.as_str())).ok()??;
         let damaged = stored.records.keys().filter(|output| !stored.intact.contains(output.as_str()));
         let traces = cache.traces_of(readers.outputs.iter().chain(damaged).map(String::as_str)).ok()?;

@@ -139,7 +139,12 @@ impl std::fmt::Display for ColdReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ColdReason::Missing => write!(f, "no cache yet"),
-            ColdReason::Corrupt(why) => write!(f, "the cache was unreadable ({why}) and was rebuilt"),
+            ColdReason::Corrupt(why) => {
+                write!(
+                    f,
+                    "the cache was unreadable ({why}) and was rebuilt (a damaged file is kept as `.qsite/{DAMAGED_FILE}`)"
+                )
+            }
             ColdReason::OtherSchema => write!(f, "the cache was from another qsite version and was rebuilt"),
             ColdReason::OtherBuild => {
                 write!(f, "the cache was made by another qsite binary, so every output is rendered again")
@@ -155,6 +160,19 @@ pub enum CacheError {
     /// SQLite failed.
     #[error("cache: {0}")]
     Sqlite(#[from] rusqlite::Error),
+}
+
+impl CacheError {
+    /// Whether the cache file itself is damaged (a malformed page, a row
+    /// whose checksum does not match), as opposed to a full disk or a lock:
+    /// then no later build could use it either.
+    pub fn is_damage(&self) -> bool {
+        let CacheError::Sqlite(error) = self;
+        matches!(
+            error.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+        ) || matches!(error, rusqlite::Error::FromSqlConversionFailure(_, _, inner) if inner.is::<DamagedRow>())
+    }
 }
 
 /// Everything one build changes in the cache, committed at once.
@@ -217,27 +235,81 @@ const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, device INTEGER NOT NULL, hash BLOB NOT NULL);
     CREATE TABLE IF NOT EXISTS outputs (folder TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (folder, path)) WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS traces (path TEXT PRIMARY KEY, route TEXT NOT NULL, reads BLOB NOT NULL, scopes TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS traces (path TEXT PRIMARY KEY, route TEXT NOT NULL, reads BLOB NOT NULL, scopes TEXT NOT NULL, sum BLOB NOT NULL);
     CREATE TABLE IF NOT EXISTS readers (scope TEXT NOT NULL, kind INTEGER NOT NULL, owner TEXT NOT NULL, PRIMARY KEY (scope, kind, owner)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS wide_scopes (scope TEXT PRIMARY KEY);
-    CREATE TABLE IF NOT EXISTS reads (id INTEGER PRIMARY KEY, key TEXT NOT NULL, scope TEXT NOT NULL, hash BLOB NOT NULL, UNIQUE (key, hash));
+    CREATE TABLE IF NOT EXISTS reads (id INTEGER PRIMARY KEY, key TEXT NOT NULL, scope TEXT NOT NULL, hash BLOB NOT NULL, sum BLOB NOT NULL, UNIQUE (key, hash));
     CREATE INDEX IF NOT EXISTS reads_by_scope ON reads (scope);
-    CREATE TABLE IF NOT EXISTS facts (path TEXT PRIMARY KEY, hash BLOB NOT NULL, meta BLOB NOT NULL, value BLOB NOT NULL);
+    CREATE TABLE IF NOT EXISTS facts (path TEXT PRIMARY KEY, hash BLOB NOT NULL, meta BLOB NOT NULL, value BLOB NOT NULL, sum BLOB NOT NULL);
     CREATE INDEX IF NOT EXISTS fact_hashes ON facts (path, hash);
-    CREATE TABLE IF NOT EXISTS site_values (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS checks (key TEXT PRIMARY KEY, route TEXT NOT NULL, reads BLOB NOT NULL, result TEXT NOT NULL, scopes TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS store (key BLOB PRIMARY KEY, value BLOB NOT NULL);
+    CREATE TABLE IF NOT EXISTS site_values (key TEXT PRIMARY KEY, value TEXT NOT NULL, sum BLOB NOT NULL);
+    CREATE TABLE IF NOT EXISTS checks (key TEXT PRIMARY KEY, route TEXT NOT NULL, reads BLOB NOT NULL, result TEXT NOT NULL, scopes TEXT NOT NULL, sum BLOB NOT NULL);
+    CREATE TABLE IF NOT EXISTS store (key BLOB PRIMARY KEY, value BLOB NOT NULL, sum BLOB NOT NULL);
     CREATE TABLE IF NOT EXISTS explanations (path TEXT PRIMARY KEY, reason TEXT NOT NULL);
 ";
 
-/// A row of `SELECT id, key, hash FROM reads` as a [`ReadTable`] entry.
-fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, (String, [u8; 32]))> {
-    Ok((row.get(0)?, (row.get(1)?, hash_from(row.get(2)?))))
+/// The checksum stored beside a row's values, so that damage to any of
+/// them (bit rot, an edit with another tool) is seen when the row is read:
+/// each value with its length, hashed.
+fn checksum(values: &[&[u8]]) -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    for value in values {
+        hasher.update(&(value.len() as u64).to_le_bytes());
+        hasher.update(value);
+    }
+    *hasher.finalize().as_bytes()
 }
 
-/// A row beginning `route, reads` after its key as a [`StoredTrace`].
-fn stored_trace(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredTrace> {
+/// A row whose values do not match the checksum stored beside them.
+#[derive(Debug, thiserror::Error)]
+#[error("a row of `{0}` does not match its checksum")]
+pub struct DamagedRow(&'static str);
+
+/// Whether the row's `values` match its stored checksum `sum`.
+fn intact(values: &[&[u8]], sum: &[u8]) -> bool {
+    checksum(values)[..] == *sum
+}
+
+/// Fails the read when the row's `values` do not match `sum`: for tables
+/// whose rows, if skipped, would let an output pass unchecked.
+fn require_intact(table: &'static str, values: &[&[u8]], sum: &[u8]) -> rusqlite::Result<()> {
+    if intact(values, sum) {
+        Ok(())
+    } else {
+        Err(rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Blob, Box::new(DamagedRow(table))))
+    }
+}
+
+/// The columns a read row is selected with, for [`read_row`].
+const READ_COLUMNS: &str = "id, key, hash, scope, sum";
+
+/// A row of `SELECT` [`READ_COLUMNS`] `FROM reads` as a [`ReadTable`] entry.
+fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, (String, [u8; 32]))> {
+    let (key, hash, scope) = (row.get_ref(1)?.as_str()?, row.get_ref(2)?.as_blob()?, row.get_ref(3)?.as_str()?);
+    require_intact("reads", &[key.as_bytes(), scope.as_bytes(), hash], row.get_ref(4)?.as_blob()?)?;
+    Ok((row.get(0)?, (key.to_owned(), hash_from(hash.to_vec()))))
+}
+
+/// A row of `key, route, reads, …, sum` (the sum last, at `sum_column`) as
+/// a [`StoredTrace`], its checksum covering the columns between.
+fn stored_trace(row: &rusqlite::Row<'_>, table: &'static str, sum_column: usize) -> rusqlite::Result<StoredTrace> {
+    let mut values: Vec<&[u8]> = Vec::with_capacity(sum_column - 1);
+    for column in 1..sum_column {
+        values.push(match row.get_ref(column)? {
+            rusqlite::types::ValueRef::Text(bytes) | rusqlite::types::ValueRef::Blob(bytes) => bytes,
+            _ => &[],
+        });
+    }
+    require_intact(table, &values, row.get_ref(sum_column)?.as_blob()?)?;
     Ok(StoredTrace { route: row.get(1)?, reads: decode_ids(row.get_ref(2)?.as_blob()?).collect() })
+}
+
+/// A row of `hash, meta, value, sum` (from `first` on) as a [`Fact`], or
+/// `None` when it does not match its checksum: a damaged fact is left out,
+/// and the file's facts are derived again.
+fn fact_row(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Option<Fact>> {
+    let fact = Fact { hash: hash_from(row.get(first)?), meta: row.get(first + 1)?, value: row.get(first + 2)? };
+    Ok(intact(&[&fact.hash, &fact.meta, &fact.value], row.get_ref(first + 3)?.as_blob()?).then_some(fact))
 }
 
 fn hash_from(bytes: Vec<u8>) -> [u8; 32] {
@@ -259,7 +331,7 @@ impl Cache {
             Err(OpenError::Sqlite(error)) if is_busy(&error) => (Cache::in_memory(), Some(ColdReason::Locked)),
             Err(error) => {
                 // Unreadable: replace it, never fail the build over a cache.
-                remove_cache_files(&path);
+                set_aside_cache_files(&path);
                 match Cache::open_file(dir, &path, build_id) {
                     Ok((cache, _)) => (cache, Some(ColdReason::Corrupt(error.to_string()))),
                     Err(_) => (Cache::in_memory(), Some(ColdReason::Corrupt(error.to_string()))),
@@ -363,13 +435,23 @@ impl Cache {
         if !persistent {
             return reason;
         }
-        remove_cache_files(&path);
+        set_aside_cache_files(&path);
         if let Ok((cache, _)) =
             Cache::open_file(&path.parent().map(Utf8Path::to_owned).unwrap_or_default(), &path, build_id)
         {
             *self = cache;
         }
         reason
+    }
+
+    /// Moves the cache file aside, found damaged when this build saved into
+    /// it; the next build starts without it. Returns where it went.
+    pub fn set_aside(&mut self) -> Utf8PathBuf {
+        let path = self.dir.join(CACHE_FILE);
+        // Closed first: the file is replaced, not written, from now on.
+        *self = Cache::in_memory();
+        set_aside_cache_files(&path);
+        path.with_file_name(DAMAGED_FILE)
     }
 
     /// Whether changes are saved to disk (false when the cache was locked).
@@ -421,7 +503,7 @@ impl Cache {
 
     /// Every stored read: id → key and the hash its computation saw.
     pub fn read_table(&self) -> Result<ReadTable, CacheError> {
-        let mut statement = self.connection.prepare("SELECT id, key, hash FROM reads")?;
+        let mut statement = self.connection.prepare(&format!("SELECT {READ_COLUMNS} FROM reads"))?;
         let rows = statement.query_map([], read_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -432,7 +514,7 @@ impl Cache {
     /// # Performance
     /// One index lookup per scope; proportional to the reads returned.
     pub fn reads_in<'a>(&self, scopes: impl IntoIterator<Item = &'a str>) -> Result<ReadTable, CacheError> {
-        let mut statement = self.connection.prepare("SELECT id, key, hash FROM reads WHERE scope = ?1")?;
+        let mut statement = self.connection.prepare(&format!("SELECT {READ_COLUMNS} FROM reads WHERE scope = ?1"))?;
         let mut table = ReadTable::new();
         for scope in scopes {
             for row in statement.query_map([scope], read_row)? {
@@ -475,7 +557,7 @@ impl Cache {
         for chunk in distinct.chunks(CHUNK) {
             let marks = vec!["?"; chunk.len()].join(",");
             let mut statement =
-                self.connection.prepare_cached(&format!("SELECT id, key, hash FROM reads WHERE id IN ({marks})"))?;
+                self.connection.prepare_cached(&format!("SELECT {READ_COLUMNS} FROM reads WHERE id IN ({marks})"))?;
             for row in statement.query_map(rusqlite::params_from_iter(chunk), read_row)? {
                 let (id, entry) = row?;
                 table.insert(id, entry);
@@ -486,19 +568,28 @@ impl Cache {
 
     /// Every stored whole-site value, by the host's key.
     pub fn site_values(&self) -> Result<Vec<(String, String)>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT key, value FROM site_values")?;
-        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut statement = self.connection.prepare("SELECT key, value, sum FROM site_values")?;
+        let mut values = Vec::new();
+        // A damaged value is left out: what it held is computed again.
+        for row in statement.query_map([], |row| {
+            let (key, value) = (row.get::<_, String>(0)?, row.get::<_, String>(1)?);
+            Ok(intact(&[key.as_bytes(), value.as_bytes()], row.get_ref(2)?.as_blob()?).then_some((key, value)))
+        })? {
+            values.extend(row?);
+        }
+        Ok(values)
     }
 
     /// Every file's derived facts, by path.
     pub fn facts(&self) -> Result<HashMap<String, Fact>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT path, hash, meta, value FROM facts")?;
-        let rows = statement.query_map([], |row| {
-            let fact = Fact { hash: hash_from(row.get(1)?), meta: row.get(2)?, value: row.get(3)? };
-            Ok((row.get::<_, String>(0)?, fact))
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut statement = self.connection.prepare("SELECT path, hash, meta, value, sum FROM facts")?;
+        let mut facts = HashMap::new();
+        for row in statement.query_map([], |row| Ok((row.get::<_, String>(0)?, fact_row(row, 1)?)))? {
+            if let (path, Some(fact)) = row? {
+                facts.insert(path, fact);
+            }
+        }
+        Ok(facts)
     }
 
     /// Which bytes each file's facts were derived from, by path, without
@@ -517,13 +608,10 @@ impl Cache {
     /// # Performance
     /// One index lookup per file.
     pub fn facts_of<'a>(&self, paths: impl IntoIterator<Item = &'a str>) -> Result<HashMap<String, Fact>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT hash, meta, value FROM facts WHERE path = ?1")?;
+        let mut statement = self.connection.prepare("SELECT hash, meta, value, sum FROM facts WHERE path = ?1")?;
         let mut facts = HashMap::new();
         for path in paths {
-            let row = statement.query_row([path], |row| {
-                Ok(Fact { hash: hash_from(row.get(0)?), meta: row.get(1)?, value: row.get(2)? })
-            });
-            if let Some(fact) = row.optional()? {
+            if let Some(Some(fact)) = statement.query_row([path], |row| fact_row(row, 0)).optional()? {
                 facts.insert(path.to_owned(), fact);
             }
         }
@@ -532,8 +620,8 @@ impl Cache {
 
     /// The trace of every output that has one, as ids into the [`ReadTable`].
     pub fn traces(&self) -> Result<HashMap<String, StoredTrace>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT path, route, reads FROM traces")?;
-        let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, stored_trace(row)?)))?;
+        let mut statement = self.connection.prepare("SELECT path, route, reads, sum FROM traces")?;
+        let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, stored_trace(row, "traces", 3)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -545,10 +633,10 @@ impl Cache {
         &self,
         outputs: impl IntoIterator<Item = &'a str>,
     ) -> Result<HashMap<String, StoredTrace>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT path, route, reads FROM traces WHERE path = ?1")?;
+        let mut statement = self.connection.prepare("SELECT path, route, reads, sum FROM traces WHERE path = ?1")?;
         let mut traces = HashMap::new();
         for output in outputs {
-            if let Some(trace) = statement.query_row([output], stored_trace).optional()? {
+            if let Some(trace) = statement.query_row([output], |row| stored_trace(row, "traces", 3)).optional()? {
                 traces.insert(output.to_owned(), trace);
             }
         }
@@ -564,16 +652,20 @@ impl Cache {
 
     /// Every stored check: its trace and the result the host stored.
     pub fn checks(&self) -> Result<HashMap<String, (StoredTrace, String)>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT key, route, reads, result FROM checks")?;
-        let rows = statement
-            .query_map([], |row| Ok((row.get::<_, String>(0)?, (stored_trace(row)?, row.get::<_, String>(3)?))))?;
+        let mut statement = self.connection.prepare("SELECT key, route, reads, result, sum FROM checks")?;
+        let rows = statement.query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, (stored_trace(row, "checks", 4)?, row.get::<_, String>(3)?)))
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Every stored check's result, without its trace.
     pub fn check_results(&self) -> Result<HashMap<String, String>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT key, result FROM checks")?;
-        let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        let mut statement = self.connection.prepare("SELECT key, route, reads, result, sum FROM checks")?;
+        let rows = statement.query_map([], |row| {
+            stored_trace(row, "checks", 4)?;
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(3)?))
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -585,10 +677,11 @@ impl Cache {
         &self,
         keys: impl IntoIterator<Item = &'a str>,
     ) -> Result<HashMap<String, StoredTrace>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT key, route, reads FROM checks WHERE key = ?1")?;
+        let mut statement =
+            self.connection.prepare("SELECT key, route, reads, result, sum FROM checks WHERE key = ?1")?;
         let mut traces = HashMap::new();
         for key in keys {
-            if let Some(trace) = statement.query_row([key], stored_trace).optional()? {
+            if let Some(trace) = statement.query_row([key], |row| stored_trace(row, "checks", 4)).optional()? {
                 traces.insert(key.to_owned(), trace);
             }
         }
@@ -626,10 +719,15 @@ impl Cache {
     /// a pure step and its explicit inputs, so a value is right wherever its
     /// key matches.
     pub fn stored(&self, keys: &[[u8; 32]]) -> Result<HashMap<[u8; 32], Vec<u8>>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT value FROM store WHERE key = ?1")?;
+        let mut statement = self.connection.prepare("SELECT value, sum FROM store WHERE key = ?1")?;
         let mut found = HashMap::new();
         for key in keys {
-            if let Some(value) = statement.query_row([&key[..]], |row| row.get::<_, Vec<u8>>(0)).optional()? {
+            let row = statement.query_row([&key[..]], |row| {
+                let value = row.get::<_, Vec<u8>>(0)?;
+                Ok(intact(&[&key[..], &value], row.get_ref(1)?.as_blob()?).then_some(value))
+            });
+            // A damaged value is left out: it is computed again.
+            if let Some(Some(value)) = row.optional()? {
                 found.insert(*key, value);
             }
         }
@@ -638,10 +736,14 @@ impl Cache {
 
     /// Which of `keys` the content-addressed store has.
     pub fn has_keys(&self, keys: &[[u8; 32]]) -> Result<HashSet<[u8; 32]>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT 1 FROM store WHERE key = ?1")?;
+        let mut statement = self.connection.prepare("SELECT value, sum FROM store WHERE key = ?1")?;
         let mut found = HashSet::new();
         for key in keys {
-            if statement.exists([&key[..]])? {
+            let row = statement.query_row([&key[..]], |row| {
+                Ok(intact(&[&key[..], row.get_ref(0)?.as_blob()?], row.get_ref(1)?.as_blob()?))
+            });
+            // A damaged value counts as missing, so the build stores it again.
+            if row.optional()? == Some(true) {
                 found.insert(*key);
             }
         }
@@ -695,9 +797,10 @@ impl Cache {
                 delete_fact.execute([path])?;
             }
             let mut upsert_fact = transaction
-                .prepare("INSERT OR REPLACE INTO facts (path, hash, meta, value) VALUES (?1, ?2, ?3, ?4)")?;
+                .prepare("INSERT OR REPLACE INTO facts (path, hash, meta, value, sum) VALUES (?1, ?2, ?3, ?4, ?5)")?;
             for (path, fact) in &record.facts {
-                upsert_fact.execute(params![path, &fact.hash[..], &fact.meta[..], fact.value])?;
+                let sum = checksum(&[&fact.hash, &fact.meta, &fact.value]);
+                upsert_fact.execute(params![path, &fact.hash[..], &fact.meta[..], fact.value, &sum[..]])?;
             }
             let mut upsert_output = transaction.prepare(
                 "INSERT INTO outputs (folder, path, size, mtime_ns, hash) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -719,17 +822,17 @@ impl Cache {
             if !record.traces.is_empty() || !record.checks.is_empty() || !record.removed_checks.is_empty() {
                 store_traces(&transaction, &mut index, record)?;
             }
-            let mut put = transaction.prepare("INSERT OR REPLACE INTO store (key, value) VALUES (?1, ?2)")?;
+            let mut put = transaction.prepare("INSERT OR REPLACE INTO store (key, value, sum) VALUES (?1, ?2, ?3)")?;
             for (key, value) in &record.store {
-                put.execute(params![&key[..], value])?;
+                put.execute(params![&key[..], value, &checksum(&[key, value])[..]])?;
             }
             if record.replace_site_values {
                 transaction.execute("DELETE FROM site_values", [])?;
             }
             let mut put_value =
-                transaction.prepare("INSERT OR REPLACE INTO site_values (key, value) VALUES (?1, ?2)")?;
+                transaction.prepare("INSERT OR REPLACE INTO site_values (key, value, sum) VALUES (?1, ?2, ?3)")?;
             for (key, value) in &record.site_values {
-                put_value.execute([key, value])?;
+                put_value.execute(params![key, value, &checksum(&[key.as_bytes(), value.as_bytes()])[..]])?;
             }
             let mut delete = transaction.prepare("DELETE FROM store WHERE key = ?1")?;
             for key in &record.dead_keys {
@@ -773,8 +876,8 @@ fn store_traces<'a>(
     record: &'a BuildRecord,
 ) -> Result<(), rusqlite::Error> {
     let mut intern = transaction.prepare(
-        "INSERT INTO reads (key, scope, hash) VALUES (?1, ?2, ?3)
-         ON CONFLICT(key, hash) DO UPDATE SET key = excluded.key RETURNING id",
+        "INSERT INTO reads (key, scope, hash, sum) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(key, hash) DO UPDATE SET scope = excluded.scope, sum = excluded.sum RETURNING id",
     )?;
     // Many traces share reads: each distinct one is interned once.
     let mut interned: HashMap<(&str, [u8; 32]), i64> = HashMap::new();
@@ -784,8 +887,10 @@ fn store_traces<'a>(
             let id = match interned.get(&(&*read.key, read.hash)) {
                 Some(id) => *id,
                 None => {
-                    let id: i64 =
-                        intern.query_row(params![&*read.key, &*read.scope, &read.hash[..]], |row| row.get(0))?;
+                    // Written whole again: a damaged row heals.
+                    let sum = checksum(&[read.key.as_bytes(), read.scope.as_bytes(), &read.hash]);
+                    let id: i64 = intern
+                        .query_row(params![&*read.key, &*read.scope, &read.hash[..], &sum[..]], |row| row.get(0))?;
                     interned.insert((&*read.key, read.hash), id);
                     id
                 }
@@ -798,17 +903,22 @@ fn store_traces<'a>(
         transaction,
         record.traces.iter().map(|(_, trace)| trace).chain(record.checks.iter().map(|(_, trace, _)| trace)),
     )?;
-    let mut set_trace =
-        transaction.prepare("INSERT OR REPLACE INTO traces (path, route, reads, scopes) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut set_trace = transaction
+        .prepare("INSERT OR REPLACE INTO traces (path, route, reads, scopes, sum) VALUES (?1, ?2, ?3, ?4, ?5)")?;
     for (path, trace) in &record.traces {
         let scopes = index.replace(OUTPUT_READER, path, trace)?;
-        set_trace.execute(params![path, trace.route, encode(trace)?, scopes])?;
+        let reads = encode(trace)?;
+        let sum = checksum(&[trace.route.as_bytes(), &reads]);
+        set_trace.execute(params![path, trace.route, reads, scopes, &sum[..]])?;
     }
-    let mut set_check = transaction
-        .prepare("INSERT OR REPLACE INTO checks (key, route, reads, result, scopes) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    let mut set_check = transaction.prepare(
+        "INSERT OR REPLACE INTO checks (key, route, reads, result, scopes, sum) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
     for (key, trace, result) in &record.checks {
         let scopes = index.replace(CHECK_READER, key, trace)?;
-        set_check.execute(params![key, trace.route, encode(trace)?, result, scopes])?;
+        let reads = encode(trace)?;
+        let sum = checksum(&[trace.route.as_bytes(), &reads, result.as_bytes()]);
+        set_check.execute(params![key, trace.route, reads, result, scopes, &sum[..]])?;
     }
     collect_unreferenced_reads(transaction)
 }
@@ -961,9 +1071,19 @@ fn is_busy(error: &rusqlite::Error) -> bool {
     matches!(error.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
 }
 
-/// Removes the cache file and its WAL companions.
-fn remove_cache_files(path: &Utf8Path) {
-    for suffix in ["", "-wal", "-shm"] {
+/// The name a damaged cache file is moved to, beside the cache, for
+/// whoever wants to see what went wrong; the next damaged one replaces it.
+pub const DAMAGED_FILE: &str = "cache.sqlite.damaged";
+
+/// Moves a damaged cache file aside (see [`DAMAGED_FILE`]) and removes its
+/// WAL companions, so the next open starts an empty cache.
+fn set_aside_cache_files(path: &Utf8Path) {
+    // Only a file is moved: a folder in its place is not a cache, and stays.
+    let is_file = std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.is_file());
+    if !is_file || std::fs::rename(path, path.with_file_name(DAMAGED_FILE)).is_err() {
+        let _ = std::fs::remove_file(path);
+    }
+    for suffix in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{path}{suffix}"));
     }
 }

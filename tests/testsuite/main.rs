@@ -8,6 +8,7 @@ mod build;
 mod cache;
 mod cdp;
 mod cli;
+mod damaged_cache;
 mod differential;
 mod errors;
 mod fuzz_corpus;
