@@ -140,6 +140,7 @@ pub fn main() -> ExitCode {
     if !matches!(cli.command, Command::Serve { .. }) {
         end_quietly_when_the_reader_goes();
     }
+    report_files_too_large_as_errors();
     match run(cli) {
         Ok(code) => code,
         Err(error) => {
@@ -160,6 +161,18 @@ fn end_quietly_when_the_reader_goes() {
     // SAFETY: `signal` with `SIG_DFL` only resets the disposition of SIGPIPE.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// Makes a write past the process's file size limit (`ulimit -f`) an error
+/// qsite reports, naming the file, like a full disk, instead of a signal
+/// that ends the process without a word. Ignoring a signal is sound at any
+/// time.
+fn report_files_too_large_as_errors() {
+    #[cfg(unix)]
+    // SAFETY: `signal` with `SIG_IGN` only sets the disposition of SIGXFSZ.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
 }
 

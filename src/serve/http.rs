@@ -108,7 +108,7 @@ async fn events(
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     // Register first, then compare: a change applied in between is either
     // seen here or notified by the writer, never missed.
-    let (sender, receiver) = server.live.connect(&tab.path, &tab.fingerprint);
+    let (sender, receiver, departure) = server.live.connect(&tab.path, &tab.fingerprint);
     if let Some(current) = current_answer(&server, tab.path.clone()).await
         && current.fingerprint() != tab.fingerprint
     {
@@ -119,7 +119,12 @@ async fn events(
     // Reconnect quickly after a restart.
     let hello = Event::default().comment("qsite").retry(Duration::from_millis(250));
     let stream = tokio_stream::once(hello)
-        .chain(tokio_stream::wrappers::UnboundedReceiverStream::new(receiver).map(event))
+        .chain(tokio_stream::wrappers::UnboundedReceiverStream::new(receiver).map(move |message| {
+            // The stream owns the tab's departure: dropped with it when the
+            // connection closes.
+            let _ = &departure;
+            event(message)
+        }))
         .map(Ok);
     Sse::new(stream).keep_alive(KeepAlive::default())
 }

@@ -3,6 +3,7 @@
 //! error overlay every page carries while the site has errors.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
@@ -32,6 +33,8 @@ pub enum Message {
 
 /// One open tab.
 struct Tab {
+    /// Which connection it is, to forget it when the connection closes.
+    id: u64,
     /// The URL path it shows.
     path: String,
     /// The fingerprint of the answer it was served (see `Answer::fingerprint`).
@@ -43,8 +46,23 @@ struct Tab {
 /// the writer thread.
 #[derive(Default)]
 pub struct LiveReload {
-    tabs: Mutex<Vec<Tab>>,
+    tabs: Arc<Mutex<Vec<Tab>>>,
+    next_id: AtomicU64,
     overlay: Mutex<Option<Arc<str>>>,
+}
+
+/// Held by a tab's event stream: dropped when the connection closes, it
+/// forgets the tab at once, so a closed tab keeps no memory until the next
+/// edit.
+pub struct Departure {
+    tabs: Arc<Mutex<Vec<Tab>>>,
+    id: u64,
+}
+
+impl Drop for Departure {
+    fn drop(&mut self) {
+        lock(&self.tabs).retain(|tab| tab.id != self.id);
+    }
 }
 
 /// What a round of notifications did, for the rebuild line.
@@ -62,15 +80,22 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl LiveReload {
     /// Registers a tab showing `path`, served with `fingerprint`; the
-    /// receiver yields its messages until it disconnects.
-    pub fn connect(&self, path: &str, fingerprint: &str) -> (UnboundedSender<Message>, UnboundedReceiver<Message>) {
+    /// receiver yields its messages until it disconnects, and the tab is
+    /// forgotten when the [`Departure`] is dropped.
+    pub fn connect(
+        &self,
+        path: &str,
+        fingerprint: &str,
+    ) -> (UnboundedSender<Message>, UnboundedReceiver<Message>, Departure) {
         let (sender, receiver) = unbounded_channel();
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         lock(&self.tabs).push(Tab {
+            id,
             path: path.to_owned(),
             fingerprint: fingerprint.to_owned(),
             sender: sender.clone(),
         });
-        (sender, receiver)
+        (sender, receiver, Departure { tabs: Arc::clone(&self.tabs), id })
     }
 
     /// The distinct paths open tabs show, forgetting disconnected tabs.
@@ -163,8 +188,8 @@ mod tests {
     #[test]
     fn only_tabs_whose_page_changed_reload() {
         let live = LiveReload::default();
-        let (_a, mut first) = live.connect("/a/", "1");
-        let (_b, mut second) = live.connect("/b/", "2");
+        let (_a, mut first, _first_open) = live.connect("/a/", "1");
+        let (_b, mut second, _second_open) = live.connect("/b/", "2");
         let current = HashMap::from([("/a/".to_owned(), "1".to_owned()), ("/b/".to_owned(), "3".to_owned())]);
         let notified = live.notify(&current, true);
         assert_eq!((notified.reloaded, notified.restyled), (1, 1));
@@ -172,5 +197,16 @@ mod tests {
         assert_eq!(second.try_recv().ok(), Some(Message::Reload));
         // The reloaded tab is now known to have the new page.
         assert_eq!(live.notify(&current, false).reloaded, 0);
+    }
+
+    #[test]
+    fn a_closed_connection_is_forgotten_at_once() {
+        // See issue #27.
+        let live = LiveReload::default();
+        let (_a, _first, first_open) = live.connect(&"/a".repeat(5_000), "1");
+        let (_b, _second, _second_open) = live.connect("/b/", "2");
+        drop(first_open);
+        assert_eq!(lock(&live.tabs).len(), 1);
+        assert_eq!(live.open_paths(), ["/b/"]);
     }
 }

@@ -234,3 +234,21 @@ fn debug_prints_the_same_bytes_in_every_build() {
     site.qsite(&["build", "--verify"]).assert_code(0);
     site.assert_same_as_clean_build();
 }
+
+// See issue #27.
+#[test]
+fn a_file_size_limit_is_a_write_error_naming_the_file() {
+    let site = SiteTest::copy("blog");
+    site.write("static/big.bin", &"x".repeat(200_000));
+    // `ulimit -f 16`: no file over 16 KiB may be written.
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg("ulimit -f 16 && exec \"$0\" --root \"$1\" build")
+        .arg(env!("CARGO_BIN_EXE_qsite"))
+        .arg(site.root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("big.bin") && stderr.contains("File too large"), "{stderr}");
+}
