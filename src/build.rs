@@ -459,10 +459,13 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
 /// Decided before anything is written, the cache included.
 fn refuse_foreign_folder(root: &Utf8Path, output: &OutputDir) -> Result<(), EnvironmentError> {
     let Ok(folder) = Folder::open_real(&output.path) else { return Ok(()) };
+    if folder.stat_entry(MANIFEST_FILE).is_ok() {
+        return Ok(());
+    }
     let Ok(entries) = std::fs::read_dir(&output.path) else { return Ok(()) };
     let mut names: Vec<String> =
         entries.filter_map(Result::ok).map(|entry| entry.file_name().to_string_lossy().into_owned()).collect();
-    if names.is_empty() || folder.stat_entry(MANIFEST_FILE).is_ok() {
+    if names.is_empty() {
         return Ok(());
     }
     let recorded = Cache::open_read_only(&root.join(CACHE_DIR))

@@ -143,3 +143,21 @@ fn links_and_fifos_in_the_site_folder_are_skipped_with_a_warning() {
     assert!(!site.root().join("public/pipe").exists());
     site.qsite(&["check"]).assert_code(0);
 }
+
+#[test]
+fn cache_files_that_are_links_are_replaced_never_written_through() {
+    let site = SiteTest::copy_beside_canary("blog");
+    site.build();
+    let before = canary(&site);
+    for name in ["cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm"] {
+        let path = site.root().join(".qsite").join(name);
+        let _ = std::fs::remove_file(&path);
+        symlink("../../canary/victim.txt", &path).unwrap();
+        site.edit("content/blog/post-03.md", "Post number", "Post numero");
+        site.qsite(&["build"]).assert_code(0);
+        assert_eq!(canary(&site), before, "written through `.qsite/{name}`");
+        site.assert_same_as_clean_build();
+        site.edit("content/blog/post-03.md", "Post numero", "Post number");
+        site.build();
+    }
+}
