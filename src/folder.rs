@@ -30,6 +30,25 @@ pub struct Stat {
     pub device: u64,
 }
 
+impl Stat {
+    /// The stat of a file as the standard library reports it.
+    pub fn of(metadata: &std::fs::Metadata) -> Stat {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Stat {
+                size: metadata.len(),
+                mtime_ns: crate::output::mtime_ns(metadata),
+                ctime_ns: metadata.ctime().saturating_mul(1_000_000_000).saturating_add(metadata.ctime_nsec()),
+                inode: metadata.ino(),
+                device: metadata.dev(),
+            }
+        }
+        #[cfg(not(unix))]
+        Stat { size: metadata.len(), mtime_ns: crate::output::mtime_ns(metadata), ctime_ns: 0, inode: 0, device: 0 }
+    }
+}
+
 /// Why qsite would not use what it found at a name.
 #[derive(Debug, thiserror::Error)]
 pub enum Refusal {
@@ -289,13 +308,7 @@ impl Folder {
         {
             let path = self.path.join(relative);
             let metadata = if follow { std::fs::metadata(path)? } else { std::fs::symlink_metadata(path)? };
-            Ok(Stat {
-                size: metadata.len(),
-                mtime_ns: crate::output::mtime_ns(&metadata),
-                ctime_ns: 0,
-                inode: 0,
-                device: 0,
-            })
+            Ok(Stat::of(&metadata))
         }
     }
 
@@ -369,26 +382,7 @@ impl Folder {
         #[cfg(not(unix))]
         let mut file = std::fs::File::options().write(true).create_new(true).open(self.path.join(name))?;
         io::Write::write_all(&mut file, bytes)?;
-        let metadata = file.metadata()?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            Ok(Stat {
-                size: metadata.len(),
-                mtime_ns: crate::output::mtime_ns(&metadata),
-                ctime_ns: metadata.ctime().saturating_mul(1_000_000_000).saturating_add(metadata.ctime_nsec()),
-                inode: metadata.ino(),
-                device: metadata.dev(),
-            })
-        }
-        #[cfg(not(unix))]
-        Ok(Stat {
-            size: metadata.len(),
-            mtime_ns: crate::output::mtime_ns(&metadata),
-            ctime_ns: 0,
-            inode: 0,
-            device: 0,
-        })
+        Ok(Stat::of(&file.metadata()?))
     }
 
     /// Writes `bytes` into `name` through the temporary file `temporary` (a

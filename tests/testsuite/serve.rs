@@ -249,11 +249,7 @@ fn links_and_fifos_made_while_serving_are_never_inputs() {
     // A real edit after them: once it is served, the links were seen too.
     site.edit("content/blog/post-01.md", "More about post 1.", "Much more about post 1.");
     served.wait_for_line("changed");
-    let deadline = std::time::Instant::now() + crate::support::PATIENCE;
-    while !served.get("/blog/post-01/").text().contains("Much more") {
-        assert!(std::time::Instant::now() < deadline, "the edit was never served");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    served.wait_until("/blog/post-01/", "the edit was never served", |page| page.text().contains("Much more"));
     for path in [
         "/linked/victim.txt",
         "/root/qsite.toml",
@@ -279,10 +275,6 @@ fn a_batch_with_the_configuration_briefly_gone_is_not_lost() {
     // Long enough for the server to see the folder without its configuration.
     std::thread::sleep(Duration::from_millis(300));
     site.write("qsite.toml", &config);
-    let deadline = std::time::Instant::now() + crate::support::PATIENCE;
-    while served.get("/blog/post-05/").status != 404 {
-        assert!(std::time::Instant::now() < deadline, "a deleted page is still served");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    served.wait_until("/blog/post-05/", "a deleted page is still served", |page| page.status == 404);
     assert_serves_clean_build(&site, &served);
 }

@@ -430,6 +430,17 @@ impl Served {
         self.request("GET", path, &[])
     }
 
+    /// GETs `path` until `served` holds of the response; fails after
+    /// [`PATIENCE`], saying `what` never happened.
+    #[track_caller]
+    pub fn wait_until(&self, path: &str, what: &str, served: impl Fn(&Fetched) -> bool) {
+        let deadline = Instant::now() + PATIENCE;
+        while !served(&self.get(path)) {
+            assert!(Instant::now() < deadline, "{what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Opens the live-reload event stream a tab showing `path` opens, as if
     /// it had been served the page now.
     pub fn open_tab(&self, path: &str) -> EventStream {
