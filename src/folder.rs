@@ -218,20 +218,25 @@ mod system {
         /// where the open needed a file or a folder says so.
         pub(super) fn open_refusal(&self, name: &str, error: rustix::io::Errno, wanted: &'static str) -> Refusal {
             match error {
-                rustix::io::Errno::LOOP | rustix::io::Errno::NOTDIR | rustix::io::Errno::ISDIR => {
-                    match self.kind(name) {
-                        Ok(Some(kind)) => kind.refusal(wanted),
-                        _ => Refusal::Io(error.into()),
-                    }
-                }
+                // NXIO: a FIFO opened to write, non-blocking, with no reader.
+                rustix::io::Errno::LOOP
+                | rustix::io::Errno::NOTDIR
+                | rustix::io::Errno::ISDIR
+                | rustix::io::Errno::NXIO => match self.kind(name) {
+                    Ok(Some(kind)) => kind.refusal(wanted),
+                    _ => Refusal::Io(error.into()),
+                },
                 _ => Refusal::Io(error.into()),
             }
         }
 
         /// Opens `name` with `flags` (never following a link) and checks
         /// that it is a regular file before anything is read or written.
+        /// Non-blocking, which a regular file ignores: opening a FIFO must
+        /// not wait for the other end.
         pub(super) fn open_regular(&self, name: &str, flags: OFlags) -> Result<std::fs::File, Refusal> {
-            let handle = rustix::fs::openat(&self.handle, name, flags | NO_FOLLOW, Mode::from_raw_mode(0o666))
+            let flags = flags | NO_FOLLOW | OFlags::NONBLOCK;
+            let handle = rustix::fs::openat(&self.handle, name, flags, Mode::from_raw_mode(0o666))
                 .map_err(|error| self.open_refusal(name, error, "file"))?;
             let stat = rustix::fs::fstat(&handle).map_err(io::Error::from)?;
             match kind_of(&stat) {
@@ -318,11 +323,7 @@ impl Folder {
     /// device is refused without reading it.
     pub fn read(&self, relative: &str) -> Result<Option<Vec<u8>>, Refusal> {
         #[cfg(unix)]
-        let opened = {
-            use rustix::fs::OFlags;
-            // Non-blocking: opening a FIFO to read must not wait for a writer.
-            self.open_regular(relative, OFlags::RDONLY | OFlags::NONBLOCK)
-        };
+        let opened = self.open_regular(relative, rustix::fs::OFlags::RDONLY);
         #[cfg(not(unix))]
         let opened = match kind_at(&self.path.join(relative))? {
             Some(Kind::File) | None => std::fs::File::open(self.path.join(relative)).map_err(Refusal::Io),

@@ -45,7 +45,7 @@ pub fn checked_output_dir(
     if root.starts_with(&output) {
         return refuse(format!("it contains the site folder `{root}`"));
     }
-    if lexical(&root, output_dir).starts_with(&root) && !output.starts_with(&root) {
+    if normalized(&root, output_dir, false)?.starts_with(&root) && !output.starts_with(&root) {
         return refuse(format!("it is a symbolic link to `{output}`, outside the site folder"));
     }
     let sources = INPUT_DIRS.iter().chain(&OTHER_SOURCE_DIRS).chain(&[CACHE_DIR]).map(Utf8Path::new);
@@ -68,25 +68,17 @@ pub fn checked_output_dir(
     Ok(OutputDir { path: output, key })
 }
 
-/// `path` joined to `base` (absolute) with `.` and `..` taken away by their
-/// names, no link resolved: where the user meant the folder to be.
-fn lexical(base: &Utf8Path, path: &Utf8Path) -> Utf8PathBuf {
-    let mut result = Utf8PathBuf::new();
-    for component in base.join(path).components() {
-        match component {
-            Utf8Component::ParentDir => {
-                result.pop();
-            }
-            Utf8Component::CurDir => {}
-            other => result.push(other),
-        }
-    }
-    result
-}
-
 /// `path` (relative to `base`, or absolute) as an absolute path with every
 /// existing part's symbolic links resolved and `.` and `..` taken away.
 fn resolved(base: &Utf8Path, path: &Utf8Path) -> Result<Utf8PathBuf, EnvironmentError> {
+    normalized(base, path, true)
+}
+
+/// `path` (relative to `base`, or absolute) as an absolute path with `.`
+/// and `..` taken away, each existing part's links resolved as they appear
+/// when `resolve_links` (where the system would go), else by their names
+/// alone (where the user meant to go).
+fn normalized(base: &Utf8Path, path: &Utf8Path, resolve_links: bool) -> Result<Utf8PathBuf, EnvironmentError> {
     let joined = base.join(path);
     let absolute = if joined.is_absolute() {
         joined
@@ -106,8 +98,7 @@ fn resolved(base: &Utf8Path, path: &Utf8Path) -> Result<Utf8PathBuf, Environment
             Utf8Component::CurDir => {}
             other => {
                 result.push(other);
-                // Resolve links as soon as they appear, as the system would.
-                if let Ok(real) = result.canonicalize_utf8() {
+                if resolve_links && let Ok(real) = result.canonicalize_utf8() {
                     result = real;
                 }
             }

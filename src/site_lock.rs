@@ -17,15 +17,16 @@ use crate::site_folder::EnvironmentError;
 /// missing and `create` is false. A link or a file there is refused.
 pub fn cache_folder(root: &Utf8Path, create: bool) -> Result<Option<Folder>, EnvironmentError> {
     let path = root.join(CACHE_DIR);
-    let refused = |refusal| match refusal {
-        Refusal::Io(source) => EnvironmentError::CacheUnwritable { path: path.clone(), source },
-        refusal => EnvironmentError::Refused { path: path.clone(), refusal },
-    };
-    let Some(root_folder) = Folder::open(root).ok() else {
-        let source = std::io::Error::other("the site folder cannot be opened");
-        return Err(EnvironmentError::CacheUnwritable { path, source });
-    };
-    root_folder.folder(CACHE_DIR, create).map_err(refused)
+    let root_folder = Folder::open(root).map_err(|source| cache_error(&path, Refusal::Io(source)))?;
+    root_folder.folder(CACHE_DIR, create).map_err(|refusal| cache_error(&path, refusal))
+}
+
+/// Why qsite cannot use its own file or folder at `path` in `.qsite/`.
+fn cache_error(path: &Utf8Path, refusal: Refusal) -> EnvironmentError {
+    match refusal {
+        Refusal::Io(source) => EnvironmentError::CacheUnwritable { path: path.to_owned(), source },
+        refusal => EnvironmentError::Refused { path: path.to_owned(), refusal },
+    }
 }
 
 /// The lock's file name inside `.qsite/`.
@@ -44,10 +45,7 @@ impl SiteLock {
         let path = root.join(CACHE_DIR).join(LOCK_FILE);
         let error = |source| EnvironmentError::CacheUnwritable { path: path.clone(), source };
         let folder = cache_folder(root, true)?.ok_or_else(|| error(std::io::ErrorKind::NotFound.into()))?;
-        let mut file = folder.open_file(LOCK_FILE).map_err(|refusal| match refusal {
-            Refusal::Io(source) => error(source),
-            refusal => EnvironmentError::Refused { path: path.clone(), refusal },
-        })?;
+        let mut file = folder.open_file(LOCK_FILE).map_err(|refusal| cache_error(&path, refusal))?;
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {

@@ -113,6 +113,11 @@ fn init_with_force_never_writes_through_a_link() {
     symlink("../canary/victim.txt", site.root().join("qsite.toml")).unwrap();
     site.qsite(&["init", "--force"]).assert_code(2).assert_stderr_has(&["qsite.toml`: it is a symbolic link"]);
     assert_eq!(canary(&site), before);
+    // A FIFO would block a writer until somebody reads it.
+    std::fs::remove_file(site.root().join("qsite.toml")).unwrap();
+    let fifo = std::process::Command::new("mkfifo").arg(site.root().join("qsite.toml")).status();
+    assert!(fifo.unwrap().success());
+    site.qsite(&["init", "--force"]).assert_code(2).assert_stderr_has(&["qsite.toml`: it is not a regular file"]);
 }
 
 #[test]
