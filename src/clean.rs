@@ -5,9 +5,9 @@ use camino::Utf8Path;
 use snapshots::Cache;
 
 use crate::manifest::Manifest;
-use crate::output::{CACHE_DIR, Removal, remove_written};
+use crate::output::{Removal, remove_written};
 use crate::output_folder::{FolderGuard, checked_output_dir};
-use crate::site_folder::EnvironmentError;
+use crate::site_folder::{CACHE_DIR, EnvironmentError};
 use crate::site_lock::{SiteLock, cache_folder};
 
 /// What `clean` removed.

@@ -13,8 +13,8 @@ use camino::Utf8Path;
 use queries::trace::{Footprint, Read, names_copy};
 use snapshots::{Cache, OutputRecord, StoredTrace};
 
-use crate::output::CACHE_DIR;
 use crate::reuse::Verifier;
+use crate::site_folder::CACHE_DIR;
 use crate::site_folder::EnvironmentError;
 
 /// What a build knows when it explains why it rendered outputs.

@@ -38,15 +38,24 @@ impl Stat {
             use std::os::unix::fs::MetadataExt;
             Stat {
                 size: metadata.len(),
-                mtime_ns: crate::output::mtime_ns(metadata),
+                mtime_ns: mtime_ns(metadata),
                 ctime_ns: metadata.ctime().saturating_mul(1_000_000_000).saturating_add(metadata.ctime_nsec()),
                 inode: metadata.ino(),
                 device: metadata.dev(),
             }
         }
         #[cfg(not(unix))]
-        Stat { size: metadata.len(), mtime_ns: crate::output::mtime_ns(metadata), ctime_ns: 0, inode: 0, device: 0 }
+        Stat { size: metadata.len(), mtime_ns: mtime_ns(metadata), ctime_ns: 0, inode: 0, device: 0 }
     }
+}
+
+/// Nanoseconds since the Unix epoch of a file's modification time.
+fn mtime_ns(metadata: &std::fs::Metadata) -> i64 {
+    metadata
+        .modified()
+        .ok()
+        .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |duration| i64::try_from(duration.as_nanos()).unwrap_or(i64::MAX))
 }
 
 /// Why qsite would not use what it found at a name.

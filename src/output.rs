@@ -13,7 +13,6 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::io;
-use std::time::UNIX_EPOCH;
 
 use camino::Utf8Path;
 use queries::output_paths::{MAX_SEGMENT_BYTES, RESERVED_PREFIX};
@@ -25,9 +24,6 @@ use crate::manifest::Manifest;
 use crate::output_folder::FolderGuard;
 use crate::site_folder::{EnvironmentError, read_source};
 use crate::workspace::{OutputFile, RenderedSite};
-
-/// qsite's own folder under the site root: the cache and temporary files.
-pub const CACHE_DIR: &str = ".qsite";
 
 /// What writing did, for the summary line.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -63,18 +59,9 @@ pub struct ManifestChanges {
 pub fn build_id() -> String {
     let stamp = std::env::current_exe()
         .and_then(std::fs::metadata)
-        .map(|metadata| format!("{}-{}", metadata.len(), mtime_ns(&metadata)))
+        .map(|metadata| format!("{}-{}", metadata.len(), Stat::of(&metadata).mtime_ns))
         .unwrap_or_default();
     format!("{}-{stamp}", env!("CARGO_PKG_VERSION"))
-}
-
-/// Nanoseconds since the Unix epoch of a file's modification time.
-pub fn mtime_ns(metadata: &std::fs::Metadata) -> i64 {
-    metadata
-        .modified()
-        .ok()
-        .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |duration| i64::try_from(duration.as_nanos()).unwrap_or(i64::MAX))
 }
 
 /// Whether the file at `relative` in the output folder (`None` when it

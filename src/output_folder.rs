@@ -9,8 +9,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use camino::{Utf8Component, Utf8Path, Utf8PathBuf};
 
 use crate::folder::{Folder, Kind, kind_at};
-use crate::output::CACHE_DIR;
-use crate::site_folder::{EnvironmentError, INPUT_DIRS};
+use crate::site_folder::{CACHE_DIR, EnvironmentError, INPUT_DIRS};
 
 /// Site folders that are sources though builds do not read them all yet.
 const OTHER_SOURCE_DIRS: [&str; 2] = ["themes", "sass"];

@@ -10,6 +10,9 @@ use snapshots::FileStat;
 
 use crate::folder::{Folder, Kind, Refusal, Stat, kind_at, read_regular};
 
+/// qsite's own folder under the site root: the cache and the site's lock.
+pub const CACHE_DIR: &str = ".qsite";
+
 /// The folders under the site root whose files are inputs.
 pub const INPUT_DIRS: [&str; 4] = ["content", "templates", "static", "data"];
 

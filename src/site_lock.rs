@@ -10,8 +10,7 @@ use std::io::{Read, Seek, Write};
 use camino::Utf8Path;
 
 use crate::folder::{Folder, Refusal};
-use crate::output::CACHE_DIR;
-use crate::site_folder::EnvironmentError;
+use crate::site_folder::{CACHE_DIR, EnvironmentError};
 
 /// The site's `.qsite/` folder, created when `create`; `None` when it is
 /// missing and `create` is false. A link or a file there is refused.
