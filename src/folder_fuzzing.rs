@@ -62,8 +62,8 @@ use crate::workspace::{OutputFile, RenderedSite};
 /// How many lines of an input count: more adds time, not cases.
 const MAX_LINES: usize = 64;
 
-/// What `canary/` holds: files nothing qsite does may change, some named
-/// as outputs are.
+/// What `canary/` holds: files nothing qsite does may change, one named as
+/// outputs are, for links to it to stand where an output goes.
 const CANARY: [(&str, &str); 3] = [("one", "one"), ("dir/two", "two"), ("index.html", "<p>canary</p>")];
 
 /// The byte each FIFO holds while qsite runs: read, it is gone; written
@@ -93,10 +93,10 @@ pub fn run(blob: &[u8]) {
     let built = Build::from_lines(&lines, &site_root, &output_dir);
     let before = walk(&scratch.path);
 
-    let mut outcome = Outcome::default();
-    if output.is_some() {
-        outcome = built.run(&site_root, &output_dir, &mut errors);
-    }
+    let outcome = match output {
+        Some(_) => built.run(&site_root, &output_dir, &mut errors),
+        None => Outcome::default(),
+    };
 
     let after = walk(&scratch.path);
     for (path, fifo) in fifos {
