@@ -7,6 +7,8 @@ pub mod clean;
 pub mod cli;
 pub mod explain;
 pub mod folder;
+#[cfg(unix)]
+pub mod folder_fuzzing;
 pub mod init;
 pub mod manifest;
 pub mod new_content;

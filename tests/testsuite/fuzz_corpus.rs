@@ -1,9 +1,11 @@
 //! The fuzzers' corpus (`fuzz/corpus/`) and every input they once failed on
-//! (`fuzz/regressions/`), replayed through the same whole-site computation
-//! the fuzz targets drive: what fuzzing found stays fixed without a
-//! fuzzer installed.
+//! (`fuzz/regressions/`), replayed through the same functions the fuzz
+//! targets call (the whole-site computation, the output folder's writing
+//! and pruning): what fuzzing found stays fixed without a fuzzer installed.
 
 use std::path::Path;
+use std::sync::mpsc::{RecvTimeoutError, channel};
+use std::time::Duration;
 
 use queries::BuildOptions;
 use queries::whole_site::{
@@ -51,5 +53,25 @@ fn paths_corpus_keeps_every_output_inside_the_output_folder() {
         let (db, _log, _inputs) = load_files(files_from_url_values(&bytes), BuildOptions::default());
         assert_outputs_inside(&db);
         render_everything(&db);
+    }
+}
+
+#[test]
+fn folders_corpus_changes_nothing_outside_the_output_folder() {
+    let inputs = [inputs("corpus/folders"), inputs("regressions/folders")].concat();
+    assert!(!inputs.is_empty(), "the folders corpus is in the repository");
+    for (path, bytes) in inputs {
+        // On a thread of its own: a FIFO opened to read or write would block
+        // it forever, and the test must say so and which input did it.
+        let (done, finished) = channel();
+        std::thread::spawn(move || {
+            qsite::folder_fuzzing::run(&bytes);
+            let _ = done.send(());
+        });
+        match finished.recv_timeout(Duration::from_secs(60)) {
+            Ok(()) => {}
+            Err(RecvTimeoutError::Timeout) => panic!("`{path}` blocked"),
+            Err(RecvTimeoutError::Disconnected) => panic!("`{path}` failed a check (its panic is above)"),
+        }
     }
 }
