@@ -312,6 +312,29 @@ impl Folder {
         self.stat_with(relative, false)
     }
 
+    /// The stat of the regular file at `relative`; a link, a folder or
+    /// anything else there is an error, whatever its own stat: for the
+    /// outputs a record describes, so that a link given an output's size and
+    /// time (`touch -h`) never passes for it.
+    pub fn file_stat(&self, relative: &str) -> io::Result<Stat> {
+        #[cfg(unix)]
+        {
+            let stat = rustix::fs::statat(&self.handle, relative, rustix::fs::AtFlags::SYMLINK_NOFOLLOW)?;
+            if system::kind_of(&stat) != Kind::File {
+                return Err(io::Error::other("not a regular file"));
+            }
+            Ok(system::stat_of(&stat))
+        }
+        #[cfg(not(unix))]
+        {
+            let metadata = std::fs::symlink_metadata(self.path.join(relative))?;
+            if !metadata.is_file() {
+                return Err(io::Error::other("not a regular file"));
+            }
+            Ok(Stat::of(&metadata))
+        }
+    }
+
     fn stat_with(&self, relative: &str, follow: bool) -> io::Result<Stat> {
         #[cfg(unix)]
         {

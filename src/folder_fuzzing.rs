@@ -52,9 +52,9 @@ use camino::{Utf8Path, Utf8PathBuf};
 use queries::output_paths::RESERVED_PREFIX;
 use snapshots::{FileStat, OutputRecord};
 
-use crate::folder::Kind;
+use crate::folder::{Kind, Stat};
 use crate::manifest::{MANIFEST_FILE, Manifest};
-use crate::output::{PreviousOutput, mtime_ns, remove_written, write_site};
+use crate::output::{PreviousOutput, remove_written, write_site};
 use crate::output_folder::{FolderGuard, checked_output_dir};
 use crate::site_folder::EnvironmentError;
 use crate::workspace::{OutputFile, RenderedSite};
@@ -390,7 +390,8 @@ impl<'a> Build<'a> {
                 Line::Record { path, same_stat, text } => {
                     let at = plain_names(path).map(|_| output_dir.join(path));
                     let metadata = at.as_ref().and_then(|at| std::fs::symlink_metadata(at).ok());
-                    let (size, mtime) = metadata.map_or((0, 0), |metadata| (metadata.len(), mtime_ns(&metadata)));
+                    let (size, mtime) =
+                        metadata.map_or((0, 0), |metadata| (metadata.len(), Stat::of(&metadata).mtime_ns));
                     let bytes = match text {
                         Some(text) => text.as_bytes().to_vec(),
                         None => at.as_deref().and_then(regular_bytes).unwrap_or_default(),

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod explain;
 pub mod folder;
 #[cfg(unix)]
+#[cfg(unix)]
 pub mod folder_fuzzing;
 pub mod init;
 pub mod manifest;

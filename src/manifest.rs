@@ -20,6 +20,8 @@ pub const MANIFEST_FILE: &str = ".qsite-manifest";
 
 const HEADER: &str = "# Written by qsite: the files it wrote in this folder. `qsite build` deletes only these.";
 const WRITING: &str = "writing ";
+/// What begins each path's line: no relative path begins with it.
+const PATH_MARK: &str = "/";
 
 /// What one output folder's manifest says.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -44,11 +46,24 @@ impl Manifest {
             return Ok(Manifest::default());
         };
         let mut manifest = Manifest::default();
-        for line in text.lines().filter(|line| !line.starts_with('#') && !line.is_empty()) {
-            if let Some(token) = line.strip_prefix(WRITING) {
-                manifest.writing = Some(token.to_owned());
-            } else if queries::check_relative_path(line).is_ok() {
-                manifest.paths.insert(line.to_owned());
+        for line in text.lines() {
+            // A path is marked, so that one which starts like a comment or
+            // the token (`#draft#`, `writing notes.txt`) stays a path. An
+            // unmarked line, that is neither, is a path as older releases
+            // wrote them.
+            let path = match line.strip_prefix(PATH_MARK) {
+                Some(path) => path,
+                None if line.starts_with('#') || line.is_empty() => continue,
+                None => match line.strip_prefix(WRITING) {
+                    Some(token) => {
+                        manifest.writing = Some(token.to_owned());
+                        continue;
+                    }
+                    None => line,
+                },
+            };
+            if queries::check_relative_path(path).is_ok() {
+                manifest.paths.insert(path.to_owned());
             }
         }
         Ok(manifest)
@@ -57,7 +72,7 @@ impl Manifest {
     /// Replaces the manifest of the output folder `folder` (at `output_dir`)
     /// in one rename, so it is always either the old list or the new one.
     pub fn write(&self, folder: &Folder, output_dir: &Utf8Path) -> Result<(), EnvironmentError> {
-        let mut text = String::with_capacity(self.paths.iter().map(|path| path.len() + 1).sum::<usize>() + 128);
+        let mut text = String::with_capacity(self.paths.iter().map(|path| path.len() + 2).sum::<usize>() + 128);
         text.push_str(HEADER);
         text.push('\n');
         if let Some(token) = &self.writing {
@@ -66,6 +81,7 @@ impl Manifest {
             text.push('\n');
         }
         for path in &self.paths {
+            text.push_str(PATH_MARK);
             text.push_str(path);
             text.push('\n');
         }

@@ -66,10 +66,11 @@ pub fn build_id() -> String {
 
 /// Whether the file at `relative` in the output folder (`None` when it
 /// could not be opened) is still exactly what `record` says qsite wrote,
-/// by its stat: a link put in its place never is.
+/// by its stat: a link or anything but a regular file put in its place
+/// never is.
 pub fn matches_record(folder: Option<&Folder>, relative: &str, record: &OutputRecord) -> bool {
     folder
-        .and_then(|folder| folder.stat_entry(relative).ok())
+        .and_then(|folder| folder.file_stat(relative).ok())
         .is_some_and(|stat| stat.size == record.size && stat.mtime_ns == record.mtime_ns)
 }
 

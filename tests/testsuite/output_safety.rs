@@ -234,3 +234,21 @@ fn check_writes_nothing_not_even_the_cache() {
     site.qsite(&["check"]).assert_code(0);
     assert!(tree(site.root()) == before, "`qsite check` changed the site folder");
 }
+
+// See issue #27: the manifest read these names as a comment and as the
+// token of an interrupted build.
+#[test]
+fn outputs_named_like_the_manifests_own_lines_are_pruned_and_a_no_op_stays_one() {
+    let site = SiteTest::copy("blog");
+    site.write("static/#draft#", "autosaved");
+    site.write("static/writing notes.txt", "notes");
+    site.build();
+    assert!(site.has_output("#draft#") && site.has_output("writing notes.txt"));
+    assert!(site.qsite(&["build"]).stdout.contains("nothing changed"));
+    site.remove("static/#draft#").remove("static/writing notes.txt");
+    let run = site.qsite(&["build"]);
+    run.assert_code(0);
+    assert!(!run.stderr.contains("left"), "{}", run.stderr);
+    assert!(!site.has_output("#draft#") && !site.has_output("writing notes.txt"));
+    site.assert_same_as_clean_build();
+}
