@@ -241,7 +241,10 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         (None, Trust::Settled) => StoredFacts::of(&previous.cache, scan.changed.iter().map(|path| path.as_str())),
         (None, _) => StoredFacts::all(&previous.cache),
     };
-    let mut workspace = Workspace::from_scan(root, &request.config, request.options.clone(), &scan.files, &facts)?;
+    // Queries are logged only for `-v`, which reports what the build did.
+    let logged = request.verbosity == Verbosity::Verbose;
+    let mut workspace =
+        Workspace::from_scan(root, &request.config, request.options.clone(), &scan.files, &facts, logged)?;
     let stored = Stored {
         cache: &previous.cache,
         records: &previous.records,

@@ -75,14 +75,14 @@ impl Workspace {
         if !root.join(config_path).is_file() {
             return Err(EnvironmentError::MissingConfig { root: root.to_owned(), path: config_path.to_owned() });
         }
-        let mut workspace = Workspace::empty(root, config_path, options);
+        let mut workspace = Workspace::empty(root, config_path, options, true);
         workspace.refresh()?;
         Ok(workspace)
     }
 
     /// A workspace holding nothing yet, with its execution log.
-    fn empty(root: &Utf8Path, config_path: &Utf8Path, options: BuildOptions) -> Self {
-        let (db, log) = QueryDb::with_log();
+    fn empty(root: &Utf8Path, config_path: &Utf8Path, options: BuildOptions, logged: bool) -> Self {
+        let (db, log) = if logged { QueryDb::with_log() } else { QueryDb::without_log() };
         Workspace {
             root: root.to_owned(),
             config_path: config_path.to_owned(),
@@ -100,6 +100,8 @@ impl Workspace {
     /// current bytes is left unread, and a copied file is known by the hash
     /// the scan took; every other file is read. A query that needs an unread
     /// file's text after all asks for it, and [`Workspace::render_plan`] reads it.
+    /// With `logged`, query executions are recorded for [`Workspace::work`];
+    /// without, it counts nothing.
     ///
     /// # Performance
     /// Reads only the files without facts: after an edit, the edited ones.
@@ -109,8 +111,9 @@ impl Workspace {
         options: BuildOptions,
         files: &[(Utf8PathBuf, FileStat)],
         facts: &StoredFacts,
+        logged: bool,
     ) -> Result<Self, EnvironmentError> {
-        let mut workspace = Workspace::empty(root, config_path, options.clone());
+        let mut workspace = Workspace::empty(root, config_path, options.clone(), logged);
         let mut change = Change { options: Some(options), ..Change::default() };
         let texts: Vec<FileText> = files
             .par_iter()
