@@ -10,7 +10,8 @@
 use std::collections::HashMap;
 
 use camino::Utf8Path;
-use queries::trace::{Footprint, Read, names_copy};
+use queries::route_names::names_copy;
+use queries::trace::{Footprint, Read};
 use snapshots::{Cache, OutputRecord, StoredTrace};
 
 use crate::reuse::Verifier;

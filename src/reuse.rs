@@ -14,7 +14,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
 
 use camino::Utf8PathBuf;
-use queries::trace::{Facet, Facets, Read, SITE_SCOPE, current_hash, route_from_key, route_key};
+use queries::route_names::{route_from_key, route_key};
+use queries::trace::{Facet, Facets, Read, SITE_SCOPE, current_hash};
 use queries::{Diagnostic, QueryDb, Route, RouteStats, route_table};
 use rayon::prelude::*;
 use snapshots::{Cache, CacheError, OutputRecord, ReadTable, StoredTrace};

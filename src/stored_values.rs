@@ -10,7 +10,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use camino::{Utf8Path, Utf8PathBuf};
-use queries::trace::{Read, is_page_route};
+use queries::route_names::is_page_route;
+use queries::trace::Read;
 use queries::{Markdown, Prepared};
 use snapshots::{Cache, Fact, FileStat, Trace};
 

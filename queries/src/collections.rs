@@ -14,6 +14,7 @@ use crate::inputs::{Site, SourceFile};
 use crate::lookup::file_at;
 use crate::page::{is_hidden, page_dates, page_meta, page_terms, page_title};
 use crate::sections::section_tree;
+use crate::stable_hash::StableHash;
 
 /// Which pages a listing takes, before sorting.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -129,7 +130,7 @@ enum SortKey {
 }
 
 /// One term of a taxonomy and the pages filed under it, by path.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, StableHash)]
 pub struct Term {
     /// The term as first written (by page path order).
     pub name: String,

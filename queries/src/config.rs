@@ -9,9 +9,10 @@ use serde::Deserialize;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::plain_words;
 use crate::inputs::{Site, text_of};
+use crate::stable_hash::StableHash;
 
 /// The site configuration every render reads.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StableHash)]
 pub struct Config {
     /// Site title, shown in the header and the feed.
     pub title: String,
@@ -39,7 +40,7 @@ pub struct Config {
 }
 
 /// One taxonomy, such as `tags` or `categories`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StableHash)]
 pub struct TaxonomyConfig {
     /// Its name in front matter and in URLs (`/tags/`).
     pub name: String,
@@ -48,7 +49,7 @@ pub struct TaxonomyConfig {
 }
 
 /// The configuration, and what was wrong with its file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, StableHash)]
 pub struct ConfigResult {
     /// The values, with defaults where the file was silent or wrong.
     pub config: Arc<Config>,

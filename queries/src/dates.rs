@@ -1,11 +1,12 @@
 //! Dates from front matter, parsed with jiff into one sortable form.
 
+use crate::stable_hash::StableHash;
 use jiff::civil::Time;
 use jiff::fmt::temporal::Pieces;
 use jiff::tz::Offset;
 
 /// A date as written in front matter, and the instant it stands for.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, StableHash)]
 pub struct PageDate {
     /// The instant, for sorting; dates without an offset are read as UTC.
     pub timestamp: jiff::Timestamp,

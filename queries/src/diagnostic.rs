@@ -5,11 +5,12 @@
 
 use std::ops::Range;
 
+use crate::stable_hash::StableHash;
 use camino::Utf8PathBuf;
 
 /// One problem in the site, located in one file. Serializable, so the cache
 /// can keep the diagnostics of checks it reuses.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, StableHash)]
 pub struct Diagnostic {
     /// The file, relative to the site root (`content/blog/a.md`).
     pub file: Utf8PathBuf,
@@ -26,7 +27,9 @@ pub struct Diagnostic {
 }
 
 /// Errors fail the build (exit 1); warnings are reported and the build goes on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, StableHash,
+)]
 pub enum Severity {
     /// Fails the build.
     Error,

@@ -1,6 +1,5 @@
-//! `diagnostics`: every problem in the site, gathered from the queries that found them.
-
-use std::sync::Arc;
+//! The problems of one file that parsing finds (encoding, front matter,
+//! terms, the configuration's own), and the order diagnostics are reported in.
 
 use salsa::Database;
 
@@ -9,56 +8,15 @@ use crate::diagnostic::Diagnostic;
 use crate::front_matter::front_matter;
 use crate::inputs::{FileText, Site, SourceFile};
 use crate::page::is_hidden;
-use crate::routes::route_table;
-use crate::sections::{is_markdown, section_tree};
-use crate::trace::{Read, TraceEntry, record, recording};
 
-/// Every diagnostic of the site that neither rendering nor link checks find
-/// (configuration, front matter, URLs, encodings), with the trace of what
-/// gathering them read, so a later process reuses them while the trace
-/// verifies. Render errors come with each [`crate::RenderedOutput`] and
-/// broken links with each [`crate::links::link_check`] (of the files
-/// [`linked_files`] lists); the host merges them all with
-/// [`sort_diagnostics`].
-///
-/// # Performance
-/// O(text files) reads of [`file_diagnostics`]; no body is read.
-#[salsa::tracked(returns(ref))]
-pub fn site_check(db: &dyn Database) -> SiteCheck {
-    let (diagnostics, trace) = recording(|| {
-        record(db, Read::FileSet);
-        let site = Site::get(db);
-        let files = site.files(db);
-        let text_files = files.content.values().filter(|file| is_markdown(file.path(db)));
-        let text_files = text_files.chain(files.templates.values()).chain(files.data.values());
-        let mut all = Vec::new();
-        for &file in text_files.chain([site.config_file(db)]) {
-            record(db, Read::FileDiagnostics(file.path(db).to_string()));
-            all.extend(file_diagnostics(db, file).iter().cloned());
-        }
-        record(db, Read::RouteDiagnostics);
-        all.extend(route_table(db).diagnostics.iter().cloned());
-        sort_diagnostics(&mut all);
-        Arc::from(all)
-    });
-    SiteCheck { diagnostics, trace }
-}
-
-/// What [`site_check`] found, and what it read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SiteCheck {
-    /// The diagnostics, sorted.
-    pub diagnostics: Arc<[Diagnostic]>,
-    /// What gathering them read, with the hashes of the values it got.
-    pub trace: Vec<TraceEntry>,
-}
+use crate::sections::section_tree;
 
 /// The problems of one text file that neither renders nor link checks find:
 /// its encoding; for a page or section, its front matter and its terms; for
 /// the configuration file, the configuration's.
 ///
 /// Invalidated by an edit of the file, and by the taxonomies and drafts
-/// settings; its value is almost always empty, so [`site_check`] does not
+/// settings; its value is almost always empty, so [`crate::site_check()`] does not
 /// re-run on a body edit.
 #[salsa::tracked(returns(ref))]
 pub fn file_diagnostics(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> {
@@ -129,7 +87,7 @@ fn is_page_or_section(db: &dyn Database, file: SourceFile) -> bool {
 /// without a word. Content, templates, data and the configuration alike.
 ///
 /// Invalidated by any edit of the file; its value is almost always `None`,
-/// so [`site_diagnostics`] does not re-run on a body edit.
+/// so [`crate::site_check()`] does not re-run on a body edit.
 #[salsa::tracked(returns(ref))]
 pub fn text_problem(db: &dyn Database, file: SourceFile) -> Option<Diagnostic> {
     let path = file.path(db).clone();

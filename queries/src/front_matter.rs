@@ -12,10 +12,11 @@ use crate::dates::{DateError, PageDate, parse_date};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::plain_words;
 use crate::inputs::{SourceFile, content_hash, text_of};
+use crate::stable_hash::StableHash;
 use crate::suggest::did_you_mean;
 
 /// How a section orders its pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, StableHash)]
 #[serde(rename_all = "lowercase")]
 pub enum SortBy {
     /// Newest first; pages without a date last, by path.

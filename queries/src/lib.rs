@@ -44,6 +44,9 @@
 //!   which records each read on the trace: what salsa tracks in memory and
 //!   what the cache persists are the same reads.
 
+// The derive macros name `::queries::…`, which must resolve inside this crate too.
+extern crate self as queries;
+
 pub mod builtin;
 mod change;
 mod collections;
@@ -55,14 +58,19 @@ mod diagnostic;
 pub mod diagnostics;
 pub mod front_matter;
 mod inputs;
+mod link_checking;
 mod links;
 mod lookup;
 pub mod markdown;
 pub mod output_paths;
 mod page;
 mod render;
+pub mod route_names;
 mod routes;
 mod sections;
+pub mod site_check;
+pub mod site_paths;
+pub mod stable_hash;
 mod suggest;
 #[cfg(test)]
 mod test_db;
@@ -82,7 +90,8 @@ pub use front_matter::{FrontMatter, SortBy};
 pub use inputs::{
     BuildOptions, FileText, Prepared, PreparedSite, Site, SiteFiles, SourceFile, content_hash, take_wanted,
 };
-pub use links::{LinkCheck, PageContent, check_links, link_check, page_content};
+pub use link_checking::{LinkCheck, check_links, link_check};
+pub use links::{PageContent, page_content};
 pub use markdown::Markdown;
 pub use output_paths::{UnsafePath, check_relative_path, output_path};
 pub use page::{

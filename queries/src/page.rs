@@ -10,9 +10,10 @@ use crate::dates::PageDate;
 use crate::front_matter::{SortBy, front_matter};
 use crate::inputs::{Site, SourceFile};
 use crate::sections::{page_directory, section_tree};
+use crate::stable_hash::StableHash;
 
 /// Whether a content file is a page or a section's `_index.md`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, StableHash)]
 pub enum PageKind {
     /// A page: `blog/a.md` or `blog/a/index.md`.
     Page,
@@ -21,7 +22,7 @@ pub enum PageKind {
 }
 
 /// Title, date, tags, URL: what listings, feeds and links read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, StableHash)]
 pub struct PageMeta {
     /// Page or section.
     pub kind: PageKind,
@@ -157,7 +158,7 @@ pub fn normalize_url_path(path: &str) -> String {
 }
 
 /// Where a page is: URL path, absolute URL, slug and aliases.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, StableHash)]
 pub struct PageLocation {
     /// `/blog/a/`.
     pub url_path: String,

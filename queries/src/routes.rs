@@ -15,9 +15,10 @@ use crate::inputs::{Site, SourceFile, text_of};
 use crate::output_paths::output_path;
 use crate::page::{PageLocation, PageMeta, is_hidden, page_location, page_meta, section_listing};
 use crate::sections::section_tree;
+use crate::stable_hash::StableHash;
 
 /// What produces one output file.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StableHash)]
 pub enum Route {
     /// A page.
     Page(SourceFile),

@@ -11,9 +11,10 @@ use camino::{Utf8Path, Utf8PathBuf};
 use salsa::Database;
 
 use crate::inputs::{Site, SourceFile};
+use crate::stable_hash::StableHash;
 
 /// Every section, page and colocated asset of the site.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, StableHash)]
 pub struct SectionTree {
     /// Sections by directory relative to `content/` (`""` is the home).
     pub sections: BTreeMap<Utf8PathBuf, SectionEntry>,
@@ -28,7 +29,7 @@ pub struct SectionTree {
 }
 
 /// One section: its `_index.md`, its direct pages and its direct subsections.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, StableHash)]
 pub struct SectionEntry {
     /// The `_index.md` file.
     pub file: SourceFile,

@@ -10,9 +10,10 @@ use camino::Utf8PathBuf;
 use crate::change::{Change, Inputs};
 use crate::database::{ExecutionLog, QueryDb};
 use crate::diagnostic::Diagnostic;
-use crate::diagnostics::{linked_files, site_check, sort_diagnostics};
+use crate::diagnostics::{linked_files, sort_diagnostics};
 use crate::inputs::{BuildOptions, FileText};
 use crate::routes::{Route, RouteKey, route_table};
+use crate::site_check::site_check;
 use crate::{link_check, rendered_output};
 
 /// A database holding `files` (path relative to the site root → text),

@@ -7,8 +7,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use camino::{Utf8Path, Utf8PathBuf};
-use queries::diagnostics::{linked_files, site_check, sort_diagnostics};
-use queries::trace::{Read, current_hash, route_key};
+use queries::diagnostics::{linked_files, sort_diagnostics};
+use queries::route_names::route_key;
+use queries::site_check::site_check;
+use queries::trace::{Read, current_hash};
 use queries::{
     Diagnostic, Route, RouteKey, RouteStats, SourceFile, check_links, link_check, render_output, rendered_output,
     route_table,
@@ -227,7 +229,7 @@ enum Memo {
 }
 
 /// The key under which the cache keeps the site check
-/// ([`queries::diagnostics::site_check`]) among the link checks, which are
+/// ([`queries::site_check::site_check`]) among the link checks, which are
 /// keyed by content file path: no such path is `site`.
 pub const SITE_CHECK: &str = "site";
 

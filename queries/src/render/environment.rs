@@ -26,9 +26,9 @@ use crate::render::objects::{
     ConfigObject, PageObject, SectionObject, selected_pages, taxonomy_value, term_value, with_db,
 };
 use crate::render::printing::json_text;
-use crate::render::reads::{config, content_file, data, page_location, taxonomy_index, template_text};
 use crate::render::string_bounds::{self, output_within_limit, print_bounded, value_within_limit};
 use crate::routes::term_path;
+use crate::trace::reads::{config, content_file, data, page_location, taxonomy_index, template_text};
 
 /// The steps one render may take (about one per instruction, and one per 64
 /// bytes it prints or allocates): far more than any real page needs, and a

@@ -5,7 +5,7 @@ pub mod environment;
 mod expression_bounds;
 pub mod objects;
 mod printing;
-pub mod reads;
+
 mod string_bounds;
 mod template_error;
 mod theme;
@@ -24,13 +24,13 @@ use crate::inputs::SourceFile;
 use crate::page::PageMeta;
 use crate::routes::{Route, RouteKey, pager_count, pager_url, section_paginate_by, taxonomy_path};
 use crate::suggest::did_you_mean;
+use crate::trace::reads::{
+    config, page_dates, page_meta, pages_matching, section_listing, section_selector, taxonomy_index, term_name,
+};
 use crate::trace::{TraceEntry, recording};
 use environment::{has_template, render_template};
 use objects::{PageObject, SectionObject, page_list, taxonomy_value, term_value};
 use printing::ContextDump;
-use reads::{
-    config, page_dates, page_meta, pages_matching, section_listing, section_selector, taxonomy_index, term_name,
-};
 
 /// One rendered output.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -18,11 +18,11 @@ use crate::dates::PageDate;
 use crate::front_matter::SortBy;
 use crate::inputs::SourceFile;
 use crate::page::PageKind;
-use crate::render::reads::{
+use crate::routes::{taxonomy_path, term_path};
+use crate::trace::reads::{
     config, markdown, page_content, page_dates, page_draft, page_location, page_meta, page_terms, page_title,
     pages_matching, section_selector, section_tree,
 };
-use crate::routes::{taxonomy_path, term_path};
 
 /// Runs `op` on the database attached to the running render.
 ///

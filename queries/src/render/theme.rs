@@ -13,11 +13,11 @@ use crate::collections::{Scope, Selector, Term};
 use crate::front_matter::SortBy;
 use crate::inputs::SourceFile;
 use crate::render::objects::{neighbor_file, reading_minutes};
-use crate::render::reads::{
+use crate::routes::{pager_url, term_path};
+use crate::trace::reads::{
     config, file_exists, is_hidden, markdown, page_content, page_dates, page_location, page_meta, page_terms,
     page_title, pages_matching, route_table, section_tree,
 };
-use crate::routes::{pager_url, term_path};
 use crate::words::capitalized;
 
 /// Site-wide values: title, top-level sections for the navigation, feed link.

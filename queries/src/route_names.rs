@@ -1,0 +1,76 @@
+//! Routes named by paths rather than salsa ids: how the cache stores which
+//! route produced an output, so a later process can find the route again.
+
+use salsa::Database;
+use serde::{Deserialize, Serialize};
+
+use crate::lookup::file_at;
+use crate::routes::Route;
+use crate::site_paths::is_content;
+
+/// A [`Route`] with paths in place of salsa ids, as traces store it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+enum RouteName {
+    Page(String),
+    Section { section: String, pager: usize },
+    TaxonomyList(String),
+    Term { taxonomy: String, term: String, pager: usize },
+    Alias { target: String },
+    Feed,
+    Sitemap,
+    Robots,
+    NotFound,
+    Copy(String),
+}
+
+/// A route with paths in place of salsa ids: if the route behind an output
+/// path changes, the output is rendered again.
+pub fn route_key(db: &dyn Database, route: &Route) -> String {
+    let name = match route {
+        Route::Page(file) => RouteName::Page(file.path(db).to_string()),
+        Route::Section { section, pager } => {
+            RouteName::Section { section: section.path(db).to_string(), pager: *pager }
+        }
+        Route::TaxonomyList(taxonomy) => RouteName::TaxonomyList(taxonomy.clone()),
+        Route::Term { taxonomy, term, pager } => {
+            RouteName::Term { taxonomy: taxonomy.clone(), term: term.clone(), pager: *pager }
+        }
+        Route::Alias { target } => RouteName::Alias { target: target.clone() },
+        Route::Feed => RouteName::Feed,
+        Route::Sitemap => RouteName::Sitemap,
+        Route::Robots => RouteName::Robots,
+        Route::NotFound => RouteName::NotFound,
+        Route::Copy(file) => RouteName::Copy(file.path(db).to_string()),
+    };
+    serde_json::to_string(&name).unwrap_or_default()
+}
+
+/// The route a [`route_key`] names, in this database: `None` when a file it
+/// names is gone, or for text from another version of this type.
+pub fn route_from_key(db: &dyn Database, key: &str) -> Option<Route> {
+    let content = |path: &str| is_content(path).then(|| file_at(db, path)).flatten();
+    Some(match serde_json::from_str(key).ok()? {
+        RouteName::Page(path) => Route::Page(content(&path)?),
+        RouteName::Section { section, pager } => Route::Section { section: content(&section)?, pager },
+        RouteName::TaxonomyList(taxonomy) => Route::TaxonomyList(taxonomy),
+        RouteName::Term { taxonomy, term, pager } => Route::Term { taxonomy, term, pager },
+        RouteName::Alias { target } => Route::Alias { target },
+        RouteName::Feed => Route::Feed,
+        RouteName::Sitemap => Route::Sitemap,
+        RouteName::Robots => Route::Robots,
+        RouteName::NotFound => Route::NotFound,
+        RouteName::Copy(path) => Route::Copy(file_at(db, &path)?),
+    })
+}
+
+/// Whether a [`route_key`] names a copied file: serde_json writes the
+/// variant's name first, so the prefix tells without parsing.
+pub fn names_copy(route_key: &str) -> bool {
+    route_key.starts_with("{\"Copy\":")
+}
+
+/// Whether an output's route is the page of `path`: its own body is part of
+/// it, not a body it shows of another page.
+pub fn is_page_route(route_key: &str, path: &str) -> bool {
+    serde_json::from_str::<RouteName>(route_key).is_ok_and(|name| name == RouteName::Page(path.to_owned()))
+}

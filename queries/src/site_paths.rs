@@ -1,0 +1,40 @@
+//! Where each kind of site file lives, relative to the site root: the one
+//! place that spells `content/` and `templates/`, so a later layer (a theme's
+//! folders under the site's) changes paths in one module.
+
+use camino::Utf8Path;
+
+/// The folder of Markdown pages, sections and their assets.
+pub const CONTENT: &str = "content";
+
+/// The folder of site templates.
+pub const TEMPLATES: &str = "templates";
+
+/// The folder of files copied as they are.
+pub const STATIC: &str = "static";
+
+/// The folder of data files that templates load.
+pub const DATA: &str = "data";
+
+/// The path from the site root of a content file, given its path under
+/// `content/` (`blog/a.md`).
+pub fn content_path(relative: &str) -> String {
+    format!("{CONTENT}/{relative}")
+}
+
+/// The path from the site root of a template, given its name
+/// (`page.html`, `partials/nav.html`).
+pub fn template_path(name: &str) -> String {
+    format!("{TEMPLATES}/{name}")
+}
+
+/// Whether a path from the site root is under `content/`.
+pub fn is_content(path: &str) -> bool {
+    under(Utf8Path::new(path), CONTENT).is_some()
+}
+
+/// A path from the site root with `folder` taken off its front, if it is
+/// below it.
+pub fn under<'a>(path: &'a Utf8Path, folder: &str) -> Option<&'a Utf8Path> {
+    path.strip_prefix(folder).ok().filter(|rest| !rest.as_str().is_empty())
+}

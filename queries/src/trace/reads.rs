@@ -1,0 +1,315 @@
+//! Every value a render may read, declared once (see `declare.rs`), and the
+//! accessors render code reads them through.
+//!
+//! Render, link-check and site-check code imports these instead of the
+//! queries themselves, so every value a render depends on reaches both salsa
+//! (through the query call) and the persisted trace (through [`record`]);
+//! the two cannot disagree as long as that code reads nothing but these.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use camino::{Utf8Path, Utf8PathBuf};
+use salsa::Database;
+use serde::{Deserialize, Serialize};
+
+use super::footprint::{Facet, Facets, Footprint};
+use super::{content_at, record, selector};
+use crate::collections::{ListingKey, Selector, TaxonomyIndex, TermKey};
+use crate::config::ConfigResult;
+use crate::data::data_value;
+use crate::dates::PageDate;
+use crate::diagnostic::Diagnostic;
+use crate::front_matter::SortBy;
+use crate::inputs::{Site, SourceFile, content_hash, text_of};
+use crate::links::{PageContent, Resolved, resolve};
+use crate::lookup::file_at;
+use crate::markdown::Markdown;
+use crate::page::{PageLocation, PageMeta};
+use crate::routes::RouteTable;
+use crate::sections::SectionTree;
+use crate::site_paths::{content_path, template_path};
+use crate::stable_hash::stable_hash;
+
+traced_reads! {
+    files {
+        /// A content file's whole metadata.
+        PageMeta => fn page_meta -> &PageMeta = crate::page::page_meta, in content_at;
+        /// A page's title.
+        PageTitle => fn page_title -> &String = crate::page::page_title, in content_at;
+        /// A page's URL and aliases.
+        PageLocation => fn page_location -> &PageLocation = crate::page::page_location, in content_at;
+        /// A page's dates.
+        PageDates => fn page_dates -> &(Option<PageDate>, Option<PageDate>) = crate::page::page_dates, in content_at;
+        /// A page's terms.
+        PageTerms => fn page_terms -> &BTreeMap<String, Vec<String>> = crate::page::page_terms, in content_at;
+        /// Whether a page is marked `draft`.
+        PageDraft => fn page_draft -> bool = crate::page::page_draft, in content_at;
+        /// A section's order, pagination and page template.
+        SectionListing
+            => fn section_listing -> &(SortBy, Option<usize>, Option<String>) = crate::page::section_listing,
+            in content_at;
+        /// The problems of one text file that neither renders nor link checks
+        /// find: its front matter, its encoding, the configuration's own.
+        FileDiagnostics
+            => fn file_diagnostics -> &Vec<Diagnostic> = crate::diagnostics::file_diagnostics, in file_at;
+    }
+    others {
+        /// The parsed configuration and its problems.
+        Config {
+            name: "config",
+            footprint: Footprint::Settings,
+            value(db): crate::config::config(db),
+        }
+        /// A site template's text, or its absence.
+        Template(name: String) {
+            name: format_args!("template({})", template_path(name)),
+            footprint: Footprint::File(template_path(name)),
+            value(db): file_at(db, &template_path(name)).map(|file| content_hash(db, file)),
+        }
+        /// Whether a content file exists (`get_page`, `get_section`, `get_url`).
+        ContentFile(path: String) {
+            name: format_args!("content_file_exists({path})"),
+            footprint: Footprint::Settings,
+            value(db): content_at(db, path).is_some(),
+        }
+        /// Whether any site file exists, by its path from the root (the
+        /// built-in theme links `static/style.css` when there is one).
+        FileExists(path: String) {
+            name: format_args!("file_exists({path})"),
+            footprint: Footprint::Settings,
+            value(db): file_at(db, path).is_some(),
+        }
+        /// A data file's parsed value, or its problem, or its absence.
+        Data(path: String) {
+            name: format_args!("load_data({path})"),
+            footprint: Footprint::File(path.clone()),
+            value(db): file_at(db, path).map(|file| data_value(db, file)),
+        }
+        /// A content file's Markdown body: a pure function of its text, so
+        /// its text's hash stands for it.
+        Body(path: String) {
+            name: format_args!("markdown({path})"),
+            footprint: Footprint::File(path.clone()),
+            value(db): content_at(db, path).map(|file| content_hash(db, file)),
+        }
+        /// Any file's bytes, by its path from the root: what a copied file copies.
+        Bytes(path: String) {
+            name: format_args!("bytes({path})"),
+            footprint: Footprint::File(path.clone()),
+            value(db): file_at(db, path).map(|file| content_hash(db, file)),
+        }
+        /// Every file's path: which files exist.
+        FileSet {
+            name: "file_set",
+            footprint: Footprint::Settings,
+            value(db): file_paths(db),
+        }
+        /// URLs that two things claim, and other problems of the route table.
+        RouteDiagnostics {
+            name: "route_diagnostics",
+            footprint: route_footprint(),
+            value(db): &crate::routes::route_table(db).diagnostics,
+        }
+        /// What a link destination resolves to: file and URL. The target's
+        /// title and draft flag are reads of their own.
+        LinkTarget(destination: String) {
+            name: format_args!("link_target({destination})"),
+            footprint: Footprint::Site(Facets::of(&[Facet::Location])),
+            value(db): resolve(db, destination)
+                .file
+                .map(|file| (file, &crate::page::page_location(db, file).permalink)),
+        }
+        /// The pages a listing selects.
+        PagesMatching(key: ListingKey) {
+            name: ListingName(key),
+            footprint: listing_footprint(key),
+            value(db): selector(db, key).map(|selector| crate::collections::pages_matching(db, selector)),
+        }
+        /// Every taxonomy's terms and their pages.
+        TaxonomyIndex {
+            name: "taxonomy_index",
+            footprint: Footprint::Site(Facets::of(&[Facet::Terms, Facet::Draft])),
+            value(db): crate::collections::taxonomy_index(db),
+        }
+        /// One term's name: taxonomy and slug.
+        TermName(taxonomy: String, slug: String) {
+            name: format_args!("term_name({taxonomy}, {slug})"),
+            footprint: Footprint::Site(Facets::of(&[Facet::Terms, Facet::Draft])),
+            value(db): crate::collections::term_name(db, TermKey::new(db, taxonomy.clone(), slug.clone())),
+        }
+        /// Sections, pages and assets: which sections hold which files.
+        SectionTree {
+            name: "section_tree",
+            footprint: Footprint::Settings,
+            value(db): crate::sections::section_tree(db),
+        }
+        /// Every output path and what produces it.
+        RouteTable {
+            name: "route_table",
+            footprint: route_footprint(),
+            value(db): &crate::routes::route_table(db).routes,
+        }
+    }
+}
+
+/// What the route table reads of every page: URLs, aliases, term pages, and
+/// how many listing pages each section and term has.
+fn route_footprint() -> Footprint {
+    Footprint::Site(Facets::of(&[Facet::Location, Facet::Terms, Facet::Draft, Facet::Listing]))
+}
+
+/// What a listing depends on: membership (drafts, and terms for a term's
+/// listing) and the field it sorts by.
+fn listing_footprint(key: &ListingKey) -> Footprint {
+    let mut facets = vec![Facet::Draft];
+    facets.extend(key.term.is_some().then_some(Facet::Terms));
+    facets.extend(match key.sort_by.as_str() {
+        "Date" => Some(Facet::Dates),
+        "Title" => Some(Facet::Title),
+        "Weight" => Some(Facet::Weight),
+        _ => None,
+    });
+    Footprint::Site(Facets::of(&facets))
+}
+
+/// A listing as `explain` names it: `pages_matching(section content/blog/_index.md, by date)`.
+struct ListingName<'a>(&'a ListingKey);
+
+impl std::fmt::Display for ListingName<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let key = self.0;
+        let scope = match (&key.section, &key.term) {
+            (Some(section), _) => format!("section {section}"),
+            (None, Some((taxonomy, term))) => format!("{taxonomy} = {term}"),
+            (None, None) => "every page".to_owned(),
+        };
+        let limit = key.limit.map(|limit| format!(", limit {limit}")).unwrap_or_default();
+        write!(formatter, "pages_matching({scope}, by {}{limit})", key.sort_by.to_lowercase())
+    }
+}
+
+/// Every file's path, content, templates, data and static files in turn.
+fn file_paths(db: &dyn Database) -> Vec<&Utf8PathBuf> {
+    let files = Site::get(db).files(db);
+    (files.content.values())
+        .chain(files.templates.values())
+        .chain(files.data.values())
+        .chain(files.static_files.values())
+        .map(|file| file.path(db))
+        .collect()
+}
+
+/// The configuration.
+pub fn config(db: &dyn Database) -> &ConfigResult {
+    record(db, Read::Config);
+    crate::config::config(db)
+}
+
+/// Whether a page is left out of this build (the `--drafts` flag is part of
+/// the build's options, which the cache compares as a whole).
+pub fn is_hidden(db: &dyn Database, file: SourceFile) -> bool {
+    record(db, Read::PageDraft(file.path(db).to_string()));
+    crate::page::is_hidden(db, file)
+}
+
+/// The selector of a section's listing.
+pub fn section_selector<'db>(db: &'db dyn Database, section: SourceFile) -> Selector<'db> {
+    Selector::new(db, crate::collections::Scope::Section(section), section_listing(db, section).0, None)
+}
+
+/// A body's headings, links and word count.
+pub fn markdown(db: &dyn Database, file: SourceFile) -> &Arc<Markdown> {
+    record(db, Read::Body(file.path(db).to_string()));
+    crate::markdown::markdown(db, file)
+}
+
+/// A body with its links resolved: the body itself and each link's target.
+pub fn page_content(db: &dyn Database, file: SourceFile) -> Arc<PageContent> {
+    for link in &markdown(db, file).links {
+        link_target(db, &link.destination);
+    }
+    crate::links::page_content(db, file)
+}
+
+/// What a link destination resolves to. Recorded as the resolution (which
+/// page, at which URL) and that page's own title and draft flag, so that a
+/// title edit reaches the pages linking to that page alone.
+pub fn link_target(db: &dyn Database, destination: &str) -> Resolved {
+    record(db, Read::LinkTarget(destination.to_owned()));
+    let resolved = resolve(db, destination);
+    if let Some(target) = resolved.file {
+        record(db, Read::PageTitle(target.path(db).to_string()));
+        record(db, Read::PageDraft(target.path(db).to_string()));
+    }
+    resolved
+}
+
+/// The pages a listing selects.
+pub fn pages_matching<'db>(db: &'db dyn Database, selector: Selector<'db>) -> &'db Arc<[SourceFile]> {
+    record(db, Read::PagesMatching(crate::collections::listing_key(db, selector)));
+    crate::collections::pages_matching(db, selector)
+}
+
+/// Every taxonomy's terms.
+pub fn taxonomy_index(db: &dyn Database) -> &Arc<TaxonomyIndex> {
+    record(db, Read::TaxonomyIndex);
+    crate::collections::taxonomy_index(db)
+}
+
+/// One term's name.
+pub fn term_name(db: &dyn Database, taxonomy: &str, slug: &str) -> Option<String> {
+    record(db, Read::TermName(taxonomy.to_owned(), slug.to_owned()));
+    crate::collections::term_name(db, TermKey::new(db, taxonomy.to_owned(), slug.to_owned())).clone()
+}
+
+/// Sections, pages and assets.
+pub fn section_tree(db: &dyn Database) -> &Arc<SectionTree> {
+    record(db, Read::SectionTree);
+    crate::sections::section_tree(db)
+}
+
+/// Every output.
+pub fn route_table(db: &dyn Database) -> &Arc<RouteTable> {
+    record(db, Read::RouteTable);
+    crate::routes::route_table(db)
+}
+
+/// The problems of the route table.
+pub fn route_diagnostics(db: &dyn Database) -> &[Diagnostic] {
+    record(db, Read::RouteDiagnostics);
+    &crate::routes::route_table(db).diagnostics
+}
+
+/// Which files the site has.
+pub fn site_files(db: &dyn Database) -> &crate::inputs::SiteFiles {
+    record(db, Read::FileSet);
+    Site::get(db).files(db)
+}
+
+/// A content file by its path under `content/`, if it exists.
+pub fn content_file(db: &dyn Database, content_relative: &str) -> Option<SourceFile> {
+    let path = content_path(content_relative);
+    record(db, Read::ContentFile(path.clone()));
+    file_at(db, &path)
+}
+
+/// Whether the site has a file at `path` (from the root).
+pub fn file_exists(db: &dyn Database, path: &str) -> bool {
+    record(db, Read::FileExists(path.to_owned()));
+    file_at(db, path).is_some()
+}
+
+/// A data file's value, by its path relative to the site root.
+pub fn data<'db>(db: &'db dyn Database, path: &Utf8Path) -> Option<&'db Result<minijinja::Value, Diagnostic>> {
+    record(db, Read::Data(path.to_string()));
+    let file = file_at(db, path.as_str())?;
+    Some(data_value(db, file))
+}
+
+/// A site template's text, if the site has one of that name.
+pub fn template_text(db: &dyn Database, name: &str) -> Option<Arc<str>> {
+    record(db, Read::Template(name.to_owned()));
+    let file = file_at(db, &template_path(name))?;
+    Some(Arc::from(text_of(db, file)))
+}
