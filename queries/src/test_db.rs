@@ -104,6 +104,26 @@ impl TestDb {
         crate::whole_site::render_everything(&self.db)
     }
 
+    /// The database, for tests that compute values of their own.
+    pub fn db(&self) -> &QueryDb {
+        &self.db
+    }
+
+    /// The paths of the site's files.
+    pub fn paths(&self) -> impl Iterator<Item = &Utf8PathBuf> {
+        self.files.keys()
+    }
+
+    /// Every read that the site's renders, link checks and site check
+    /// recorded.
+    pub fn recorded_reads(&self) -> std::collections::BTreeSet<crate::trace::Read> {
+        let db = &self.db;
+        let checks =
+            crate::diagnostics::linked_files(db).into_iter().map(|file| crate::link_check(db, file).trace.clone());
+        let site = crate::site_check::site_check(db).trace.clone();
+        self.traces().into_values().chain(checks).chain([site]).flatten().map(|(read, _)| read).collect()
+    }
+
     /// Every rendered output's trace.
     pub fn traces(&self) -> BTreeMap<String, Vec<TraceEntry>> {
         let db = &self.db;

@@ -2,6 +2,7 @@
 //! re-run only what their values reach.
 
 mod features;
+mod footprints;
 mod incremental;
 mod minimal_work;
 mod traces;

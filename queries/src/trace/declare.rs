@@ -74,6 +74,13 @@ macro_rules! traced_reads {
                     $( Read::$variant $( ( $($key),+ ) )? => $footprint, )*
                 }
             }
+
+            /// Every read of one file's query, keyed by `path`: what the
+            /// footprint test checks of every file, whatever renders read.
+            #[cfg(test)]
+            pub fn each_of_file(path: &str) -> Vec<Read> {
+                vec![$( Read::$file_variant(path.to_owned()), )*]
+            }
         }
 
         /// A read as `qsite explain` names it: the query and its key.
