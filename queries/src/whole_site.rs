@@ -12,9 +12,11 @@ use crate::database::{ExecutionLog, QueryDb};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostics::{linked_files, sort_diagnostics};
 use crate::inputs::{BuildOptions, FileText};
+use crate::link_checking::link_check;
+use crate::render::rendered_output;
 use crate::routes::{Route, RouteKey, route_table};
 use crate::site_check::site_check;
-use crate::{link_check, rendered_output};
+use crate::site_paths::{content_path, template_path};
 
 /// A database holding `files` (path relative to the site root → text),
 /// with the log of what it executes.
@@ -72,13 +74,13 @@ pub fn files_from_blob(blob: &[u8]) -> Vec<(Utf8PathBuf, String)> {
     let config = next("title = \"F\"\nbase_url = \"https://f.test\"\ntaxonomies = [\"tags\"]\n");
     let linking = next("+++\ntitle = \"B\"\n+++\nSee [](@/blog/a.md#details) and [a](/blog/a/).\n");
     let mut files = vec![
-        (Utf8PathBuf::from("content/blog/a.md"), page),
+        (Utf8PathBuf::from(content_path("blog/a.md")), page),
         (Utf8PathBuf::from("qsite.toml"), config),
-        (Utf8PathBuf::from("content/blog/b.md"), linking),
-        (Utf8PathBuf::from("content/blog/_index.md"), "+++\ntitle = \"Blog\"\npaginate_by = 1\n+++\n".to_owned()),
+        (Utf8PathBuf::from(content_path("blog/b.md")), linking),
+        (Utf8PathBuf::from(content_path("blog/_index.md")), "+++\ntitle = \"Blog\"\npaginate_by = 1\n+++\n".to_owned()),
     ];
     if let Some(template) = parts.next() {
-        files.push((Utf8PathBuf::from("templates/page.html"), template.to_owned()));
+        files.push((Utf8PathBuf::from(template_path("page.html")), template.to_owned()));
     }
     files
 }
@@ -125,9 +127,9 @@ pub fn files_from_url_values(blob: &[u8]) -> Vec<(Utf8PathBuf, String)> {
             Utf8PathBuf::from("qsite.toml"),
             "title = \"F\"\nbase_url = \"https://f.test\"\ntaxonomies = [\"tags\"]\n".into(),
         ),
-        (Utf8PathBuf::from("content/blog/_index.md"), section + "+++\n"),
-        (Utf8PathBuf::from(format!("content/blog/{name}.md")), page + "+++\nBody.\n"),
-        (Utf8PathBuf::from("content/blog/b.md"), other + &format!("+++\nSee [a](@/blog/{name}.md).\n")),
+        (Utf8PathBuf::from(content_path("blog/_index.md")), section + "+++\n"),
+        (Utf8PathBuf::from(content_path(&format!("blog/{name}.md"))), page + "+++\nBody.\n"),
+        (Utf8PathBuf::from(content_path("blog/b.md")), other + &format!("+++\nSee [a](@/blog/{name}.md).\n")),
     ]
 }
 
