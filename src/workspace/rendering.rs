@@ -229,7 +229,7 @@ enum Memo {
 }
 
 /// The key under which the cache keeps the site check
-/// ([`queries::site_check::site_check`]) among the link checks, which are
+/// ([`queries::site_check::site_check()`]) among the link checks, which are
 /// keyed by content file path: no such path is `site`.
 pub const SITE_CHECK: &str = "site";
 
