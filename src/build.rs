@@ -253,7 +253,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         stats: previous.cache.meta(STATS).ok().flatten().and_then(|json| serde_json::from_str(&json).ok()),
     };
     let Reuse { plan, verifier, traces, redo, reused, verified: verified_traces, site_known, stored_checks, damage } =
-        plan(&mut workspace, &stored, &trust, &scan.changed)?;
+        plan(&mut workspace, &stored, &trust, &scan.changed);
     // A cache that cannot be read is trusted in nothing: this build is cold.
     if let Some(damage) = damage {
         if request.verbosity.says_more_than_errors() {
@@ -269,13 +269,13 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     let from_store = if request.clean {
         0
     } else {
-        stored_values::prepare(&mut workspace, &previous.cache, &previous.build_id, &needed, &file_stats)?
+        stored_values::prepare(&mut workspace, &previous.cache, &previous.build_id, &needed, &file_stats)
     };
     let progress = Progress::new(
         workspace_outputs(&plan.selection, &workspace).saturating_sub(reused),
         request.verbosity.says_more_than_errors(),
     );
-    let mut site = workspace.render_plan(&plan, &progress, &previous.cache)?;
+    let mut site = workspace.render_plan(&plan, &progress)?;
     progress.finish();
 
     let changed_paths: Vec<String> = scan.changed.iter().map(|path| path.to_string()).collect();
@@ -342,8 +342,12 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     }
     // Facts of every file when the settings changed (a base URL moves
     // every permalink), else of the files this build read.
+    let read_content;
     let facts_for: Vec<&Utf8Path> = match trust {
-        Trust::Settled => workspace.read_content(),
+        Trust::Settled => {
+            read_content = workspace.read_content();
+            read_content.iter().map(Utf8PathBuf::as_path).collect()
+        }
         Trust::Cold(_) | Trust::Verify => scan.files.iter().map(|(path, _)| path.as_path()).collect(),
     };
     // The texts are on disk: free them before the record takes its share.
@@ -410,6 +414,8 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
             ("warnings".to_owned(), render_diagnostics(&workspace, &site.diagnostics, false)),
         ],
     };
+    // What was derived after the render may have needed an unread file too.
+    workspace.confirm_unchanged()?;
     let saved = if previous.cache.is_persistent() {
         match previous.cache.commit(&record) {
             Ok(()) => Ok(()),

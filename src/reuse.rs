@@ -20,7 +20,6 @@ use queries::{Diagnostic, QueryDb, Route, RouteStats, route_table};
 use rayon::prelude::*;
 use snapshots::{Cache, CacheError, OutputRecord, ReadTable, StoredTrace};
 
-use crate::site_folder::EnvironmentError;
 use crate::stored_values::StoredFacts;
 use crate::workspace::{RenderPlan, SITE_CHECK, Selection, Workspace};
 
@@ -87,40 +86,11 @@ pub struct Reuse {
 /// The cache fails closed: when a stored table cannot be read (a damaged
 /// file, a row whose checksum does not match), nothing is reused and every
 /// output is rendered, as in a cold build; [`Reuse::damage`] says why.
-pub fn plan(
-    workspace: &mut Workspace,
-    stored: &Stored,
-    trust: &Trust,
-    changed: &[Utf8PathBuf],
-) -> Result<Reuse, EnvironmentError> {
+pub fn plan(workspace: &mut Workspace, stored: &Stored, trust: &Trust, changed: &[Utf8PathBuf]) -> Reuse {
     if let Trust::Cold(_) = trust {
-        return Ok(Reuse::cold(None));
+        return Reuse::cold(None);
     }
-    match warm_plan(workspace, stored, trust, changed) {
-        Ok(reuse) => Ok(reuse),
-        Err(PlanFailure::Environment(error)) => Err(error),
-        Err(PlanFailure::Damaged(error)) => Ok(Reuse::cold(Some(error.to_string()))),
-    }
-}
-
-/// Why a warm plan stopped.
-enum PlanFailure {
-    /// Reading the site failed.
-    Environment(EnvironmentError),
-    /// Reading the cache failed: nothing it holds is trusted.
-    Damaged(CacheError),
-}
-
-impl From<EnvironmentError> for PlanFailure {
-    fn from(error: EnvironmentError) -> Self {
-        PlanFailure::Environment(error)
-    }
-}
-
-impl From<CacheError> for PlanFailure {
-    fn from(error: CacheError) -> Self {
-        PlanFailure::Damaged(error)
-    }
+    warm_plan(workspace, stored, trust, changed).unwrap_or_else(|damage| Reuse::cold(Some(damage.to_string())))
 }
 
 impl Reuse {
@@ -145,7 +115,7 @@ fn warm_plan(
     stored: &Stored,
     trust: &Trust,
     changed: &[Utf8PathBuf],
-) -> Result<Reuse, PlanFailure> {
+) -> Result<Reuse, CacheError> {
     // The parts of the site's metadata that changed; the route table reads
     // these four.
     let facets = match trust {
@@ -187,51 +157,44 @@ fn warm_plan(
     };
     let Loaded { traces, check_traces, results, touched, checks_touched, complete } = loaded;
     let mut verifier = Verifier::new(table, partial);
-    let (redo, checked, verified) = loop {
-        let candidates = traces
-            .iter()
-            .filter(|(output, _)| touched.contains(output.as_str()) && stored.intact.contains(output.as_str()));
-        let to_check = check_traces.iter().filter(|(key, _)| checks_touched.contains(key.as_str()));
-        verifier.precompute(
-            workspace.db(),
-            candidates.flat_map(|(_, trace)| &trace.reads).chain(to_check.flat_map(|(_, trace)| &trace.reads)),
-        );
-        // The route behind an output can change only with the site's metadata.
-        let routes: Option<HashMap<&String, String>> = site_changed.then(|| {
-            let db = workspace.db();
-            route_table(db).routes.iter().map(|(output, route)| (output, route_key(db, route))).collect()
-        });
-        let same_route = |output: &String, trace: &StoredTrace| {
-            routes.as_ref().is_none_or(|routes| routes.get(output) == Some(&trace.route))
-        };
-        // Kept as what is redone: after an edit, a few of many.
-        let mut redo: BTreeSet<String> = BTreeSet::new();
-        let mut verified = 0;
-        for (output, trace) in &traces {
-            let touched = touched.contains(output.as_str());
-            verified += usize::from(touched);
-            if !stored.intact.contains(output.as_str())
-                || !same_route(output, trace)
-                || (touched && !verifier.holds(&trace.reads))
-            {
-                redo.insert(output.clone());
-            }
-        }
-        let holds = |key: &String| {
-            !checks_touched.contains(key.as_str())
-                || check_traces.get(key).is_some_and(|trace| verifier.holds(&trace.reads))
-        };
-        let checked: HashMap<String, Vec<Diagnostic>> = results
-            .iter()
-            .filter(|(key, _)| holds(key))
-            .filter_map(|(key, result)| Some((key.clone(), stored_diagnostics(result)?)))
-            .collect();
-        // Computing a read may have needed an unread file: compute again with it.
-        if !workspace.load_wanted(stored.cache)? {
-            break (redo, checked, verified);
-        }
-        verifier.forget();
+    let candidates = traces
+        .iter()
+        .filter(|(output, _)| touched.contains(output.as_str()) && stored.intact.contains(output.as_str()));
+    let to_check = check_traces.iter().filter(|(key, _)| checks_touched.contains(key.as_str()));
+    verifier.precompute(
+        workspace.db(),
+        candidates.flat_map(|(_, trace)| &trace.reads).chain(to_check.flat_map(|(_, trace)| &trace.reads)),
+    );
+    // The route behind an output can change only with the site's metadata.
+    let routes: Option<HashMap<&String, String>> = site_changed.then(|| {
+        let db = workspace.db();
+        route_table(db).routes.iter().map(|(output, route)| (output, route_key(db, route))).collect()
+    });
+    let same_route = |output: &String, trace: &StoredTrace| {
+        routes.as_ref().is_none_or(|routes| routes.get(output) == Some(&trace.route))
     };
+    // Kept as what is redone: after an edit, a few of many.
+    let mut redo: BTreeSet<String> = BTreeSet::new();
+    let mut verified = 0;
+    for (output, trace) in &traces {
+        let touched = touched.contains(output.as_str());
+        verified += usize::from(touched);
+        if !stored.intact.contains(output.as_str())
+            || !same_route(output, trace)
+            || (touched && !verifier.holds(&trace.reads))
+        {
+            redo.insert(output.clone());
+        }
+    }
+    let holds = |key: &String| {
+        !checks_touched.contains(key.as_str())
+            || check_traces.get(key).is_some_and(|trace| verifier.holds(&trace.reads))
+    };
+    let checked: HashMap<String, Vec<Diagnostic>> = results
+        .iter()
+        .filter(|(key, _)| holds(key))
+        .filter_map(|(key, result)| Some((key.clone(), stored_diagnostics(result)?)))
+        .collect();
     // The keys of what the redone outputs read, for the body store.
     let redone_reads: Vec<i64> = redo
         .iter()
@@ -405,11 +368,6 @@ impl Verifier {
     /// The keys of the reads loaded to be verified.
     pub fn loaded_keys(&self) -> impl Iterator<Item = &str> {
         self.table.values().map(|(key, _)| key.as_str())
-    }
-
-    /// Forgets every verdict: the database changed under them.
-    fn forget(&mut self) {
-        self.verdicts.clear();
     }
 
     /// Computes, in parallel, whether each of `reads` still has its hash,

@@ -31,6 +31,11 @@ pub enum EnvironmentError {
     /// A file could not be read.
     #[error("cannot read `{path}`: {source}")]
     UnreadableFile { path: Utf8PathBuf, source: io::Error },
+    /// A file the build left unread, knowing it unchanged, changed before a
+    /// query needed its text: what the build found at its start no longer
+    /// holds, so it stops, and nothing computed from it is written or saved.
+    #[error("`{path}` changed while qsite was building the site; build again")]
+    ChangedDuringBuild { path: Utf8PathBuf },
     /// A path is not UTF-8; qsite works with UTF-8 paths only.
     #[error("`{0}` is not a UTF-8 path")]
     NonUtf8Path(String),

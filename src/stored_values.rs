@@ -6,22 +6,21 @@
 //! hash), so that a later process neither reads nor parses a file that did
 //! not change.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::route_names::is_page_route;
 use queries::trace::Read;
 use queries::{Markdown, Prepared};
-use snapshots::{Cache, Fact, FileStat, Trace};
+use snapshots::{Cache, Fact, FactsReader, FileStat, Trace};
 
-use crate::site_folder::EnvironmentError;
 use crate::workspace::Workspace;
 
 /// The facts the last build left, as far as this build loaded them: which
 /// bytes each file's facts were made from, and the facts of every file or
-/// only of those asked for; the others are fetched when a query needs one
-/// ([`Workspace::load_wanted`]).
+/// only of those asked for; the others are fetched through `reader` when a
+/// query needs one (see [`queries::FileHost::stored_front_matter`]).
 #[derive(Debug, Default)]
 pub struct StoredFacts {
     /// Which bytes each file's facts were made from, when not `complete`.
@@ -30,12 +29,14 @@ pub struct StoredFacts {
     pub loaded: HashMap<String, Fact>,
     /// Whether `loaded` holds every file's facts.
     pub complete: bool,
+    /// Fetches the facts not loaded, while the cache is open.
+    pub reader: Option<FactsReader>,
 }
 
 impl StoredFacts {
     /// Every file's facts: for a build after which every file's are compared.
     pub fn all(cache: &Cache) -> StoredFacts {
-        StoredFacts { hashes: HashMap::new(), loaded: cache.facts().unwrap_or_default(), complete: true }
+        StoredFacts { hashes: HashMap::new(), loaded: cache.facts().unwrap_or_default(), complete: true, reader: None }
     }
 
     /// Which bytes every file's facts were made from, and the facts of
@@ -45,6 +46,7 @@ impl StoredFacts {
             hashes: cache.fact_hashes().unwrap_or_default(),
             loaded: cache.facts_of(paths).unwrap_or_default(),
             complete: false,
+            reader: Some(cache.facts_reader()),
         }
     }
 
@@ -79,17 +81,17 @@ pub fn bodies_read<'a>(keys: impl IntoIterator<Item = &'a str>) -> BTreeSet<Stri
         .collect()
 }
 
-/// Hands the workspace the stored renderings of the `needed` files, and
-/// reads those the store lacks, which their renders would otherwise ask for
-/// one round at a time; returns how many the store had. Each rendering is
-/// used only while its file has the bytes it was made from.
+/// Hands the workspace the stored renderings of the `needed` files; returns
+/// how many the store had. Each rendering is used only while its file has
+/// the bytes it was made from; a render that needs a body the store lacks
+/// has the workspace's host read its file.
 pub fn prepare(
     workspace: &mut Workspace,
     cache: &Cache,
     build_id: &str,
     needed: &BTreeSet<String>,
     stats: &HashMap<String, FileStat>,
-) -> Result<usize, EnvironmentError> {
+) -> usize {
     let wanted: Vec<(String, [u8; 32], [u8; 32])> = needed
         .iter()
         .filter_map(|path| {
@@ -107,11 +109,8 @@ pub fn prepare(
         })
         .collect();
     let count = prepared.len();
-    let found: HashSet<&Utf8PathBuf> = prepared.iter().map(|(path, _)| path).collect();
-    let missing: Vec<Utf8PathBuf> = needed.iter().map(Utf8PathBuf::from).filter(|path| !found.contains(path)).collect();
     workspace.prepare_markdown(prepared);
-    workspace.read_unread(missing)?;
-    Ok(count)
+    count
 }
 
 /// Store entries for the bodies that this build's outputs read *of other

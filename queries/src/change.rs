@@ -11,6 +11,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use salsa::{Durability, Setter};
 
 use crate::database::QueryDb;
+use crate::host::HostHandle;
 use crate::inputs::{BuildOptions, FileText, Prepared, PreparedSite, Site, SiteFiles, SourceFile};
 use crate::markdown::Markdown;
 
@@ -32,9 +33,11 @@ pub struct Change {
 }
 
 /// The host's handles into the database: the path → file map the design keeps
-/// outside salsa, and the site singleton.
+/// outside salsa, the site singleton, and the host itself, which the site
+/// carries for queries.
 pub struct Inputs {
     config_path: Utf8PathBuf,
+    host: HostHandle,
     /// By path as a string: hashing a string is one pass over its bytes,
     /// where a path hashes component by component.
     files: HashMap<String, SourceFile>,
@@ -54,9 +57,10 @@ enum FileKind {
 
 impl Inputs {
     /// Handles for a site whose configuration file is `config_path`
-    /// (relative to the site root, usually `qsite.toml`).
-    pub fn new(config_path: impl Into<Utf8PathBuf>) -> Self {
-        Inputs { config_path: config_path.into(), files: HashMap::new(), site: None }
+    /// (relative to the site root, usually `qsite.toml`), whose unread
+    /// files queries ask `host` for.
+    pub fn new(config_path: impl Into<Utf8PathBuf>, host: HostHandle) -> Self {
+        Inputs { config_path: config_path.into(), host, files: HashMap::new(), site: None }
     }
 
     /// The site singleton, once a change has been applied.
@@ -154,9 +158,12 @@ impl Change {
                 // LOW, as `set_files` sets it later: a value whose durability
                 // drops cannot be backdated, so the first page added would
                 // re-render every output that ever looked a file up.
-                let site = Site::builder(site_files(inputs), config_file, options.unwrap_or_default())
-                    .durability(Durability::LOW)
-                    .new(db);
+                let site =
+                    Site::builder(site_files(inputs), config_file, options.unwrap_or_default(), inputs.host.clone())
+                        .durability(Durability::LOW)
+                        // Set once: a database keeps its host.
+                        .host_durability(Durability::HIGH)
+                        .new(db);
                 inputs.site = Some(site);
                 changed = true;
             }

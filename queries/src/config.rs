@@ -130,6 +130,7 @@ pub fn config(db: &dyn Database) -> ConfigResult {
     let file = site.config_file(db);
     let path = file.path(db).clone();
     let text = text_of(db, *file);
+    let text: &str = &text;
     let mut diagnostics = Vec::new();
     let raw: Option<RawConfig> = match toml::from_str(text) {
         Ok(raw) => Some(raw),

@@ -18,6 +18,7 @@ use crate::inputs::{SourceFile, text_of};
 pub fn data_value(db: &dyn Database, file: SourceFile) -> Result<minijinja::Value, Diagnostic> {
     let path = file.path(db);
     let text = text_of(db, file);
+    let text: &str = &text;
     let parsed: Result<minijinja::Value, (Range<usize>, &str, String)> = match path.extension() {
         Some("toml") => toml::from_str::<toml::Table>(text)
             .map(|table| minijinja::Value::from(minijinja::value::Serde(&table)))

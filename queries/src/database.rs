@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use salsa::{Database, EventKind};
 
 use crate::change::Inputs;
-use crate::inputs::{SourceFile, content_hash};
+use crate::inputs::{SourceFile, content_hash, stored_front_matter};
 use crate::routes::{RouteKey, route_table};
 
 /// The database every qsite process and test uses.
@@ -37,21 +37,24 @@ impl ExecutionLog {
 
     /// How many front matter blocks were parsed and Markdown bodies
     /// rendered from a file's text since the log was last taken, rather than
-    /// taken from the host's [`crate::Prepared`] values: what a warm build
-    /// proves it did not redo.
+    /// taken from what an earlier process stored ([`crate::Prepared`]
+    /// values, or front matter the host fetched): what a warm build proves
+    /// it did not redo.
     pub fn computed_from_text(&self, db: &QueryDb, inputs: &Inputs) -> (usize, usize) {
         use salsa::plumbing::AsId;
         let files: HashMap<salsa::Id, SourceFile> =
             inputs.paths().filter_map(|path| inputs.file(path)).map(|file| (file.as_id(), file)).collect();
         // Copied out: computing a hash below logs, and the log is not reentrant.
         let log = self.0.lock().unwrap_or_else(|poison| poison.into_inner()).clone();
-        let computed = |query: &str, prepared: &dyn Fn(SourceFile) -> Option<[u8; 32]>| {
+        let computed = |query: &str, prepared: &dyn Fn(SourceFile) -> bool| {
             let executed = log.iter().filter(|(name, _)| &**name == query).filter_map(|(_, id)| files.get(id));
-            executed.filter(|file| prepared(**file) != Some(content_hash(db, **file))).count()
+            executed.filter(|file| !prepared(**file)).count()
         };
-        let front_matter =
-            computed("front_matter", &|file| file.prepared_front_matter(db).as_ref().map(|p| p.content_hash));
-        let markdown = computed("markdown", &|file| file.prepared_markdown(db).as_ref().map(|p| p.content_hash));
+        // Asking the host again costs nothing: it keeps what it answered.
+        let front_matter = computed("front_matter", &|file| stored_front_matter(db, file).is_some());
+        let markdown = computed("markdown", &|file| {
+            file.prepared_markdown(db).as_ref().is_some_and(|prepared| prepared.content_hash == content_hash(db, file))
+        });
         (front_matter, markdown)
     }
 

@@ -11,7 +11,7 @@ use crate::config::key_range;
 use crate::dates::{DateError, PageDate, parse_date};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::plain_words;
-use crate::inputs::{SourceFile, content_hash, text_of};
+use crate::inputs::{SourceFile, stored_front_matter, text_of};
 use crate::stable_hash::StableHash;
 use crate::suggest::did_you_mean;
 
@@ -138,22 +138,21 @@ enum Format {
     Yaml,
 }
 
-/// The front matter of a content file.
+/// The front matter of a content file: what an earlier process stored for
+/// these very bytes, when it decodes, else parsed from the text.
 ///
 /// Invalidated by any edit of the file; its result is small, and the queries
 /// that read it ([`crate::page_meta`]) cut off body edits.
 #[salsa::tracked(returns(ref))]
 pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
-    if let Some(prepared) = file.prepared_front_matter(db)
-        && prepared.content_hash == content_hash(db, file)
-        && let Some(front) = decode(&prepared.value)
-    {
+    if let Some(front) = stored_front_matter(db, file).and_then(|encoded| decode(&encoded)) {
         return front;
     }
     let path = file.path(db).clone();
     let mut front = FrontMatter { extra: empty_map(), ..FrontMatter::default() };
     // The encoding itself is diagnosed by `crate::diagnostics::text_problem`, for every text file alike.
     let text = text_of(db, file);
+    let text: &str = &text;
     // Editors on Windows may save a byte order mark before the fence; it is not text.
     let bom = if text.starts_with(BYTE_ORDER_MARK) { BYTE_ORDER_MARK.len_utf8() } else { 0 };
     front.body_offset = bom;

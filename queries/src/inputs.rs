@@ -4,12 +4,13 @@
 //! [`crate::Change::apply`], which compares before it sets so that an
 //! unchanged save starts no new revision.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use camino::Utf8PathBuf;
 use salsa::Database;
 
+use crate::host::HostHandle;
 use crate::markdown::Markdown;
 
 /// One file of the site, by its path relative to the site root
@@ -66,27 +67,34 @@ pub fn content_hash(db: &dyn Database, file: SourceFile) -> [u8; 32] {
     }
 }
 
-/// Files whose text a query needed but the host had not read, since the
-/// host last took them. Process-wide: a query cannot do IO, so it notes the
-/// path here and computes with an empty text; the host reads the files,
-/// sets their text (which invalidates what was computed without it) and
-/// asks again, before anything reaches the output.
-static WANTED: Mutex<BTreeSet<Utf8PathBuf>> = Mutex::new(BTreeSet::new());
-
-/// The text of a file for a query that parses it, noting in [`take_wanted`]
-/// a file the host has not read.
-pub fn text_of(db: &dyn Database, file: SourceFile) -> &str {
-    let text = file.text(db);
-    if let FileText::Unread { .. } = text {
-        WANTED.lock().unwrap_or_else(|poison| poison.into_inner()).insert(file.path(db).clone());
+/// The text of a file for a query that parses it: as the host handed it
+/// over, or, for a file the host left unread, as the host reads it now
+/// ([`crate::FileHost::text`]; empty when the file no longer has the bytes
+/// it had, which fails the build); empty for a file whose bytes queries
+/// never read.
+pub fn text_of(db: &dyn Database, file: SourceFile) -> Arc<str> {
+    match file.text(db) {
+        FileText::Text(text) | FileText::NotUtf8 { lossy: text, .. } => text.clone(),
+        FileText::Opaque { .. } => Arc::default(),
+        FileText::Unread { hash } => {
+            let host = Site::try_get(db).map(|site| site.host(db));
+            host.and_then(|host| host.text(file.path(db), *hash)).unwrap_or_default()
+        }
     }
-    text.as_str()
 }
 
-/// Takes the files queries needed unread (see [`text_of`]); empty when
-/// every result so far was computed from real text.
-pub fn take_wanted() -> BTreeSet<Utf8PathBuf> {
-    std::mem::take(&mut *WANTED.lock().unwrap_or_else(|poison| poison.into_inner()))
+/// The front matter an earlier process encoded from exactly this file's
+/// bytes, if there is any: handed over with the file
+/// ([`SourceFile::prepared_front_matter`]) or, for a file the host left
+/// unread, asked of the host ([`crate::FileHost::stored_front_matter`]).
+pub fn stored_front_matter(db: &dyn Database, file: SourceFile) -> Option<Arc<[u8]>> {
+    if let Some(prepared) = file.prepared_front_matter(db)
+        && prepared.content_hash == content_hash(db, file)
+    {
+        return Some(prepared.value.clone());
+    }
+    let FileText::Unread { hash } = file.text(db) else { return None };
+    Site::try_get(db)?.host(db).stored_front_matter(file.path(db), *hash)
 }
 
 /// The contents of a file as queries see them.
@@ -100,10 +108,11 @@ pub enum FileText {
     /// A file whose bytes queries never read (static files, colocated assets):
     /// only its hash, so an edit still changes the input.
     Opaque { hash: [u8; 32], len: u64 },
-    /// A text file the host did not read because it unchanged since a build
-    /// whose [`Prepared`] values for it the host handed over: only the hash
-    /// of its bytes. A query that needs the text after all reads it through
-    /// [`text_of`], which asks the host for it.
+    /// A text file the host did not read because it is unchanged since a
+    /// build that stored its front matter: only the hash of its bytes. A
+    /// query reads its front matter through `stored_front_matter` and, if
+    /// it needs the text after all, the text through `text_of`; both ask
+    /// the host.
     Unread { hash: [u8; 32] },
 }
 
@@ -140,6 +149,10 @@ pub struct Site {
     #[default]
     #[returns(ref)]
     pub prepared_site: Option<Arc<PreparedSite>>,
+    /// What queries ask for the files the host left unread: set with the
+    /// site, for as long as the database lives.
+    #[returns(ref)]
+    pub host: HostHandle,
 }
 
 /// See [`Site::prepared_site`].

@@ -4,14 +4,15 @@
 //! # Codemap
 //!
 //! ```text
-//! inputs    SourceFile { path, text, prepared_* }    Site (singleton) { files, config_file, options }
-//!           text may be Unread (hash only): queries read it through text_of, which asks the host
+//! inputs    SourceFile { path, text, prepared_* }    Site (singleton) { files, config_file, options, host }
+//!           text may be Unread (hash only): text_of and stored_front_matter ask Site::host (FileHost)
+//!           for it in the same pass; every answer is keyed by the file's content hash
 //!              │                            │
 //! change.rs  Change::apply: the only place inputs are set; compares before it sets
 //!
 //! config()                   qsite.toml → Config + diagnostics
 //! section_tree()             files → sections, pages, parents, assets   (file set only)
-//! front_matter(file)         TOML/YAML block → fields + diagnostics
+//! front_matter(file)         TOML/YAML block → fields + diagnostics (or stored for these very bytes)
 //! page_meta(file)            FIREWALL: title, date, URL, terms… a body edit leaves it equal
 //!   page_title / page_location / page_dates / page_terms / page_draft / section_listing
 //!                            the same, value by value: each backdates on its own
@@ -40,6 +41,9 @@
 //! - Template objects fetch every field through a query on the attached
 //!   database and never cache, so salsa records each render's real inputs.
 //! - Every collection that reaches output is sorted by a stable key.
+//! - Queries reach the host only through `text_of` and `stored_front_matter`,
+//!   by a file's content hash: the host answers with what those bytes hold
+//!   or fails the build, so nothing memoized depends on when it was asked.
 //! - Render and link-check code reads queries only through `render::reads`,
 //!   which records each read on the trace: what salsa tracks in memory and
 //!   what the cache persists are the same reads.
@@ -57,6 +61,7 @@ mod dates;
 mod diagnostic;
 pub mod diagnostics;
 pub mod front_matter;
+mod host;
 mod inputs;
 mod link_checking;
 mod links;
@@ -87,9 +92,8 @@ pub use database::{ExecutionLog, QueryDb};
 pub use dates::{DateError, PageDate, parse_date};
 pub use diagnostic::{Diagnostic, Severity};
 pub use front_matter::{FrontMatter, SortBy};
-pub use inputs::{
-    BuildOptions, FileText, Prepared, PreparedSite, Site, SiteFiles, SourceFile, content_hash, take_wanted,
-};
+pub use host::{FileHost, HostHandle, MemoryHost};
+pub use inputs::{BuildOptions, FileText, Prepared, PreparedSite, Site, SiteFiles, SourceFile, content_hash};
 pub use link_checking::{LinkCheck, check_links, link_check};
 pub use links::{PageContent, page_content};
 pub use markdown::Markdown;

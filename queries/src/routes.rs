@@ -257,7 +257,7 @@ impl Owner {
         match self.claim {
             Claim::Url => key("path").or_else(|| key("slug")).unwrap_or(0..0),
             Claim::Alias => key("aliases").unwrap_or(0..0),
-            Claim::Taxonomies => key_range(text_of(db, self.file), "taxonomies"),
+            Claim::Taxonomies => key_range(&text_of(db, self.file), "taxonomies"),
             Claim::Term => key("tags").or_else(|| key("taxonomies")).unwrap_or(0..0),
             Claim::Copy => 0..0,
         }

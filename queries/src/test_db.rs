@@ -2,14 +2,15 @@
 //! path, every output rendered in memory, and the log of what re-ran.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use camino::Utf8PathBuf;
 
 use crate::trace::{TraceEntry, current_hash};
 
 use crate::{
-    BuildOptions, Change, Diagnostic, ExecutionLog, FileText, Inputs, QueryDb, Route, RouteKey, rendered_output,
-    route_table,
+    BuildOptions, Change, Diagnostic, ExecutionLog, FileHost, FileText, Inputs, QueryDb, Route, RouteKey,
+    rendered_output, route_table,
 };
 
 /// A site held in a database, with the texts it was made from.
@@ -44,6 +45,15 @@ impl TestDb {
     /// A database holding the site the fixture describes.
     pub fn with_site(fixture: &str) -> TestDb {
         TestDb::with_files(parse_fixture(fixture), BuildOptions::default())
+    }
+
+    /// A database holding the site the fixture describes, whose queries ask
+    /// `host` for the files a later change leaves unread.
+    pub fn with_host(fixture: &str, host: impl FileHost) -> TestDb {
+        let files = parse_fixture(fixture);
+        let texts = files.iter().map(|(path, text)| (path.clone(), Arc::from(text.as_str())));
+        let (db, log, inputs) = crate::whole_site::load_with_host(texts, BuildOptions::default(), host);
+        TestDb { db, log, inputs, files, options: BuildOptions::default() }
     }
 
     fn with_files(files: BTreeMap<Utf8PathBuf, String>, options: BuildOptions) -> TestDb {

@@ -1,9 +1,10 @@
-//! A whole site computed at once from files held in memory, with no host:
-//! every output and every diagnostic. What query tests compare against and
-//! what the fuzz targets (`fuzz/`) drive, so both exercise the path a build
-//! takes.
+//! A whole site computed at once from files held in memory, with a host
+//! that holds them in memory too ([`MemoryHost`]): every output and every
+//! diagnostic. What query tests compare against and what the fuzz targets
+//! (`fuzz/`) drive, so both exercise the path a build takes.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use camino::Utf8PathBuf;
 
@@ -11,6 +12,7 @@ use crate::change::{Change, Inputs};
 use crate::database::{ExecutionLog, QueryDb};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostics::{linked_files, sort_diagnostics};
+use crate::host::{FileHost, HostHandle, MemoryHost};
 use crate::inputs::{BuildOptions, FileText};
 use crate::link_checking::link_check;
 use crate::render::rendered_output;
@@ -24,10 +26,23 @@ pub fn load_files(
     files: impl IntoIterator<Item = (Utf8PathBuf, String)>,
     options: BuildOptions,
 ) -> (QueryDb, ExecutionLog, Inputs) {
+    let files: Vec<(Utf8PathBuf, Arc<str>)> = files.into_iter().map(|(path, text)| (path, Arc::from(text))).collect();
+    let host = MemoryHost::new(files.iter().cloned());
+    load_with_host(files, options, host)
+}
+
+/// A database holding `files`, as [`load_files`] makes it, whose queries
+/// ask `host` for the files a later change leaves unread: what a test of
+/// a new process's database uses.
+pub fn load_with_host(
+    files: impl IntoIterator<Item = (Utf8PathBuf, Arc<str>)>,
+    options: BuildOptions,
+    host: impl FileHost,
+) -> (QueryDb, ExecutionLog, Inputs) {
     let (mut db, log) = QueryDb::with_log();
-    let mut inputs = Inputs::new("qsite.toml");
+    let mut inputs = Inputs::new("qsite.toml", HostHandle::new(Arc::new(host)));
     let change = Change {
-        files: files.into_iter().map(|(path, text)| (path, Some(FileText::Text(text.into())))).collect(),
+        files: files.into_iter().map(|(path, text)| (path, Some(FileText::Text(text)))).collect(),
         options: Some(options),
         ..Change::default()
     };

@@ -9,7 +9,7 @@
 //! starts cold and the build goes on.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -226,7 +226,9 @@ pub struct BuildRecord {
 /// An open cache. When it could not be opened on disk it lives in memory,
 /// so the build runs the same way and simply saves nothing.
 pub struct Cache {
-    connection: Connection,
+    /// Shared only with [`FactsReader`]s, which hold it weakly: the cache
+    /// alone keeps it open.
+    connection: Arc<Mutex<Connection>>,
     persistent: bool,
     dir: Utf8PathBuf,
 }
@@ -359,7 +361,7 @@ impl Cache {
             format!("file:{}?immutable=1", path.as_str().replace('%', "%25").replace('?', "%3f").replace('#', "%23"));
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI;
         let connection = Connection::open_with_flags(uri, flags).ok()?;
-        Some(Cache { connection, persistent: false, dir: dir.to_owned() })
+        Some(Cache { connection: Arc::new(Mutex::new(connection)), persistent: false, dir: dir.to_owned() })
     }
 
     /// Opens the cache in `dir` for a build that writes nothing (`qsite
@@ -378,7 +380,7 @@ impl Cache {
     fn in_memory() -> Cache {
         let connection = Connection::open_in_memory().expect("an in-memory SQLite database opens");
         connection.execute_batch(SCHEMA).expect("the schema applies to an empty database");
-        Cache { connection, persistent: false, dir: Utf8PathBuf::new() }
+        Cache { connection: Arc::new(Mutex::new(connection)), persistent: false, dir: Utf8PathBuf::new() }
     }
 
     fn open_file(dir: &Utf8Path, path: &Utf8PathBuf, build_id: &str) -> Result<(Cache, Option<ColdReason>), OpenError> {
@@ -426,7 +428,7 @@ impl Cache {
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             params![SCHEMA_VERSION.to_string(), build_id],
         )?;
-        Ok((Cache { connection, persistent: true, dir: dir.to_owned() }, reason))
+        Ok((Cache { connection: Arc::new(Mutex::new(connection)), persistent: true, dir: dir.to_owned() }, reason))
     }
 
     /// Replaces a cache found damaged while reading it (damage that opening
@@ -463,15 +465,21 @@ impl Cache {
         self.persistent
     }
 
+    /// The connection, for one call; a [`FactsReader`] waits meanwhile.
+    fn connection(&self) -> MutexGuard<'_, Connection> {
+        self.connection.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// A value the host stored with [`BuildRecord::meta`].
     pub fn meta(&self, key: &str) -> Result<Option<String>, CacheError> {
-        Ok(self.connection.query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0)).optional()?)
+        Ok(self.connection().query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0)).optional()?)
     }
 
     /// Every file the last build saw.
     pub fn files(&self) -> Result<HashMap<String, FileStat>, CacheError> {
+        let connection = self.connection();
         let mut statement =
-            self.connection.prepare("SELECT path, size, mtime_ns, ctime_ns, inode, device, hash FROM files")?;
+            connection.prepare("SELECT path, size, mtime_ns, ctime_ns, inode, device, hash FROM files")?;
         let rows = statement.query_map([], |row| {
             Ok((
                 row.get::<_, String>(0)?,
@@ -492,8 +500,8 @@ impl Cache {
     /// `folder`, as it was after writing: with the folder's own manifest,
     /// the second witness a deletion needs.
     pub fn outputs(&self, folder: &str) -> Result<HashMap<String, OutputRecord>, CacheError> {
-        let mut statement =
-            self.connection.prepare("SELECT path, size, mtime_ns, hash FROM outputs WHERE folder = ?1")?;
+        let connection = self.connection();
+        let mut statement = connection.prepare("SELECT path, size, mtime_ns, hash FROM outputs WHERE folder = ?1")?;
         let rows = statement.query_map([folder], |row| {
             let record = OutputRecord {
                 size: row.get::<_, i64>(1)? as u64,
@@ -507,7 +515,8 @@ impl Cache {
 
     /// Every stored read: id → key and the hash its computation saw.
     pub fn read_table(&self) -> Result<ReadTable, CacheError> {
-        let mut statement = self.connection.prepare(&format!("SELECT {READ_COLUMNS} FROM reads"))?;
+        let connection = self.connection();
+        let mut statement = connection.prepare(&format!("SELECT {READ_COLUMNS} FROM reads"))?;
         let rows = statement.query_map([], read_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -518,7 +527,8 @@ impl Cache {
     /// # Performance
     /// One index lookup per scope; proportional to the reads returned.
     pub fn reads_in<'a>(&self, scopes: impl IntoIterator<Item = &'a str>) -> Result<ReadTable, CacheError> {
-        let mut statement = self.connection.prepare(&format!("SELECT {READ_COLUMNS} FROM reads WHERE scope = ?1"))?;
+        let connection = self.connection();
+        let mut statement = connection.prepare(&format!("SELECT {READ_COLUMNS} FROM reads WHERE scope = ?1"))?;
         let mut table = ReadTable::new();
         for scope in scopes {
             for row in statement.query_map([scope], read_row)? {
@@ -535,8 +545,8 @@ impl Cache {
     /// Walks the scope index from `prefix` and stops at the first scope
     /// past it: the site's few scopes, not every read.
     pub fn scopes_starting_with(&self, prefix: &str) -> Result<Vec<String>, CacheError> {
-        let mut statement =
-            self.connection.prepare("SELECT DISTINCT scope FROM reads WHERE scope >= ?1 ORDER BY scope")?;
+        let connection = self.connection();
+        let mut statement = connection.prepare("SELECT DISTINCT scope FROM reads WHERE scope >= ?1 ORDER BY scope")?;
         let mut scopes = Vec::new();
         for scope in statement.query_map([prefix], |row| row.get::<_, String>(0))? {
             let scope = scope?;
@@ -558,10 +568,11 @@ impl Cache {
         distinct.sort_unstable();
         distinct.dedup();
         let mut table = ReadTable::new();
+        let connection = self.connection();
         for chunk in distinct.chunks(CHUNK) {
             let marks = vec!["?"; chunk.len()].join(",");
             let mut statement =
-                self.connection.prepare_cached(&format!("SELECT {READ_COLUMNS} FROM reads WHERE id IN ({marks})"))?;
+                connection.prepare_cached(&format!("SELECT {READ_COLUMNS} FROM reads WHERE id IN ({marks})"))?;
             for row in statement.query_map(rusqlite::params_from_iter(chunk), read_row)? {
                 let (id, entry) = row?;
                 table.insert(id, entry);
@@ -572,7 +583,8 @@ impl Cache {
 
     /// Every stored whole-site value, by the host's key.
     pub fn site_values(&self) -> Result<Vec<(String, String)>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT key, value, sum FROM site_values")?;
+        let connection = self.connection();
+        let mut statement = connection.prepare("SELECT key, value, sum FROM site_values")?;
         let mut values = Vec::new();
         // A damaged value is left out: what it held is computed again.
         for row in statement.query_map([], |row| {
@@ -586,7 +598,8 @@ impl Cache {
 
     /// Every file's derived facts, by path.
     pub fn facts(&self) -> Result<HashMap<String, Fact>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT path, hash, meta, value, sum FROM facts")?;
+        let connection = self.connection();
+        let mut statement = connection.prepare("SELECT path, hash, meta, value, sum FROM facts")?;
         let mut facts = HashMap::new();
         for row in statement.query_map([], |row| Ok((row.get::<_, String>(0)?, fact_row(row, 1)?)))? {
             if let (path, Some(fact)) = row? {
@@ -602,7 +615,8 @@ impl Cache {
     /// # Performance
     /// Reads the covering index `fact_hashes`, not the facts' values.
     pub fn fact_hashes(&self) -> Result<HashMap<String, [u8; 32]>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT path, hash FROM facts INDEXED BY fact_hashes")?;
+        let connection = self.connection();
+        let mut statement = connection.prepare("SELECT path, hash FROM facts INDEXED BY fact_hashes")?;
         let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, hash_from(row.get(1)?))))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -612,19 +626,18 @@ impl Cache {
     /// # Performance
     /// One index lookup per file.
     pub fn facts_of<'a>(&self, paths: impl IntoIterator<Item = &'a str>) -> Result<HashMap<String, Fact>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT hash, meta, value, sum FROM facts WHERE path = ?1")?;
-        let mut facts = HashMap::new();
-        for path in paths {
-            if let Some(Some(fact)) = statement.query_row([path], |row| fact_row(row, 0)).optional()? {
-                facts.insert(path.to_owned(), fact);
-            }
-        }
-        Ok(facts)
+        facts_of(&self.connection(), paths)
+    }
+
+    /// A reader of files' facts for other threads, while this cache is open.
+    pub fn facts_reader(&self) -> FactsReader {
+        FactsReader(Arc::downgrade(&self.connection))
     }
 
     /// The trace of every output that has one, as ids into the [`ReadTable`].
     pub fn traces(&self) -> Result<HashMap<String, StoredTrace>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT path, route, reads, sum FROM traces")?;
+        let connection = self.connection();
+        let mut statement = connection.prepare("SELECT path, route, reads, sum FROM traces")?;
         let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, stored_trace(row, "traces", 3)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -637,7 +650,8 @@ impl Cache {
         &self,
         outputs: impl IntoIterator<Item = &'a str>,
     ) -> Result<HashMap<String, StoredTrace>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT path, route, reads, sum FROM traces WHERE path = ?1")?;
+        let connection = self.connection();
+        let mut statement = connection.prepare("SELECT path, route, reads, sum FROM traces WHERE path = ?1")?;
         let mut traces = HashMap::new();
         for output in outputs {
             if let Some(trace) = statement.query_row([output], |row| stored_trace(row, "traces", 3)).optional()? {
@@ -650,13 +664,14 @@ impl Cache {
     /// How many outputs have a trace: as many as there are outputs once
     /// every output was rendered by a build that recorded its trace.
     pub fn trace_count(&self) -> Result<usize, CacheError> {
-        let count: i64 = self.connection.query_row("SELECT count(*) FROM traces", [], |row| row.get(0))?;
+        let count: i64 = self.connection().query_row("SELECT count(*) FROM traces", [], |row| row.get(0))?;
         Ok(usize::try_from(count).unwrap_or(0))
     }
 
     /// Every stored check: its trace and the result the host stored.
     pub fn checks(&self) -> Result<HashMap<String, (StoredTrace, String)>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT key, route, reads, result, sum FROM checks")?;
+        let connection = self.connection();
+        let mut statement = connection.prepare("SELECT key, route, reads, result, sum FROM checks")?;
         let rows = statement.query_map([], |row| {
             Ok((row.get::<_, String>(0)?, (stored_trace(row, "checks", 4)?, row.get::<_, String>(3)?)))
         })?;
@@ -665,7 +680,8 @@ impl Cache {
 
     /// Every stored check's result, without its trace.
     pub fn check_results(&self) -> Result<HashMap<String, String>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT key, route, reads, result, sum FROM checks")?;
+        let connection = self.connection();
+        let mut statement = connection.prepare("SELECT key, route, reads, result, sum FROM checks")?;
         let rows = statement.query_map([], |row| {
             stored_trace(row, "checks", 4)?;
             Ok((row.get::<_, String>(0)?, row.get::<_, String>(3)?))
@@ -681,8 +697,8 @@ impl Cache {
         &self,
         keys: impl IntoIterator<Item = &'a str>,
     ) -> Result<HashMap<String, StoredTrace>, CacheError> {
-        let mut statement =
-            self.connection.prepare("SELECT key, route, reads, result, sum FROM checks WHERE key = ?1")?;
+        let connection = self.connection();
+        let mut statement = connection.prepare("SELECT key, route, reads, result, sum FROM checks WHERE key = ?1")?;
         let mut traces = HashMap::new();
         for key in keys {
             if let Some(trace) = statement.query_row([key], |row| stored_trace(row, "checks", 4)).optional()? {
@@ -702,8 +718,9 @@ impl Cache {
     /// # Performance
     /// One index range per scope; proportional to the readers returned.
     pub fn readers_of<'a>(&self, scopes: impl IntoIterator<Item = &'a str>) -> Result<Option<Readers>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT kind, owner FROM readers WHERE scope = ?1")?;
-        let mut wide = self.connection.prepare("SELECT 1 FROM wide_scopes WHERE scope = ?1")?;
+        let connection = self.connection();
+        let mut statement = connection.prepare("SELECT kind, owner FROM readers WHERE scope = ?1")?;
+        let mut wide = connection.prepare("SELECT 1 FROM wide_scopes WHERE scope = ?1")?;
         let mut readers = Readers::default();
         for scope in scopes {
             if wide.exists([scope])? {
@@ -723,7 +740,8 @@ impl Cache {
     /// a pure step and its explicit inputs, so a value is right wherever its
     /// key matches.
     pub fn stored(&self, keys: &[[u8; 32]]) -> Result<HashMap<[u8; 32], Vec<u8>>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT value, sum FROM store WHERE key = ?1")?;
+        let connection = self.connection();
+        let mut statement = connection.prepare("SELECT value, sum FROM store WHERE key = ?1")?;
         let mut found = HashMap::new();
         for key in keys {
             let row = statement.query_row([&key[..]], |row| {
@@ -740,7 +758,8 @@ impl Cache {
 
     /// Which of `keys` the content-addressed store has.
     pub fn has_keys(&self, keys: &[[u8; 32]]) -> Result<HashSet<[u8; 32]>, CacheError> {
-        let mut statement = self.connection.prepare("SELECT value, sum FROM store WHERE key = ?1")?;
+        let connection = self.connection();
+        let mut statement = connection.prepare("SELECT value, sum FROM store WHERE key = ?1")?;
         let mut found = HashSet::new();
         for key in keys {
             let row = statement.query_row([&key[..]], |row| {
@@ -756,7 +775,7 @@ impl Cache {
 
     /// Sets one value the host keeps between builds, on its own.
     pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), CacheError> {
-        self.connection.execute(
+        self.connection().execute(
             "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [key, value],
         )?;
@@ -766,14 +785,15 @@ impl Cache {
     /// Why the last build that rendered anything rendered `path`, if it did.
     pub fn explanation(&self, path: &str) -> Result<Option<String>, CacheError> {
         Ok(self
-            .connection
+            .connection()
             .query_row("SELECT reason FROM explanations WHERE path = ?1", [path], |row| row.get(0))
             .optional()?)
     }
 
     /// Saves one build's changes in one transaction.
     pub fn commit(&mut self, record: &BuildRecord) -> Result<(), CacheError> {
-        let transaction = self.connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut connection = self.connection();
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             if record.replace_traces {
                 transaction.execute_batch("DELETE FROM traces; DELETE FROM readers WHERE kind = 0;")?;
@@ -1079,6 +1099,42 @@ fn is_busy(error: &rusqlite::Error) -> bool {
 /// whoever wants to see what went wrong; the next damaged one replaces it.
 pub const DAMAGED_FILE: &str = "cache.sqlite.damaged";
 
+/// The facts of these files (those it has), read on `connection`.
+///
+/// # Performance
+/// One index lookup per file.
+fn facts_of<'a>(
+    connection: &Connection,
+    paths: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<String, Fact>, CacheError> {
+    let mut statement = connection.prepare_cached("SELECT hash, meta, value, sum FROM facts WHERE path = ?1")?;
+    let mut facts = HashMap::new();
+    for path in paths {
+        if let Some(Some(fact)) = statement.query_row([path], |row| fact_row(row, 0)).optional()? {
+            facts.insert(path.to_owned(), fact);
+        }
+    }
+    Ok(facts)
+}
+
+/// Reads files' facts from any thread while a build holds the cache, so
+/// that the host can fetch one file's facts when a query asks for them
+/// rather than loading every file's up front. It does not keep the cache
+/// open: once the cache is closed or replaced (set aside, reset), it finds
+/// nothing, and the host then reads the file instead.
+#[derive(Debug, Clone)]
+pub struct FactsReader(Weak<Mutex<Connection>>);
+
+impl FactsReader {
+    /// The facts of the file at `path`, if the cache is still open and has
+    /// sound ones.
+    pub fn fact_of(&self, path: &str) -> Result<Option<Fact>, CacheError> {
+        let Some(connection) = self.0.upgrade() else { return Ok(None) };
+        let connection = connection.lock().unwrap_or_else(PoisonError::into_inner);
+        Ok(facts_of(&connection, [path])?.remove(path))
+    }
+}
+
 /// Moves a damaged cache file aside (see [`DAMAGED_FILE`]) and removes its
 /// WAL companions, so the next open starts an empty cache.
 fn set_aside_cache_files(path: &Utf8Path) {
@@ -1209,7 +1265,7 @@ mod tests {
         assert_eq!(resolved(&cache, "a"), [("config".to_owned(), [3; 32])]);
         assert_eq!(resolved(&cache, "b"), [("config".to_owned(), [2; 32])], "a trace keeps the hash its render saw");
         let count = |cache: &Cache| -> i64 {
-            cache.connection.query_row("SELECT count(*) FROM reads", [], |row| row.get(0)).unwrap()
+            cache.connection().query_row("SELECT count(*) FROM reads", [], |row| row.get(0)).unwrap()
         };
         assert_eq!(count(&cache), 3, "a few unreferenced reads wait for the next collection");
         let many: Vec<TraceRead> = (0..5000).map(|n| read(&format!("title {n}"), 4)).collect();
@@ -1275,7 +1331,7 @@ mod tests {
             .unwrap();
         assert_eq!(cache.readers_of(["content/menu.md"]).unwrap(), None, "a scope every output reads is not listed");
         assert_eq!(cache.readers_of(["content/a.md", "content/c.md"]).unwrap(), None);
-        let filed: i64 = cache.connection.query_row("SELECT count(*) FROM readers", [], |row| row.get(0)).unwrap();
+        let filed: i64 = cache.connection().query_row("SELECT count(*) FROM readers", [], |row| row.get(0)).unwrap();
         assert_eq!(filed, 0, "nor are the scopes that one build found so widely read");
     }
 
@@ -1307,5 +1363,23 @@ mod tests {
             .unwrap();
         assert_eq!(cache.has_keys(&[[1; 32], [2; 32]]).unwrap(), HashSet::from([[2; 32]]));
         assert!(cache.facts().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_facts_reader_reads_on_another_thread_only_while_the_cache_is_open() {
+        let (_keep, dir) = dir();
+        let (mut cache, _) = Cache::open(&dir, "build-1");
+        let fact = Fact { hash: [1; 32], meta: vec![2; 64], value: b"front".to_vec() };
+        cache
+            .commit(&BuildRecord { facts: vec![("content/a.md".into(), fact.clone())], ..BuildRecord::default() })
+            .unwrap();
+        let reader = cache.facts_reader();
+        let on_a_thread = reader.clone();
+        let found = std::thread::spawn(move || on_a_thread.fact_of("content/a.md").unwrap()).join().unwrap();
+        assert_eq!(found, Some(fact));
+        assert_eq!(reader.fact_of("content/b.md").unwrap(), None);
+        drop(cache);
+        assert_eq!(reader.fact_of("content/a.md").unwrap(), None, "a closed cache is not kept open by its reader");
+        assert!(!dir.join(format!("{CACHE_FILE}-wal")).exists(), "closing folded the log into the file");
     }
 }

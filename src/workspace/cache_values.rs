@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
-use camino::Utf8Path;
+use camino::{Utf8Path, Utf8PathBuf};
 use queries::trace::{Facets, Footprint, Read};
 use queries::{Change, FileText};
 use rayon::prelude::*;
@@ -74,13 +74,17 @@ impl Workspace {
     }
 
     /// The Markdown content files this workspace read from disk (rather than
-    /// leaving them unread with the cache's facts).
-    pub fn read_content(&self) -> Vec<&Utf8Path> {
-        let mut paths: Vec<&Utf8Path> = self
+    /// leaving them unread with the cache's facts), whether it read them
+    /// when it loaded them or when a query asked its host.
+    pub fn read_content(&self) -> Vec<Utf8PathBuf> {
+        let loaded = self
             .inputs
             .paths()
-            .filter(|path| path.starts_with("content") && path.extension() == Some("md"))
             .filter(|path| self.inputs.file(path).is_some_and(|file| is_read(file.text(&self.db))))
+            .map(Utf8Path::to_path_buf);
+        let mut paths: Vec<Utf8PathBuf> = loaded
+            .chain(self.host.read_paths())
+            .filter(|path| path.starts_with("content") && path.extension() == Some("md"))
             .collect();
         paths.sort();
         paths

@@ -1,9 +1,11 @@
 //! A site loaded into the query database: reading the folder into inputs
 //! (all of it, or from a scan, leaving unchanged files unread) and
 //! refreshing them after edits. Rendering is in `rendering`, what the
-//! workspace hands to and takes from the cache in `cache_values`.
+//! workspace hands to and takes from the cache in `cache_values`, and what
+//! queries ask of unread files in `host`.
 
 mod cache_values;
+mod host;
 mod rendering;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -11,10 +13,14 @@ use std::sync::Arc;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::words::counted;
-use queries::{BuildOptions, Change, ExecutionLog, FileText, Inputs, Markdown, Prepared, QueryDb, route_table};
+use queries::{
+    BuildOptions, Change, ExecutionLog, FileHost, FileText, HostHandle, Inputs, Markdown, Prepared, QueryDb,
+    route_table,
+};
 use rayon::prelude::*;
-use snapshots::{Cache, Fact, FileStat};
+use snapshots::{Fact, FactsReader, FileStat};
 
+use self::host::FolderHost;
 use crate::folder::Kind;
 use crate::site_folder::{EnvironmentError, input_paths, input_paths_at, is_text_input, read_input};
 use crate::stored_values::{StoredFacts, prepared_front_matter};
@@ -29,7 +35,9 @@ pub struct Workspace {
     log: ExecutionLog,
     inputs: Inputs,
     options: BuildOptions,
-    /// Content files read from disk so far.
+    /// What the database asks for the files it holds unread.
+    host: Arc<FolderHost>,
+    /// Content files read from disk so far, but for those the host read.
     content_read: usize,
     /// Entries of the input folders the walks skipped since last taken
     /// (links, FIFOs), for `serve` to warn about.
@@ -75,21 +83,30 @@ impl Workspace {
         if !root.join(config_path).is_file() {
             return Err(EnvironmentError::MissingConfig { root: root.to_owned(), path: config_path.to_owned() });
         }
-        let mut workspace = Workspace::empty(root, config_path, options, true);
+        let mut workspace = Workspace::empty(root, config_path, options, true, None);
         workspace.refresh()?;
         Ok(workspace)
     }
 
-    /// A workspace holding nothing yet, with its execution log.
-    fn empty(root: &Utf8Path, config_path: &Utf8Path, options: BuildOptions, logged: bool) -> Self {
+    /// A workspace holding nothing yet, with its execution log, whose host
+    /// fetches front matter through `facts`.
+    fn empty(
+        root: &Utf8Path,
+        config_path: &Utf8Path,
+        options: BuildOptions,
+        logged: bool,
+        facts: Option<FactsReader>,
+    ) -> Self {
         let (db, log) = if logged { QueryDb::with_log() } else { QueryDb::without_log() };
+        let host = Arc::new(FolderHost::new(root, config_path, facts));
         Workspace {
             root: root.to_owned(),
             config_path: config_path.to_owned(),
             db,
             log,
-            inputs: Inputs::new(config_path),
+            inputs: Inputs::new(config_path, HostHandle::new(host.clone())),
             options,
+            host,
             content_read: 0,
             skipped: Vec::new(),
         }
@@ -99,7 +116,9 @@ impl Workspace {
     /// whose `facts` (an earlier build's front matter) were made from its
     /// current bytes is left unread, and a copied file is known by the hash
     /// the scan took; every other file is read. A query that needs an unread
-    /// file's text after all asks for it, and [`Workspace::render_plan`] reads it.
+    /// file's front matter or text after all asks the workspace's host, which
+    /// fetches the one or reads the other then; [`Workspace::confirm_unchanged`]
+    /// says whether the file still had the bytes the scan hashed.
     /// With `logged`, query executions are recorded for [`Workspace::work`];
     /// without, it counts nothing.
     ///
@@ -113,7 +132,7 @@ impl Workspace {
         facts: &StoredFacts,
         logged: bool,
     ) -> Result<Self, EnvironmentError> {
-        let mut workspace = Workspace::empty(root, config_path, options.clone(), logged);
+        let mut workspace = Workspace::empty(root, config_path, options.clone(), logged, facts.reader.clone());
         let mut change = Change { options: Some(options), ..Change::default() };
         let texts: Vec<FileText> = files
             .par_iter()
@@ -142,66 +161,28 @@ impl Workspace {
         Ok(workspace)
     }
 
-    /// Loads what queries found they needed of unread files since the last
-    /// call: a file's front matter from `cache` when its stored facts were
-    /// made from the file's bytes, else its text from disk. Returns whether
-    /// there was any (then what was computed without it is computed again
-    /// on the next request).
-    pub fn load_wanted(&mut self, cache: &Cache) -> Result<bool, EnvironmentError> {
-        let wanted = queries::take_wanted();
-        if wanted.is_empty() {
-            return Ok(false);
-        }
-        let lacking = wanted.iter().filter(|path| self.lacks_front_matter(path)).map(|path| path.as_str());
-        let given = self.hand_over_facts(&cache.facts_of(lacking).unwrap_or_default());
-        self.read_unread(wanted.into_iter().filter(|path| !given.contains(path.as_str())))?;
-        Ok(true)
-    }
-
-    /// Whether the file at `path` is unread and holds no stored front matter.
-    fn lacks_front_matter(&self, path: &Utf8Path) -> bool {
-        self.inputs.file(path).is_some_and(|file| {
-            matches!(file.text(&self.db), FileText::Unread { .. }) && file.prepared_front_matter(&self.db).is_none()
-        })
-    }
-
-    /// Hands over the front matter of the unread files among `facts` that
-    /// hold none yet and whose facts were made from their bytes; returns
-    /// their paths.
-    pub fn hand_over_facts(&mut self, facts: &HashMap<String, Fact>) -> HashSet<String> {
+    /// Hands over the front matter of the unread files among `facts` whose
+    /// facts were made from their bytes: all at once, for a build that
+    /// computes listings over every page.
+    pub fn hand_over_facts(&mut self, facts: &HashMap<String, Fact>) {
         let mut change = Change::default();
         for (path, fact) in facts {
             let path = Utf8Path::new(path);
-            let Some(file) = self.inputs.file(path).filter(|_| self.lacks_front_matter(path)) else { continue };
-            if let FileText::Unread { hash } = file.text(&self.db)
+            if let Some(file) = self.inputs.file(path)
+                && let FileText::Unread { hash } = file.text(&self.db)
                 && let Some(prepared) = prepared_front_matter(fact, *hash)
             {
                 change.prepared_front_matter.push((path.to_path_buf(), prepared));
             }
         }
-        let given = change.prepared_front_matter.iter().map(|(path, _)| path.to_string()).collect();
         change.apply(&mut self.db, &mut self.inputs);
-        given
     }
 
-    /// Reads those of `paths` that the database holds unread.
-    pub fn read_unread(&mut self, paths: impl IntoIterator<Item = Utf8PathBuf>) -> Result<(), EnvironmentError> {
-        let unread: Vec<Utf8PathBuf> = paths
-            .into_iter()
-            .filter(|path| {
-                self.inputs.file(path).is_some_and(|file| matches!(file.text(&self.db), FileText::Unread { .. }))
-            })
-            .collect();
-        if unread.is_empty() {
-            return Ok(());
-        }
-        let texts: Vec<FileText> =
-            unread.par_iter().map(|path| read_input(&self.root, path, &self.config_path)).collect::<Result<_, _>>()?;
-        self.content_read += unread.iter().filter(|path| path.starts_with("content")).count();
-        let change =
-            Change { files: unread.into_iter().zip(texts.into_iter().map(Some)).collect(), ..Change::default() };
-        change.apply(&mut self.db, &mut self.inputs);
-        Ok(())
+    /// Fails when a file the database holds unread could not be given to a
+    /// query (it changed since the scan, or can no longer be read): what was
+    /// computed without it must be neither written nor saved.
+    pub fn confirm_unchanged(&self) -> Result<(), EnvironmentError> {
+        self.host.take_problem().map_or(Ok(()), Err)
     }
 
     /// Re-reads the folder and applies what changed; returns whether anything did.
@@ -296,7 +277,8 @@ impl Workspace {
     /// last taken).
     pub fn work(&self) -> Work {
         let (front_matter_parsed, markdown_rendered) = self.log.computed_from_text(&self.db, &self.inputs);
-        Work { content_read: self.content_read, front_matter_parsed, markdown_rendered }
+        let content_read = self.content_read + self.host.content_read();
+        Work { content_read, front_matter_parsed, markdown_rendered }
     }
 
     /// How many outputs rendered since the log was last taken.
@@ -316,12 +298,12 @@ impl Workspace {
     }
 
     /// The text of an input file, for diagnostics: as the database holds
-    /// it, or from disk for a file it left unread.
+    /// it, or as the host reads it for a file it left unread.
     pub fn file_text(&self, relative: &Utf8Path) -> Option<String> {
         let file = self.inputs.file(relative)?;
         match file.text(&self.db) {
             FileText::Opaque { .. } => None,
-            FileText::Unread { .. } => std::fs::read_to_string(self.root.join(relative)).ok(),
+            FileText::Unread { hash } => self.host.text(relative, *hash).map(|text| text.to_string()),
             text => Some(text.as_str().to_owned()),
         }
     }

@@ -16,7 +16,7 @@ use queries::{
     route_table,
 };
 use rayon::prelude::*;
-use snapshots::{Cache, Trace, TraceRead};
+use snapshots::{Trace, TraceRead};
 
 use super::Workspace;
 use crate::progress::Progress;
@@ -67,21 +67,14 @@ impl Workspace {
     }
 
     /// Renders what `plan` selects, once each, ticking `progress` once per
-    /// output, and reads the files the render found it needed unread until
-    /// it needs none (see [`Workspace::from_scan`]). The outputs and checks
-    /// are not memoized: the process writes them and ends.
-    pub fn render_plan(
-        &mut self,
-        plan: &RenderPlan,
-        progress: &Progress,
-        cache: &Cache,
-    ) -> Result<RenderedSite, EnvironmentError> {
-        loop {
-            let site = self.render_once(plan, progress, Memo::Drop);
-            if !self.load_wanted(cache)? {
-                return Ok(site);
-            }
-        }
+    /// output. The outputs and checks are not memoized: the process writes
+    /// them and ends. Fails when a file left unread changed before the
+    /// render needed it ([`Workspace::confirm_unchanged`]), so nothing made
+    /// without it is written.
+    pub fn render_plan(&self, plan: &RenderPlan, progress: &Progress) -> Result<RenderedSite, EnvironmentError> {
+        let site = self.render_once(plan, progress, Memo::Drop);
+        self.confirm_unchanged()?;
+        Ok(site)
     }
 
     /// Each rayon worker works on its own clone of the database, so the

@@ -247,3 +247,42 @@ fn a_title_edit_reaches_the_pages_whose_links_show_that_title() {
     assert!(site.output("blog/linking/index.html").contains("Renamed note"));
     site.assert_same_as_clean_build();
 }
+
+#[test]
+fn a_file_edited_after_the_scan_left_it_unread_stops_the_build_before_it_renders_from_it() {
+    use std::collections::{HashMap, HashSet};
+
+    use camino::Utf8Path;
+    use qsite::progress::Progress;
+    use qsite::site_folder::{EnvironmentError, scan};
+    use qsite::stored_values::StoredFacts;
+    use qsite::workspace::{RenderPlan, Selection, Workspace};
+    use snapshots::Cache;
+
+    let site = generated_site();
+    site.build();
+    // The next build's start, in this process: every page is unchanged,
+    // so each is left unread with its stored front matter.
+    let root = Utf8Path::from_path(site.root()).expect("UTF-8 temporary path");
+    let dir = root.join(".qsite");
+    let build_id = Cache::open_read_only(&dir).and_then(|cache| cache.meta("build_id").ok().flatten());
+    let (cache, cold) = Cache::open(&dir, &build_id.expect("the build left its cache"));
+    assert_eq!(cold, None);
+    let config = Utf8Path::new("qsite.toml");
+    let scan = scan(root, config, &cache.files().unwrap(), i64::MAX).unwrap();
+    assert!(scan.changed.is_empty());
+    let facts = StoredFacts::all(&cache);
+    let workspace = Workspace::from_scan(root, config, Default::default(), &scan.files, &facts, true).unwrap();
+    // Saved while the build runs, before a render needs the page's body.
+    site.edit("content/notes/page-11.md", "The rest of page 11.", "Saved during the build.");
+    let everything = RenderPlan { selection: Selection::Table { reused: HashSet::new() }, checked: HashMap::new() };
+    let error = workspace.render_plan(&everything, &Progress::hidden()).expect_err("the page changed");
+    assert!(matches!(error, EnvironmentError::ChangedDuringBuild { .. }), "{error}");
+    assert!(error.to_string().contains("content/notes/page-11.md"), "{error}");
+    drop(cache);
+    // The next build sees the edit.
+    let warm = warm_build(&site);
+    assert_eq!(warm.content_read, 1, "{warm:?}");
+    site.assert_same_as_clean_build();
+    assert!(site.output("notes/page-11/index.html").contains("Saved during the build."));
+}

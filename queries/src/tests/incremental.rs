@@ -1,8 +1,12 @@
 //! After every kind of edit, in one database, the output equals a clean build.
 
+use std::sync::{Arc, Mutex};
+
+use camino::Utf8Path;
+
 use super::{BLOG, edit};
-use crate::BuildOptions;
 use crate::test_db::TestDb;
+use crate::{BuildOptions, Change, FileHost, FileText, MemoryHost, Prepared};
 
 /// Applies `change` to a rendered site and checks the result against a clean build.
 fn check(change: impl FnOnce(&mut TestDb)) {
@@ -127,35 +131,64 @@ fn a_prepared_rendering_is_used_only_for_the_bytes_it_was_made_from() {
     assert!(db.render_all().0["blog/a/index.html"].contains("Not what the file says."));
 }
 
+/// A host that hands out texts from memory and records which files' texts
+/// queries asked it for.
+struct Recording {
+    host: MemoryHost,
+    asked: Arc<Mutex<Vec<String>>>,
+}
+
+impl FileHost for Recording {
+    fn text(&self, path: &Utf8Path, content_hash: [u8; 32]) -> Option<Arc<str>> {
+        self.asked.lock().unwrap().push(path.to_string());
+        self.host.text(path, content_hash)
+    }
+
+    fn stored_front_matter(&self, path: &Utf8Path, content_hash: [u8; 32]) -> Option<Arc<[u8]>> {
+        self.host.stored_front_matter(path, content_hash)
+    }
+}
+
+/// [`BLOG`] as a new process loads it after a build: `content/blog/a.md`
+/// unread, known by the hash of its bytes, with its front matter as the
+/// cache keeps it handed over with the file (`handed_over`) or left for the
+/// host to give; and which texts the host was asked for.
+fn blog_with_a_unread(handed_over: bool) -> (TestDb, Arc<Mutex<Vec<String>>>) {
+    const A: &str = "content/blog/a.md";
+    let clean = TestDb::with_site(BLOG);
+    let text: Arc<str> = Arc::from(clean.file(A));
+    let hash = *blake3::hash(text.as_bytes()).as_bytes();
+    let encoded: Arc<[u8]> =
+        crate::front_matter::encode(&clean.front_matter(A)).expect("plain front matter round-trips").into();
+    let mut host = MemoryHost::new([(A.into(), text)]);
+    let mut change = Change { files: vec![(A.into(), Some(FileText::Unread { hash }))], ..Change::default() };
+    if handed_over {
+        change.prepared_front_matter.push((A.into(), Prepared { content_hash: hash, value: encoded }));
+    } else {
+        host = host.with_front_matter(A.into(), hash, encoded);
+    }
+    let asked = Arc::default();
+    let mut unread = TestDb::with_host(BLOG, Recording { host, asked: Arc::clone(&asked) });
+    unread.apply(change);
+    (unread, asked)
+}
+
 #[test]
 fn an_unread_file_with_its_front_matter_renders_listings_and_asks_for_its_text_only_for_its_body() {
-    use std::sync::Arc;
+    let (unread, asked) = blog_with_a_unread(true);
+    let clean = TestDb::with_site(BLOG);
+    assert_eq!(unread.front_matter("content/blog/a.md"), clean.front_matter("content/blog/a.md"));
+    assert!(asked.lock().unwrap().is_empty(), "the metadata comes from the prepared front matter");
+    assert_eq!(unread.render_all(), clean.render_all(), "the text comes from the host in the same pass");
+    assert_eq!(*asked.lock().unwrap(), ["content/blog/a.md"], "its body needs its text");
+}
 
-    use crate::{Change, FileText, Prepared, take_wanted};
-
-    let db = TestDb::with_site(BLOG);
-    let expected = db.render_all();
-    let text = db.file("content/blog/a.md").to_owned();
-    let hash = *blake3::hash(text.as_bytes()).as_bytes();
-    let encoded =
-        crate::front_matter::encode(&db.front_matter("content/blog/a.md")).expect("plain front matter round-trips");
-    // A new database, as a new process makes it: the file unread, its front
-    // matter from the cache.
-    let mut unread = TestDb::with_site(BLOG);
-    take_wanted();
-    unread.apply(Change {
-        files: vec![("content/blog/a.md".into(), Some(FileText::Unread { hash }))],
-        prepared_front_matter: vec![(
-            "content/blog/a.md".into(),
-            Prepared { content_hash: hash, value: Arc::from(encoded) },
-        )],
-        ..Change::default()
-    });
-    assert_eq!(unread.front_matter("content/blog/a.md"), db.front_matter("content/blog/a.md"));
-    assert!(take_wanted().is_empty(), "the metadata comes from the prepared front matter");
-    unread.render_all();
-    let wanted: Vec<String> = take_wanted().iter().map(ToString::to_string).collect();
-    assert_eq!(wanted, ["content/blog/a.md"], "its body needs its text");
-    unread.set_file("content/blog/a.md", &text);
-    assert_eq!(unread.render_all(), expected);
+#[test]
+fn an_unread_file_without_prepared_front_matter_takes_the_one_the_host_stored() {
+    let (unread, asked) = blog_with_a_unread(false);
+    let clean = TestDb::with_site(BLOG);
+    assert_eq!(unread.front_matter("content/blog/a.md"), clean.front_matter("content/blog/a.md"));
+    assert!(asked.lock().unwrap().is_empty(), "the metadata comes from the front matter the host stored");
+    assert_eq!(unread.render_all(), clean.render_all());
+    assert_eq!(*asked.lock().unwrap(), ["content/blog/a.md"], "its body needs its text");
 }

@@ -311,5 +311,5 @@ pub fn data<'db>(db: &'db dyn Database, path: &Utf8Path) -> Option<&'db Result<m
 pub fn template_text(db: &dyn Database, name: &str) -> Option<Arc<str>> {
     record(db, Read::Template(name.to_owned()));
     let file = file_at(db, &template_path(name))?;
-    Some(Arc::from(text_of(db, file)))
+    Some(text_of(db, file))
 }
