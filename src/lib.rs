@@ -21,6 +21,7 @@ pub mod reuse;
 pub mod serve;
 pub mod site_folder;
 pub mod site_lock;
+pub mod stored_facts;
 pub mod stored_values;
 pub mod summary;
 pub mod verify;

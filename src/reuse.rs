@@ -20,7 +20,7 @@ use queries::{Diagnostic, QueryDb, Route, RouteStats, route_table};
 use rayon::prelude::*;
 use snapshots::{Cache, CacheError, OutputRecord, ReadTable, StoredTrace};
 
-use crate::stored_values::StoredFacts;
+use crate::stored_facts::StoredFacts;
 use crate::workspace::{RenderPlan, SITE_CHECK, Selection, Workspace};
 
 /// How far a build trusts what the last one left in the cache.
@@ -239,7 +239,7 @@ fn warm_plan(
 /// is read by its own outputs and the few listings that show it; templates,
 /// the settings and the site as a whole are read by nearly every output,
 /// and an edit of one of them loads every trace anyway.
-pub const INDEXED_SCOPES: &str = "content/";
+pub const INDEXED_SCOPES: &str = queries::site_paths::CONTENT_PREFIX;
 
 /// The stored traces and checks a build looks at: all of them, or, when
 /// only content files changed, those the reverse index says read one.

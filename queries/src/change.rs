@@ -10,10 +10,10 @@ use std::sync::Arc;
 use camino::{Utf8Path, Utf8PathBuf};
 use salsa::{Durability, Setter};
 
+use crate::body::Markdown;
 use crate::database::QueryDb;
 use crate::host::HostHandle;
 use crate::inputs::{BuildOptions, FileText, Prepared, PreparedSite, Site, SiteFiles, SourceFile};
-use crate::markdown::Markdown;
 
 /// What changed in the site since the database last saw it.
 #[derive(Debug, Default, Clone)]

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use salsa::Database;
 
 use crate::front_matter::SortBy;
-use crate::inputs::{Site, SourceFile};
+use crate::inputs::{ListingKey, Site, SourceFile};
 use crate::lookup::file_at;
 use crate::page::{is_hidden, page_dates, page_meta, page_terms, page_title};
 use crate::sections::section_tree;
@@ -36,19 +36,6 @@ pub struct Selector<'db> {
     /// Their order.
     pub sort_by: SortBy,
     /// At most this many, after sorting.
-    pub limit: Option<usize>,
-}
-
-/// A [`Selector`] with paths in place of salsa ids.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-pub struct ListingKey {
-    /// `None`: every page; a section's `_index.md` path; or `taxonomy/term`.
-    pub section: Option<String>,
-    /// Taxonomy name and term slug.
-    pub term: Option<(String, String)>,
-    /// The order.
-    pub sort_by: String,
-    /// At most this many.
     pub limit: Option<usize>,
 }
 

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use camino::Utf8PathBuf;
 use salsa::Database;
 
+use crate::body::Markdown;
 use crate::host::HostHandle;
-use crate::markdown::Markdown;
 
 /// One file of the site, by its path relative to the site root
 /// (`content/blog/a.md`, `templates/page.html`, `static/style.css`).
@@ -159,9 +159,23 @@ pub struct Site {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PreparedSite {
     /// [`crate::pages_matching`] by listing key: paths from the site root.
-    pub listings: std::collections::HashMap<crate::collections::ListingKey, Arc<[String]>>,
+    pub listings: std::collections::HashMap<ListingKey, Arc<[String]>>,
     /// [`crate::collections::term_name`] by taxonomy and term slug.
     pub term_names: std::collections::HashMap<(String, String), Option<String>>,
+}
+
+/// A listing ([`crate::collections::Selector`]) with paths in place of salsa
+/// ids, as traces and [`PreparedSite`] name it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct ListingKey {
+    /// `None`: every page; a section's `_index.md` path; or `taxonomy/term`.
+    pub section: Option<String>,
+    /// Taxonomy name and term slug.
+    pub term: Option<(String, String)>,
+    /// The order.
+    pub sort_by: String,
+    /// At most this many.
+    pub limit: Option<usize>,
 }
 
 /// The files of a site, sorted by path within each kind.

@@ -51,6 +51,7 @@
 // The derive macros name `::queries::…`, which must resolve inside this crate too.
 extern crate self as queries;
 
+mod body;
 pub mod builtin;
 mod change;
 mod collections;
@@ -69,6 +70,7 @@ mod lookup;
 pub mod markdown;
 pub mod output_paths;
 mod page;
+mod query_log;
 mod render;
 pub mod route_names;
 mod routes;
@@ -85,6 +87,7 @@ pub mod trace;
 pub mod whole_site;
 pub mod words;
 
+pub use body::{Heading, InternalLink, Markdown};
 pub use change::{Change, Inputs};
 pub use collections::{Scope, Selector, Term, pages_matching, taxonomy_index};
 pub use config::Config;
@@ -96,7 +99,6 @@ pub use host::{FileHost, HostHandle, MemoryHost};
 pub use inputs::{BuildOptions, FileText, Prepared, PreparedSite, Site, SiteFiles, SourceFile, content_hash};
 pub use link_checking::{LinkCheck, check_links, link_check};
 pub use links::{PageContent, page_content};
-pub use markdown::Markdown;
 pub use output_paths::{UnsafePath, check_relative_path, output_path};
 pub use page::{
     PageKind, PageLocation, PageMeta, page_dates, page_draft, page_location, page_meta, page_terms, page_title,

@@ -16,6 +16,9 @@ pub const STATIC: &str = "static";
 /// The folder of data files that templates load.
 pub const DATA: &str = "data";
 
+/// How the path from the site root of every file under `content/` begins.
+pub const CONTENT_PREFIX: &str = "content/";
+
 /// The path from the site root of a content file, given its path under
 /// `content/` (`blog/a.md`).
 pub fn content_path(relative: &str) -> String {
@@ -30,7 +33,12 @@ pub fn template_path(name: &str) -> String {
 
 /// Whether a path from the site root is under `content/`.
 pub fn is_content(path: &str) -> bool {
-    under(Utf8Path::new(path), CONTENT).is_some()
+    path.len() > CONTENT_PREFIX.len() && path.starts_with(CONTENT_PREFIX)
+}
+
+/// Whether a path from the site root names a Markdown page or section.
+pub fn is_content_markdown(path: &str) -> bool {
+    is_content(path) && path.ends_with(".md")
 }
 
 /// A path from the site root with `folder` taken off its front, if it is

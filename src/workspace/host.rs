@@ -18,7 +18,7 @@ use queries::FileHost;
 use snapshots::FactsReader;
 
 use crate::site_folder::{EnvironmentError, read_source};
-use crate::stored_values::prepared_front_matter;
+use crate::stored_facts::prepared_front_matter;
 
 /// The host of a workspace's database: the site folder, and the cache the
 /// build started from.

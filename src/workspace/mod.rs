@@ -23,7 +23,7 @@ use snapshots::{Fact, FactsReader, FileStat};
 use self::host::FolderHost;
 use crate::folder::Kind;
 use crate::site_folder::{EnvironmentError, input_paths, input_paths_at, is_text_input, read_input};
-use crate::stored_values::{StoredFacts, prepared_front_matter};
+use crate::stored_facts::{StoredFacts, prepared_front_matter};
 
 pub use rendering::{OutputFile, RenderPlan, RenderedSite, SITE_CHECK, Selection};
 

@@ -255,7 +255,7 @@ fn a_file_edited_after_the_scan_left_it_unread_stops_the_build_before_it_renders
     use camino::Utf8Path;
     use qsite::progress::Progress;
     use qsite::site_folder::{EnvironmentError, scan};
-    use qsite::stored_values::StoredFacts;
+    use qsite::stored_facts::StoredFacts;
     use qsite::workspace::{RenderPlan, Selection, Workspace};
     use snapshots::Cache;
 

@@ -10,6 +10,7 @@ use crate::render::expression_bounds::{MAX_OPERATORS, OversizedExpression};
 use crate::render::missing_template_help;
 use crate::render::objects::{COMMON_FIELDS, CONFIG_FIELDS};
 use crate::render::string_bounds::OversizedString;
+use crate::site_paths::template_path;
 use crate::suggest::did_you_mean;
 
 /// A diagnostic for a failed render of `rendering`: located in the template
@@ -18,7 +19,7 @@ use crate::suggest::did_you_mean;
 pub fn diagnostic(db: &dyn Database, rendering: &str, error: &minijinja::Error) -> Diagnostic {
     if let Some(oversized) = find_source::<OversizedExpression>(error) {
         return Diagnostic::error(
-            format!("templates/{}", oversized.template),
+            template_path(&oversized.template),
             oversized.range.clone(),
             "qsite::templates::too_long",
             format!("this tag has more than {MAX_OPERATORS} operators, more than qsite compiles in one expression"),
@@ -32,7 +33,7 @@ pub fn diagnostic(db: &dyn Database, rendering: &str, error: &minijinja::Error) 
         .last()
         .unwrap_or(error);
     let name = located.name().unwrap_or(rendering);
-    let file = file_at(db, &format!("templates/{name}"));
+    let file = file_at(db, &template_path(name));
     let text = file.map(|file| text_of(db, file).to_owned()).unwrap_or_default();
     let range = located.range().or_else(|| located.line().map(|line| line_range(&text, line))).unwrap_or(0..0);
     let problem = problem(located, text.get(range.clone()).unwrap_or_default());
@@ -63,7 +64,7 @@ pub fn diagnostic(db: &dyn Database, rendering: &str, error: &minijinja::Error) 
         (_, minijinja::ErrorKind::TemplateNotFound) => "qsite::templates::missing",
         _ => "qsite::templates::render",
     };
-    let diagnostic = Diagnostic::error(format!("templates/{name}"), range, code, message);
+    let diagnostic = Diagnostic::error(template_path(name), range, code, message);
     if let Problem::TooLarge(_) = problem {
         return diagnostic
             .with_help("look for a width, a repetition or a loop that doubles a string: a page needs far less");

@@ -19,9 +19,10 @@ use std::cell::RefCell;
 
 use salsa::Database;
 
-pub use crate::collections::{ListingKey, listing_key};
+pub use crate::collections::listing_key;
 use crate::collections::{Scope, Selector, TermKey, pages_matching, term_name};
 use crate::front_matter::SortBy;
+pub use crate::inputs::ListingKey;
 use crate::inputs::{PreparedSite, SourceFile};
 use crate::lookup::file_at;
 use crate::site_paths::is_content;
