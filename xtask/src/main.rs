@@ -1,3 +1,5 @@
+//! `cargo xtask tidy` checks the rules of the source tree (see `tidy.rs`).
+//!
 //! `cargo xtask bench`: builds qsite in release, generates blog-shaped sites,
 //! times whole `qsite build` processes through a series of edits (and Zola's
 //! and Hugo's on the same site when asked and installed), checks every
@@ -10,6 +12,7 @@ mod http;
 mod measure;
 mod scenarios;
 mod serve;
+mod tidy;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -57,6 +60,8 @@ enum Task {
         #[arg(long)]
         serve: bool,
     },
+    /// Check the source tree's own rules: headers, floors, site paths.
+    Tidy,
 }
 
 /// What `target/bench/bench.json` holds.
@@ -158,7 +163,10 @@ fn main() -> ExitCode {
         let program = arguments.next().expect("the relay is given a program");
         measure::relay(&program, &arguments.collect::<Vec<_>>());
     }
-    let Cli { task: Task::Bench { n, quick, runs, compare, seed, build, serve } } = Cli::parse();
+    let (n, quick, runs, compare, seed, build, serve) = match Cli::parse().task {
+        Task::Bench { n, quick, runs, compare, seed, build, serve } => (n, quick, runs, compare, seed, build, serve),
+        Task::Tidy => return tidy_task(),
+    };
     let (sizes, runs) = if quick { (vec![100], 2) } else { (n, runs.max(1)) };
     let (time_builds, time_serve) = if build || serve { (build, serve) } else { (true, true) };
     let root = workspace_root();
@@ -215,6 +223,20 @@ fn main() -> ExitCode {
         .any(|result| result.tool == "qsite" && (result.failure.is_some() || !result.same_as_clean))
         || report.serve.iter().any(ServeBench::failed);
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+/// `cargo xtask tidy`: prints every problem; fails when there is one.
+fn tidy_task() -> ExitCode {
+    let problems = tidy::check(&workspace_root());
+    for problem in &problems {
+        println!("{problem}");
+    }
+    if problems.is_empty() {
+        println!("tidy: the tree keeps its rules");
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 /// Runs every scenario for one tool on a fresh copy of the site.
