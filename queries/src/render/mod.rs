@@ -1,13 +1,9 @@
 //! `rendered_output`: the bytes of one output, from a site template when the
 //! site has one of that name, else from the built-in theme.
 
-pub mod environment;
-mod expression_bounds;
 pub mod objects;
-mod printing;
+pub mod printing;
 pub mod reads;
-mod string_bounds;
-mod template_error;
 mod theme;
 
 use std::collections::BTreeMap;
@@ -24,8 +20,8 @@ use crate::inputs::SourceFile;
 use crate::page::PageMeta;
 use crate::routes::{Route, RouteKey, pager_count, pager_url, section_paginate_by, taxonomy_path};
 use crate::suggest::did_you_mean;
+use crate::templates::{errors, has_template, render_template};
 use crate::trace::{TraceEntry, recording};
-use environment::{has_template, render_template};
 use objects::{PageObject, SectionObject, page_list, taxonomy_value, term_value};
 use printing::ContextDump;
 use reads::{
@@ -117,8 +113,7 @@ fn render_site_or_builtin(
         // Zola gives every template the language it renders in.
         context.insert("lang", Value::from(config(db).config.default_language.as_str()));
         context.insert("__tera_context", Value::from_object(ContextDump(Value::from(context.clone()))));
-        return render_template(name, Value::from(context))
-            .map_err(|error| template_error::diagnostic(db, name, &error));
+        return render_template(name, Value::from(context)).map_err(|error| errors::diagnostic(db, name, &error));
     }
     if let Some((file, key)) = named_by {
         return Err(Diagnostic::error(

@@ -1,0 +1,27 @@
+//! Site templates: the minijinja environment they render in, the loader
+//! that reads them through salsa and translates them from the dialect they
+//! are written in, the filters, tests and functions qsite gives them (one
+//! [registry](registry) table, callables in modules by family), and their
+//! errors as diagnostics that point at the user's line.
+//!
+//! Rendering (`crate::render`) builds each output's context and calls
+//! [`render_template`]; what a template reads of the site comes through the
+//! lazy objects and reads of `crate::render`.
+
+mod arguments;
+mod collections;
+mod content;
+mod data;
+mod dates;
+mod environment;
+pub mod errors;
+mod expression_bounds;
+pub mod limits;
+mod loader;
+mod registry;
+mod taxonomy;
+mod text;
+mod urls;
+
+pub use environment::render_template;
+pub use loader::has_template;
