@@ -39,3 +39,21 @@ fn the_feed_settings_answer_to_zolas_names() {
         "true true atom.xml atom.xml"
     );
 }
+
+#[test]
+fn tera_macro_syntax_renders() {
+    let site = SiteTest::with_files(&[
+        ("config.toml", "title = \"Zola\"\nbase_url = \"https://zola.test\"\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/post.md", "+++\ntitle = \"Post\"\n+++\nText\n"),
+        (
+            "templates/macros.html",
+            "{% macro link(page) %}<a href=\"{{ page.permalink }}\">{{ page.title }}</a>{% endmacro link %}\n\
+             {%- macro item(page) -%}<li>{{ self::link(page=page) }}</li>{%- endmacro item -%}\n",
+        ),
+        ("templates/page.html", "{% import \"macros.html\" as m %}<ul>{{ m::item(page=page) }}</ul>"),
+    ]);
+    site.build();
+    assert_eq!(site.output("post/index.html"), "<ul><li><a href=\"https://zola.test/post/\">Post</a></li></ul>");
+    site.assert_same_as_clean_build();
+}
