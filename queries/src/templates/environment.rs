@@ -36,7 +36,10 @@ pub fn render_template(name: &str, context: Value) -> Result<String, Error> {
 
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // As Tera has it: printing an undefined value is an error at its line,
+    // while `{% if page %}` or `{% if config.extra.dev %}` on a missing value
+    // is false.
+    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
     env.set_loader(load_template);
     env.set_formatter(format_value);
     env.set_fuel(Some(TEMPLATE_FUEL));
