@@ -1,12 +1,11 @@
 //! The minijinja environment site templates render in, one per thread.
 //!
-//! It registers every filter, test and function of the
-//! [registry](crate::templates::registry) and reads templates through the
-//! [loader](crate::templates::loader). The environment holds no site state:
-//! everything comes from the attached database. It is per thread because two
-//! renders on different databases (tests, or two revisions) could otherwise
-//! race in the shared template cache, where one thread may be handed the
-//! template another just loaded.
+//! It registers what the [`registry`] lists and reads templates through the
+//! [`loader`](crate::templates::loader). It holds no site state: everything
+//! comes from the attached database. It is per thread because two renders
+//! on different databases (tests, or two revisions) could otherwise race in
+//! the shared template cache, where one thread may be handed the template
+//! another just loaded.
 
 use std::borrow::Cow;
 

@@ -1,7 +1,7 @@
 //! Site templates: the minijinja environment they render in, the loader
 //! that reads them through salsa and translates them from the dialect they
 //! are written in, the filters, tests and functions qsite gives them (one
-//! [registry](registry) table, callables in modules by family), and their
+//! [`registry`] table, callables in modules by family), and their
 //! errors as diagnostics that point at the user's line.
 //!
 //! Rendering (`crate::render`) builds each output's context and calls
