@@ -25,6 +25,9 @@
 //! route_table()              every output path → Route
 //! rendered_output(route)     bytes + trace: site template (minijinja, lazy objects) or built-in (askama)
 //!                            (render_output: the same, not memoized, for a build that writes each once)
+//!   templates/               the minijinja environment: loader (Tera text → minijinja text through the
+//!                            `dialects` crate, errors mapped back to the user's line), one registry table
+//!                            of filters, tests and functions (callables by family), errors as diagnostics
 //! file_diagnostics(file)     one file's front matter, encoding and config problems
 //! site_check()               every problem that neither renders nor link checks find, with its trace
 //! read_hash(read)            the hash of one value a render read, for verifying stored traces
@@ -79,6 +82,7 @@ pub mod site_check;
 pub mod site_paths;
 pub mod stable_hash;
 mod suggest;
+mod templates;
 #[cfg(test)]
 mod test_db;
 #[cfg(test)]

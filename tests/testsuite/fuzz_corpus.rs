@@ -1,12 +1,14 @@
 //! The fuzzers' corpus (`fuzz/corpus/`) and every input they once failed on
 //! (`fuzz/regressions/`), replayed through the same functions the fuzz
 //! targets call (the whole-site computation, the output folder's writing
-//! and pruning): what fuzzing found stays fixed without a fuzzer installed.
+//! and pruning, the template dialect front end): what fuzzing found stays
+//! fixed without a fuzzer installed.
 
 use std::path::Path;
 use std::sync::mpsc::{RecvTimeoutError, channel};
 use std::time::Duration;
 
+use dialects::{Dialect, assert_sound};
 use queries::BuildOptions;
 use queries::whole_site::{
     assert_outputs_inside, files_from_blob, files_from_page, files_from_url_values, load_files, render_everything,
@@ -73,5 +75,14 @@ fn folders_corpus_changes_nothing_outside_the_output_folder() {
             Err(RecvTimeoutError::Timeout) => panic!("`{path}` blocked"),
             Err(RecvTimeoutError::Disconnected) => panic!("`{path}` failed a check (its panic is above)"),
         }
+    }
+}
+
+#[test]
+fn dialect_corpus_translates_soundly() {
+    let inputs = [inputs("corpus/dialect"), inputs("regressions/dialect")].concat();
+    assert!(!inputs.is_empty(), "the dialect corpus is in the repository");
+    for (_path, bytes) in inputs {
+        assert_sound(Dialect::Tera1, &bytes);
     }
 }

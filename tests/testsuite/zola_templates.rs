@@ -39,3 +39,44 @@ fn the_feed_settings_answer_to_zolas_names() {
         "true true atom.xml atom.xml"
     );
 }
+
+#[test]
+fn tera_macro_syntax_renders() {
+    let site = SiteTest::with_files(&[
+        ("config.toml", "title = \"Zola\"\nbase_url = \"https://zola.test\"\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/post.md", "+++\ntitle = \"Post\"\n+++\nText\n"),
+        (
+            "templates/macros.html",
+            "{% macro link(page) %}<a href=\"{{ page.permalink }}\">{{ page.title }}</a>{% endmacro link %}\n\
+             {%- macro item(page) -%}<li>{{ self::link(page=page) }}</li>{%- endmacro item -%}\n",
+        ),
+        ("templates/page.html", "{% import \"macros.html\" as m %}<ul>{{ m::item(page=page) }}</ul>"),
+    ]);
+    site.build();
+    assert_eq!(site.output("post/index.html"), "<ul><li><a href=\"https://zola.test/post/\">Post</a></li></ul>");
+    site.assert_same_as_clean_build();
+}
+
+#[test]
+fn an_if_on_a_missing_value_is_false_and_printing_one_fails_at_its_line() {
+    let site = SiteTest::with_files(&[
+        ("config.toml", "title = \"Zola\"\nbase_url = \"https://zola.test\"\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/post.md", "+++\ntitle = \"Post\"\n+++\nText\n"),
+        (
+            "templates/base.html",
+            "{% if config.extra.dev %}dev {% endif %}\
+             {% if page %}{{ page.title }}{% else %}{{ section.title }}{% endif %}",
+        ),
+        ("templates/index.html", "{% extends \"base.html\" %}"),
+        ("templates/page.html", "{% extends \"base.html\" %}"),
+    ]);
+    site.build();
+    assert_eq!(site.output("index.html"), "Home");
+    assert_eq!(site.output("post/index.html"), "Post");
+    site.write("templates/page.html", "<h1>{{ page.title }}</h1>\n<p>{{ config.extra.dev }}</p>\n");
+    site.qsite(&["build"])
+        .assert_code(1)
+        .assert_stderr_has(&["`config.extra.dev` is undefined", "[templates/page.html:2:7]"]);
+}

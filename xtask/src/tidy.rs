@@ -33,7 +33,7 @@ const QUERIES_FLOORS: &[&[&str]] = &[
     // What renders read, recorded.
     &["trace"],
     // Rendering and checking, which read only through `trace`.
-    &["builtin", "render", "link_checking", "site_check"],
+    &["builtin", "templates", "render", "link_checking", "site_check"],
     // Everything at once.
     &["whole_site", "lib"],
 ];

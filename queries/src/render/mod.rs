@@ -1,13 +1,6 @@
 //! `rendered_output`: the bytes of one output, from a site template when the
 //! site has one of that name, else from the built-in theme.
 
-pub mod environment;
-mod expression_bounds;
-pub mod objects;
-mod printing;
-
-mod string_bounds;
-mod template_error;
 mod theme;
 
 use std::collections::BTreeMap;
@@ -23,14 +16,14 @@ use crate::front_matter::{SortBy, front_matter};
 use crate::inputs::SourceFile;
 use crate::page::PageMeta;
 use crate::routes::{Route, RouteKey, pager_count, pager_url, section_paginate_by, taxonomy_path};
-use crate::suggest::did_you_mean;
+use crate::templates::errors::missing_template_help;
+use crate::templates::objects::{PageObject, SectionObject, page_list, taxonomy_value, term_value};
+use crate::templates::printing::ContextDump;
+use crate::templates::{errors, has_template, render_template};
 use crate::trace::reads::{
     config, page_dates, page_meta, pages_matching, section_listing, section_selector, taxonomy_index, term_name,
 };
 use crate::trace::{TraceEntry, recording};
-use environment::{has_template, render_template};
-use objects::{PageObject, SectionObject, page_list, taxonomy_value, term_value};
-use printing::ContextDump;
 
 /// One rendered output.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -87,19 +80,6 @@ fn render_route(db: &dyn Database, route: &Route) -> Result<String, Diagnostic> 
 
 type Context = BTreeMap<&'static str, Value>;
 
-/// What to do about a template that does not exist: the nearest existing
-/// name, else create it. Only an error reads the template list, so renders
-/// that succeed do not depend on it; it is read outside `reads` because an
-/// error is never persisted (a build with errors writes nothing and saves
-/// no trace), while salsa still tracks it in `serve`.
-pub fn missing_template_help(db: &dyn Database, name: &str) -> String {
-    let templates = &crate::inputs::Site::get(db).files(db).templates;
-    match did_you_mean(name, templates.keys().map(String::as_str)) {
-        Some(suggestion) => format!("{suggestion} Or create `templates/{name}`"),
-        None => format!("create `templates/{name}`, or name an existing template"),
-    }
-}
-
 /// Renders the site template `name` with `context` (plus `config` and the
 /// `__tera_context` dump of the rest), or the
 /// built-in output when the site has no such template. `named_by` is the
@@ -117,8 +97,7 @@ fn render_site_or_builtin(
         // Zola gives every template the language it renders in.
         context.insert("lang", Value::from(config(db).config.default_language.as_str()));
         context.insert("__tera_context", Value::from_object(ContextDump(Value::from(context.clone()))));
-        return render_template(name, Value::from(context))
-            .map_err(|error| template_error::diagnostic(db, name, &error));
+        return render_template(name, Value::from(context)).map_err(|error| errors::diagnostic(db, name, &error));
     }
     if let Some((file, key)) = named_by {
         return Err(Diagnostic::error(

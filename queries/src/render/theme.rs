@@ -12,8 +12,8 @@ use crate::builtin::{
 use crate::collections::{Scope, Selector, Term};
 use crate::front_matter::SortBy;
 use crate::inputs::SourceFile;
-use crate::render::objects::{neighbor_file, reading_minutes};
 use crate::routes::{pager_url, term_path};
+use crate::templates::objects::{neighbor_file, reading_minutes};
 use crate::trace::reads::{
     config, file_exists, is_hidden, markdown, page_content, page_dates, page_location, page_meta, page_terms,
     page_title, pages_matching, route_table, section_tree,

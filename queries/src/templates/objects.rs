@@ -47,7 +47,7 @@ pub struct ConfigObject;
 
 /// What `{{ page }}`, `{{ section }}` and `{{ config }}` print, as in Tera:
 /// their fields point at each other, so printing them whole would never end
-/// (`json_encode` prints a bounded form, see [`crate::render::printing`]).
+/// (`json_encode` prints a bounded form, see [`crate::templates::printing`]).
 const OBJECT_TEXT: &str = "[object]";
 
 /// Fields both pages and sections have.

@@ -14,8 +14,8 @@ use minijinja::value::{Object, ObjectRepr, Value, ValueKind};
 use minijinja::{Error, ErrorKind};
 use serde_json::{Map, Value as Json};
 
-use crate::render::objects::{PageObject, SectionObject};
-use crate::render::string_bounds::{MAX_VALUE_BYTES, value_within_limit};
+use crate::templates::limits::{MAX_VALUE_BYTES, value_within_limit};
+use crate::templates::objects::{PageObject, SectionObject};
 
 /// Plain data (front matter `extra`, data files) nested deeper than this
 /// prints as `"[...]"`: a data file cannot cycle, but it can be deep.
@@ -96,7 +96,7 @@ pub fn json_text(value: &Value, indent: Option<usize>) -> Result<String, Error> 
         }
     };
     if written.is_err() && text.0.len() as u64 > MAX_VALUE_BYTES {
-        value_within_limit("this JSON", text.0.len())?;
+        value_within_limit("this JSON", text.0.len() as u64)?;
     }
     written.map_err(|error| Error::new(ErrorKind::InvalidOperation, format!("cannot print as JSON: {error}")))?;
     Ok(String::from_utf8(text.0).unwrap_or_default())

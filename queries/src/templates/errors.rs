@@ -1,17 +1,20 @@
-//! minijinja errors as diagnostics that point at the template that failed.
+//! minijinja errors as diagnostics that point at the template that failed,
+//! at the user's own line and column: minijinja locates errors in the
+//! translated text it compiled, and the translation's map leads back.
 
 use salsa::Database;
 
 use crate::diagnostic::Diagnostic;
 use crate::inputs::text_of;
 use crate::lookup::file_at;
-use crate::render::environment::{FILTER_NAMES, FUNCTION_NAMES, TEMPLATE_FUEL};
-use crate::render::expression_bounds::{MAX_OPERATORS, OversizedExpression};
-use crate::render::missing_template_help;
-use crate::render::objects::{COMMON_FIELDS, CONFIG_FIELDS};
-use crate::render::string_bounds::OversizedString;
 use crate::site_paths::template_path;
 use crate::suggest::did_you_mean;
+use crate::templates::environment::TEMPLATE_FUEL;
+use crate::templates::expression_bounds::{MAX_OPERATORS, OversizedExpression};
+use crate::templates::limits::OversizedString;
+use crate::templates::loader::site_template;
+use crate::templates::objects::{COMMON_FIELDS, CONFIG_FIELDS};
+use crate::templates::registry::{Kind, suggested_names};
 
 /// A diagnostic for a failed render of `rendering`: located in the template
 /// and line where the error happened (an included template, not the layout
@@ -35,7 +38,12 @@ pub fn diagnostic(db: &dyn Database, rendering: &str, error: &minijinja::Error) 
     let name = located.name().unwrap_or(rendering);
     let file = file_at(db, &template_path(name));
     let text = file.map(|file| text_of(db, file).to_owned()).unwrap_or_default();
-    let range = located.range().or_else(|| located.line().map(|line| line_range(&text, line))).unwrap_or(0..0);
+    let translated = site_template(&text);
+    let range = match (located.range(), located.line()) {
+        (Some(range), _) => translated.map.user_range(range),
+        (None, Some(line)) => translated.user_range_of_line(line),
+        (None, None) => 0..0,
+    };
     let problem = problem(located, text.get(range.clone()).unwrap_or_default());
     let message = match &problem {
         Problem::Cycle => format!("template `{name}` includes or extends itself (an include/extends cycle)"),
@@ -101,11 +109,15 @@ fn help(db: &dyn Database, error: &minijinja::Error) -> Option<String> {
         }
         minijinja::ErrorKind::UnknownFilter => {
             let name = detail.strip_prefix("filter ")?.strip_suffix(" is unknown")?;
-            did_you_mean(name, FILTER_NAMES.iter().copied())
+            did_you_mean(name, suggested_names(Kind::Filter))
+        }
+        minijinja::ErrorKind::UnknownTest => {
+            let name = detail.strip_prefix("test ")?.strip_suffix(" is unknown")?;
+            did_you_mean(name, suggested_names(Kind::Test))
         }
         minijinja::ErrorKind::UnknownFunction => {
             let name = detail.strip_suffix(" is unknown")?;
-            did_you_mean(name, FUNCTION_NAMES.iter().copied())
+            did_you_mean(name, suggested_names(Kind::Function))
         }
         minijinja::ErrorKind::UndefinedError => {
             let expression = detail.split('`').nth(1)?;
@@ -115,7 +127,7 @@ fn help(db: &dyn Database, error: &minijinja::Error) -> Option<String> {
                         if parent.rsplit('.').next() == Some("config") { CONFIG_FIELDS } else { COMMON_FIELDS };
                     did_you_mean(field, fields.iter().copied())
                 }
-                None => did_you_mean(expression, VARIABLE_NAMES.iter().chain(FUNCTION_NAMES).copied()),
+                None => did_you_mean(expression, VARIABLE_NAMES.iter().copied().chain(suggested_names(Kind::Function))),
             }
         }
         _ => None,
@@ -176,16 +188,15 @@ fn problem(error: &minijinja::Error, spanned: &str) -> Problem {
     }
 }
 
-/// The byte range of 1-based `line` in `text`.
-fn line_range(text: &str, line: usize) -> std::ops::Range<usize> {
-    let mut offset = 0;
-    for (index, content) in text.split_inclusive('\n').enumerate() {
-        if index + 1 == line {
-            let trimmed = content.trim_end();
-            let indent = trimmed.len() - trimmed.trim_start().len();
-            return offset + indent..offset + trimmed.len();
-        }
-        offset += content.len();
+/// What to do about a template that does not exist: the nearest existing
+/// name, else create it. Only an error reads the template list, so renders
+/// that succeed do not depend on it; it is read outside `reads` because an
+/// error is never persisted (a build with errors writes nothing and saves
+/// no trace), while salsa still tracks it in `serve`.
+pub fn missing_template_help(db: &dyn Database, name: &str) -> String {
+    let templates = &crate::inputs::Site::get(db).files(db).templates;
+    match did_you_mean(name, templates.keys().map(String::as_str)) {
+        Some(suggestion) => format!("{suggestion} Or create `templates/{name}`"),
+        None => format!("create `templates/{name}`, or name an existing template"),
     }
-    0..0
 }

@@ -1,0 +1,92 @@
+//! Functions and filters that reach the site's content: pages, sections,
+//! listings, and Markdown.
+
+use minijinja::value::{Kwargs, Value};
+use minijinja::{Error, ErrorKind};
+
+use crate::collections::{Scope, Selector};
+use crate::front_matter::SortBy;
+use crate::markdown::render_markdown;
+use crate::templates::arguments::{not_found, outside_render, required_text, text_argument};
+use crate::templates::limits::value_within_limit;
+use crate::templates::objects::{PageObject, SectionObject, selected_pages, with_db};
+use crate::trace::reads::content_file;
+
+/// `get_page(path="blog/a.md")`.
+pub fn get_page(kwargs: Kwargs) -> Result<Value, Error> {
+    let path = required_text(&kwargs, "path")?;
+    kwargs.assert_all_used()?;
+    with_db(|db| {
+        let file = content_file(db, path.trim_start_matches("@/"));
+        file.map(|file| Value::from_object(PageObject(file))).ok_or_else(|| not_found("page", &path))
+    })
+    .ok_or_else(outside_render)?
+}
+
+/// `get_section(path="blog/_index.md")`.
+pub fn get_section(kwargs: Kwargs) -> Result<Value, Error> {
+    let path = required_text(&kwargs, "path")?;
+    kwargs.assert_all_used()?;
+    with_db(|db| {
+        let file = content_file(db, path.trim_start_matches("@/"));
+        file.filter(|_| path.ends_with("_index.md"))
+            .map(|file| Value::from_object(SectionObject(file)))
+            .ok_or_else(|| not_found("section", &path))
+    })
+    .ok_or_else(outside_render)?
+}
+
+/// `get_pages(section=, taxonomy=, term=, sort_by=, limit=)`: any listing of
+/// the site through [`crate::pages_matching`]; without `section` or `term`,
+/// every page.
+pub fn get_pages(kwargs: Kwargs) -> Result<Value, Error> {
+    let section = text_argument(&kwargs, "section")?;
+    let taxonomy = text_argument(&kwargs, "taxonomy")?;
+    let term = text_argument(&kwargs, "term")?;
+    let sort_by = text_argument(&kwargs, "sort_by")?;
+    let limit: Option<usize> = kwargs.get("limit")?;
+    kwargs.assert_all_used()?;
+    let sort_by = match sort_by.as_deref() {
+        None | Some("date") => SortBy::Date,
+        Some("title") => SortBy::Title,
+        Some("weight") => SortBy::Weight,
+        Some("none") => SortBy::None,
+        Some(other) => {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("unknown sort_by `{other}`: use date, title, weight or none"),
+            ));
+        }
+    };
+    with_db(|db| {
+        let scope = match (section, term) {
+            (Some(section), None) => {
+                let path = section.trim_start_matches("@/");
+                let path = if path.ends_with("_index.md") {
+                    path.to_owned()
+                } else {
+                    format!("{}/_index.md", path.trim_end_matches('/'))
+                };
+                let file = content_file(db, &path).ok_or_else(|| not_found("section", &path))?;
+                Scope::Section(file)
+            }
+            (None, Some(term)) => Scope::Term(taxonomy.unwrap_or_else(|| "tags".to_owned()), slug::slugify(term)),
+            (None, None) => Scope::All,
+            (Some(_), Some(_)) => {
+                return Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    "get_pages takes either `section` or `term`, not both",
+                ));
+            }
+        };
+        Ok(selected_pages(db, Selector::new(db, scope, sort_by, limit)))
+    })
+    .ok_or_else(outside_render)?
+}
+
+/// `markdown`: Markdown text as HTML, refused past the size limit.
+pub fn markdown(text: &str) -> Result<Value, Error> {
+    let html = render_markdown(text, 0).html;
+    value_within_limit("this markdown", html.len() as u64)?;
+    Ok(Value::from_safe_string(html.to_string()))
+}
