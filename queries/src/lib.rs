@@ -30,7 +30,9 @@
 //!                            of filters, tests and functions (callables by family), errors as diagnostics
 //! file_diagnostics(file)     one file's front matter, encoding and config problems
 //! site_check()               every problem that neither renders nor link checks find, with its trace
-//! read_hash(read)            the hash of one value a render read, for verifying stored traces
+//! trace/reads.rs             every value a render may read, declared once (traced_reads!): the Read kind,
+//!                            its footprint, its name, its value, and the accessor render code calls
+//! read_hash(read)            the StableHash of one value a render read, for verifying stored traces
 //!   Read::footprint()        a file, the settings, or the site's metadata facets: what may change it
 //!   facet_hashes(path)       per-facet hashes of a file's metadata, kept by the host beside its facts
 //!   site_value(read)         a listing's pages or a term's name, handed back as Site::prepared_site
@@ -47,9 +49,13 @@
 //! - Queries reach the host only through `text_of` and `stored_front_matter`,
 //!   by a file's content hash: the host answers with what those bytes hold
 //!   or fails the build, so nothing memoized depends on when it was asked.
-//! - Render and link-check code reads queries only through `render::reads`,
+//! - Render and link-check code reads queries only through `trace::reads`,
 //!   which records each read on the trace: what salsa tracks in memory and
 //!   what the cache persists are the same reads.
+//! - Value hashes come from [`stable_hash::StableHash`], never from
+//!   `std::hash::Hash`: a file hashes as its path, a salsa key not at all.
+//! - Modules import only modules below them (`cargo xtask tidy` keeps the
+//!   order): inputs → parsing → the site → traces → templates → rendering.
 
 // The derive macros name `::queries::…`, which must resolve inside this crate too.
 extern crate self as queries;
