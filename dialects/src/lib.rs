@@ -21,6 +21,7 @@ mod tera1;
 
 use std::ops::Range;
 
+pub use scan::string_len;
 pub use soundness::assert_sound;
 pub use span_map::SpanMap;
 

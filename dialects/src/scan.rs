@@ -181,10 +181,10 @@ fn word_len(bytes: &[u8]) -> usize {
     bytes.iter().take_while(|byte| byte.is_ascii_alphanumeric() || **byte == b'_').count()
 }
 
-/// The length of the string literal at the start of `bytes`, quotes
-/// included, with backslash escapes as minijinja reads them; an unclosed
-/// string runs to the end.
-fn string_len(bytes: &[u8], quote: u8) -> usize {
+/// The length of the string literal at the start of `bytes` (opened by
+/// `quote`), quotes included, with backslash escapes as minijinja reads
+/// them; an unclosed string runs to the end.
+pub fn string_len(bytes: &[u8], quote: u8) -> usize {
     let mut at = 1;
     while let Some(&byte) = bytes.get(at) {
         match byte {

@@ -83,7 +83,7 @@ fn scan_tag(text: &str, start: usize, closer: &str) -> (usize, Option<Range<usiz
         let byte = bytes[index];
         let token_len = match byte {
             b'"' | b'\'' => {
-                index = string_end(bytes, index);
+                index += dialects::string_len(&bytes[index..], bytes[index]);
                 continue;
             }
             b'+' | b'-' | b'*' | b'/' | b'%' | b'~' | b'|' | b'.' | b'[' | b'<' | b'>' | b'=' | b'!' => 1,
@@ -107,20 +107,6 @@ fn scan_tag(text: &str, start: usize, closer: &str) -> (usize, Option<Range<usiz
         index += token_len;
     }
     (bytes.len(), excess)
-}
-
-/// The index just past the string literal opening at `start`.
-fn string_end(bytes: &[u8], start: usize) -> usize {
-    let quote = bytes[start];
-    let mut index = start + 1;
-    while index < bytes.len() {
-        match bytes[index] {
-            b'\\' => index += 2,
-            byte if byte == quote => return index + 1,
-            _ => index += 1,
-        }
-    }
-    bytes.len()
 }
 
 #[cfg(test)]
