@@ -9,6 +9,7 @@ use serde::Deserialize;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::plain_words;
 use crate::inputs::{Site, text_of};
+use crate::site_paths::is_zola_config;
 use crate::stable_hash::StableHash;
 
 /// The site configuration every render reads.
@@ -25,7 +26,8 @@ pub struct Config {
     pub default_language: String,
     /// Pages per listing page for sections and terms that do not set their own.
     pub paginate_by: Option<usize>,
-    /// Taxonomies pages can be filed under (`tags` by default).
+    /// Taxonomies pages can be filed under (`tags` by default, none by
+    /// default in a Zola configuration file).
     pub taxonomies: Vec<TaxonomyConfig>,
     /// Whether `atom.xml` is written.
     pub feed: bool,
@@ -151,7 +153,12 @@ pub fn config(db: &dyn Database) -> ConfigResult {
         description: String::new(),
         default_language: String::from("en"),
         paginate_by: None,
-        taxonomies: vec![TaxonomyConfig { name: String::from("tags"), paginate_by: None }],
+        // qsite's starter default; a Zola site has the taxonomies it lists.
+        taxonomies: if is_zola_config(&path) {
+            Vec::new()
+        } else {
+            vec![TaxonomyConfig { name: String::from("tags"), paginate_by: None }]
+        },
         feed: true,
         feed_limit: None,
         sitemap: true,

@@ -4,7 +4,7 @@
 //! Derived from the file set alone, so only adding or removing a file can
 //! change it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use camino::{Utf8Path, Utf8PathBuf};
@@ -78,7 +78,7 @@ pub fn section_tree(db: &dyn Database) -> Arc<SectionTree> {
             entry.subsections.push(file);
         }
     }
-    let bundles: Vec<&Utf8Path> =
+    let bundles: BTreeSet<&Utf8Path> =
         files.keys().filter(|path| path.file_name() == Some("index.md")).filter_map(|path| path.parent()).collect();
     for (path, file) in files {
         if path.file_name() == Some("_index.md") {
@@ -91,8 +91,12 @@ pub fn section_tree(db: &dyn Database) -> Arc<SectionTree> {
                 tree.parent.insert(*file, entry.file);
             }
         } else {
+            // A page bundle's assets are every file below its folder, as in
+            // Zola (`img/a.png` beside `index.md` included); a section's, the
+            // files in its own folder.
             let directory = path.parent().unwrap_or(Utf8Path::new(""));
-            if bundles.contains(&directory) || tree.sections.contains_key(directory) {
+            let in_bundle = directory.ancestors().any(|folder| !folder.as_str().is_empty() && bundles.contains(folder));
+            if in_bundle || tree.sections.contains_key(directory) {
                 tree.assets.push((path.clone(), *file));
             }
         }

@@ -46,3 +46,9 @@ pub fn is_content_markdown(path: &str) -> bool {
 pub fn under<'a>(path: &'a Utf8Path, folder: &str) -> Option<&'a Utf8Path> {
     path.strip_prefix(folder).ok().filter(|rest| !rest.as_str().is_empty())
 }
+
+/// Whether a configuration file is Zola's (`config.toml`, `zola.toml`),
+/// whose defaults are Zola's: no taxonomy unless the file lists one.
+pub fn is_zola_config(path: &Utf8Path) -> bool {
+    matches!(path.file_name(), Some("config.toml" | "zola.toml"))
+}

@@ -300,3 +300,41 @@ fn hidden_files_in_static_are_copied_as_zola_copies_them() {
     site.edit("static/.htaccess", "404", "410");
     site.build().assert_same_as_clean_build();
 }
+
+#[test]
+fn a_bundles_files_in_subfolders_are_copied_beside_the_page_and_follow_edits() {
+    let site = SiteTest::with_files(&[
+        ("config.toml", "title = \"Trips\"\nbase_url = \"https://trips.test\"\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/trips/_index.md", "+++\ntitle = \"Trips\"\n+++\n"),
+        ("content/trips/alps/index.md", "+++\ntitle = \"Alps\"\n+++\n![route](maps/day-1/route.svg)\n"),
+        ("content/trips/alps/maps/day-1/route.svg", "<svg>day 1</svg>\n"),
+    ]);
+    site.build();
+    assert_eq!(site.output("trips/alps/maps/day-1/route.svg"), "<svg>day 1</svg>\n");
+    assert!(site.output("trips/alps/index.html").contains("maps/day-1/route.svg"));
+    site.write("content/trips/alps/maps/day-1/route.svg", "<svg>day 1, rerouted</svg>\n").build();
+    assert_eq!(site.output("trips/alps/maps/day-1/route.svg"), "<svg>day 1, rerouted</svg>\n");
+    site.remove("content/trips/alps/maps/day-1/route.svg").build();
+    assert!(!site.has_output("trips/alps/maps/day-1/route.svg"), "a removed asset's copy stays");
+    site.assert_same_as_clean_build();
+}
+
+#[test]
+fn a_zola_configuration_without_taxonomies_makes_no_term_pages_as_zola_does() {
+    let site = SiteTest::with_files(&[
+        ("config.toml", "title = \"Zola site\"\nbase_url = \"https://zola.test\"\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/post.md", "+++\ntitle = \"Post\"\n[taxonomies]\ntags = [\"rust\"]\n+++\nText\n"),
+    ]);
+    site.build();
+    assert!(site.has_output("post/index.html"));
+    assert!(!site.public().keys().any(|path| path.starts_with("tags/")), "term pages without a configured taxonomy");
+    site.write(
+        "config.toml",
+        "title = \"Zola site\"\nbase_url = \"https://zola.test\"\ntaxonomies = [{ name = \"tags\" }]\n",
+    )
+    .build();
+    assert!(site.output("tags/rust/index.html").contains("Post"));
+    site.assert_same_as_clean_build();
+}

@@ -88,10 +88,16 @@ title = "Trip"
 ![photo](photo.jpg)
 //- content/blog/trip/photo.jpg
 JPEG
+//- content/blog/trip/maps/day-1/route.svg
+SVG
+//- content/blog/notes/loose.txt
+Not beside any page or section.
 "#,
     );
     let (outputs, _) = db.render_all();
     assert_eq!(outputs["blog/trip/photo.jpg"], "copy of content/blog/trip/photo.jpg");
+    assert_eq!(outputs["blog/trip/maps/day-1/route.svg"], "copy of content/blog/trip/maps/day-1/route.svg");
+    assert!(!outputs.contains_key("blog/notes/loose.txt"), "a file in a folder that is neither a bundle nor a section");
     assert!(outputs["blog/trip/index.html"].contains("<img src=\"photo.jpg\" alt=\"photo\" />"));
 }
 
