@@ -80,3 +80,28 @@ fn an_if_on_a_missing_value_is_false_and_printing_one_fails_at_its_line() {
         .assert_code(1)
         .assert_stderr_has(&["`config.extra.dev` is undefined", "[templates/page.html:2:7]"]);
 }
+
+#[test]
+fn teras_text_filters_and_tests_render_as_in_tera() {
+    assert_eq!(
+        page_rendered_by(concat!(
+            "{{ \"--a--\" | trim_start_matches(pat=\"-\") }}|{{ \"--a--\" | trim_end_matches(pat=\"-\") }}|",
+            "{{ (page.title ~ \" and more words\") | wordcount }}|{{ \"a\nb\" | linebreaksbr | safe }}|",
+            "{{ 7 | as_str ~ \"!\" }}|{{ page.title is starting_with(\"Po\") }} {{ page.title is ending_with(\"Po\") }} ",
+            "{{ \"Post\" is containing(\"os\") }} {{ [1, 2] is containing(2) }} {{ page.extra is containing(\"x\") }}",
+        )),
+        "a--|--a|4|a<br>b|7!|true false true true false"
+    );
+}
+
+#[test]
+fn teras_named_arguments_reach_join_split_replace_and_default() {
+    assert_eq!(
+        page_rendered_by(concat!(
+            "{{ [\"a\", \"b\"] | join(sep=\", \") }}|{{ \"x/y/z\" | split(pat=\"/\") | last }}|",
+            "{{ page.title | replace(from=\"o\", to=\"0\") }}|{{ page.extra.missing | default(value=\"none\") }}|",
+            "{{ [\"a\", \"b\"] | join(\"-\") }} {{ page.extra.missing | default(\"positional\") }}",
+        )),
+        "a, b|z|P0st|none|a-b positional"
+    );
+}

@@ -1,4 +1,5 @@
-//! Filters and functions on lists: `range` as Zola and minijinja write it,
+//! Filters, tests and functions on lists: `range` as Zola and minijinja
+//! write it, Tera's `containing` test,
 //! and minijinja's `join` replaced by one that refuses an oversized result
 //! before making it (see [`crate::templates::limits`]).
 
@@ -51,6 +52,12 @@ pub fn join(
     attribute: Option<&str>,
     kwargs: Kwargs,
 ) -> Result<Value, Error> {
+    // Tera names the separator: `join(sep=", ")`.
+    let named: Option<Value> = kwargs.get("sep")?;
+    let joiner = match (joiner, &named) {
+        (None, Some(named)) => Some(StringInput::new(state, named)?),
+        (joiner, _) => joiner,
+    };
     let separator = match &joiner {
         Some(joiner) => joiner.as_str().len(),
         None => kwargs.get::<Option<&str>>("d")?.map_or(0, str::len),
@@ -71,4 +78,13 @@ pub fn join(
     let result = minijinja::filters::join(state, value, joiner, attribute, kwargs)?;
     value_within_limit("this join", printed_len(&result) as u64)?;
     Ok(result)
+}
+
+/// `is containing(x)`, as Tera has it: whether a text holds `x` as a part,
+/// a list holds it as an item, or a map holds it as a key.
+pub fn containing(value: &Value, needle: &Value) -> Result<bool, Error> {
+    if let Some(text) = value.as_str() {
+        return Ok(needle.as_str().is_some_and(|part| text.contains(part)));
+    }
+    Ok(value.try_iter()?.any(|item| item == *needle))
 }
