@@ -31,6 +31,30 @@ fn get_url_adds_a_trailing_slash_when_asked() {
 }
 
 #[test]
+fn get_url_makes_language_and_cachebusted_urls() {
+    let site = SiteTest::with_files(&[
+        ("config.toml", "title = \"Zola\"\nbase_url = \"https://zola.test\"\ndefault_language = \"en\"\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/post.md", "+++\ntitle = \"Post\"\n+++\nText\n"),
+        ("static/site.css", "body {}\n"),
+        (
+            "templates/page.html",
+            "{{ get_url(path=\"atom.xml\", lang=lang) }} {{ get_url(path=\"atom.xml\", lang=\"fr\") }} \
+             {{ get_url(path=\"site.css\", cachebust=true) }}",
+        ),
+    ]);
+    site.build();
+    let page = site.output("post/index.html");
+    let (urls, hash) = page.split_once("?h=").expect("a cachebusted URL");
+    assert_eq!(urls, "https://zola.test/atom.xml https://zola.test/fr/atom.xml https://zola.test/site.css");
+    assert!(hash.len() == 20 && hash.bytes().all(|byte| byte.is_ascii_hexdigit()), "{hash}");
+    site.write("static/site.css", "body { color: red }\n");
+    site.build();
+    assert!(!site.output("post/index.html").ends_with(hash), "a new stylesheet gets a new URL");
+    site.assert_same_as_clean_build();
+}
+
+#[test]
 fn the_feed_settings_answer_to_zolas_names() {
     assert_eq!(
         page_rendered_by(
@@ -59,14 +83,14 @@ fn tera_macro_syntax_renders() {
 }
 
 #[test]
-fn an_if_on_a_missing_value_is_false_and_printing_one_fails_at_its_line() {
+fn an_if_on_a_missing_value_or_its_field_is_false_and_printing_one_fails_at_its_line() {
     let site = SiteTest::with_files(&[
         ("config.toml", "title = \"Zola\"\nbase_url = \"https://zola.test\"\n"),
         ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
         ("content/post.md", "+++\ntitle = \"Post\"\n+++\nText\n"),
         (
             "templates/base.html",
-            "{% if config.extra.dev %}dev {% endif %}\
+            "{% if config.extra.dev %}dev {% endif %}{% if page.extra.draft_note %}draft {% endif %}\
              {% if page %}{{ page.title }}{% else %}{{ section.title }}{% endif %}",
         ),
         ("templates/index.html", "{% extends \"base.html\" %}"),

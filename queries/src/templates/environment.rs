@@ -22,6 +22,10 @@ use crate::templates::registry;
 /// template loop that would never end stops within seconds, at its line.
 pub const TEMPLATE_FUEL: u64 = 20_000_000;
 
+/// The detail of the error for printing an undefined value; the error's
+/// span names the expression (see [`crate::templates::errors`]).
+pub const PRINTED_UNDEFINED: &str = "a value printed here is undefined";
+
 thread_local! {
     static ENVIRONMENT: Environment<'static> = environment();
 }
@@ -35,10 +39,10 @@ pub fn render_template(name: &str, context: Value) -> Result<String, Error> {
 
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
-    // As Tera has it: printing an undefined value is an error at its line,
-    // while `{% if page %}` or `{% if config.extra.dev %}` on a missing value
-    // is false.
-    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    // As Tera has it: a lookup on a missing value is missing too, so
+    // `{% if page.title %}` where there is no `page` (a 404 page) is false;
+    // printing a missing value is an error at its line (see `format_value`).
+    env.set_undefined_behavior(UndefinedBehavior::Chainable);
     env.set_loader(load_template);
     env.set_formatter(format_value);
     env.set_fuel(Some(TEMPLATE_FUEL));
@@ -47,7 +51,7 @@ fn environment() -> Environment<'static> {
     env
 }
 
-/// Prints a value: booleans as `true`/`false`, as Tera does; HTML-escaped
+/// Prints a value: an undefined one is an error, as in Tera; booleans as `true`/`false`, as Tera does; HTML-escaped
 /// values in HTML templates leave `/` as it is (minijinja's default writes
 /// `&#x2f;`, which makes every URL unreadable in the page source); values
 /// and outputs past the size limits are errors at their line; everything else
@@ -58,7 +62,10 @@ fn format_value(out: &mut minijinja::Output, state: &mut minijinja::State, value
         let text = if value.is_true() { "true" } else { "false" };
         return out.write_str(text).map_err(|error| Error::new(ErrorKind::WriteFailure, error.to_string()));
     }
-    if value.is_none() || value.is_undefined() {
+    if value.is_undefined() {
+        return Err(Error::new(ErrorKind::UndefinedError, PRINTED_UNDEFINED));
+    }
+    if value.is_none() {
         return minijinja::escape_formatter(out, state, value);
     }
     let text = value.as_str().map_or_else(|| Cow::Owned(value.to_string()), Cow::Borrowed);

@@ -9,7 +9,7 @@ use crate::inputs::text_of;
 use crate::lookup::file_at;
 use crate::site_paths::template_path;
 use crate::suggest::did_you_mean;
-use crate::templates::environment::TEMPLATE_FUEL;
+use crate::templates::environment::{PRINTED_UNDEFINED, TEMPLATE_FUEL};
 use crate::templates::expression_bounds::{MAX_OPERATORS, OversizedExpression};
 use crate::templates::limits::OversizedString;
 use crate::templates::loader::site_template;
@@ -59,6 +59,7 @@ pub fn diagnostic(db: &dyn Database, rendering: &str, error: &minijinja::Error) 
         Problem::TooDeep => {
             format!("the template is nested too deeply (more than {PARSER_DEPTH} levels of tags, brackets or calls)")
         }
+        Problem::PrintedUndefined(expression) => format!("undefined value: `{expression}` is undefined"),
         Problem::Other => located
             .detail()
             .map_or_else(|| located.kind().to_string(), |detail| format!("{}: {detail}", located.kind())),
@@ -72,12 +73,13 @@ pub fn diagnostic(db: &dyn Database, rendering: &str, error: &minijinja::Error) 
         (_, minijinja::ErrorKind::TemplateNotFound) => "qsite::templates::missing",
         _ => "qsite::templates::render",
     };
+    let help = help(db, located, &message);
     let diagnostic = Diagnostic::error(template_path(name), range, code, message);
     if let Problem::TooLarge(_) = problem {
         return diagnostic
             .with_help("look for a width, a repetition or a loop that doubles a string: a page needs far less");
     }
-    match help(db, located) {
+    match help {
         Some(help) => diagnostic.with_help(help),
         None => diagnostic,
     }
@@ -99,7 +101,7 @@ const VARIABLE_NAMES: &[&str] = &[
 ];
 
 /// The nearest existing name to the one an error says does not exist.
-fn help(db: &dyn Database, error: &minijinja::Error) -> Option<String> {
+fn help(db: &dyn Database, error: &minijinja::Error, message: &str) -> Option<String> {
     let detail = error.detail()?;
     match error.kind() {
         minijinja::ErrorKind::TemplateNotFound => {
@@ -120,14 +122,24 @@ fn help(db: &dyn Database, error: &minijinja::Error) -> Option<String> {
             did_you_mean(name, suggested_names(Kind::Function))
         }
         minijinja::ErrorKind::UndefinedError => {
-            let expression = detail.split('`').nth(1)?;
+            let expression = message.split('`').nth(1)?;
+            let variables = || VARIABLE_NAMES.iter().copied().chain(suggested_names(Kind::Function));
+            // A lookup on a missing value is missing too, so in `paje.title`
+            // the misspelt name may be the first one.
+            let root = expression.split(['.', '[', '(', ' ', '|']).next().unwrap_or(expression);
+            if root != expression
+                && !variables().any(|name| name == root)
+                && let Some(suggestion) = did_you_mean(root, variables())
+            {
+                return Some(suggestion);
+            }
             match expression.rsplit_once('.') {
                 Some((parent, field)) => {
                     let fields =
                         if parent.rsplit('.').next() == Some("config") { CONFIG_FIELDS } else { COMMON_FIELDS };
                     did_you_mean(field, fields.iter().copied())
                 }
-                None => did_you_mean(expression, VARIABLE_NAMES.iter().copied().chain(suggested_names(Kind::Function))),
+                None => did_you_mean(expression, variables()),
             }
         }
         _ => None,
@@ -162,6 +174,8 @@ enum Problem {
     TooLarge(String),
     /// The parser's nesting limit.
     TooDeep,
+    /// An undefined value printed, and the expression that printed it.
+    PrintedUndefined(String),
     /// Anything else: minijinja's own message.
     Other,
 }
@@ -173,6 +187,9 @@ fn problem(error: &minijinja::Error, spanned: &str) -> Problem {
     }
     match (error.kind(), error.detail()) {
         (minijinja::ErrorKind::OutOfFuel, _) => Problem::OutOfFuel,
+        (minijinja::ErrorKind::UndefinedError, Some(PRINTED_UNDEFINED)) => {
+            Problem::PrintedUndefined(spanned.trim().to_owned())
+        }
         (minijinja::ErrorKind::SyntaxError, Some("template exceeds maximum recursion limits")) => Problem::TooDeep,
         (minijinja::ErrorKind::InvalidOperation, Some("recursion limit exceeded")) => {
             // The limit trips at an include/extends tag or at a macro call.

@@ -1,38 +1,68 @@
 //! Functions that make URLs: of content files, and of anything under the
 //! site's root URL.
 
-use minijinja::Error;
 use minijinja::value::{Kwargs, Value};
+use minijinja::{Error, ErrorKind};
 
-use crate::templates::arguments::{not_found, outside_render, required_text};
+use crate::site_paths::STATIC;
+use crate::templates::arguments::{not_found, outside_render, required_text, text_argument};
 use crate::templates::objects::with_db;
-use crate::trace::reads::{config, content_file, page_location};
+use crate::trace::reads::{config, content_file, file_hash, page_location};
+
+/// How many hex digits of a file's hash `cachebust=true` adds: enough that
+/// two versions of a file never share a URL.
+const CACHEBUST_DIGITS: usize = 20;
 
 /// `get_url(path="@/blog/a.md")` for a content file, `get_url(path="style.css")`
-/// for anything else under the site root URL (`trailing_slash=true` ends
-/// it with `/`, as in Zola).
+/// for anything else under the site root URL, as Zola has it:
+/// `trailing_slash=true` ends it with `/`, `cachebust=true` adds `?h=` and
+/// a hash of the static file's bytes, and `lang="fr"` makes the URL of the
+/// French version (`blog/a.fr.md`, or `/fr/…` under the root).
 pub fn get_url(kwargs: Kwargs) -> Result<Value, Error> {
     let path = required_text(&kwargs, "path")?;
     let trailing_slash: Option<bool> = kwargs.get("trailing_slash")?;
+    let cachebust: Option<bool> = kwargs.get("cachebust")?;
+    let lang = text_argument(&kwargs, "lang")?;
     kwargs.assert_all_used()?;
     with_db(|db| {
+        let config = &config(db).config;
+        let lang = lang.filter(|lang| *lang != config.default_language);
         if let Some(content_path) = path.strip_prefix("@/") {
             let (content_path, anchor) =
                 content_path.split_once('#').map_or((content_path, None), |(path, anchor)| (path, Some(anchor)));
-            let file = content_file(db, content_path).ok_or_else(|| not_found("content file", &path))?;
+            let translated = match (&lang, content_path.strip_suffix(".md")) {
+                (Some(lang), Some(stem)) => format!("{stem}.{lang}.md"),
+                _ => content_path.to_owned(),
+            };
+            let file = content_file(db, &translated).ok_or_else(|| not_found("content file", &path))?;
             let mut url = page_location(db, file).permalink.clone();
             if let Some(anchor) = anchor {
                 url.push('#');
                 url.push_str(anchor);
             }
-            Ok(Value::from(url))
-        } else {
-            let mut url = format!("{}/{}", config(db).config.base_url, path.trim_start_matches('/'));
-            if trailing_slash == Some(true) && !url.ends_with('/') {
-                url.push('/');
-            }
-            Ok(Value::from(url))
+            return Ok(Value::from(url));
         }
+        let relative = path.trim_start_matches('/');
+        let mut url = match &lang {
+            Some(lang) => format!("{}/{lang}/{relative}", config.base_url),
+            None => format!("{}/{relative}", config.base_url),
+        };
+        if trailing_slash == Some(true) && !url.ends_with('/') {
+            url.push('/');
+        }
+        if cachebust == Some(true) {
+            let static_path = format!("{STATIC}/{relative}");
+            let hash = file_hash(db, &static_path).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("`cachebust=true` needs the file `{static_path}`, which the site does not have"),
+                )
+            })?;
+            let hex: String = hash.iter().map(|byte| format!("{byte:02x}")).collect();
+            url.push_str("?h=");
+            url.push_str(&hex[..CACHEBUST_DIGITS]);
+        }
+        Ok(Value::from(url))
     })
     .ok_or_else(outside_render)?
 }

@@ -300,6 +300,13 @@ pub fn file_exists(db: &dyn Database, path: &str) -> bool {
     file_at(db, path).is_some()
 }
 
+/// The hash of the bytes of the file at `path` (from the root), if the site
+/// has one: what `get_url(cachebust=true)` stamps on a URL.
+pub fn file_hash(db: &dyn Database, path: &str) -> Option<[u8; 32]> {
+    record(db, Read::Bytes(path.to_owned()));
+    file_at(db, path).map(|file| content_hash(db, file))
+}
+
 /// A data file's value, by its path relative to the site root.
 pub fn data<'db>(db: &'db dyn Database, path: &Utf8Path) -> Option<&'db Result<minijinja::Value, Diagnostic>> {
     record(db, Read::Data(path.to_string()));
