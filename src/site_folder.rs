@@ -5,6 +5,7 @@ use std::io;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::FileText;
+use queries::site_paths::is_theme_text;
 use rayon::prelude::*;
 use snapshots::FileStat;
 
@@ -14,7 +15,7 @@ use crate::folder::{Folder, Kind, Refusal, Stat, kind_at, read_regular};
 pub const CACHE_DIR: &str = ".qsite";
 
 /// The folders under the site root whose files are inputs.
-pub const INPUT_DIRS: [&str; 4] = ["content", "templates", "static", "data"];
+pub const INPUT_DIRS: [&str; 5] = ["content", "templates", "static", "data", "themes"];
 
 /// A problem with the environment, not the site: exit code 2.
 #[derive(Debug, thiserror::Error)]
@@ -328,6 +329,7 @@ pub fn is_text_input(relative: &Utf8Path, config_path: &Utf8Path) -> bool {
         || relative.starts_with("templates")
         || relative.starts_with("data")
         || (relative.starts_with("content") && relative.extension() == Some("md"))
+        || is_theme_text(relative)
 }
 
 /// The bytes of the input file at `relative`, which must still be a

@@ -14,6 +14,7 @@ use crate::body::Markdown;
 use crate::database::QueryDb;
 use crate::host::HostHandle;
 use crate::inputs::{BuildOptions, FileText, Prepared, PreparedSite, Site, SiteFiles, SourceFile};
+use crate::site_paths::THEMES;
 
 /// What changed in the site since the database last saw it.
 #[derive(Debug, Default, Clone)]
@@ -52,6 +53,7 @@ enum FileKind {
     Template(String),
     Data,
     Static(Utf8PathBuf),
+    Theme(Utf8PathBuf),
     Other,
 }
 
@@ -91,6 +93,8 @@ impl Inputs {
             FileKind::Data
         } else if let Some(rest) = under("static") {
             FileKind::Static(rest)
+        } else if let Some(rest) = under(THEMES) {
+            FileKind::Theme(rest)
         } else {
             FileKind::Other
         }
@@ -109,7 +113,7 @@ impl Change {
         for (path, text) in self.files {
             let durability = match inputs.kind(&path) {
                 FileKind::Content(_) | FileKind::Static(_) | FileKind::Other => Durability::LOW,
-                FileKind::Config | FileKind::Template(_) | FileKind::Data => Durability::MEDIUM,
+                FileKind::Config | FileKind::Template(_) | FileKind::Data | FileKind::Theme(_) => Durability::MEDIUM,
             };
             match (inputs.files.get(path.as_str()).copied(), text) {
                 (Some(file), Some(text)) => {
@@ -213,6 +217,9 @@ fn site_files(inputs: &Inputs) -> SiteFiles {
             }
             FileKind::Static(rest) => {
                 files.static_files.insert(rest, *file);
+            }
+            FileKind::Theme(rest) => {
+                files.themes.insert(rest, *file);
             }
             FileKind::Config | FileKind::Other => {}
         }

@@ -9,8 +9,10 @@ use serde::Deserialize;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::plain_words;
 use crate::inputs::{Site, text_of};
-use crate::site_paths::is_zola_config;
+use crate::lookup::file_at;
+use crate::site_paths::{is_zola_config, theme_path};
 use crate::stable_hash::StableHash;
+use crate::zola_config;
 
 /// The site configuration every render reads.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StableHash)]
@@ -29,16 +31,26 @@ pub struct Config {
     /// Taxonomies pages can be filed under (`tags` by default, none by
     /// default in a Zola configuration file).
     pub taxonomies: Vec<TaxonomyConfig>,
-    /// Whether `atom.xml` is written.
+    /// Whether the site's feeds are written.
     pub feed: bool,
+    /// The feeds' file names (`atom.xml`, `rss.xml`), Zola's `feed_filenames`.
+    pub feed_filenames: Vec<String>,
     /// How many entries the feed holds at most.
     pub feed_limit: Option<usize>,
     /// Whether `sitemap.xml` is written.
     pub sitemap: bool,
+    /// Whether `robots.txt` is written.
+    pub robots: bool,
     /// Whether a broken internal link fails the build or only warns.
     pub broken_links_are_errors: bool,
-    /// `[extra]`, passed to templates as `config.extra`.
+    /// `[extra]`, passed to templates as `config.extra`, over the theme's.
     pub extra: minijinja::Value,
+    /// The theme under `themes/` whose templates and static files stand
+    /// below the site's own.
+    pub theme: Option<String>,
+    /// Every key of the file over Zola's defaults, for templates that read
+    /// `config.markdown.render_emoji` or `config.author`.
+    pub settings: minijinja::Value,
 }
 
 /// One taxonomy, such as `tags` or `categories`.
@@ -48,6 +60,8 @@ pub struct TaxonomyConfig {
     pub name: String,
     /// Terms per listing page, if paginated.
     pub paginate_by: Option<usize>,
+    /// Whether each term has its own feed.
+    pub feed: bool,
 }
 
 /// The configuration, and what was wrong with its file.
@@ -63,7 +77,7 @@ pub struct ConfigResult {
 #[serde(untagged)]
 enum TaxonomyEntry {
     Name(String),
-    Table { name: String, paginate_by: Option<usize> },
+    Table { name: String, paginate_by: Option<usize>, feed: Option<bool> },
 }
 
 #[derive(Deserialize)]
@@ -76,10 +90,16 @@ struct RawConfig {
     taxonomies: Option<Vec<TaxonomyEntry>>,
     feed: Option<bool>,
     generate_feeds: Option<bool>,
+    generate_feed: Option<bool>,
+    feed_filenames: Option<Vec<String>>,
+    feed_filename: Option<String>,
     feed_limit: Option<usize>,
     sitemap: Option<bool>,
+    generate_sitemap: Option<bool>,
+    generate_robots_txt: Option<bool>,
     links: Option<LinksConfig>,
     extra: Option<toml::Table>,
+    theme: Option<String>,
     #[serde(flatten)]
     unknown: BTreeMap<String, toml::Value>,
 }
@@ -96,32 +116,6 @@ enum BrokenLinks {
     Error,
     Warn,
 }
-
-/// Zola keys that qsite reads no meaning from but accepts silently, so a Zola
-/// site's configuration builds unchanged.
-const ZOLA_KEYS: &[&str] = &[
-    "compile_sass",
-    "build_search_index",
-    "minify_html",
-    "generate_robots_txt",
-    "markdown",
-    "languages",
-    "theme",
-    "ignored_content",
-    "author",
-    "slugify",
-    "search",
-    "output_dir",
-    "preserve_dotfiles_in_output",
-    "feed_filenames",
-    "hard_link_static",
-    "translations",
-    "generate_sitemap",
-    "link_checker",
-    "mode",
-    "ignored_static",
-    "exclude_paginated_pages_in_sitemap",
-];
 
 /// The parsed configuration.
 ///
@@ -147,6 +141,7 @@ pub fn config(db: &dyn Database) -> ConfigResult {
             None
         }
     };
+    let zola = is_zola_config(&path);
     let mut config = Config {
         title: String::new(),
         base_url: String::from("http://127.0.0.1:1111"),
@@ -154,19 +149,40 @@ pub fn config(db: &dyn Database) -> ConfigResult {
         default_language: String::from("en"),
         paginate_by: None,
         // qsite's starter default; a Zola site has the taxonomies it lists.
-        taxonomies: if is_zola_config(&path) {
+        taxonomies: if zola {
             Vec::new()
         } else {
-            vec![TaxonomyConfig { name: String::from("tags"), paginate_by: None }]
+            vec![TaxonomyConfig { name: String::from("tags"), paginate_by: None, feed: false }]
         },
-        feed: true,
+        // qsite's starter writes a feed; Zola writes one when asked.
+        feed: !zola,
+        feed_filenames: vec![String::from("atom.xml")],
         feed_limit: None,
         sitemap: true,
+        robots: true,
+        theme: None,
         broken_links_are_errors: true,
         extra: minijinja::Value::from(BTreeMap::<String, minijinja::Value>::new()),
+        settings: minijinja::Value::from(minijinja::value::Serde(&zola_config::settings(&toml::Table::new()))),
     };
-    if let Some(raw) = raw {
-        for key in raw.unknown.keys().filter(|key| !ZOLA_KEYS.contains(&key.as_str())) {
+    // The same text as a table, for what templates read: it parses when
+    // `raw` did.
+    let table: Option<toml::Table> = raw.as_ref().and_then(|_| toml::from_str(text).ok());
+    if let (Some(table), Some(raw)) = (&table, raw) {
+        for (key, instead) in zola_config::unsupported(table) {
+            let last = key.rsplit('.').next().unwrap_or(&key);
+            diagnostics.push(
+                Diagnostic::warning(
+                    path.clone(),
+                    key_range(text, last),
+                    "qsite::config::unsupported",
+                    format!("qsite ignores `{key}` for now: {instead}"),
+                )
+                .with_help("the site builds as if the setting were not there"),
+            );
+        }
+        config.settings = minijinja::Value::from(minijinja::value::Serde(&zola_config::settings(table)));
+        for key in raw.unknown.keys().filter(|key| !zola_config::is_zola_key(key)) {
             let range = key_range(text, key);
             diagnostics.push(Diagnostic::warning(
                 path.clone(),
@@ -201,26 +217,64 @@ pub fn config(db: &dyn Database) -> ConfigResult {
             config.taxonomies = taxonomies
                 .into_iter()
                 .map(|entry| match entry {
-                    TaxonomyEntry::Name(name) => TaxonomyConfig { name, paginate_by: None },
-                    TaxonomyEntry::Table { name, paginate_by } => {
-                        TaxonomyConfig { name, paginate_by: paginate_by.filter(|&n| n > 0) }
-                    }
+                    TaxonomyEntry::Name(name) => TaxonomyConfig { name, paginate_by: None, feed: false },
+                    TaxonomyEntry::Table { name, paginate_by, feed } => TaxonomyConfig {
+                        name,
+                        paginate_by: paginate_by.filter(|&n| n > 0),
+                        feed: feed.unwrap_or(false),
+                    },
                 })
                 .collect();
         }
-        config.feed = raw.feed.or(raw.generate_feeds).unwrap_or(true);
-        config.feed_limit = raw.feed_limit;
-        config.sitemap = raw.sitemap.unwrap_or(true);
-        config.broken_links_are_errors = raw.links.and_then(|links| links.broken) != Some(BrokenLinks::Warn);
-        if let Some(extra) = raw.extra {
-            config.extra = minijinja::Value::from(minijinja::value::Serde(&extra));
+        // Zola's names: `generate_feeds` and `feed_filenames` since 0.19,
+        // `generate_feed` and `feed_filename` before.
+        config.feed = raw.feed.or(raw.generate_feeds).or(raw.generate_feed).unwrap_or(config.feed);
+        if let Some(names) = raw.feed_filenames.or(raw.feed_filename.map(|name| vec![name])) {
+            config.feed_filenames = names;
         }
+        config.feed_limit = raw.feed_limit;
+        config.sitemap = raw.sitemap.or(raw.generate_sitemap).unwrap_or(true);
+        config.robots = raw.generate_robots_txt.unwrap_or(true);
+        config.broken_links_are_errors = raw.links.and_then(|links| links.broken) != Some(BrokenLinks::Warn);
+        config.theme = raw.theme.filter(|theme| !theme.is_empty());
+        let mut extra = raw.extra.unwrap_or_default();
+        if let Some(theme) = &config.theme {
+            match theme_extra(db, theme) {
+                Ok(defaults) => {
+                    for (key, value) in defaults {
+                        extra.entry(key).or_insert(value);
+                    }
+                }
+                Err(problem) => diagnostics.push(Diagnostic::error(
+                    path.clone(),
+                    key_range(text, "theme"),
+                    "qsite::config::theme",
+                    format!("theme `{theme}`: {problem}"),
+                )),
+            }
+        }
+        config.extra = minijinja::Value::from(minijinja::value::Serde(&extra));
     }
     if let Some(base_url) = &site.options(db).base_url {
         config.base_url = base_url.clone();
     }
     config.base_url = config.base_url.trim_end_matches('/').to_owned();
     ConfigResult { config: Arc::new(config), diagnostics }
+}
+
+/// The `[extra]` table of a theme's own configuration file, whose keys are
+/// defaults for the site's; an error says why the theme cannot be used.
+fn theme_extra(db: &dyn Database, theme: &str) -> Result<toml::Table, String> {
+    let Some(file) = file_at(db, &theme_path(theme, "config.toml")) else {
+        let exists = Site::get(db).files(db).themes.keys().any(|path| path.starts_with(theme));
+        return match exists {
+            true => Ok(toml::Table::new()),
+            false => Err(format!("there is no folder `{}` with its files", theme_path(theme, ""))),
+        };
+    };
+    let table: toml::Table = toml::from_str(&text_of(db, file))
+        .map_err(|error| format!("its `config.toml` is not valid TOML: {}", plain_words(error.message())))?;
+    Ok(table.get("extra").and_then(toml::Value::as_table).cloned().unwrap_or_default())
 }
 
 /// Why `base_url` cannot stand before every URL path of the site, or `None`

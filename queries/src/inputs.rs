@@ -190,6 +190,10 @@ pub struct SiteFiles {
     pub data: BTreeMap<Utf8PathBuf, SourceFile>,
     /// Under `static/`, keyed by the path relative to `static/` (`style.css`).
     pub static_files: BTreeMap<Utf8PathBuf, SourceFile>,
+    /// Under `themes/`, keyed by the path relative to `themes/`
+    /// (`hyde/templates/page.html`): every theme's files, of which the
+    /// configured theme's are used.
+    pub themes: BTreeMap<Utf8PathBuf, SourceFile>,
 }
 
 /// Build options that do not live in the site's files.

@@ -96,6 +96,7 @@ mod tests;
 pub mod trace;
 pub mod whole_site;
 pub mod words;
+mod zola_config;
 
 pub use body::{Heading, InternalLink, Markdown};
 pub use change::{Change, Inputs};

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use camino::Utf8Path;
+use camino::{Utf8Path, Utf8PathBuf};
 use salsa::Database;
 
 use crate::collections::{Scope, Selector, pages_matching, taxonomy_index};
@@ -15,6 +15,7 @@ use crate::inputs::{Site, SourceFile, text_of};
 use crate::output_paths::output_path;
 use crate::page::{PageLocation, PageMeta, is_hidden, page_location, page_meta, section_listing};
 use crate::sections::section_tree;
+use crate::site_paths::{STATIC, under};
 use crate::stable_hash::StableHash;
 
 /// What produces one output file.
@@ -133,6 +134,7 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
     // A static `robots.txt` replaces the rendered one, as Zola copies
     // `static/` after rendering; a site template of that name then goes unused.
     match (files.static_files.get(Utf8Path::new("robots.txt")), files.templates.get("robots.txt")) {
+        (None, _) if !config.robots => {}
         (None, _) => {
             table.add(db, "/robots.txt", Route::Robots, None);
         }
@@ -213,6 +215,16 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
     }
     for (path, &file) in &files.static_files {
         table.add(db, &format!("/{path}"), Route::Copy(file), Some(Owner { file, claim: Claim::Copy }));
+    }
+    // The theme's static files stand below the site's own.
+    if let Some(theme) = &config.theme {
+        let theme_static = Utf8PathBuf::from(theme).join(STATIC);
+        for (path, &file) in &files.themes {
+            let Some(path) = under(path, theme_static.as_str()) else { continue };
+            if !files.static_files.contains_key(path) {
+                table.add(db, &format!("/{path}"), Route::Copy(file), Some(Owner { file, claim: Claim::Copy }));
+            }
+        }
     }
     for (path, file) in &tree.assets {
         // A colocated asset keeps its path, so it lands next to its page.

@@ -16,6 +16,10 @@ pub const STATIC: &str = "static";
 /// The folder of data files that templates load.
 pub const DATA: &str = "data";
 
+/// The folder of themes, one folder each (`themes/hyde/`), with the same
+/// `templates/` and `static/` folders as the site.
+pub const THEMES: &str = "themes";
+
 /// How the path from the site root of every file under `content/` begins.
 pub const CONTENT_PREFIX: &str = "content/";
 
@@ -29,6 +33,38 @@ pub fn content_path(relative: &str) -> String {
 /// (`page.html`, `partials/nav.html`).
 pub fn template_path(name: &str) -> String {
     format!("{TEMPLATES}/{name}")
+}
+
+/// The path from the site root of a file of the theme `theme`, given its
+/// path in the theme's folder (`templates/page.html`).
+pub fn theme_path(theme: &str, relative: &str) -> String {
+    format!("{THEMES}/{theme}/{relative}")
+}
+
+/// The path from the site root of the theme `theme`'s copy of a template:
+/// what `{% extends "hyde/templates/page.html" %}` names as
+/// `hyde/templates/page.html`, and what the site's `page.html` falls back to.
+pub fn theme_template_path(theme: &str, name: &str) -> String {
+    theme_path(theme, &template_path(name))
+}
+
+/// The name of a template a theme's templates are known by, when `name`
+/// spells it in full (`hyde/templates/page.html` is `page.html` of `hyde`).
+pub fn theme_template_name<'n>(theme: &str, name: &'n str) -> Option<&'n str> {
+    name.strip_prefix(theme)?.strip_prefix('/')?.strip_prefix(TEMPLATES)?.strip_prefix('/')
+}
+
+/// Whether a path from the site root is a file of a theme that queries read
+/// as text: its templates and its configuration file.
+pub fn is_theme_text(path: &Utf8Path) -> bool {
+    let mut parts = path.components().map(|part| part.as_str());
+    parts.next() == Some(THEMES)
+        && parts.next().is_some()
+        && match parts.next() {
+            Some(TEMPLATES) => parts.next().is_some(),
+            Some("config.toml") => parts.next().is_none(),
+            _ => false,
+        }
 }
 
 /// Whether a path from the site root is under `content/`.

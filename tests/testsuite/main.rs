@@ -26,4 +26,6 @@ mod support;
 mod url_values;
 mod values;
 mod verify;
+mod zola_config;
 mod zola_templates;
+mod zola_themes;

@@ -60,7 +60,8 @@ fn the_feed_settings_answer_to_zolas_names() {
         page_rendered_by(
             "{{ config.generate_feed }} {{ config.generate_feeds }} {{ config.feed_filename }} {{ config.feed_filenames | join(\",\") }}"
         ),
-        "true true atom.xml atom.xml"
+        "false false atom.xml atom.xml",
+        "Zola writes no feed unless asked"
     );
 }
 

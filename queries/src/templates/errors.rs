@@ -2,11 +2,11 @@
 //! at the user's own line and column: minijinja locates errors in the
 //! translated text it compiled, and the translation's map leads back.
 
+use camino::Utf8PathBuf;
 use salsa::Database;
 
 use crate::diagnostic::Diagnostic;
 use crate::inputs::text_of;
-use crate::lookup::file_at;
 use crate::site_paths::template_path;
 use crate::suggest::did_you_mean;
 use crate::templates::environment::{PRINTED_UNDEFINED, TEMPLATE_FUEL};
@@ -15,6 +15,7 @@ use crate::templates::limits::OversizedString;
 use crate::templates::loader::site_template;
 use crate::templates::objects::{COMMON_FIELDS, CONFIG_FIELDS};
 use crate::templates::registry::{Kind, suggested_names};
+use crate::trace::reads::template_file;
 
 /// A diagnostic for a failed render of `rendering`: located in the template
 /// and line where the error happened (an included template, not the layout
@@ -36,7 +37,7 @@ pub fn diagnostic(db: &dyn Database, rendering: &str, error: &minijinja::Error) 
         .last()
         .unwrap_or(error);
     let name = located.name().unwrap_or(rendering);
-    let file = file_at(db, &template_path(name));
+    let file = template_file(db, name);
     let text = file.map(|file| text_of(db, file).to_owned()).unwrap_or_default();
     let translated = site_template(&text);
     let range = match (located.range(), located.line()) {
@@ -74,7 +75,8 @@ pub fn diagnostic(db: &dyn Database, rendering: &str, error: &minijinja::Error) 
         _ => "qsite::templates::render",
     };
     let help = help(db, located, &message);
-    let diagnostic = Diagnostic::error(template_path(name), range, code, message);
+    let path = file.map_or_else(|| Utf8PathBuf::from(template_path(name)), |file| file.path(db).clone());
+    let diagnostic = Diagnostic::error(path, range, code, message);
     if let Problem::TooLarge(_) = problem {
         return diagnostic
             .with_help("look for a width, a repetition or a loop that doubles a string: a page needs far less");

@@ -10,10 +10,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use minijinja::context;
 use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
 use salsa::Database;
 
 use crate::collections::{Scope, Selector};
+use crate::config::TaxonomyConfig;
 use crate::dates::PageDate;
 use crate::front_matter::SortBy;
 use crate::inputs::SourceFile;
@@ -209,7 +211,8 @@ impl Object for SectionObject {
     }
 }
 
-/// Fields of `config`.
+/// Fields of `config` that qsite computes; every other key of the
+/// configuration file (and of Zola's defaults) is there as written.
 pub const CONFIG_FIELDS: &[&str] = &[
     "title",
     "base_url",
@@ -223,11 +226,29 @@ pub const CONFIG_FIELDS: &[&str] = &[
     "generate_feed",
     "feed_filename",
     "feed_filenames",
+    "feed_limit",
     "sitemap",
+    "generate_sitemap",
+    "generate_robots_txt",
+    "author",
+    "languages",
+    "markdown",
+    "build_search_index",
+    "compile_sass",
 ];
 
-/// The feed's file name in the output folder.
-const FEED_FILE: &str = "atom.xml";
+/// A configured taxonomy as Zola hands it to templates.
+fn taxonomy_config(taxonomy: &TaxonomyConfig, language: &str) -> Value {
+    context! {
+        name => taxonomy.name.as_str(),
+        slug => taxonomy.name.as_str(),
+        paginate_by => taxonomy.paginate_by,
+        paginate_path => "page",
+        feed => taxonomy.feed,
+        render => true,
+        lang => language,
+    }
+}
 
 impl Object for ConfigObject {
     fn repr(self: &Arc<Self>) -> ObjectRepr {
@@ -245,16 +266,27 @@ impl Object for ConfigObject {
                 "default_language" => Value::from(config.default_language.as_str()),
                 "extra" => config.extra.clone(),
                 "taxonomies" => Value::from(
-                    config.taxonomies.iter().map(|taxonomy| Value::from(taxonomy.name.as_str())).collect::<Vec<_>>(),
+                    config
+                        .taxonomies
+                        .iter()
+                        .map(|taxonomy| taxonomy_config(taxonomy, &config.default_language))
+                        .collect::<Vec<_>>(),
                 ),
                 "paginate_by" => config.paginate_by.map_or(Value::from(()), Value::from),
                 // Zola's names for it: `generate_feeds` (0.19+), `generate_feed` before.
                 "feed" | "generate_feeds" | "generate_feed" => Value::from(config.feed),
-                // The feed qsite writes, under Zola's names for it.
-                "feed_filename" => Value::from(FEED_FILE),
-                "feed_filenames" => Value::from(vec![FEED_FILE]),
-                "sitemap" => Value::from(config.sitemap),
-                _ => return None,
+                "feed_filename" => Value::from(config.feed_filenames.first().map_or("", String::as_str)),
+                "feed_filenames" => Value::from(config.feed_filenames.clone()),
+                "feed_limit" => config.feed_limit.map_or(Value::from(()), Value::from),
+                "sitemap" | "generate_sitemap" => Value::from(config.sitemap),
+                "generate_robots_txt" => Value::from(config.robots),
+                // Anything else as the file (or Zola's default) has it; a key
+                // Zola leaves empty by default (`author`) is none.
+                _ => match config.settings.get_attr(key) {
+                    Ok(value) if !value.is_undefined() => value,
+                    _ if key == "author" => Value::from(()),
+                    _ => return None,
+                },
             })
         })
         .flatten()

@@ -28,7 +28,7 @@ use crate::lookup::file_at;
 use crate::page::{PageLocation, PageMeta};
 use crate::routes::RouteTable;
 use crate::sections::SectionTree;
-use crate::site_paths::{content_path, template_path};
+use crate::site_paths::{content_path, template_path, theme_template_name, theme_template_path};
 use crate::stable_hash::stable_hash;
 
 traced_reads! {
@@ -314,9 +314,22 @@ pub fn data<'db>(db: &'db dyn Database, path: &Utf8Path) -> Option<&'db Result<m
     Some(data_value(db, file))
 }
 
-/// A site template's text, if the site has one of that name.
-pub fn template_text(db: &dyn Database, name: &str) -> Option<Arc<str>> {
+/// The file of the template `name`: the site's own, else the configured
+/// theme's copy (which `hyde/templates/page.html` names in full). Records
+/// the site's absence as well as the theme's file, so adding the site's own
+/// copy later re-renders what used the theme's.
+pub fn template_file(db: &dyn Database, name: &str) -> Option<SourceFile> {
     record(db, Read::Template(name.to_owned()));
-    let file = file_at(db, &template_path(name))?;
-    Some(text_of(db, file))
+    if let Some(file) = file_at(db, &template_path(name)) {
+        return Some(file);
+    }
+    let theme = config(db).config.theme.as_deref()?;
+    let path = theme_template_path(theme, theme_template_name(theme, name).unwrap_or(name));
+    file_hash(db, &path)?;
+    file_at(db, &path)
+}
+
+/// A site template's text, if the site or its theme has one of that name.
+pub fn template_text(db: &dyn Database, name: &str) -> Option<Arc<str>> {
+    template_file(db, name).map(|file| text_of(db, file))
 }

@@ -1,0 +1,62 @@
+//! Zola's configuration file as Zola's releases wrote it: every key reaches
+//! templates as `config.*`, older names mean what they meant, and a setting
+//! qsite does not act on is named in a warning.
+
+use crate::support::SiteTest;
+
+/// A Zola site with `config` as its configuration and `template` as its
+/// home page template; returns the site, not yet built.
+fn zola_site(config: &str, template: &str) -> SiteTest {
+    SiteTest::with_files(&[
+        ("config.toml", config),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("templates/index.html", template),
+    ])
+}
+
+#[test]
+fn every_zola_key_reaches_templates_with_zolas_defaults() {
+    let site = zola_site(
+        "base_url = \"https://zola.test\"\nauthor = \"Ann\"\ntaxonomies = [{ name = \"tags\", feed = true, paginate_by = 5 }]\n\
+         [markdown]\nrender_emoji = false\n[extra]\nx = 1\n",
+        "{{ config.author }}|{{ config.markdown.render_emoji }}|{{ config.markdown.smart_punctuation }}|\
+         {{ config.build_search_index }}|{{ config.search.index_format }}|{{ config.languages | length }}|\
+         {% for t in config.taxonomies %}{{ t.name }} {{ t.feed }} {{ t.paginate_by }}{% endfor %}|\
+         {{ config.generate_feeds }}|{{ config.feed_filenames | join(sep=\",\") }}|{{ config.extra.x }}",
+    );
+    site.build();
+    assert_eq!(
+        site.output("index.html"),
+        "Ann|false|false|false|elasticlunr_javascript|0|tags true 5|false|atom.xml|1"
+    );
+    assert!(!site.has_output("atom.xml"), "Zola writes a feed only when asked");
+}
+
+#[test]
+fn the_older_feed_and_sitemap_keys_mean_what_they_meant() {
+    let site = zola_site(
+        "base_url = \"https://zola.test\"\ngenerate_feed = true\nfeed_filename = \"atom.xml\"\n\
+         generate_sitemap = false\ngenerate_robots_txt = false\n",
+        "{{ config.generate_feed }} {{ config.feed_filename }}",
+    );
+    site.qsite(&["build"]).assert_code(0);
+    assert_eq!(site.output("index.html"), "true atom.xml");
+    assert!(site.has_output("atom.xml"));
+    assert!(!site.has_output("sitemap.xml") && !site.has_output("robots.txt"));
+}
+
+#[test]
+fn a_setting_qsite_does_not_act_on_is_named_and_a_default_one_is_not() {
+    let site = zola_site(
+        "base_url = \"https://zola.test\"\ncompile_sass = true\nminify_html = false\n\
+         [markdown]\nhighlight_code = true\nsmart_punctuation = false\n",
+        "home",
+    );
+    let run = site.qsite(&["build"]);
+    run.assert_code(0).assert_stderr_has(&[
+        "qsite ignores `compile_sass` for now",
+        "qsite ignores `markdown.highlight_code` for now",
+        "[config.toml:2:1]",
+    ]);
+    assert_eq!(run.stderr.matches("qsite::config::unsupported").count(), 2, "{}", run.stderr);
+}
