@@ -10,6 +10,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::BuildOptions;
+use queries::trace::CLOCK_SCOPE;
 use queries::words::counted;
 use rayon::prelude::*;
 use snapshots::{BuildRecord, Cache, ColdReason, FileStat, OutputRecord};
@@ -220,9 +221,13 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         eprintln!("warning: {hidden}");
     }
     let mut trust = previous.trust(request, &scan);
+    // Outputs that printed the build clock are verified at every build: the
+    // clock is an input that always moves.
+    let reads_clock = previous.cache.scopes_starting_with(CLOCK_SCOPE).is_ok_and(|scopes| !scopes.is_empty());
     if let Some(output_dir) = &output_dir
         && trust == Trust::Settled
         && scan.changed.is_empty()
+        && !reads_clock
         && previous.manifest.writing.is_none()
         && intact.len() == previous.records.len()
         && previous.manifest.paths.len() == previous.records.len()
@@ -254,7 +259,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         stats: previous.cache.meta(STATS).ok().flatten().and_then(|json| serde_json::from_str(&json).ok()),
     };
     let Reuse { plan, verifier, traces, redo, reused, verified: verified_traces, site_known, stored_checks, damage } =
-        plan(&mut workspace, &stored, &trust, &scan.changed);
+        plan(&mut workspace, &stored, &trust, &changed_with_clock(&scan.changed, reads_clock));
     // A cache that cannot be read is trusted in nothing: this build is cold.
     if let Some(damage) = damage {
         if request.verbosity.says_more_than_errors() {
@@ -504,6 +509,12 @@ fn workspace_outputs(selection: &Selection, workspace: &Workspace) -> usize {
         Selection::Table { .. } => workspace.output_count(),
         Selection::Known { produced, .. } => produced.len(),
     }
+}
+
+/// The changed paths, with the clock's scope when stored reads read it.
+fn changed_with_clock(changed: &[Utf8PathBuf], reads_clock: bool) -> Vec<Utf8PathBuf> {
+    let clock = reads_clock.then(|| Utf8PathBuf::from(CLOCK_SCOPE));
+    changed.iter().cloned().chain(clock).collect()
 }
 
 /// A no-op stops at the stat: nothing read, rendered or written.

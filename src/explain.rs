@@ -77,6 +77,7 @@ impl BuildFacts<'_> {
                 }
                 Vec::new()
             }
+            Footprint::Clock => return " <- the build clock moved".to_owned(),
             Footprint::Settings | Footprint::Site(_) => {
                 self.changed.iter().chain(self.removed).map(String::as_str).collect()
             }

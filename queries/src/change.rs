@@ -13,7 +13,7 @@ use salsa::{Durability, Setter};
 use crate::body::Markdown;
 use crate::database::QueryDb;
 use crate::host::HostHandle;
-use crate::inputs::{BuildOptions, FileText, Prepared, PreparedSite, Site, SiteFiles, SourceFile};
+use crate::inputs::{BuildClock, BuildOptions, FileText, Prepared, PreparedSite, Site, SiteFiles, SourceFile};
 use crate::site_paths::THEMES;
 
 /// What changed in the site since the database last saw it.
@@ -31,6 +31,8 @@ pub struct Change {
     pub prepared_front_matter: Vec<(Utf8PathBuf, Prepared<Arc<[u8]>>)>,
     /// Whole-site values from the host's cache (see [`Site::prepared_site`]).
     pub prepared_site: Option<Arc<PreparedSite>>,
+    /// When this build started, if the host tells.
+    pub clock: Option<BuildClock>,
 }
 
 /// The host's handles into the database: the path → file map the design keeps
@@ -154,6 +156,7 @@ impl Change {
             }
         }
         let options = self.options;
+        let clock = self.clock;
         match inputs.site {
             None => {
                 let config_file = inputs
@@ -192,6 +195,13 @@ impl Change {
                     changed = true;
                 }
             }
+        }
+        // The clock alone is no change to the site: only what printed it
+        // may differ, and it backdates when it does not.
+        if let (Some(site), Some(clock)) = (inputs.site, clock)
+            && *site.clock(db) != clock
+        {
+            site.set_clock(db).with_durability(Durability::LOW).to(clock);
         }
         changed
     }

@@ -26,6 +26,49 @@ impl PageDate {
     }
 }
 
+/// How a template reads the build clock: a `date` format (`%Y`) in local
+/// time or UTC, or the timestamp. Spelled as one string, as a traced read's
+/// key: `local %Y`, `utc %Y-%m-%d`, `timestamp`.
+#[salsa::interned(debug, revisions = usize::MAX)]
+pub struct ClockFormat<'db> {
+    /// The spelling.
+    #[returns(ref)]
+    pub spelling: String,
+}
+
+/// The spelling of a clock read in local time (or UTC) with `format`.
+pub fn clock_spelling(utc: bool, format: &str) -> String {
+    format!("{} {format}", if utc { "utc" } else { "local" })
+}
+
+/// The spelling of the clock read as seconds since the epoch.
+pub const CLOCK_TIMESTAMP: &str = "timestamp";
+
+/// The format `now()` prints in, as Zola prints it: RFC 3339 with the offset.
+pub const CLOCK_RFC3339: &str = "%Y-%m-%dT%H:%M:%S%:z";
+
+/// The build clock as `format` spells it: what a template printed of it.
+/// Backdates: when the clock moves but the year it printed did not, what
+/// printed it is not rendered again.
+#[salsa::tracked(returns(ref))]
+pub fn clock_text<'db>(db: &'db dyn salsa::Database, format: ClockFormat<'db>) -> String {
+    let clock = *crate::inputs::Site::get(db).clock(db);
+    let spelling = format.spelling(db);
+    if spelling == CLOCK_TIMESTAMP {
+        return clock.seconds.to_string();
+    }
+    let (zone, format) = spelling.split_once(' ').unwrap_or(("utc", spelling));
+    let offset = if zone == "utc" { 0 } else { clock.offset_seconds };
+    let offset = Offset::from_seconds(offset).unwrap_or(Offset::UTC);
+    let timestamp = jiff::Timestamp::from_second(clock.seconds).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let mut text = String::new();
+    let zoned = timestamp.to_zoned_datetime(jiff::tz::TimeZone::fixed(offset));
+    match jiff::fmt::strtime::BrokenDownTime::from(&zoned).format(format, &mut text) {
+        Ok(()) => text,
+        Err(error) => format!("bad date format `{format}`: {error}"),
+    }
+}
+
 /// Why a text is not a date qsite can sort and print.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DateError {

@@ -149,10 +149,25 @@ pub struct Site {
     #[default]
     #[returns(ref)]
     pub prepared_site: Option<Arc<PreparedSite>>,
+    /// When this build started, for templates that print `now()`: set by
+    /// the host at every build, read only through [`crate::dates::clock_text`],
+    /// which backdates, so a page printing the year re-renders once a year.
+    #[default]
+    pub clock: BuildClock,
     /// What queries ask for the files the host left unread: set with the
     /// site, for as long as the database lives.
     #[returns(ref)]
     pub host: HostHandle,
+}
+
+/// The time a build started, as the host's clock and time zone give it:
+/// queries never read a clock, they read [`Site::clock`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct BuildClock {
+    /// Seconds since the Unix epoch.
+    pub seconds: i64,
+    /// The local time zone's offset from UTC at that moment, in seconds.
+    pub offset_seconds: i32,
 }
 
 /// See [`Site::prepared_site`].

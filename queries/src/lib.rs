@@ -107,7 +107,9 @@ pub use dates::{DateError, PageDate, parse_date};
 pub use diagnostic::{Diagnostic, Severity};
 pub use front_matter::{FrontMatter, SortBy};
 pub use host::{FileHost, HostHandle, MemoryHost};
-pub use inputs::{BuildOptions, FileText, Prepared, PreparedSite, Site, SiteFiles, SourceFile, content_hash};
+pub use inputs::{
+    BuildClock, BuildOptions, FileText, Prepared, PreparedSite, Site, SiteFiles, SourceFile, content_hash,
+};
 pub use link_checking::{LinkCheck, check_links, link_check};
 pub use links::{PageContent, page_content};
 pub use output_paths::{UnsafePath, check_relative_path, output_path};

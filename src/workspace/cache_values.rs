@@ -47,7 +47,7 @@ impl Workspace {
         let holds = |key: &str| {
             Read::from_key(key).is_some_and(|read| match read.footprint() {
                 Footprint::Site(facets) => !facets.meets(changed),
-                Footprint::Settings | Footprint::File(_) => false,
+                Footprint::Settings | Footprint::File(_) | Footprint::Clock => false,
             })
         };
         let still = values.iter().filter(|(key, _)| holds(key)).map(|(key, value)| (key.as_str(), value.as_str()));

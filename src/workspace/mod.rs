@@ -14,8 +14,8 @@ use std::sync::Arc;
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::words::counted;
 use queries::{
-    BuildOptions, Change, ExecutionLog, FileHost, FileText, HostHandle, Inputs, Markdown, Prepared, QueryDb,
-    route_table,
+    BuildClock, BuildOptions, Change, ExecutionLog, FileHost, FileText, HostHandle, Inputs, Markdown, Prepared,
+    QueryDb, route_table,
 };
 use rayon::prelude::*;
 use snapshots::{Fact, FactsReader, FileStat};
@@ -133,7 +133,7 @@ impl Workspace {
         logged: bool,
     ) -> Result<Self, EnvironmentError> {
         let mut workspace = Workspace::empty(root, config_path, options.clone(), logged, facts.reader.clone());
-        let mut change = Change { options: Some(options), ..Change::default() };
+        let mut change = Change { options: Some(options), clock: Some(build_clock()), ..Change::default() };
         let texts: Vec<FileText> = files
             .par_iter()
             .map(|(path, stat)| {
@@ -195,7 +195,8 @@ impl Workspace {
         let mut paths = walk.paths;
         paths.push(self.config_path.clone());
         let present: HashSet<&Utf8Path> = paths.iter().map(Utf8PathBuf::as_path).collect();
-        let mut change = Change { options: Some(self.options.clone()), ..Change::default() };
+        let mut change =
+            Change { options: Some(self.options.clone()), clock: Some(build_clock()), ..Change::default() };
         // Reading is most of a cold start's IO; the files are independent.
         let texts: Vec<FileText> =
             paths.par_iter().map(|path| read_input(&self.root, path, &self.config_path)).collect::<Result<_, _>>()?;
@@ -245,7 +246,7 @@ impl Workspace {
         if !present.contains(&self.config_path) && gone.contains(&self.config_path) {
             return Err(EnvironmentError::MissingConfig { root: self.root.clone(), path: self.config_path.clone() });
         }
-        let mut change = Change::default();
+        let mut change = Change { clock: Some(build_clock()), ..Change::default() };
         for path in present {
             let text = read_input(&self.root, &path, &self.config_path)?;
             change.files.push((path, Some(text)));
@@ -331,4 +332,10 @@ impl Workspace {
 /// Whether the host read this text from disk (rather than only knowing its hash).
 fn is_read(text: &FileText) -> bool {
     !matches!(text, FileText::Opaque { .. } | FileText::Unread { .. })
+}
+
+/// The host's clock and time zone now, for templates that print `now()`.
+fn build_clock() -> BuildClock {
+    let now = jiff::ZonedDateTime::now();
+    BuildClock { seconds: now.timestamp().as_second(), offset_seconds: now.offset().seconds() }
 }

@@ -130,3 +130,32 @@ fn teras_named_arguments_reach_join_split_replace_and_default() {
         "a, b|z|P0st|none|a-b positional"
     );
 }
+
+#[test]
+fn now_is_the_build_clock_and_a_page_depends_on_it_only_as_far_as_it_printed_it() {
+    let site = SiteTest::with_files(&[
+        ("config.toml", "title = \"Zola\"\nbase_url = \"https://zola.test\"\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/post.md", "+++\ntitle = \"Post\"\n+++\nText\n"),
+        ("content/stamp.md", "+++\ntitle = \"Stamp\"\ntemplate = \"stamp.html\"\n+++\n"),
+        ("templates/index.html", "home"),
+        ("templates/page.html", "(c) {{ now() | date(format=\"%Y\") }} {{ now(utc=true) | date(format=\"%Y\") }}"),
+        ("templates/stamp.html", "{{ now(timestamp=true) }} {{ now() }}"),
+    ]);
+    site.build();
+    let footer = site.output("post/index.html");
+    let years: Vec<&str> = footer.trim_start_matches("(c) ").split(' ').collect();
+    assert!(years.iter().all(|year| year.len() == 4 && year.as_bytes().iter().all(u8::is_ascii_digit)), "{footer}");
+    let stamp = site.output("stamp/index.html");
+    let (seconds, printed) = stamp.split_once(' ').expect("two values");
+    assert!(seconds.parse::<i64>().is_ok_and(|seconds| seconds > 1_700_000_000), "{stamp}");
+    assert!(printed.starts_with(years[0]) && printed.len() == "2026-12-08T00:00:00+00:00".len(), "{printed}");
+    // A later build with no file changed renders again only what printed the
+    // seconds: the footer's year has not moved.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let run = site.qsite(&["build", "-v"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("rendered 1,"), "{}", run.stdout);
+    assert_ne!(site.output("stamp/index.html"), stamp);
+    assert_eq!(site.output("post/index.html"), footer);
+}

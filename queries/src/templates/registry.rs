@@ -68,6 +68,7 @@ pub const REGISTRY: &[Entry] = &[
     qsite(Function, "get_taxonomy_url", |env, name| add_function(env, name, taxonomy::get_taxonomy_url)),
     qsite(Function, "load_data", |env, name| add_function(env, name, data::load_data)),
     qsite(Function, "range", |env, name| add_function(env, name, collections::range)),
+    qsite(Function, "now", |env, name| add_function(env, name, dates::now)),
     minijinja(Function, "dict"),
     qsite(Function, "debug", |env, name| add_function(env, name, data::debug)),
     minijinja(Function, "namespace"),

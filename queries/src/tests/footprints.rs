@@ -179,7 +179,7 @@ fn facets_changed(path: &str, before: &[u8], after: &[u8]) -> Facets {
 /// of this footprint.
 fn may_change(footprint: &Footprint, path: &str, facets: Facets) -> bool {
     match footprint {
-        Footprint::Settings => false,
+        Footprint::Settings | Footprint::Clock => false,
         Footprint::File(file) => file == path,
         Footprint::Site(depends) => depends.meets(facets),
     }

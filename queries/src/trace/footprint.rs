@@ -22,6 +22,9 @@ pub enum Footprint {
     /// These parts of every page's metadata: computed to be verified when
     /// one of them changed.
     Site(Facets),
+    /// The build clock, which moves at every build: computed to be verified
+    /// by every build.
+    Clock,
 }
 
 /// A part of a page's metadata that whole-site reads depend on: an edit
@@ -124,9 +127,14 @@ impl Footprint {
             Footprint::Settings => SETTINGS_SCOPE.to_owned(),
             Footprint::File(path) => path.clone(),
             Footprint::Site(facets) => facets.scope(),
+            Footprint::Clock => CLOCK_SCOPE.to_owned(),
         }
     }
 }
+
+/// The stored scope of reads whose footprint is [`Footprint::Clock`]; no
+/// file path begins with `~`, which the walk never lists.
+pub const CLOCK_SCOPE: &str = "~clock";
 
 /// The stored scope of reads whose footprint is [`Footprint::Settings`]; no
 /// file path is empty.

@@ -26,7 +26,7 @@ pub use crate::inputs::ListingKey;
 use crate::inputs::{PreparedSite, SourceFile};
 use crate::lookup::file_at;
 use crate::site_paths::is_content;
-pub use footprint::{Facet, Facets, Footprint, SETTINGS_SCOPE, SITE_SCOPE, changed_facets, facet_hashes};
+pub use footprint::{CLOCK_SCOPE, Facet, Facets, Footprint, SETTINGS_SCOPE, SITE_SCOPE, changed_facets, facet_hashes};
 pub use reads::Read;
 
 impl Read {

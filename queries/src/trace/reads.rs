@@ -19,7 +19,7 @@ use crate::body::Markdown;
 use crate::collections::{Selector, TaxonomyIndex, TermKey};
 use crate::config::ConfigResult;
 use crate::data::data_value;
-use crate::dates::PageDate;
+use crate::dates::{ClockFormat, PageDate, clock_text};
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::SortBy;
 use crate::inputs::{ListingKey, Site, SourceFile, content_hash, text_of};
@@ -92,6 +92,13 @@ traced_reads! {
             name: format_args!("markdown({path})"),
             footprint: Footprint::File(path.clone()),
             value(db): content_at(db, path).map(|file| content_hash(db, file)),
+        }
+        /// What a template printed of the build clock (`now()`), spelled as
+        /// [`crate::dates::ClockFormat`] spells it.
+        Clock(spelling: String) {
+            name: format_args!("now({spelling})"),
+            footprint: Footprint::Clock,
+            value(db): clock_text(db, ClockFormat::new(db, spelling.clone())),
         }
         /// Any file's bytes, by its path from the root: what a copied file copies.
         Bytes(path: String) {
@@ -305,6 +312,12 @@ pub fn file_exists(db: &dyn Database, path: &str) -> bool {
 pub fn file_hash(db: &dyn Database, path: &str) -> Option<[u8; 32]> {
     record(db, Read::Bytes(path.to_owned()));
     file_at(db, path).map(|file| content_hash(db, file))
+}
+
+/// The build clock as `spelling` ([`crate::dates::ClockFormat`]) spells it.
+pub fn clock(db: &dyn Database, spelling: &str) -> String {
+    record(db, Read::Clock(spelling.to_owned()));
+    clock_text(db, ClockFormat::new(db, spelling.to_owned())).clone()
 }
 
 /// A data file's value, by its path relative to the site root.
