@@ -81,7 +81,7 @@ pub const REGISTRY: &[Entry] = &[
     alias(Filter, "e", |env, name| env.add_filter(name, text::escape)),
     minijinja(Filter, "lower"),
     minijinja(Filter, "upper"),
-    minijinja(Filter, "title"),
+    qsite(Filter, "title", |env, name| env.add_filter(name, text::title)),
     minijinja(Filter, "capitalize"),
     minijinja(Filter, "length"),
     minijinja(Filter, "count"),
@@ -127,6 +127,11 @@ pub const REGISTRY: &[Entry] = &[
     qsite(Filter, "wordcount", |env, name| env.add_filter(name, text::wordcount)),
     qsite(Filter, "linebreaksbr", |env, name| env.add_filter(name, text::linebreaksbr)),
     qsite(Filter, "as_str", |env, name| env.add_filter(name, text::as_str)),
+    qsite(Filter, "truncate", |env, name| env.add_filter(name, text::truncate)),
+    qsite(Filter, "striptags", |env, name| env.add_filter(name, text::striptags)),
+    qsite(Filter, "escape_xml", |env, name| env.add_filter(name, text::escape_xml)),
+    qsite(Filter, "base64_encode", |env, name| env.add_filter(name, text::base64_encode)),
+    qsite(Filter, "base64_decode", |env, name| env.add_filter(name, text::base64_decode)),
     minijinja(Test, "defined"),
     minijinja(Test, "undefined"),
     minijinja(Test, "none"),
@@ -160,6 +165,7 @@ pub const REGISTRY: &[Entry] = &[
     qsite(Test, "starting_with", |env, name| env.add_test(name, text::starting_with)),
     qsite(Test, "ending_with", |env, name| env.add_test(name, text::ending_with)),
     qsite(Test, "containing", |env, name| env.add_test(name, collections::containing)),
+    qsite(Test, "matching", |env, name| env.add_test(name, text::matching)),
 ];
 
 /// A function as templates see it: called as minijinja calls any function,
