@@ -14,7 +14,7 @@ use minijinja::functions::Function as Callable;
 use minijinja::value::{FunctionArgs, FunctionResult, Object, ObjectRepr, Value};
 use minijinja::{Environment, Error, State};
 
-use crate::templates::{collections, content, data, dates, taxonomy, text, urls};
+use crate::templates::{collections, content, data, dates, numbers, taxonomy, text, urls};
 use Kind::{Filter, Function, Test};
 
 /// What a name is in a template: `x | name`, `x is name` or `name(…)`.
@@ -91,10 +91,10 @@ pub const REGISTRY: &[Entry] = &[
     qsite(Filter, "split", |env, name| env.add_filter(name, text::split)),
     minijinja(Filter, "lines"),
     qsite(Filter, "default", |env, name| env.add_filter(name, text::default)),
-    minijinja(Filter, "round"),
+    qsite(Filter, "round", |env, name| env.add_filter(name, numbers::round)),
     minijinja(Filter, "abs"),
-    minijinja(Filter, "int"),
-    minijinja(Filter, "float"),
+    qsite(Filter, "int", |env, name| env.add_filter(name, numbers::int)),
+    qsite(Filter, "float", |env, name| env.add_filter(name, numbers::float)),
     minijinja(Filter, "attr"),
     minijinja(Filter, "first"),
     minijinja(Filter, "last"),
@@ -132,6 +132,9 @@ pub const REGISTRY: &[Entry] = &[
     qsite(Filter, "get", |env, name| env.add_filter(name, collections::get)),
     qsite(Filter, "group_by", |env, name| env.add_filter(name, collections::group_by)),
     qsite(Filter, "filter", |env, name| env.add_filter(name, collections::filter)),
+    qsite(Filter, "pluralize", |env, name| env.add_filter(name, numbers::pluralize)),
+    qsite(Filter, "filesizeformat", |env, name| env.add_filter(name, numbers::filesizeformat)),
+    qsite(Filter, "num_format", |env, name| env.add_filter(name, numbers::num_format)),
     qsite(Filter, "truncate", |env, name| env.add_filter(name, text::truncate)),
     qsite(Filter, "striptags", |env, name| env.add_filter(name, text::striptags)),
     qsite(Filter, "escape_xml", |env, name| env.add_filter(name, text::escape_xml)),
@@ -143,7 +146,7 @@ pub const REGISTRY: &[Entry] = &[
     minijinja(Test, "odd"),
     minijinja(Test, "even"),
     minijinja(Test, "divisibleby"),
-    minijinja(Test, "number"),
+    qsite(Test, "number", |env, name| env.add_test(name, numbers::number)),
     minijinja(Test, "integer"),
     minijinja(Test, "float"),
     minijinja(Test, "string"),
