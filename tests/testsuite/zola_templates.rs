@@ -159,3 +159,81 @@ fn now_is_the_build_clock_and_a_page_depends_on_it_only_as_far_as_it_printed_it(
     assert_ne!(site.output("stamp/index.html"), stamp);
     assert_eq!(site.output("post/index.html"), footer);
 }
+
+#[test]
+fn teras_text_number_and_url_filters_render_as_in_tera() {
+    assert_eq!(
+        page_rendered_by(concat!(
+            "{{ \"<p>Long <b>text</b> here</p>\" | striptags | truncate(length=9) }}|{{ \"it's a post\" | title }}|",
+            "{{ 3 }} comment{{ 3 | pluralize }}, 1 repl{{ 1 | pluralize(singular=\"y\", plural=\"ies\") }}|",
+            "{{ 2.5 | round }} {{ 3.14159 | round(precision=2) }}|{{ \"12\" | int + 1 }}|",
+            "{{ 1234567 | num_format(locale=\"en\") }}|{{ 123456789 | filesizeformat }}|",
+            "{{ \"/a b?c=d\" | urlencode }} {{ \"a/b\" | urlencode_strict }}|",
+            "{{ \"*Hi*\" | markdown(inline=true) }}|{{ \"<a>\" | escape_xml }}|{{ page.title is matching(\"^P.s\") }}",
+        )),
+        "Long text…|It&#39;s A Post|3 comments, 1 reply|3 3.14|13|1,234,567|117.74 MB|\
+         /a%20b%3Fc%3Dd a%2Fb|<em>Hi</em>|&lt;a&gt;|true"
+    );
+}
+
+#[test]
+fn num_format_groups_digits_by_the_sites_language() {
+    let grouped = page_rendered_by("{{ 1234567 | num_format }}");
+    assert_eq!(grouped, "1\u{202f}234\u{202f}567", "French groups with a narrow no-break space");
+}
+
+#[test]
+fn teras_list_filters_group_and_pick_real_pages() {
+    let post = |title: &str, series: &str| format!("+++\ntitle = \"{title}\"\n[extra]\nseries = \"{series}\"\n+++\n");
+    let site = SiteTest::with_files(&[
+        ("config.toml", "title = \"Zola\"\nbase_url = \"https://zola.test\"\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\nsort_by = \"title\"\n+++\n"),
+        ("content/a.md", &post("A", "rust")),
+        ("content/b.md", &post("B", "zola")),
+        ("content/c.md", &post("C", "rust")),
+        ("content/d.md", "+++\ntitle = \"D\"\n+++\n"),
+        (
+            "templates/index.html",
+            "{% set groups = section.pages | group_by(attribute=\"extra.series\") %}\
+             {% for series in groups %}{{ series }}: {{ groups | get(key=series) | map(attribute=\"title\") | join(sep=\",\") }}; {% endfor %}\
+             {{ section.pages | filter(attribute=\"extra.series\", value=\"zola\") | map(attribute=\"title\") | join }}|\
+             {{ section.pages | slice(start=-2) | map(attribute=\"title\") | join }}|\
+             {{ section.pages | nth(n=1) | get(key=\"title\") }}|\
+             {{ [\"x\"] | concat(with=section.pages | map(attribute=\"title\")) | join }}|\
+             {{ (section.pages | first).extra is object }} {{ section.pages is iterable }} {{ section.title is iterable }}",
+        ),
+        ("templates/page.html", "{{ page.title }}"),
+    ]);
+    site.build();
+    assert_eq!(site.output("index.html"), "rust: A,C; zola: B; B|CD|B|xABCD|true true false");
+    site.edit("content/b.md", "series = \"zola\"", "series = \"rust\"").build();
+    assert_eq!(site.output("index.html"), "rust: A,B,C; |CD|B|xABCD|true true false");
+    site.assert_same_as_clean_build();
+}
+
+#[test]
+fn throw_stops_the_build_with_its_message_at_its_line() {
+    let site = SiteTest::with_files(&[
+        ("config.toml", "title = \"Zola\"\nbase_url = \"https://zola.test\"\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        (
+            "templates/index.html",
+            "<h1>{{ section.title }}</h1>\n{% if not config.extra.author %}{{ throw(message=\"set extra.author\") }}{% endif %}\n",
+        ),
+    ]);
+    site.qsite(&["build"]).assert_code(1).assert_stderr_has(&["set extra.author", "[templates/index.html:2:"]);
+    site.write("config.toml", "title = \"Zola\"\nbase_url = \"https://zola.test\"\n[extra]\nauthor = \"Ann\"\n")
+        .build();
+    assert_eq!(site.output("index.html"), "<h1>Home</h1>\n");
+    site.assert_same_as_clean_build();
+}
+
+#[test]
+fn get_hash_gives_a_subresource_integrity_digest() {
+    assert_eq!(
+        page_rendered_by(
+            "{{ get_hash(literal=\"Hello World\", sha_type=256) }} {{ get_hash(literal=\"Hello World\", sha_type=256, base64=false) | truncate(length=8, end=\"\") }}"
+        ),
+        "pZGm1Av0IEBKARczz7exkNYsZb8LzaMrV7J32a2fFG4= a591a6d4"
+    );
+}

@@ -84,9 +84,31 @@ pub fn get_pages(kwargs: Kwargs) -> Result<Value, Error> {
     .ok_or_else(outside_render)?
 }
 
-/// `markdown`: Markdown text as HTML, refused past the size limit.
-pub fn markdown(text: &str) -> Result<Value, Error> {
+/// `markdown(inline=false)`: Markdown text as HTML, refused past the size
+/// limit; `inline=true` takes off the `<p>` that wraps a single paragraph,
+/// as Zola does, for a title or a line of a menu.
+pub fn markdown(text: &str, kwargs: Kwargs) -> Result<Value, Error> {
+    let inline: Option<bool> = kwargs.get("inline")?;
+    kwargs.assert_all_used()?;
     let html = render_markdown(text, 0).html;
     value_within_limit("this markdown", html.len() as u64)?;
-    Ok(Value::from_safe_string(html.to_string()))
+    let html = match inline.unwrap_or(false) {
+        true => html.trim_start_matches("<p>").trim_end_matches("</p>\n"),
+        false => &html,
+    };
+    Ok(Value::from_safe_string(html.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_markdown_has_no_wrapping_paragraph() {
+        let mut env = minijinja::Environment::new();
+        env.add_filter("markdown", markdown);
+        let render = |template: &str| env.render_str(template, ()).expect("renders");
+        assert_eq!(render("{{ 'a *b*' | markdown }}"), "<p>a <em>b</em></p>\n");
+        assert_eq!(render("{{ 'a *b*' | markdown(inline=true) }}"), "a <em>b</em>");
+    }
 }

@@ -1,11 +1,15 @@
-//! Functions and filters on data: data files, values as JSON, and a dump of
-//! what a template can see.
+//! Functions and filters on data: data files, values as JSON, digests of
+//! text (`get_hash`), and the two functions a template's author debugs
+//! with: a dump of what a template can see, and `throw`.
 
 use std::collections::BTreeMap;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use camino::Utf8Path;
 use minijinja::value::{Kwargs, Rest, Value};
 use minijinja::{Error, ErrorKind};
+use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use crate::templates::arguments::{not_found, outside_render, required_text};
 use crate::templates::objects::with_db;
@@ -73,5 +77,67 @@ pub fn debug(state: &minijinja::State, values: Rest<Value>) -> String {
         }
         [value] => format!("{value:#?}"),
         values => format!("{values:#?}"),
+    }
+}
+
+/// `get_hash(literal="…", sha_type=384, base64=true)`: the SHA-2 digest of
+/// the text, in base64 (what subresource integrity wants) or, with
+/// `base64=false`, in lowercase hex, with Zola's defaults.
+pub fn get_hash(kwargs: Kwargs) -> Result<String, Error> {
+    let literal = required_text(&kwargs, "literal")?;
+    let sha_type: Option<u16> = kwargs.get("sha_type")?;
+    let base64: Option<bool> = kwargs.get("base64")?;
+    kwargs.assert_all_used()?;
+    let digest = match sha_type.unwrap_or(384) {
+        256 => Sha256::digest(&literal).to_vec(),
+        384 => Sha384::digest(&literal).to_vec(),
+        512 => Sha512::digest(&literal).to_vec(),
+        other => {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("`get_hash` computes `sha_type` 256, 384 or 512, not {other}"),
+            ));
+        }
+    };
+    Ok(match base64.unwrap_or(true) {
+        true => BASE64.encode(digest),
+        false => digest.iter().map(|byte| format!("{byte:02x}")).collect(),
+    })
+}
+
+/// `throw(message="…")`: stops the render with `message` as its error, at
+/// the template's line, as Tera has it: how a theme says that the site's
+/// configuration lacks something it needs.
+pub fn throw(kwargs: Kwargs) -> Result<Value, Error> {
+    let message = required_text(&kwargs, "message")?;
+    kwargs.assert_all_used()?;
+    Err(Error::new(ErrorKind::InvalidOperation, message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn get_hash_digests_text_as_zola_does_and_throw_fails_with_its_message() {
+        let env = {
+            let mut env = minijinja::Environment::new();
+            env.add_function("get_hash", get_hash);
+            env.add_function("throw", throw);
+            env
+        };
+        let render = |template: &str| env.render_str(template, ()).expect("renders");
+        assert_eq!(
+            render(r#"{{ get_hash(literal="Hello World", sha_type=256, base64=false) }}"#),
+            "a591a6d40bf420404a011733cfb7b190d62c65bf0bcda32b57b277d9ad9f146e"
+        );
+        assert_eq!(
+            render(r#"{{ get_hash(literal="Hello World", sha_type=256) }}"#),
+            "pZGm1Av0IEBKARczz7exkNYsZb8LzaMrV7J32a2fFG4="
+        );
+        assert_eq!(render(r#"{{ get_hash(literal="") | length }}"#), "64", "SHA-384 in base64 by default");
+        assert!(env.render_str(r#"{{ get_hash(literal="a", sha_type=1) }}"#, ()).is_err());
+        let error = env.render_str(r#"{{ throw(message="set config.extra.author") }}"#, ()).expect_err("throws");
+        assert!(error.to_string().contains("set config.extra.author"), "{error}");
     }
 }

@@ -12,6 +12,9 @@
 //! value past that limit and counts the bytes a render prints against
 //! [`MAX_OUTPUT_BYTES`].
 //!
+//! Lists are bounded the same way: `range` and `concat` refuse a list past
+//! [`MAX_LIST_ITEMS`] before making it.
+//!
 //! minijinja gives no hook for its operators (`~`, `+`, `*`) or for `set`: a
 //! string they build is bounded by fuel (and `*` by minijinja's own 100 MB
 //! cap), and refused as soon as it is printed or handed to one of these
@@ -31,6 +34,22 @@ pub const MAX_VALUE_BYTES: u64 = 64 << 20;
 
 /// The most bytes one render may print.
 pub const MAX_OUTPUT_BYTES: u64 = 256 << 20;
+
+/// The most items one list a filter or function builds may hold (`range`,
+/// `concat`): far more than any site lists, and a list that doubles itself in
+/// a loop stops long before it fills memory.
+pub const MAX_LIST_ITEMS: u64 = 1_000_000;
+
+/// Refuses a list of `items` items made by `what`, before it is made.
+pub fn list_within_limit(what: &str, items: u64) -> Result<(), Error> {
+    if items <= MAX_LIST_ITEMS {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::InvalidOperation,
+        format!("{what} would make a list of {items} items; one list holds at most {MAX_LIST_ITEMS}"),
+    ))
+}
 
 /// Why a render stopped: a string over one of the limits, and what made it.
 #[derive(Debug)]

@@ -19,6 +19,7 @@ pub mod errors;
 mod expression_bounds;
 pub mod limits;
 mod loader;
+mod numbers;
 pub mod objects;
 pub mod printing;
 mod registry;

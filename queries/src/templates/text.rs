@@ -1,14 +1,20 @@
 //! Filters and tests on text: slugs, Tera's text filters and tests
-//! (`trim_start_matches`, `wordcount`, `linebreaksbr`, `starting_with`, …),
-//! and minijinja's `format`, `indent`, `replace` and `escape` replaced by
-//! versions that refuse an oversized result before making it (see
-//! [`crate::templates::limits`]).
+//! (`trim_start_matches`, `wordcount`, `linebreaksbr`, `truncate`,
+//! `striptags`, `escape_xml`, `starting_with`, `matching`, …), Zola's
+//! `base64_encode` and `base64_decode`, Tera's `title` in place of
+//! minijinja's, and minijinja's `format`, `indent`, `replace` and `escape`
+//! replaced by versions that refuse an oversized result before making it
+//! (see [`crate::templates::limits`]).
 
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use minijinja::value::{Kwargs, Rest, StringInput, Value, ValueOrKwargs};
-use minijinja::{AutoEscape, Error, State};
+use minijinja::{AutoEscape, Error, ErrorKind, State};
+use regex::{Captures, Regex, RegexBuilder};
+use unicode_segmentation::UnicodeSegmentation;
 
 use crate::templates::limits::{printed_len, value_within_limit};
 
@@ -86,6 +92,107 @@ pub fn default(
         (None, None) => Vec::new(),
     };
     minijinja::filters::default(state, value, Rest(args))
+}
+
+/// `truncate(length=255, end="…")`: the text cut after `length` graphemes
+/// (what a reader counts as one character, so an accent or an emoji is never
+/// split), with `end` added when something was cut, as Tera has it.
+pub fn truncate(text: &str, length: Option<usize>, kwargs: Kwargs) -> Result<String, Error> {
+    let length = match length {
+        Some(length) => length,
+        None => kwargs.get::<Option<usize>>("length")?.unwrap_or(255),
+    };
+    let end: Option<String> = kwargs.get("end")?;
+    kwargs.assert_all_used()?;
+    let Some((cut, _)) = text.grapheme_indices(true).nth(length) else { return Ok(text.to_owned()) };
+    let end = end.as_deref().unwrap_or("…");
+    value_within_limit("this truncate", (cut as u64).saturating_add(end.len() as u64))?;
+    Ok(format!("{}{end}", &text[..cut]))
+}
+
+/// HTML comments on one line, and tags, as Tera's `striptags` finds them.
+static TAGS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(<!--.*?-->|<[^>]*>)").expect("a valid pattern"));
+
+/// `striptags`: the text without its HTML tags and comments, as Tera takes
+/// them out (no entity is decoded, and the text is escaped again on print).
+pub fn striptags(text: &str) -> String {
+    TAGS.replace_all(text, "").into_owned()
+}
+
+/// Words as Tera's `title` finds them: letters, digits, `_` and `'`, so
+/// "it's" is one word and "a.b" two.
+static WORDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?P<first>[\w'])(?P<rest>[\w']*)\b").expect("a valid pattern"));
+
+/// `title`: every word's first letter uppercased and the rest lowercased,
+/// with Tera's idea of a word in place of minijinja's (which makes "it's"
+/// "It'S" and leaves "a.b" one word).
+pub fn title(text: &str) -> Result<String, Error> {
+    let titled = WORDS.replace_all(text, |word: &Captures| {
+        format!("{}{}", word["first"].to_uppercase(), word["rest"].to_lowercase())
+    });
+    value_within_limit("this title", titled.len() as u64)?;
+    Ok(titled.into_owned())
+}
+
+/// `escape_xml`: the five characters XML gives a meaning escaped (`'` as
+/// `&apos;`), as Tera writes them. The result is safe, as minijinja's
+/// `escape` makes it: escaped text is not escaped again on print.
+pub fn escape_xml(text: &str) -> Result<Value, Error> {
+    let special = text.bytes().filter(|byte| b"&<>\"'".contains(byte)).count() as u64;
+    value_within_limit("this escape_xml", (text.len() as u64).saturating_add(special.saturating_mul(5)))?;
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&apos;"),
+            other => escaped.push(other),
+        }
+    }
+    Ok(Value::from_safe_string(escaped))
+}
+
+/// `base64_encode`: the text's UTF-8 bytes in standard, padded base64, as
+/// Zola encodes them.
+pub fn base64_encode(text: &str) -> Result<String, Error> {
+    value_within_limit("this base64_encode", (text.len() as u64).div_ceil(3).saturating_mul(4))?;
+    Ok(BASE64.encode(text))
+}
+
+/// `base64_decode`: the text that standard base64 encodes, which must be
+/// UTF-8.
+pub fn base64_decode(text: &str) -> Result<String, Error> {
+    let failed = |why: String| Error::new(ErrorKind::InvalidOperation, format!("base64_decode: {why}"));
+    let bytes = BASE64.decode(text).map_err(|error| failed(error.to_string()))?;
+    String::from_utf8(bytes).map_err(|_| failed("the decoded bytes are not UTF-8 text".to_owned()))
+}
+
+/// The longest regular expression `matching` compiles: a template's pattern
+/// is short, and a long one would be compiled again on every page.
+const MAX_PATTERN_BYTES: usize = 4096;
+
+/// The most memory a compiled `matching` pattern may take, so that an
+/// explosive one (`a{1000}{1000}`) is refused rather than stalling a render.
+const MAX_COMPILED_PATTERN_BYTES: usize = 1 << 20;
+
+/// `is matching(regex)`: whether the text matches the regular expression
+/// (the `regex` crate's syntax, as in Tera), anywhere unless anchored.
+pub fn matching(text: &str, pattern: &str) -> Result<bool, Error> {
+    if pattern.len() > MAX_PATTERN_BYTES {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("`matching` takes a pattern of at most {MAX_PATTERN_BYTES} bytes, not {}", pattern.len()),
+        ));
+    }
+    let regex = RegexBuilder::new(pattern)
+        .size_limit(MAX_COMPILED_PATTERN_BYTES)
+        .dfa_size_limit(MAX_COMPILED_PATTERN_BYTES)
+        .build()
+        .map_err(|error| Error::new(ErrorKind::InvalidOperation, format!("bad `matching` pattern: {error}")))?;
+    Ok(regex.is_match(text))
 }
 
 /// `is starting_with(pat)`: whether the text begins with `pat`.
@@ -245,6 +352,44 @@ mod tests {
         assert_eq!(render(r#"{{ "abc" | replace(from="b", to="x") }} {{ "abc" | replace("c", "y") }}"#), "axc aby");
         let tests = r#"{{ "abc" is starting_with("ab") }} {{ "abc" is ending_with("b") }}"#;
         assert_eq!(render(tests), "True False", "a bare environment prints booleans as minijinja does");
+    }
+
+    #[test]
+    fn teras_truncate_striptags_title_escape_xml_and_matching() {
+        let env = {
+            let mut env = minijinja::Environment::new();
+            env.add_filter("truncate", truncate);
+            env.add_filter("striptags", striptags);
+            env.add_filter("title", title);
+            env.add_filter("escape_xml", escape_xml);
+            env.add_filter("base64_encode", base64_encode);
+            env.add_filter("base64_decode", base64_decode);
+            env.add_test("matching", matching);
+            env
+        };
+        let render = |template: &str| env.render_str(template, ()).expect("renders");
+        assert_eq!(render(r#"{{ "Hello, world" | truncate(length=5) }}"#), "Hello…");
+        assert_eq!(
+            render(r#"{{ "Hello" | truncate(length=5) }}|{{ "Hello" | truncate(length=2, end="") }}"#),
+            "Hello|He"
+        );
+        assert_eq!(
+            render("{{ 'e\u{301}te' | truncate(length=1, end='.') }}"),
+            "e\u{301}.",
+            "an accent stays on its letter"
+        );
+        assert_eq!(render(r#"{{ "<p>a <b>b</b><!-- c --> d</p>" | striptags }}"#), "a b d");
+        assert_eq!(render(r#"{{ "it's a_b c.d ÉCOLE" | title }}"#), "It's A_b C.D École");
+        assert_eq!(render(r#"{{ "<a b='x'>&\"" | escape_xml }}"#), "&lt;a b=&apos;x&apos;&gt;&amp;&quot;");
+        assert_eq!(render(r#"{{ "héllo" | base64_encode }} {{ "aMOpbGxv" | base64_decode }}"#), "aMOpbGxv héllo");
+        assert!(env.render_str(r#"{{ "%%" | base64_decode }}"#, ()).is_err());
+        let tests = r#"{{ "Queen Anne" is matching("^[Qq]ueen") }} {{ "King" is matching("^[Qq]ueen") }}"#;
+        assert_eq!(render(tests), "True False");
+        let error = env.render_str(r#"{{ "a" is matching("(") }}"#, ()).expect_err("a bad pattern fails");
+        assert!(error.to_string().contains("bad `matching` pattern"), "{error}");
+        let long = format!("{{{{ 'a' is matching('{}') }}}}", "a".repeat(MAX_PATTERN_BYTES + 1));
+        assert!(env.render_str(&long, ()).is_err());
+        assert!(env.render_str("{{ 'a' is matching('a{1000}{1000}') }}", ()).is_err());
     }
 
     #[test]

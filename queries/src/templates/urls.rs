@@ -1,11 +1,14 @@
-//! Functions that make URLs: of content files, and of anything under the
-//! site's root URL.
+//! Functions and filters that make URLs: of content files, of anything
+//! under the site's root URL, and Tera's `urlencode` and `urlencode_strict`
+//! for text put into one.
 
 use minijinja::value::{Kwargs, Value};
 use minijinja::{Error, ErrorKind};
+use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::site_paths::STATIC;
 use crate::templates::arguments::{not_found, outside_render, required_text, text_argument};
+use crate::templates::limits::value_within_limit;
 use crate::templates::objects::with_db;
 use crate::trace::reads::{config, content_file, file_hash, page_location};
 
@@ -65,4 +68,69 @@ pub fn get_url(kwargs: Kwargs) -> Result<Value, Error> {
         Ok(Value::from(url))
     })
     .ok_or_else(outside_render)?
+}
+
+/// What Tera's `urlencode` escapes, as Python's `quote` does: every byte but
+/// letters, digits, `-._~`, `/` and `%` (so an already escaped URL keeps
+/// its escapes).
+const URL_TEXT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'#')
+    .add(b'?')
+    .add(b'{')
+    .add(b'}')
+    .add(b':')
+    .add(b';')
+    .add(b'=')
+    .add(b'@')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'|')
+    .add(b'!')
+    .add(b'$')
+    .add(b'&')
+    .add(b'\'')
+    .add(b'(')
+    .add(b')')
+    .add(b'*')
+    .add(b'+')
+    .add(b',');
+
+/// `text` percent-encoded by `set`, refused before it is made when the
+/// encoding (three bytes for each escaped one) would pass the limit.
+fn percent_encoded(what: &str, text: &str, set: &'static AsciiSet) -> Result<String, Error> {
+    // Measured in a pass that allocates nothing.
+    let bytes: usize = utf8_percent_encode(text, set).map(str::len).sum();
+    value_within_limit(what, bytes as u64)?;
+    Ok(utf8_percent_encode(text, set).to_string())
+}
+
+/// `urlencode`: text percent-encoded to be part of a URL's path or query,
+/// `/` kept, as Tera does it (`/a?b=c` → `/a%3Fb%3Dc`).
+pub fn urlencode(text: &str) -> Result<String, Error> {
+    percent_encoded("this urlencode", text, URL_TEXT)
+}
+
+/// `urlencode_strict`: text with every byte but letters and digits
+/// percent-encoded, `/` too, as Tera does it.
+pub fn urlencode_strict(text: &str) -> Result<String, Error> {
+    percent_encoded("this urlencode_strict", text, NON_ALPHANUMERIC)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urlencode_keeps_slashes_and_urlencode_strict_does_not() {
+        assert_eq!(urlencode("/foo?a=b&c=d").expect("encodes"), "/foo%3Fa%3Db%26c%3Dd");
+        assert_eq!(urlencode("a b~é%20").expect("encodes"), "a%20b~%C3%A9%20");
+        assert_eq!(urlencode_strict("/foo?a=b&c=d").expect("encodes"), "%2Ffoo%3Fa%3Db%26c%3Dd");
+    }
 }
