@@ -7,11 +7,15 @@
 //! - `self::name(` → `name(`: a macro of the same template, which minijinja
 //!   calls by its bare name.
 //!
+//! Statements minijinja reads differently: `{% for key, value in map %}`
+//! ([`pairs`](crate::pairs)).
+//!
 //! Everything else is copied byte for byte, whitespace-control markers
 //! included, so text that uses none of these translates to itself.
 
 use std::ops::Range;
 
+use crate::pairs;
 use crate::scan::{Tag, TokenKind, tags};
 use crate::span_map::Rewriter;
 
@@ -26,11 +30,20 @@ pub struct Edit {
     pub with: String,
 }
 
+impl Edit {
+    /// `with` inserted at `at`.
+    pub fn insert(at: usize, with: impl Into<String>) -> Edit {
+        Edit { user: at..at, with: with.into() }
+    }
+}
+
 /// Rewrites every Tera 1 construct in `text` through `rewriter`.
 pub fn rewrite(text: &str, rewriter: &mut Rewriter<'_>) {
     let tags = tags(text);
     let mut edits = Vec::new();
     spellings(text, &tags, &mut edits);
+    pairs::edits(text, &tags, &mut edits);
+    // An insertion sorts before a replacement that starts where it stands.
     edits.sort_by_key(|edit| (edit.user.start, edit.user.end));
     for edit in edits {
         rewriter.replace(edit.user, &edit.with);

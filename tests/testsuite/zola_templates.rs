@@ -105,3 +105,33 @@ fn teras_named_arguments_reach_join_split_replace_and_default() {
         "a, b|z|P0st|none|a-b positional"
     );
 }
+
+/// A site whose `templates/` holds `templates` (page.html among them);
+/// returns the site, built, and the rendered page.
+fn built_with_templates(templates: &[(&str, &str)]) -> (SiteTest, String) {
+    let mut files = vec![
+        (
+            "config.toml",
+            "title = \"Zola\"\nbase_url = \"https://zola.test\"\n\n[extra]\nsocial = { github = \"gh\", mastodon = \"md\" }\n",
+        ),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/post.md", "+++\ntitle = \"Post\"\n+++\nText\n"),
+    ];
+    files.extend(templates.iter().copied());
+    let site = SiteTest::with_files(&files);
+    site.build();
+    let page = site.output("post/index.html");
+    (site, page)
+}
+
+#[test]
+fn a_key_value_loop_iterates_a_maps_pairs() {
+    let (site, page) = built_with_templates(&[(
+        "templates/page.html",
+        "{%- for name, handle in config.extra.social -%} {{ name }}={{ handle }} {%- endfor %}|\
+         {% for key, group in [[\"x\", 1]] %}{{ key }}{{ group }}{% endfor %}|\
+         {% for k, v in config.extra.nothing_here | default(value={}) %}{% else %}empty{% endfor %}",
+    )]);
+    assert_eq!(page, "github=ghmastodon=md|x1|empty");
+    site.assert_same_as_clean_build();
+}
