@@ -5,7 +5,7 @@
 //! Site templates are written for Tera (every Zola theme is); qsite renders
 //! them with minijinja, which reads most of Tera's syntax as it is. The
 //! constructs minijinja spells differently, or reads with another meaning
-//! (a loop over a map's pairs), are rewritten here, before
+//! (`set_global`, a loop over a map's pairs), are rewritten here, before
 //! minijinja sees the text, and the [`SpanMap`] lets every error minijinja
 //! reports in the generated text point at the user's own line and column.
 //!
@@ -16,6 +16,7 @@
 //! `for a, b in pairs` loop): its translation renders as minijinja would. [`assert_sound`] checks those promises; the `dialect` fuzz
 //! target and the test suite's corpus replay call it.
 
+mod globals;
 mod pairs;
 mod scan;
 mod soundness;

@@ -8,16 +8,17 @@
 //!   calls by its bare name.
 //!
 //! Statements minijinja reads differently: `{% for key, value in map %}`
-//! ([`pairs`](crate::pairs)).
+//! ([`pairs`](crate::pairs)) and `{% set_global %}`
+//! ([`globals`](crate::globals)).
 //!
 //! Everything else is copied byte for byte, whitespace-control markers
 //! included, so text that uses none of these translates to itself.
 
 use std::ops::Range;
 
-use crate::pairs;
 use crate::scan::{Tag, TokenKind, tags};
 use crate::span_map::Rewriter;
+use crate::{globals, pairs};
 
 /// One change to the user's text: `user` (possibly empty, an insertion)
 /// becomes `with`. Each rewrite lists its own; they never overlap, and are
@@ -43,6 +44,7 @@ pub fn rewrite(text: &str, rewriter: &mut Rewriter<'_>) {
     let mut edits = Vec::new();
     spellings(text, &tags, &mut edits);
     pairs::edits(text, &tags, &mut edits);
+    globals::edits(text, &tags, &mut edits);
     // An insertion sorts before a replacement that starts where it stands.
     edits.sort_by_key(|edit| (edit.user.start, edit.user.end));
     for edit in edits {

@@ -135,3 +135,46 @@ fn a_key_value_loop_iterates_a_maps_pairs() {
     assert_eq!(page, "github=ghmastodon=md|x1|empty");
     site.assert_same_as_clean_build();
 }
+
+#[test]
+fn set_global_in_a_loop_sets_the_templates_variable() {
+    let (site, page) = built_with_templates(&[(
+        "templates/page.html",
+        "{% set found = false %}{% set_global count = 0 %}\
+         {% for word in [\"a\", \"b\", \"c\"] %}{% if word == \"b\" %}{% set_global found = true %}{% endif %}\
+         {% set_global count = count + 1 %}{% set local = word %}{% endfor %}\
+         {% if found %}found{% endif %} {{ count }} {% if local is defined %}leaked{% endif %}",
+    )]);
+    assert_eq!(page, "found 3 ");
+    site.assert_same_as_clean_build();
+}
+
+#[test]
+fn set_global_reaches_a_parents_blocks_and_a_macro_keeps_its_own() {
+    let (site, page) = built_with_templates(&[
+        (
+            "templates/base.html",
+            "{% set_global seen = [] %}{% block first %}{% endblock %}\
+             {% for n in [1, 2] %}{% set_global seen = seen + [n] %}{% endfor %}{% block last %}{% endblock %}",
+        ),
+        (
+            "templates/page.html",
+            "{% extends \"base.html\" %}\
+             {% macro sum(total) %}{% for n in [1, 2, 3] %}{% set_global total = total + n %}{% endfor %}{{ total }}{% endmacro sum %}\
+             {% block first %}{% for n in [10, 20] %}{% set_global seen = seen + [n] %}{% endfor %}{% endblock %}\
+             {% block last %}{{ seen | join(\",\") }} {{ self::sum(total=100) }}{% endblock %}",
+        ),
+    ]);
+    assert_eq!(page, "10,20,1,2 106");
+    site.assert_same_as_clean_build();
+}
+
+#[test]
+fn an_error_after_set_global_points_at_the_users_line_and_column() {
+    let (site, _) = built_with_templates(&[("templates/page.html", "ok")]);
+    site.write(
+        "templates/page.html",
+        "{% for n in [1] %}{% set_global total = n %}{% endfor %}\n<p>{{ total.missing }}</p>\n",
+    );
+    site.qsite(&["build"]).assert_code(1).assert_stderr_has(&["total.missing", "[templates/page.html:2:7]"]);
+}
