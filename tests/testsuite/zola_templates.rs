@@ -178,3 +178,41 @@ fn an_error_after_set_global_points_at_the_users_line_and_column() {
     );
     site.qsite(&["build"]).assert_code(1).assert_stderr_has(&["total.missing", "[templates/page.html:2:7]"]);
 }
+
+#[test]
+fn break_continue_filter_sections_raw_and_whitespace_control_render_as_in_tera() {
+    let (site, page) = built_with_templates(&[(
+        "templates/page.html",
+        "{% for n in [1, 2, 3, 4] %}{% if n == 2 %}{% continue %}{% endif %}{% if n == 4 %}{% break %}{% endif %}{{ n }}{% endfor %}|\
+         {% filter replace(from=\"o\", to=\"0\") %}{{ page.title }} too{% endfilter %}|{% filter upper %}x{% endfilter %}|\
+         {% raw %}{{ page.title }}{% endraw %}|\n  {%- if true -%}\n  tight  \n{%- endif -%}  |",
+    )]);
+    assert_eq!(page, "13|P0st t00|X|{{ page.title }}|tight|");
+    site.assert_same_as_clean_build();
+}
+
+#[test]
+fn macros_take_default_arguments_call_each_other_and_reach_a_childs_blocks() {
+    let (site, page) = built_with_templates(&[
+        (
+            "templates/macros.html",
+            "{% macro tag(name, size=2) %}<h{{ size }}>{{ name }}</h{{ size }}>{% endmacro tag %}\
+             {% macro title(name) %}{{ self::tag(name=name | upper) }}{% endmacro title %}",
+        ),
+        (
+            "templates/base.html",
+            "{% import \"macros.html\" as m %}{% block outer %}[{% block inner %}base{% endblock inner %}]{% endblock outer %}",
+        ),
+        (
+            "templates/middle.html",
+            "{% extends \"base.html\" %}{% block inner %}middle+{{ super() }}{% endblock inner %}",
+        ),
+        (
+            "templates/page.html",
+            "{% extends \"middle.html\" %}\
+             {% block inner %}{{ m::title(name=page.title) }}{{ m::tag(name=\"x\", size=3) }}/{{ super() }}{% endblock inner %}",
+        ),
+    ]);
+    assert_eq!(page, "[<h2>POST</h2><h3>x</h3>/middle+base]");
+    site.assert_same_as_clean_build();
+}
