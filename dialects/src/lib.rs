@@ -4,16 +4,20 @@
 //!
 //! Site templates are written for Tera (every Zola theme is); qsite renders
 //! them with minijinja, which reads most of Tera's syntax as it is. The
-//! constructs that differ only in spelling are rewritten here, before
+//! constructs minijinja spells differently, or reads with another meaning
+//! (`set_global`, a loop over a map's pairs), are rewritten here, before
 //! minijinja sees the text, and the [`SpanMap`] lets every error minijinja
 //! reports in the generated text point at the user's own line and column.
 //!
 //! Pure text: no IO, no salsa. The translation never fails (text it cannot
 //! make sense of is copied, for minijinja to report), never panics, and
 //! leaves text that uses no translated construct byte-identical, with an
-//! identity map. [`assert_sound`] checks those promises; the `dialect` fuzz
+//! identity map. A translated construct may also be minijinja's own (a
+//! `for a, b in pairs` loop): its translation renders as minijinja would. [`assert_sound`] checks those promises; the `dialect` fuzz
 //! target and the test suite's corpus replay call it.
 
+mod globals;
+mod pairs;
 mod scan;
 mod soundness;
 mod span_map;
@@ -29,7 +33,8 @@ pub use span_map::SpanMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
     /// Tera 1, as Zola themes use it. minijinja's own syntax is nearly all
-    /// of it, so minijinja text translates to itself.
+    /// of it, so minijinja text translates to itself or to text that
+    /// renders the same.
     Tera1,
 }
 
@@ -110,5 +115,21 @@ mod tests {
         assert_eq!(&user[translated.user_range_of_line(3)], "{{ oops( }}");
         assert_eq!(&user[translated.user_range_of_line(2)], "{{ m::f() }} {{ self::g() }}");
         assert_eq!(translated.user_range_of_line(9), 0..0);
+    }
+
+    #[test]
+    fn unfinished_statements_keep_the_promises() {
+        for text in [
+            "{% set_global",
+            "{% set_global x = ",
+            "{% for a, b in",
+            "{% for a, b in x",
+            "{% macro f(n) %}{% for p in q %}{% set_global n = n + 1",
+            "{%- macro f(a) -%}{% for x in y %}{% set_global a = 1 -%}{% endfor %}{% endmacro",
+            "{% endfor %}{% endmacro %}{% else %}{% set_global x = x %}{{ x }}",
+            "{% for k, v in m if %}{% set_global k = v %}{{ k }}",
+        ] {
+            assert_sound(Dialect::Tera1, text.as_bytes());
+        }
     }
 }

@@ -43,13 +43,33 @@ pub enum TagKind {
     Statement,
 }
 
-/// One tag: its kind and the tokens between its delimiters and markers.
+/// One tag: its kind, the tokens between its delimiters and markers, and
+/// where its closing delimiter stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tag {
     /// Print or statement.
     pub kind: TagKind,
     /// The tokens, in order.
     pub tokens: Vec<Token>,
+    /// The closing delimiter with its whitespace-control marker (`-%}`),
+    /// empty at the end of the text for a tag left open: a rewrite that
+    /// ends the tag early and opens another one inserts there, so the
+    /// user's marker applies to the tag that now stands last.
+    pub closer: Range<usize>,
+}
+
+impl Tag {
+    /// Whether this is the statement `keyword` (its first token).
+    pub fn is_statement(&self, text: &str, keyword: &str) -> bool {
+        self.kind == TagKind::Statement && self.tokens.first().is_some_and(|token| token.is(text, keyword))
+    }
+}
+
+impl Token {
+    /// Whether this token is exactly `spelling` (a name, or an operator).
+    pub fn is(&self, text: &str, spelling: &str) -> bool {
+        &text[self.range.clone()] == spelling
+    }
 }
 
 /// Every tag of `text`, in order, skipping comments and raw blocks. A tag
@@ -82,9 +102,9 @@ pub fn tags(text: &str) -> Vec<Tag> {
             at = raw_end(bytes, body + len);
             continue;
         }
-        let (tokens, end) = tokens(bytes, body, closer);
-        tags.push(Tag { kind, tokens });
-        at = end;
+        let (tokens, closer) = tokens(bytes, body, closer);
+        at = closer.end;
+        tags.push(Tag { kind, tokens, closer });
     }
     tags
 }
@@ -129,8 +149,8 @@ fn raw_end(bytes: &[u8], from: usize) -> usize {
 }
 
 /// The tokens of the tag whose body starts at `start`, up to its `closer`
-/// outside brackets, and the index just past the closer.
-fn tokens(bytes: &[u8], start: usize, closer: &[u8; 2]) -> (Vec<Token>, usize) {
+/// outside brackets, and the range of the closer with its marker.
+fn tokens(bytes: &[u8], start: usize, closer: &[u8; 2]) -> (Vec<Token>, Range<usize>) {
     let mut tokens = Vec::new();
     let mut depth: isize = 0;
     let mut at = start;
@@ -138,14 +158,14 @@ fn tokens(bytes: &[u8], start: usize, closer: &[u8; 2]) -> (Vec<Token>, usize) {
         at += bytes[at..].iter().take_while(|byte| byte.is_ascii_whitespace()).count();
         let rest = &bytes[at..];
         if rest.is_empty() {
-            return (tokens, at);
+            return (tokens, at..at);
         }
         if depth == 0 {
             if rest.starts_with(closer) {
-                return (tokens, at + 2);
+                return (tokens, at..at + 2);
             }
             if matches!(rest[0], b'-' | b'+') && rest[1..].starts_with(closer) {
-                return (tokens, at + 3);
+                return (tokens, at..at + 3);
             }
         }
         let (kind, len) = match rest[0] {
@@ -247,5 +267,12 @@ mod tests {
         assert_eq!(kinds("{{ 'open"), vec![vec![(TokenKind::Other, "'open")]]);
         assert_eq!(kinds("{{ é::ü }}").len(), 1);
         assert_eq!(kinds("{{ \"\\"), vec![vec![(TokenKind::Other, "\"\\")]]);
+    }
+
+    #[test]
+    fn a_tag_knows_its_closer_with_its_marker() {
+        let text = "{% for x in y -%} {{ x }}{% if";
+        let closers: Vec<&str> = tags(text).iter().map(|tag| &text[tag.closer.clone()]).collect();
+        assert_eq!(closers, vec!["-%}", "}}", ""]);
     }
 }

@@ -20,7 +20,7 @@ use crate::trace::reads::template_text;
 /// A site template's text as minijinja reads it, with the map back to the
 /// user's text: what the loader compiles and what errors are located by.
 /// Site templates are written for Tera (as every Zola theme is); minijinja's
-/// own syntax translates to itself.
+/// own syntax translates to text that renders the same.
 pub fn site_template(text: &str) -> Translated {
     dialects::translate(Dialect::Tera1, text)
 }
