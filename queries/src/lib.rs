@@ -9,6 +9,7 @@
 //!           for it in the same pass; every answer is keyed by the file's content hash
 //!              │                            │
 //! change.rs  Change::apply: the only place inputs are set; compares before it sets
+//!            (a site without content/_index.md gets an empty one no host wrote, as in Zola)
 //!
 //! config()                   qsite.toml → Config + diagnostics
 //! section_tree()             files → sections, pages, parents, assets   (file set only)

@@ -16,6 +16,9 @@ pub const STATIC: &str = "static";
 /// The folder of data files that templates load.
 pub const DATA: &str = "data";
 
+/// The home section's file, under `content/`.
+pub const HOME_SECTION: &str = "_index.md";
+
 /// How the path from the site root of every file under `content/` begins.
 pub const CONTENT_PREFIX: &str = "content/";
 

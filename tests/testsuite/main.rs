@@ -26,4 +26,5 @@ mod support;
 mod url_values;
 mod values;
 mod verify;
+mod zola_structure;
 mod zola_templates;

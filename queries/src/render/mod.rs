@@ -16,6 +16,7 @@ use crate::front_matter::{SortBy, front_matter};
 use crate::inputs::SourceFile;
 use crate::page::PageMeta;
 use crate::routes::{Route, RouteKey, pager_count, pager_url, section_paginate_by, taxonomy_path};
+use crate::site_paths::HOME_SECTION;
 use crate::templates::errors::missing_template_help;
 use crate::templates::objects::{PageObject, SectionObject, page_list, taxonomy_value, term_value};
 use crate::templates::printing::ContextDump;
@@ -163,7 +164,7 @@ fn paginator(
 
 fn render_section(db: &dyn Database, section: SourceFile, pager: usize) -> Result<String, Diagnostic> {
     let meta = page_meta(db, section);
-    let is_home = meta.relative_path == "_index.md";
+    let is_home = meta.relative_path == HOME_SECTION;
     let (name, named_by) = match &meta.template {
         Some(name) => (name.clone(), Some((section, "template"))),
         None => ((if is_home { "index.html" } else { "section.html" }).to_owned(), None),
