@@ -3,9 +3,28 @@
 //! sorting, and dates in file names. Each scenario builds a site of its own,
 //! edits it, and ends equal to a clean build.
 
-use crate::support::SiteTest;
+use qsite::workspace::Workspace;
+
+use crate::support::{SiteTest, rendered};
 
 const CONFIG: &str = "title = \"Zola\"\nbase_url = \"https://zola.test\"\ntaxonomies = [{ name = \"tags\" }]\n";
+
+/// The outputs the workspace renders again after `edit`, sorted.
+fn rendered_after(site: &SiteTest, workspace: &mut Workspace, edit: impl FnOnce(&SiteTest)) -> Vec<String> {
+    rendered(workspace);
+    edit(site);
+    workspace.refresh().expect("refresh");
+    workspace.take_executed();
+    rendered(workspace);
+    let mut outputs: Vec<String> = workspace
+        .take_executed()
+        .iter()
+        .filter_map(|entry| entry.strip_prefix("rendered_output("))
+        .map(|rest| rest.trim_end_matches(')').to_owned())
+        .collect();
+    outputs.sort();
+    outputs
+}
 
 #[test]
 fn a_home_without_an_index_file_renders_with_the_pages_at_the_root() {
@@ -31,4 +50,52 @@ fn a_home_without_an_index_file_renders_with_the_pages_at_the_root() {
     site.build();
     assert_eq!(site.output("index.html"), "[] A /");
     site.assert_same_as_clean_build();
+}
+
+#[test]
+fn the_sites_own_404_and_taxonomy_templates_win() {
+    let site = SiteTest::with_files(&[
+        ("config.toml", CONFIG),
+        ("content/a.md", "+++\ntitle = \"A\"\n[taxonomies]\ntags = [\"Rust\"]\n+++\nA\n"),
+        ("templates/index.html", "home"),
+        ("templates/page.html", "{{ page.title }}"),
+        ("templates/404.html", "lost ({{ lang }}, {{ config.title }}){% if page or section %} context{% endif %}"),
+        ("templates/taxonomy_list.html", "shared list {{ taxonomy.name }}"),
+        ("templates/taxonomy_single.html", "shared single {{ term.name }}"),
+    ]);
+    site.build();
+    assert_eq!(site.output("404.html"), "lost (en, Zola)");
+    assert_eq!(site.output("tags/index.html"), "shared list tags");
+    assert_eq!(site.output("tags/rust/index.html"), "shared single Rust");
+    site.write(
+        "templates/tags/list.html",
+        "own list {{ taxonomy.name }}: {% for t in terms %}{{ t.name }} {{ t.pages | length }}{% endfor %}",
+    );
+    site.write(
+        "templates/tags/single.html",
+        "own single {{ term.name }}: {% for p in term.pages %}{{ p.title }}{% endfor %}{% if paginator %} paged{% endif %}",
+    );
+    site.build();
+    assert_eq!(site.output("tags/index.html"), "own list tags: Rust 1");
+    assert_eq!(site.output("tags/rust/index.html"), "own single Rust: A");
+    site.assert_same_as_clean_build();
+    site.remove("templates/tags/single.html");
+    site.build();
+    assert_eq!(site.output("tags/rust/index.html"), "shared single Rust");
+    site.assert_same_as_clean_build();
+}
+
+#[test]
+fn a_taxonomys_own_template_re_renders_only_its_pages() {
+    let site = SiteTest::with_files(&[
+        ("qsite.toml", CONFIG),
+        ("content/a.md", "+++\ntitle = \"A\"\ntags = [\"rust\"]\n+++\nA\n"),
+        ("templates/page.html", "{{ page.title }}"),
+    ]);
+    let mut workspace = site.load();
+    let outputs = rendered_after(&site, &mut workspace, |site| {
+        site.write("templates/tags/single.html", "{{ term.name }}");
+    });
+    assert_eq!(outputs, ["tags/rust/index.html"]);
+    site.build().assert_same_as_clean_build();
 }

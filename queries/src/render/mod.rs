@@ -198,6 +198,14 @@ fn render_section(db: &dyn Database, section: SourceFile, pager: usize) -> Resul
     })
 }
 
+/// The template of a taxonomy's `list` or `single` pages: the taxonomy's own
+/// (`tags/list.html`) when the site has it, as Zola picks it, else the one
+/// all taxonomies share (`taxonomy_list.html`).
+fn taxonomy_template(db: &dyn Database, taxonomy: &str, kind: &str) -> String {
+    let own = format!("{taxonomy}/{kind}.html");
+    if has_template(db, &own) { own } else { format!("taxonomy_{kind}.html") }
+}
+
 fn render_taxonomy_list(db: &dyn Database, taxonomy: &str) -> Result<String, Diagnostic> {
     let index = taxonomy_index(db);
     let terms = index.get(taxonomy).map(|terms| terms.values().cloned().collect::<Vec<_>>()).unwrap_or_default();
@@ -210,7 +218,7 @@ fn render_taxonomy_list(db: &dyn Database, taxonomy: &str) -> Result<String, Dia
     let path = taxonomy_path(taxonomy);
     context.insert("current_path", Value::from(path.as_str()));
     context.insert("current_url", Value::from(format!("{}{path}", config(db).config.base_url)));
-    render_site_or_builtin(db, "taxonomy_list.html", context, None, |db| {
+    render_site_or_builtin(db, &taxonomy_template(db, taxonomy, "list"), context, None, |db| {
         builtin::taxonomy_html(&theme::site_view(db), &theme::taxonomy_view(db, taxonomy, &terms))
     })
 }
@@ -244,7 +252,7 @@ fn render_term(db: &dyn Database, taxonomy: &str, slug: &str, pager: usize) -> R
     let path = pager_url(&base_path, pager);
     context.insert("current_path", Value::from(path.as_str()));
     context.insert("current_url", Value::from(format!("{base_url}{path}")));
-    render_site_or_builtin(db, "taxonomy_single.html", context, None, |db| {
+    render_site_or_builtin(db, &taxonomy_template(db, taxonomy, "single"), context, None, |db| {
         let list = theme::list_view(
             db,
             builtin::term_heading(taxonomy, &name),
