@@ -116,6 +116,25 @@ enum SortKey {
     Last,
 }
 
+/// A section's direct subsections in Zola's order: by ascending `weight`
+/// (none counts as 0), ties by path.
+///
+/// Invalidated by a file added or removed and by any metadata edit of a
+/// subsection; its value changes only when the order or membership does.
+#[salsa::tracked(returns(ref))]
+pub fn subsections(db: &dyn Database, section: SourceFile) -> Arc<[SourceFile]> {
+    let tree = section_tree(db);
+    let mut subsections = tree
+        .sections
+        .values()
+        .find(|entry| entry.file == section)
+        .map(|entry| entry.subsections.clone())
+        .unwrap_or_default();
+    // Stable: the tree lists them by path, which breaks ties.
+    subsections.sort_by_cached_key(|&file| page_meta(db, file).weight.unwrap_or(0));
+    subsections.into()
+}
+
 /// One term of a taxonomy and the pages filed under it, by path.
 #[derive(Debug, Clone, PartialEq, Eq, StableHash)]
 pub struct Term {

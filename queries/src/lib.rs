@@ -22,6 +22,7 @@
 //! link_check(file)           broken links and anchors, with its trace (check_links: the same, not memoized)
 //! pages_matching(selector)   the ordered set a listing shows; changes only with membership/order
 //!                            (Site::prepared_site's, when the host knows the metadata it reads unchanged)
+//! subsections(section)       a section's subsections by weight, as Zola orders them
 //! taxonomy_index(), term_name(taxonomy, slug)
 //! route_table()              every output path → Route
 //! rendered_output(route)     bytes + trace: site template (minijinja, lazy objects) or built-in (askama)

@@ -99,3 +99,33 @@ fn a_taxonomys_own_template_re_renders_only_its_pages() {
     assert_eq!(outputs, ["tags/rust/index.html"]);
     site.build().assert_same_as_clean_build();
 }
+
+#[test]
+fn subsections_are_paths_by_weight_that_get_section_takes() {
+    let site = SiteTest::with_files(&[
+        ("qsite.toml", CONFIG),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/alpha/_index.md", "+++\ntitle = \"Alpha\"\nweight = 3\n+++\n"),
+        ("content/beta/_index.md", "+++\ntitle = \"Beta\"\nweight = 1\n+++\n"),
+        ("content/gamma/_index.md", "+++\ntitle = \"Gamma\"\n+++\n"),
+        (
+            "templates/index.html",
+            "{% for s in section.subsections %}{{ s }}={{ get_section(path=s).title }} {% endfor %}",
+        ),
+        ("templates/section.html", "{{ section.title }}"),
+        // The built-in theme lists the home's subsections in its navigation.
+        ("templates/404.html", "404"),
+        ("templates/taxonomy_list.html", "tags"),
+    ]);
+    site.build();
+    assert_eq!(site.output("index.html"), "gamma/_index.md=Gamma beta/_index.md=Beta alpha/_index.md=Alpha ");
+    let mut workspace = site.load();
+    // A subsection's weight reaches the home through the order, and that
+    // section through its own metadata; nothing else re-renders.
+    let outputs = rendered_after(&site, &mut workspace, |site| {
+        site.edit("content/alpha/_index.md", "weight = 3", "weight = -1");
+    });
+    assert_eq!(outputs, ["alpha/index.html", "index.html"]);
+    assert_eq!(site.build().output("index.html"), "alpha/_index.md=Alpha gamma/_index.md=Gamma beta/_index.md=Beta ");
+    site.assert_same_as_clean_build();
+}

@@ -17,7 +17,7 @@ use crate::site_paths::HOME_SECTION;
 use crate::templates::objects::{neighbor_file, reading_minutes};
 use crate::trace::reads::{
     config, file_exists, is_hidden, markdown, page_content, page_dates, page_location, page_meta, page_terms,
-    page_title, pages_matching, route_table, section_tree,
+    page_title, pages_matching, route_table, section_tree, subsections,
 };
 use crate::words::capitalized;
 
@@ -28,7 +28,7 @@ pub fn site_view(db: &dyn Database) -> SiteView {
     let nav = tree
         .sections
         .get(camino::Utf8Path::new(""))
-        .map(|home| home.subsections.iter().map(|&file| link(db, file)).collect())
+        .map(|home| subsections(db, home.file).iter().map(|&file| link(db, file)).collect())
         .unwrap_or_default();
     SiteView {
         title: config.title.clone(),
@@ -109,15 +109,9 @@ pub fn list_view(
     pages: &[SourceFile],
     pager: Option<(usize, usize, String, String)>,
 ) -> ListView {
-    let tree = section_tree(db);
     let (content_html, subsections) = match section {
         Some(section) => {
-            let subsections = tree
-                .sections
-                .values()
-                .find(|entry| entry.file == section)
-                .map(|entry| entry.subsections.iter().map(|&file| link(db, file)).collect())
-                .unwrap_or_default();
+            let subsections = subsections(db, section).iter().map(|&file| link(db, file)).collect();
             (page_content(db, section).content.to_string(), subsections)
         }
         None => (String::new(), Vec::new()),

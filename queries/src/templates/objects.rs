@@ -19,9 +19,10 @@ use crate::front_matter::SortBy;
 use crate::inputs::SourceFile;
 use crate::page::PageKind;
 use crate::routes::{taxonomy_path, term_path};
+use crate::site_paths::{CONTENT, under};
 use crate::trace::reads::{
     config, markdown, page_content, page_dates, page_draft, page_location, page_meta, page_terms, page_title,
-    pages_matching, section_selector, section_tree,
+    pages_matching, section_selector, subsections,
 };
 
 /// Runs `op` on the database attached to the running render.
@@ -139,16 +140,13 @@ fn content_field(db: &dyn Database, file: SourceFile, key: &str) -> Option<Value
             PageKind::Section => page_list(pages_matching(db, section_selector(db, file))),
             PageKind::Page => Value::from(Vec::<Value>::new()),
         },
-        "subsections" => {
-            let tree = section_tree(db);
-            let subsections = tree
-                .sections
-                .values()
-                .find(|entry| entry.file == file)
-                .map(|entry| entry.subsections.clone())
-                .unwrap_or_default();
-            Value::from(subsections.into_iter().map(|file| Value::from_object(SectionObject(file))).collect::<Vec<_>>())
-        }
+        // Paths under `content/`, as Zola lists them, for `get_section(path=…)`.
+        "subsections" => Value::from(
+            subsections(db, file)
+                .iter()
+                .map(|&section| Value::from(under(section.path(db), CONTENT).map_or("", |path| path.as_str())))
+                .collect::<Vec<_>>(),
+        ),
         _ => return None,
     })
 }

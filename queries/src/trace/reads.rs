@@ -138,6 +138,12 @@ traced_reads! {
             footprint: Footprint::Site(Facets::of(&[Facet::Terms, Facet::Draft])),
             value(db): crate::collections::term_name(db, TermKey::new(db, taxonomy.clone(), slug.clone())),
         }
+        /// A section's subsections, in order.
+        Subsections(path: String) {
+            name: format_args!("subsections({path})"),
+            footprint: Footprint::Site(Facets::of(&[Facet::Weight])),
+            value(db): content_at(db, path).map(|file| crate::collections::subsections(db, file)),
+        }
         /// Sections, pages and assets: which sections hold which files.
         SectionTree {
             name: "section_tree",
@@ -261,6 +267,12 @@ pub fn taxonomy_index(db: &dyn Database) -> &Arc<TaxonomyIndex> {
 pub fn term_name(db: &dyn Database, taxonomy: &str, slug: &str) -> Option<String> {
     record(db, Read::TermName(taxonomy.to_owned(), slug.to_owned()));
     crate::collections::term_name(db, TermKey::new(db, taxonomy.to_owned(), slug.to_owned())).clone()
+}
+
+/// A section's subsections, in order.
+pub fn subsections(db: &dyn Database, section: SourceFile) -> &Arc<[SourceFile]> {
+    record(db, Read::Subsections(section.path(db).to_string()));
+    crate::collections::subsections(db, section)
 }
 
 /// Sections, pages and assets.
