@@ -129,3 +129,52 @@ fn subsections_are_paths_by_weight_that_get_section_takes() {
     assert_eq!(site.build().output("index.html"), "alpha/_index.md=Alpha gamma/_index.md=Gamma beta/_index.md=Beta ");
     site.assert_same_as_clean_build();
 }
+
+#[test]
+fn every_zola_sort_by_orders_pages_and_pairs_lower_with_higher_as_zola_does() {
+    let names = |sort_by: &str| {
+        format!("{{% for p in get_pages(section=\"songs\", sort_by=\"{sort_by}\") %}}{{{{ p.title }}}},{{% endfor %}}")
+    };
+    let index = ["date", "update_date", "title", "title_bytes", "weight", "slug", "permalink"]
+        .map(|sort_by| format!("{sort_by}: {}\n", names(sort_by)))
+        .concat();
+    let page = |title: &str, extra: &str| format!("+++\ntitle = \"{title}\"\n{extra}\n+++\n");
+    let site = SiteTest::with_files(&[
+        ("config.toml", CONFIG),
+        ("content/_index.md", "+++\n+++\n"),
+        ("content/songs/_index.md", "+++\nsort_by = \"date\"\n+++\n"),
+        ("content/songs/a.md", &page("Track-13", "date = 2024-01-01\nupdated = 2024-06-01\nweight = 2\nslug = \"z\"")),
+        ("content/songs/b.md", &page("Track-2", "date = 2024-02-01\nweight = 1\nslug = \"y10\"")),
+        ("content/songs/c.md", &page("Métro", "date = 2024-03-01\nweight = 3\nslug = \"y9\"")),
+        ("content/songs/d.md", &page("bachata", "date = 2024-04-01\nslug = \"x\"")),
+        ("content/unsorted/_index.md", "+++\nsort_by = \"none\"\n+++\n"),
+        ("content/unsorted/e.md", &page("E", "")),
+        ("content/unsorted/f.md", &page("F", "")),
+        ("templates/index.html", &index),
+        ("templates/section.html", ""),
+        (
+            "templates/page.html",
+            "{% if page.lower %}{{ page.lower.title }}{% endif %} < {{ page.title }} < \
+             {% if page.higher %}{{ page.higher.title }}{% endif %}",
+        ),
+    ]);
+    site.build();
+    assert_eq!(
+        site.output("index.html"),
+        "date: bachata,Métro,Track-2,Track-13,\n\
+         update_date: Track-13,bachata,Métro,Track-2,\n\
+         title: bachata,Métro,Track-2,Track-13,\n\
+         title_bytes: Métro,Track-13,Track-2,bachata,\n\
+         weight: Track-2,Track-13,Métro,bachata,\n\
+         slug: bachata,Métro,Track-2,Track-13,\n\
+         permalink: bachata,Track-2,Métro,Track-13,"
+    );
+    // By date, newest first: `lower` is the newer page, `higher` the older.
+    assert_eq!(site.output("songs/y10/index.html"), "Métro < Track-2 < Track-13");
+    assert_eq!(site.output("songs/x/index.html"), " < bachata < Métro");
+    assert_eq!(site.output("unsorted/e/index.html"), " < E < ");
+    site.edit("content/songs/a.md", "date = 2024-01-01", "date = 2024-05-01");
+    site.build();
+    assert_eq!(site.output("songs/y10/index.html"), "Métro < Track-2 < ");
+    site.assert_same_as_clean_build();
+}

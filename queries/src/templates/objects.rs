@@ -156,17 +156,23 @@ pub fn reading_minutes(words: usize) -> u32 {
     u32::try_from(words.div_ceil(200).max(1)).unwrap_or(u32::MAX)
 }
 
-/// The newer (`higher`) or older (`lower`) neighbor of a page in its section's order.
+/// The page before (`lower`) or after (`higher`) a page in its section's order.
 fn neighbor(db: &dyn Database, file: SourceFile, higher: bool) -> Value {
     neighbor_file(db, file, higher).map_or(Value::from(()), |file| Value::from_object(PageObject(file)))
 }
 
-/// The page before (`higher`) or after a page in its section's listing.
+/// The page before (`lower`) or after (`higher`) a page in its section's
+/// listing, as Zola pairs them: by date, `lower` is the newer page; in a
+/// section that sorts by `none`, pages have neither.
 pub fn neighbor_file(db: &dyn Database, file: SourceFile, higher: bool) -> Option<SourceFile> {
     let parent = page_meta(db, file).parent?;
-    let pages = pages_matching(db, section_selector(db, parent));
+    let selector = section_selector(db, parent);
+    if *selector.sort_by(db) == SortBy::None {
+        return None;
+    }
+    let pages = pages_matching(db, selector);
     let at = pages.iter().position(|&page| page == file)?;
-    if higher { at.checked_sub(1).map(|i| pages[i]) } else { pages.get(at + 1).copied() }
+    if higher { pages.get(at + 1).copied() } else { at.checked_sub(1).map(|i| pages[i]) }
 }
 
 impl Object for PageObject {

@@ -171,9 +171,10 @@ fn listing_footprint(key: &ListingKey) -> Footprint {
     let mut facets = vec![Facet::Draft];
     facets.extend(key.term.is_some().then_some(Facet::Terms));
     facets.extend(match key.sort_by.as_str() {
-        "Date" => Some(Facet::Dates),
-        "Title" => Some(Facet::Title),
+        "Date" | "UpdateDate" => Some(Facet::Dates),
+        "Title" | "TitleBytes" => Some(Facet::Title),
         "Weight" => Some(Facet::Weight),
+        "Slug" | "Permalink" => Some(Facet::Location),
         _ => None,
     });
     Footprint::Site(Facets::of(&facets))
