@@ -178,3 +178,34 @@ fn every_zola_sort_by_orders_pages_and_pairs_lower_with_higher_as_zola_does() {
     assert_eq!(site.output("songs/y10/index.html"), "Métro < Track-2 < ");
     site.assert_same_as_clean_build();
 }
+
+#[test]
+fn a_date_at_the_start_of_a_file_name_is_the_pages_date_and_not_its_slug() {
+    let site = SiteTest::with_files(&[
+        ("config.toml", CONFIG),
+        ("content/_index.md", "+++\n+++\n"),
+        ("content/blog/_index.md", "+++\nsort_by = \"date\"\n+++\n"),
+        ("content/blog/2024-01-05-first.md", "+++\ntitle = \"First\"\n+++\n"),
+        ("content/blog/2024-02-01_second.md", "+++\ntitle = \"Second\"\ndate = 2023-06-01\n+++\n"),
+        ("content/blog/2024-03-01T09:30:00Z - third/index.md", "+++\ntitle = \"Third\"\n+++\n"),
+        ("content/blog/2024-04-01.md", "+++\ntitle = \"Fourth\"\n+++\n"),
+        ("content/blog/2024-13-01-not-a-date.md", "+++\ntitle = \"Fifth\"\n+++\n"),
+        ("templates/index.html", ""),
+        (
+            "templates/section.html",
+            "{% for p in section.pages %}{{ p.path }} {% if p.date %}{{ p.date }}{% endif %}\n{% endfor %}",
+        ),
+        ("templates/page.html", "{{ page.slug }}"),
+    ]);
+    site.build();
+    assert_eq!(
+        site.output("blog/index.html"),
+        "/blog/2024-04-01/ 2024-04-01\n/blog/third/ 2024-03-01T09:30:00Z\n\
+         /blog/first/ 2024-01-05\n/blog/second/ 2023-06-01\n/blog/2024-13-01-not-a-date/ \n"
+    );
+    assert_eq!(site.output("blog/first/index.html"), "first");
+    site.rename("content/blog/2024-01-05-first.md", "content/blog/2024-05-01-first.md");
+    site.build();
+    assert!(site.output("blog/index.html").starts_with("/blog/first/ 2024-05-01\n"));
+    site.assert_same_as_clean_build();
+}
