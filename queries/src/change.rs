@@ -14,7 +14,7 @@ use crate::body::Markdown;
 use crate::database::QueryDb;
 use crate::host::HostHandle;
 use crate::inputs::{BuildClock, BuildOptions, FileText, Prepared, PreparedSite, Site, SiteFiles, SourceFile};
-use crate::site_paths::THEMES;
+use crate::site_paths::{HOME_SECTION, THEMES, content_path};
 
 /// What changed in the site since the database last saw it.
 #[derive(Debug, Default, Clone)]
@@ -45,6 +45,10 @@ pub struct Inputs {
     /// where a path hashes component by component.
     files: HashMap<String, SourceFile>,
     site: Option<Site>,
+    /// The home section of a site without `content/_index.md`: an empty
+    /// `_index.md` that no host wrote, as Zola makes one, so the home still
+    /// renders `index.html` and holds the pages at the root.
+    default_home: Option<SourceFile>,
 }
 
 /// Which part of the site a path belongs to; decides its key in [`SiteFiles`]
@@ -64,7 +68,7 @@ impl Inputs {
     /// (relative to the site root, usually `qsite.toml`), whose unread
     /// files queries ask `host` for.
     pub fn new(config_path: impl Into<Utf8PathBuf>, host: HostHandle) -> Self {
-        Inputs { config_path: config_path.into(), host, files: HashMap::new(), site: None }
+        Inputs { config_path: config_path.into(), host, files: HashMap::new(), site: None, default_home: None }
     }
 
     /// The site singleton, once a change has been applied.
@@ -155,6 +159,13 @@ impl Change {
                 changed = true;
             }
         }
+        if inputs.default_home.is_none() {
+            // Never set again: its text is no file's, and stays empty.
+            let home = SourceFile::builder(content_path(HOME_SECTION).into(), FileText::Text("".into()))
+                .durability(Durability::HIGH)
+                .new(db);
+            inputs.default_home = Some(home);
+        }
         let options = self.options;
         let clock = self.clock;
         match inputs.site {
@@ -233,6 +244,9 @@ fn site_files(inputs: &Inputs) -> SiteFiles {
             }
             FileKind::Config | FileKind::Other => {}
         }
+    }
+    if let Some(home) = inputs.default_home {
+        files.content.entry(HOME_SECTION.into()).or_insert(home);
     }
     files
 }

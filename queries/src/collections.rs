@@ -9,10 +9,11 @@ use std::sync::Arc;
 
 use salsa::Database;
 
+use crate::dates::PageDate;
 use crate::front_matter::SortBy;
 use crate::inputs::{ListingKey, Site, SourceFile};
 use crate::lookup::file_at;
-use crate::page::{is_hidden, page_dates, page_meta, page_terms, page_title};
+use crate::page::{is_hidden, page_dates, page_location, page_meta, page_terms, page_title};
 use crate::sections::section_tree;
 use crate::stable_hash::StableHash;
 
@@ -90,17 +91,25 @@ pub fn pages_matching<'db>(db: &'db dyn Database, selector: Selector<'db>) -> Ar
     pages.into()
 }
 
-/// Where a page goes under `sort_by`: newest date first (undated pages
-/// last), title without case, or ascending weight (unweighted last); ties
-/// go by path, so the order is total and every build agrees on it.
+/// Where a page goes under `sort_by` (see [`SortBy`]); ties go by path, so
+/// the order is total and every build agrees on it.
 fn sort_key(db: &dyn Database, sort_by: SortBy, file: SourceFile) -> (SortKey, String) {
+    let newest = |date: Option<&PageDate>| date.map_or(SortKey::Last, |date| SortKey::Newest(Reverse(date.timestamp)));
+    let title = |key: fn(&str) -> SortKey| {
+        let title = page_title(db, file);
+        if title.is_empty() { SortKey::Last } else { key(title) }
+    };
     let primary = match sort_by {
-        SortBy::Date => match &page_dates(db, file).0 {
-            Some(date) => SortKey::Newest(Reverse(date.timestamp)),
-            None => SortKey::Last,
-        },
-        SortBy::Title => SortKey::Text(page_title(db, file).to_lowercase()),
-        SortBy::Weight => SortKey::Number(page_meta(db, file).weight.unwrap_or(i64::MAX)),
+        SortBy::Date => newest(page_dates(db, file).0.as_ref()),
+        SortBy::UpdateDate => {
+            let (date, updated) = page_dates(db, file);
+            newest(date.as_ref().max(updated.as_ref()))
+        }
+        SortBy::Title => title(natural),
+        SortBy::TitleBytes => title(|title| SortKey::Text(title.to_owned())),
+        SortBy::Weight => page_meta(db, file).weight.map_or(SortKey::Last, SortKey::Number),
+        SortBy::Slug => natural(&page_location(db, file).slug),
+        SortBy::Permalink => SortKey::Text(page_location(db, file).permalink.clone()),
         SortBy::None => SortKey::Last,
     };
     (primary, file.path(db).to_string())
@@ -111,9 +120,59 @@ fn sort_key(db: &dyn Database, sort_by: SortBy, file: SourceFile) -> (SortKey, S
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum SortKey {
     Newest(Reverse<jiff::Timestamp>),
+    Natural(Vec<Chunk>),
     Text(String),
     Number(i64),
     Last,
+}
+
+/// A run of digits or of other characters, in natural order: numbers by
+/// value and before words, words without case or accents.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Chunk {
+    /// Digits without leading zeros, by length then by digit: their value.
+    Number(usize, String),
+    /// Letters and signs, transliterated to ASCII and lowercased.
+    Word(String),
+}
+
+/// The natural-order key of a text (`Track-13` after `Track-2`, `Métro` with `metro`).
+fn natural(text: &str) -> SortKey {
+    let ascii = deunicode::deunicode(text).to_lowercase();
+    let mut chunks = Vec::new();
+    let mut rest = ascii.as_str();
+    while let Some(first) = rest.chars().next() {
+        let is_digit = first.is_ascii_digit();
+        let end = rest.find(|c: char| c.is_ascii_digit() != is_digit).unwrap_or(rest.len());
+        let (run, after) = rest.split_at(end);
+        chunks.push(if is_digit {
+            let digits = run.trim_start_matches('0');
+            Chunk::Number(digits.len(), digits.to_owned())
+        } else {
+            Chunk::Word(run.to_owned())
+        });
+        rest = after;
+    }
+    SortKey::Natural(chunks)
+}
+
+/// A section's direct subsections in Zola's order: by ascending `weight`
+/// (none counts as 0), ties by path.
+///
+/// Invalidated by a file added or removed and by any metadata edit of a
+/// subsection; its value changes only when the order or membership does.
+#[salsa::tracked(returns(ref))]
+pub fn subsections(db: &dyn Database, section: SourceFile) -> Arc<[SourceFile]> {
+    let tree = section_tree(db);
+    let mut subsections = tree
+        .sections
+        .values()
+        .find(|entry| entry.file == section)
+        .map(|entry| entry.subsections.clone())
+        .unwrap_or_default();
+    // Stable: the tree lists them by path, which breaks ties.
+    subsections.sort_by_cached_key(|&file| page_meta(db, file).weight.unwrap_or(0));
+    subsections.into()
 }
 
 /// One term of a taxonomy and the pages filed under it, by path.

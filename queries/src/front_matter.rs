@@ -15,19 +15,48 @@ use crate::inputs::{SourceFile, stored_front_matter, text_of};
 use crate::stable_hash::StableHash;
 use crate::suggest::did_you_mean;
 
-/// How a section orders its pages.
+/// How a section orders its pages: Zola's `sort_by` values. Pages that
+/// lack what an order reads (a date, a title, a weight) come last, by path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, StableHash)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum SortBy {
-    /// Newest first; pages without a date last, by path.
+    /// Newest `date` first.
     #[default]
     Date,
-    /// Alphabetical by title.
+    /// Newest of `date` and `updated` first.
+    UpdateDate,
+    /// By title in natural order: letters without case or accents, numbers
+    /// by value (`Track-2` before `Track-13`).
     Title,
+    /// By title, byte by byte.
+    TitleBytes,
     /// Ascending `weight`.
     Weight,
+    /// By slug in natural order.
+    Slug,
+    /// By permalink, byte by byte.
+    Permalink,
     /// By path: the order of the files.
     None,
+}
+
+impl SortBy {
+    /// Every order.
+    pub const ALL: [SortBy; 8] = [
+        SortBy::Date,
+        SortBy::UpdateDate,
+        SortBy::Title,
+        SortBy::TitleBytes,
+        SortBy::Weight,
+        SortBy::Slug,
+        SortBy::Permalink,
+        SortBy::None,
+    ];
+
+    /// The order a `sort_by` value names (`update_date`), as front matter reads it.
+    pub fn named(name: &str) -> Option<SortBy> {
+        SortBy::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(name)).ok()
+    }
 }
 
 /// The fields of a content file's front matter, with defaults where it was

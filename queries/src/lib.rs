@@ -9,6 +9,7 @@
 //!           for it in the same pass; every answer is keyed by the file's content hash
 //!              │                            │
 //! change.rs  Change::apply: the only place inputs are set; compares before it sets
+//!            (a site without content/_index.md gets an empty one no host wrote, as in Zola)
 //!
 //! config()                   qsite.toml → Config + diagnostics
 //! section_tree()             files → sections, pages, parents, assets   (file set only)
@@ -21,6 +22,7 @@
 //! link_check(file)           broken links and anchors, with its trace (check_links: the same, not memoized)
 //! pages_matching(selector)   the ordered set a listing shows; changes only with membership/order
 //!                            (Site::prepared_site's, when the host knows the metadata it reads unchanged)
+//! subsections(section)       a section's subsections by weight, as Zola orders them
 //! taxonomy_index(), term_name(taxonomy, slug)
 //! route_table()              every output path → Route
 //! rendered_output(route)     bytes + trace: site template (minijinja, lazy objects) or built-in (askama)

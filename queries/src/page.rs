@@ -6,7 +6,7 @@ use camino::Utf8Path;
 use salsa::Database;
 
 use crate::config::config;
-use crate::dates::PageDate;
+use crate::dates::{PageDate, parse_date};
 use crate::front_matter::{SortBy, front_matter};
 use crate::inputs::{Site, SourceFile};
 use crate::sections::{page_directory, section_tree};
@@ -77,7 +77,11 @@ pub fn page_meta(db: &dyn Database, file: SourceFile) -> PageMeta {
     let path = file.path(db);
     let relative = path.strip_prefix("content").unwrap_or(path);
     let is_section = relative.file_name() == Some("_index.md");
-    let slug = front.slug.as_deref().map_or_else(|| default_slug(relative, is_section), slug::slugify);
+    let name = slug_source(relative, is_section);
+    // Zola reads a page's date from its file name (`2024-01-31-first.md`)
+    // when the front matter has none, and leaves the date out of the slug.
+    let dated = if is_section { None } else { dated_name(name) };
+    let slug = slug::slugify(front.slug.as_deref().or(dated.as_ref().and_then(|dated| dated.rest)).unwrap_or(name));
     let url_path = match &front.path {
         Some(path) => normalize_url_path(path),
         None if is_section => directory_url(relative.parent().unwrap_or(Utf8Path::new(""))),
@@ -94,7 +98,7 @@ pub fn page_meta(db: &dyn Database, file: SourceFile) -> PageMeta {
         kind: if is_section { PageKind::Section } else { PageKind::Page },
         title: front.title.clone().unwrap_or_default(),
         description: front.description.clone(),
-        date: front.date.clone(),
+        date: front.date.clone().or_else(|| dated.map(|dated| dated.date)),
         updated: front.updated.clone(),
         permalink: format!("{base_url}{url_path}"),
         slug,
@@ -126,14 +130,68 @@ pub fn is_hidden(db: &dyn Database, file: SourceFile) -> bool {
     page_draft(db, file) && !Site::get(db).options(db).drafts
 }
 
-/// The slug from the file name, slugified as Zola does.
-fn default_slug(relative: &Utf8Path, is_section: bool) -> String {
-    let name = if is_section || relative.file_name() == Some("index.md") {
+/// The name the slug comes from when the front matter gives none: the file
+/// name less `.md`, or the folder's name for `_index.md` and a bundle's
+/// `index.md`.
+fn slug_source(relative: &Utf8Path, is_section: bool) -> &str {
+    if is_section || relative.file_name() == Some("index.md") {
         relative.parent().and_then(Utf8Path::file_name).unwrap_or("")
     } else {
         relative.file_stem().unwrap_or("")
-    };
-    slug::slugify(name)
+    }
+}
+
+/// A page name that begins with a date, as Zola reads one.
+struct DatedName<'a> {
+    /// The date.
+    date: PageDate,
+    /// What follows the date and a `_` or `-` (a space before it allowed),
+    /// if anything does: the slug's source.
+    rest: Option<&'a str>,
+}
+
+/// `2024-01-31-first` (or `_first`, ` - first`, or a date with a time in
+/// RFC 3339, `2024-01-31T09:00:00Z-first`) as its date and the rest; `None`
+/// when the name does not begin with a valid date.
+fn dated_name(name: &str) -> Option<DatedName<'_>> {
+    let is_day = name.get(..10).is_some_and(|day| {
+        day.bytes().enumerate().all(|(at, byte)| if at == 4 || at == 7 { byte == b'-' } else { byte.is_ascii_digit() })
+    });
+    if !is_day {
+        return None;
+    }
+    let end = 10 + name[10..].strip_prefix('T').map_or(0, |time| 1 + time_length(time));
+    let date = parse_date(&name[..end]).ok()?;
+    let after = &name[end..];
+    let after = after.strip_prefix(char::is_whitespace).unwrap_or(after);
+    let rest = after.strip_prefix(['_', '-']).filter(|rest| !rest.is_empty());
+    Some(DatedName { date, rest })
+}
+
+/// The length of an RFC 3339 time with its offset at the start of `text`
+/// (`09:00:00Z`, `09:00:00.5+02:00`), or 0 when it does not start with one.
+fn time_length(text: &str) -> usize {
+    let digits =
+        |at: usize, count: usize| text.get(at..at + count).is_some_and(|run| run.bytes().all(|b| b.is_ascii_digit()));
+    let clock =
+        digits(0, 2) && text.get(2..3) == Some(":") && digits(3, 2) && text.get(5..6) == Some(":") && digits(6, 2);
+    if !clock {
+        return 0;
+    }
+    let mut end = 8;
+    if text.get(end..end + 1) == Some(".") {
+        let fraction = text[end + 1..].bytes().take_while(u8::is_ascii_digit).count();
+        if fraction > 0 {
+            end += 1 + fraction;
+        }
+    }
+    match text.get(end..end + 1) {
+        Some("Z") => end + 1,
+        Some("+" | "-") if digits(end + 1, 2) && text.get(end + 3..end + 4) == Some(":") && digits(end + 4, 2) => {
+            end + 6
+        }
+        _ => 0,
+    }
 }
 
 /// `/a/b/` for the directory `a/b`, `/` for the root.

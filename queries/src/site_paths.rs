@@ -20,6 +20,9 @@ pub const DATA: &str = "data";
 /// `templates/` and `static/` folders as the site.
 pub const THEMES: &str = "themes";
 
+/// The home section's file, under `content/`.
+pub const HOME_SECTION: &str = "_index.md";
+
 /// How the path from the site root of every file under `content/` begins.
 pub const CONTENT_PREFIX: &str = "content/";
 

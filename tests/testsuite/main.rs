@@ -27,5 +27,6 @@ mod url_values;
 mod values;
 mod verify;
 mod zola_config;
+mod zola_structure;
 mod zola_templates;
 mod zola_themes;

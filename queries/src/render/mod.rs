@@ -16,6 +16,7 @@ use crate::front_matter::{SortBy, front_matter};
 use crate::inputs::SourceFile;
 use crate::page::PageMeta;
 use crate::routes::{Route, RouteKey, pager_count, pager_url, section_paginate_by, taxonomy_path};
+use crate::site_paths::HOME_SECTION;
 use crate::templates::errors::missing_template_help;
 use crate::templates::objects::{PageObject, SectionObject, page_list, taxonomy_value, term_value};
 use crate::templates::printing::ContextDump;
@@ -163,7 +164,7 @@ fn paginator(
 
 fn render_section(db: &dyn Database, section: SourceFile, pager: usize) -> Result<String, Diagnostic> {
     let meta = page_meta(db, section);
-    let is_home = meta.relative_path == "_index.md";
+    let is_home = meta.relative_path == HOME_SECTION;
     let (name, named_by) = match &meta.template {
         Some(name) => (name.clone(), Some((section, "template"))),
         None => ((if is_home { "index.html" } else { "section.html" }).to_owned(), None),
@@ -197,6 +198,14 @@ fn render_section(db: &dyn Database, section: SourceFile, pager: usize) -> Resul
     })
 }
 
+/// The template of a taxonomy's `list` or `single` pages: the taxonomy's own
+/// (`tags/list.html`) when the site has it, as Zola picks it, else the one
+/// all taxonomies share (`taxonomy_list.html`).
+fn taxonomy_template(db: &dyn Database, taxonomy: &str, kind: &str) -> String {
+    let own = format!("{taxonomy}/{kind}.html");
+    if has_template(db, &own) { own } else { format!("taxonomy_{kind}.html") }
+}
+
 fn render_taxonomy_list(db: &dyn Database, taxonomy: &str) -> Result<String, Diagnostic> {
     let index = taxonomy_index(db);
     let terms = index.get(taxonomy).map(|terms| terms.values().cloned().collect::<Vec<_>>()).unwrap_or_default();
@@ -209,7 +218,7 @@ fn render_taxonomy_list(db: &dyn Database, taxonomy: &str) -> Result<String, Dia
     let path = taxonomy_path(taxonomy);
     context.insert("current_path", Value::from(path.as_str()));
     context.insert("current_url", Value::from(format!("{}{path}", config(db).config.base_url)));
-    render_site_or_builtin(db, "taxonomy_list.html", context, None, |db| {
+    render_site_or_builtin(db, &taxonomy_template(db, taxonomy, "list"), context, None, |db| {
         builtin::taxonomy_html(&theme::site_view(db), &theme::taxonomy_view(db, taxonomy, &terms))
     })
 }
@@ -243,7 +252,7 @@ fn render_term(db: &dyn Database, taxonomy: &str, slug: &str, pager: usize) -> R
     let path = pager_url(&base_path, pager);
     context.insert("current_path", Value::from(path.as_str()));
     context.insert("current_url", Value::from(format!("{base_url}{path}")));
-    render_site_or_builtin(db, "taxonomy_single.html", context, None, |db| {
+    render_site_or_builtin(db, &taxonomy_template(db, taxonomy, "single"), context, None, |db| {
         let list = theme::list_view(
             db,
             builtin::term_heading(taxonomy, &name),

@@ -13,10 +13,11 @@ use crate::collections::{Scope, Selector, Term};
 use crate::front_matter::SortBy;
 use crate::inputs::SourceFile;
 use crate::routes::{pager_url, term_path};
+use crate::site_paths::HOME_SECTION;
 use crate::templates::objects::{neighbor_file, reading_minutes};
 use crate::trace::reads::{
     config, file_exists, is_hidden, markdown, page_content, page_dates, page_location, page_meta, page_terms,
-    page_title, pages_matching, route_table, section_tree,
+    page_title, pages_matching, route_table, section_tree, subsections,
 };
 use crate::words::capitalized;
 
@@ -27,7 +28,7 @@ pub fn site_view(db: &dyn Database) -> SiteView {
     let nav = tree
         .sections
         .get(camino::Utf8Path::new(""))
-        .map(|home| home.subsections.iter().map(|&file| link(db, file)).collect())
+        .map(|home| subsections(db, home.file).iter().map(|&file| link(db, file)).collect())
         .unwrap_or_default();
     SiteView {
         title: config.title.clone(),
@@ -108,21 +109,15 @@ pub fn list_view(
     pages: &[SourceFile],
     pager: Option<(usize, usize, String, String)>,
 ) -> ListView {
-    let tree = section_tree(db);
     let (content_html, subsections) = match section {
         Some(section) => {
-            let subsections = tree
-                .sections
-                .values()
-                .find(|entry| entry.file == section)
-                .map(|entry| entry.subsections.iter().map(|&file| link(db, file)).collect())
-                .unwrap_or_default();
+            let subsections = subsections(db, section).iter().map(|&file| link(db, file)).collect();
             (page_content(db, section).content.to_string(), subsections)
         }
         None => (String::new(), Vec::new()),
     };
     // A home with no pages of its own shows the newest pages of the site.
-    let is_home = section.is_some_and(|section| page_meta(db, section).relative_path == "_index.md");
+    let is_home = section.is_some_and(|section| page_meta(db, section).relative_path == HOME_SECTION);
     let (pages, pages_heading) = if is_home && pages.is_empty() && pager.is_none() {
         let recent = pages_matching(db, Selector::new(db, Scope::All, SortBy::Date, Some(RECENT_ON_HOME)));
         (&recent[..], Some("Recent posts".to_owned()))

@@ -47,16 +47,15 @@ pub fn get_pages(kwargs: Kwargs) -> Result<Value, Error> {
     let limit: Option<usize> = kwargs.get("limit")?;
     kwargs.assert_all_used()?;
     let sort_by = match sort_by.as_deref() {
-        None | Some("date") => SortBy::Date,
-        Some("title") => SortBy::Title,
-        Some("weight") => SortBy::Weight,
-        Some("none") => SortBy::None,
-        Some(other) => {
-            return Err(Error::new(
+        None => SortBy::Date,
+        Some(name) => SortBy::named(name).ok_or_else(|| {
+            Error::new(
                 ErrorKind::InvalidOperation,
-                format!("unknown sort_by `{other}`: use date, title, weight or none"),
-            ));
-        }
+                format!(
+                    "unknown sort_by `{name}`: use date, update_date, title, title_bytes, weight, slug, permalink or none"
+                ),
+            )
+        })?,
     };
     with_db(|db| {
         let scope = match (section, term) {

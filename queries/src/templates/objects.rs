@@ -21,9 +21,10 @@ use crate::front_matter::SortBy;
 use crate::inputs::SourceFile;
 use crate::page::PageKind;
 use crate::routes::{taxonomy_path, term_path};
+use crate::site_paths::{CONTENT, under};
 use crate::trace::reads::{
     config, markdown, page_content, page_dates, page_draft, page_location, page_meta, page_terms, page_title,
-    pages_matching, section_selector, section_tree,
+    pages_matching, section_selector, subsections,
 };
 
 /// Runs `op` on the database attached to the running render.
@@ -141,16 +142,13 @@ fn content_field(db: &dyn Database, file: SourceFile, key: &str) -> Option<Value
             PageKind::Section => page_list(pages_matching(db, section_selector(db, file))),
             PageKind::Page => Value::from(Vec::<Value>::new()),
         },
-        "subsections" => {
-            let tree = section_tree(db);
-            let subsections = tree
-                .sections
-                .values()
-                .find(|entry| entry.file == file)
-                .map(|entry| entry.subsections.clone())
-                .unwrap_or_default();
-            Value::from(subsections.into_iter().map(|file| Value::from_object(SectionObject(file))).collect::<Vec<_>>())
-        }
+        // Paths under `content/`, as Zola lists them, for `get_section(path=…)`.
+        "subsections" => Value::from(
+            subsections(db, file)
+                .iter()
+                .map(|&section| Value::from(under(section.path(db), CONTENT).map_or("", |path| path.as_str())))
+                .collect::<Vec<_>>(),
+        ),
         _ => return None,
     })
 }
@@ -160,17 +158,23 @@ pub fn reading_minutes(words: usize) -> u32 {
     u32::try_from(words.div_ceil(200).max(1)).unwrap_or(u32::MAX)
 }
 
-/// The newer (`higher`) or older (`lower`) neighbor of a page in its section's order.
+/// The page before (`lower`) or after (`higher`) a page in its section's order.
 fn neighbor(db: &dyn Database, file: SourceFile, higher: bool) -> Value {
     neighbor_file(db, file, higher).map_or(Value::from(()), |file| Value::from_object(PageObject(file)))
 }
 
-/// The page before (`higher`) or after a page in its section's listing.
+/// The page before (`lower`) or after (`higher`) a page in its section's
+/// listing, as Zola pairs them: by date, `lower` is the newer page; in a
+/// section that sorts by `none`, pages have neither.
 pub fn neighbor_file(db: &dyn Database, file: SourceFile, higher: bool) -> Option<SourceFile> {
     let parent = page_meta(db, file).parent?;
-    let pages = pages_matching(db, section_selector(db, parent));
+    let selector = section_selector(db, parent);
+    if *selector.sort_by(db) == SortBy::None {
+        return None;
+    }
+    let pages = pages_matching(db, selector);
     let at = pages.iter().position(|&page| page == file)?;
-    if higher { at.checked_sub(1).map(|i| pages[i]) } else { pages.get(at + 1).copied() }
+    if higher { pages.get(at + 1).copied() } else { at.checked_sub(1).map(|i| pages[i]) }
 }
 
 impl Object for PageObject {

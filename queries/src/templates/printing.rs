@@ -21,10 +21,11 @@ use crate::templates::objects::{PageObject, SectionObject};
 /// prints as `"[...]"`: a data file cannot cycle, but it can be deep.
 const MAX_DEPTH: usize = 128;
 
-/// Fields that hold other pages or sections: inside another page or section
-/// these print as paths, or not at all for neighbors.
+/// Fields that hold other pages: inside another page or section these
+/// print as paths, or not at all for neighbors (`subsections` are paths
+/// already).
 const NEIGHBOR_FIELDS: &[&str] = &["lower", "higher"];
-const LISTING_FIELDS: &[&str] = &["pages", "subsections"];
+const LISTING_FIELDS: &[&str] = &["pages"];
 
 /// The JSON of a template value, bounded however its objects point at each other.
 fn json_of(value: &Value) -> Result<Json, Error> {

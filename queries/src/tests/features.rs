@@ -29,7 +29,7 @@ title = "Guide"
 title = "Install"
 +++
 //- templates/section.html
-{{ section.title }}:{% for s in section.subsections %} sub={{ s.title }}{% endfor %}{% for p in section.pages %} page={{ p.path }}{% endfor %}
+{{ section.title }}:{% for s in section.subsections %} sub={{ get_section(path=s).title }}{% endfor %}{% for p in section.pages %} page={{ p.path }}{% endfor %}
 "#,
     );
     assert_eq!(outputs["docs/index.html"], "Docs: sub=Guide");

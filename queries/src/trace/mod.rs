@@ -130,9 +130,7 @@ fn selector<'db>(db: &'db dyn Database, key: &ListingKey) -> Option<Selector<'db
         (None, Some((taxonomy, term))) => Scope::Term(taxonomy.clone(), term.clone()),
         (None, None) => Scope::All,
     };
-    let sort_by = [SortBy::Date, SortBy::Title, SortBy::Weight, SortBy::None]
-        .into_iter()
-        .find(|sort| format!("{sort:?}") == key.sort_by)?;
+    let sort_by = SortBy::ALL.into_iter().find(|sort| format!("{sort:?}") == key.sort_by)?;
     Some(Selector::new(db, scope, sort_by, key.limit))
 }
 

@@ -145,6 +145,12 @@ traced_reads! {
             footprint: Footprint::Site(Facets::of(&[Facet::Terms, Facet::Draft])),
             value(db): crate::collections::term_name(db, TermKey::new(db, taxonomy.clone(), slug.clone())),
         }
+        /// A section's subsections, in order.
+        Subsections(path: String) {
+            name: format_args!("subsections({path})"),
+            footprint: Footprint::Site(Facets::of(&[Facet::Weight])),
+            value(db): content_at(db, path).map(|file| crate::collections::subsections(db, file)),
+        }
         /// Sections, pages and assets: which sections hold which files.
         SectionTree {
             name: "section_tree",
@@ -172,9 +178,10 @@ fn listing_footprint(key: &ListingKey) -> Footprint {
     let mut facets = vec![Facet::Draft];
     facets.extend(key.term.is_some().then_some(Facet::Terms));
     facets.extend(match key.sort_by.as_str() {
-        "Date" => Some(Facet::Dates),
-        "Title" => Some(Facet::Title),
+        "Date" | "UpdateDate" => Some(Facet::Dates),
+        "Title" | "TitleBytes" => Some(Facet::Title),
         "Weight" => Some(Facet::Weight),
+        "Slug" | "Permalink" => Some(Facet::Location),
         _ => None,
     });
     Footprint::Site(Facets::of(&facets))
@@ -268,6 +275,12 @@ pub fn taxonomy_index(db: &dyn Database) -> &Arc<TaxonomyIndex> {
 pub fn term_name(db: &dyn Database, taxonomy: &str, slug: &str) -> Option<String> {
     record(db, Read::TermName(taxonomy.to_owned(), slug.to_owned()));
     crate::collections::term_name(db, TermKey::new(db, taxonomy.to_owned(), slug.to_owned())).clone()
+}
+
+/// A section's subsections, in order.
+pub fn subsections(db: &dyn Database, section: SourceFile) -> &Arc<[SourceFile]> {
+    record(db, Read::Subsections(section.path(db).to_string()));
+    crate::collections::subsections(db, section)
 }
 
 /// Sections, pages and assets.
