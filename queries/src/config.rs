@@ -22,6 +22,9 @@ pub struct Config {
     /// Absolute URL of the site root, without a trailing slash; empty when
     /// links are root-relative (`base_url = "/"`).
     pub base_url: String,
+    /// `base_url` as the file (or `--base-url`) wrote it, which templates
+    /// print as `config.base_url`, as Zola prints it.
+    pub written_base_url: String,
     /// Site description, for the home page and the feed.
     pub description: String,
     /// Language code for `<html lang>`.
@@ -45,6 +48,10 @@ pub struct Config {
     pub broken_links_are_errors: bool,
     /// `[extra]`, passed to templates as `config.extra`, over the theme's.
     pub extra: minijinja::Value,
+    /// Whether the configuration file is Zola's, whose defaults then apply
+    /// where qsite's starter differs: no feed and no taxonomy unless asked,
+    /// sections in file order unless they set `sort_by`.
+    pub zola: bool,
     /// The theme under `themes/` whose templates and static files stand
     /// below the site's own.
     pub theme: Option<String>,
@@ -145,6 +152,7 @@ pub fn config(db: &dyn Database) -> ConfigResult {
     let mut config = Config {
         title: String::new(),
         base_url: String::from("http://127.0.0.1:1111"),
+        written_base_url: String::new(),
         description: String::new(),
         default_language: String::from("en"),
         paginate_by: None,
@@ -160,6 +168,7 @@ pub fn config(db: &dyn Database) -> ConfigResult {
         feed_limit: None,
         sitemap: true,
         robots: true,
+        zola,
         theme: None,
         broken_links_are_errors: true,
         extra: minijinja::Value::from(BTreeMap::<String, minijinja::Value>::new()),
@@ -258,7 +267,11 @@ pub fn config(db: &dyn Database) -> ConfigResult {
     if let Some(base_url) = &site.options(db).base_url {
         config.base_url = base_url.clone();
     }
-    config.base_url = config.base_url.trim_end_matches('/').to_owned();
+    let trimmed = config.base_url.trim_end_matches('/').to_owned();
+    // qsite's own sites print the URL without its trailing slash, as they
+    // always have; Zola's print it as written.
+    config.written_base_url = if config.zola { std::mem::take(&mut config.base_url) } else { trimmed.clone() };
+    config.base_url = trimmed;
     ConfigResult { config: Arc::new(config), diagnostics }
 }
 

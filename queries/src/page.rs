@@ -92,7 +92,9 @@ pub fn page_meta(db: &dyn Database, file: SourceFile) -> PageMeta {
     };
     let base_url = &config(db).config.base_url;
     let parent = if is_section { None } else { section_tree(db).parent.get(&file).copied() };
-    let sort_by = front.sort_by.unwrap_or(SortBy::Date);
+    // qsite's starter lists newest first; Zola leaves a section unsorted.
+    let default_order = if config(db).config.zola { SortBy::None } else { SortBy::Date };
+    let sort_by = front.sort_by.unwrap_or(default_order);
     let paginate_by = front.paginate_by;
     PageMeta {
         kind: if is_section { PageKind::Section } else { PageKind::Page },

@@ -35,12 +35,12 @@ fn every_zola_key_reaches_templates_with_zolas_defaults() {
 #[test]
 fn the_older_feed_and_sitemap_keys_mean_what_they_meant() {
     let site = zola_site(
-        "base_url = \"https://zola.test\"\ngenerate_feed = true\nfeed_filename = \"atom.xml\"\n\
+        "base_url = \"https://zola.test/\"\ngenerate_feed = true\nfeed_filename = \"atom.xml\"\n\
          generate_sitemap = false\ngenerate_robots_txt = false\n",
-        "{{ config.generate_feed }} {{ config.feed_filename }}",
+        "{{ config.generate_feed }} {{ config.feed_filename }} {{ config.base_url }}",
     );
     site.qsite(&["build"]).assert_code(0);
-    assert_eq!(site.output("index.html"), "true atom.xml");
+    assert_eq!(site.output("index.html"), "true atom.xml https://zola.test/", "the base URL as written");
     assert!(site.has_output("atom.xml"));
     assert!(!site.has_output("sitemap.xml") && !site.has_output("robots.txt"));
 }
@@ -59,4 +59,18 @@ fn a_setting_qsite_does_not_act_on_is_named_and_a_default_one_is_not() {
         "[config.toml:2:1]",
     ]);
     assert_eq!(run.stderr.matches("qsite::config::unsupported").count(), 2, "{}", run.stderr);
+}
+
+#[test]
+fn a_zola_section_without_sort_by_lists_its_pages_in_file_order() {
+    let site = SiteTest::with_files(&[
+        ("config.toml", "base_url = \"https://zola.test\"\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/a.md", "+++\ntitle = \"A\"\ndate = 2020-01-01\n+++\n"),
+        ("content/b.md", "+++\ntitle = \"B\"\ndate = 2024-01-01\n+++\n"),
+        ("templates/index.html", "{% for page in section.pages %}{{ page.title }}{% endfor %}"),
+        ("templates/page.html", ""),
+    ]);
+    site.build();
+    assert_eq!(site.output("index.html"), "AB", "Zola sorts only when a section asks");
 }

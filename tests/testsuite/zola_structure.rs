@@ -167,7 +167,7 @@ fn every_zola_sort_by_orders_pages_and_pairs_lower_with_higher_as_zola_does() {
          title_bytes: Métro,Track-13,Track-2,bachata,\n\
          weight: Track-2,Track-13,Métro,bachata,\n\
          slug: bachata,Métro,Track-2,Track-13,\n\
-         permalink: bachata,Track-2,Métro,Track-13,"
+         permalink: bachata,Track-2,Métro,Track-13,\n"
     );
     // By date, newest first: `lower` is the newer page, `higher` the older.
     assert_eq!(site.output("songs/y10/index.html"), "Métro < Track-2 < Track-13");

@@ -224,7 +224,7 @@ fn throw_stops_the_build_with_its_message_at_its_line() {
     site.qsite(&["build"]).assert_code(1).assert_stderr_has(&["set extra.author", "[templates/index.html:2:"]);
     site.write("config.toml", "title = \"Zola\"\nbase_url = \"https://zola.test\"\n[extra]\nauthor = \"Ann\"\n")
         .build();
-    assert_eq!(site.output("index.html"), "<h1>Home</h1>\n");
+    assert_eq!(site.output("index.html"), "<h1>Home</h1>\n\n", "Tera keeps the template's last line break");
     site.assert_same_as_clean_build();
 }
 

@@ -46,6 +46,11 @@ fn environment() -> Environment<'static> {
     env.set_loader(load_template);
     env.set_formatter(format_value);
     env.set_fuel(Some(TEMPLATE_FUEL));
+    // Tera keeps the line break that ends a template file; so does every
+    // page Zola writes.
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder().keep_trailing_newline(true).build() {
+        env.set_syntax(syntax);
+    }
     env.add_global("config", Value::from_object(ConfigObject));
     registry::register(&mut env);
     env

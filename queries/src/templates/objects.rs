@@ -265,7 +265,7 @@ impl Object for ConfigObject {
             let config = &config(db).config;
             Some(match key {
                 "title" => Value::from(config.title.as_str()),
-                "base_url" => Value::from(config.base_url.as_str()),
+                "base_url" => Value::from(config.written_base_url.as_str()),
                 "description" => Value::from(config.description.as_str()),
                 "default_language" => Value::from(config.default_language.as_str()),
                 "extra" => config.extra.clone(),

@@ -32,8 +32,8 @@ title = "Install"
 {{ section.title }}:{% for s in section.subsections %} sub={{ get_section(path=s).title }}{% endfor %}{% for p in section.pages %} page={{ p.path }}{% endfor %}
 "#,
     );
-    assert_eq!(outputs["docs/index.html"], "Docs: sub=Guide");
-    assert_eq!(outputs["docs/guide/index.html"], "Guide: page=/docs/guide/install/");
+    assert_eq!(outputs["docs/index.html"], "Docs: sub=Guide\n");
+    assert_eq!(outputs["docs/guide/index.html"], "Guide: page=/docs/guide/install/\n");
     assert!(outputs.contains_key("docs/guide/install/index.html"));
 }
 
@@ -65,8 +65,8 @@ path = "/elsewhere/b"
 {{ page.permalink }} {{ page.authors | join(",") }} {{ page.extra.mood | default("") }}
 "#,
     );
-    assert_eq!(outputs["blog/custom-slug/index.html"], "https://example.com/blog/custom-slug/ Ann calm");
-    assert_eq!(outputs["elsewhere/b/index.html"], "https://example.com/elsewhere/b/  ");
+    assert_eq!(outputs["blog/custom-slug/index.html"], "https://example.com/blog/custom-slug/ Ann calm\n");
+    assert_eq!(outputs["elsewhere/b/index.html"], "https://example.com/elsewhere/b/  \n");
     assert!(outputs["old/a/index.html"].contains("https://example.com/blog/custom-slug/"));
     assert!(outputs["older.html"].contains("https://example.com/blog/custom-slug/"));
 }
@@ -112,9 +112,9 @@ fn term_pages_paginate() {
         ));
     }
     let outputs = outputs(&fixture);
-    assert_eq!(outputs["tags/t/index.html"], "1/3: P5 P4");
-    assert_eq!(outputs["tags/t/page/2/index.html"], "2/3: P3 P2");
-    assert_eq!(outputs["tags/t/page/3/index.html"], "3/3: P1");
+    assert_eq!(outputs["tags/t/index.html"], "1/3: P5 P4\n");
+    assert_eq!(outputs["tags/t/page/2/index.html"], "2/3: P3 P2\n");
+    assert_eq!(outputs["tags/t/page/3/index.html"], "3/3: P1\n");
 }
 
 #[test]
@@ -146,7 +146,7 @@ tags = ["x"]
     );
     assert_eq!(
         outputs["index.html"],
-        "Blog|Beta|https://example.com/blog/a/#top|https://example.com/css/site.css|Alpha|<p><strong>b</strong></p>\n|hello-world|02 January 2024|https://example.com/tags/x/|x=2"
+        "Blog|Beta|https://example.com/blog/a/#top|https://example.com/css/site.css|Alpha|<p><strong>b</strong></p>\n|hello-world|02 January 2024|https://example.com/tags/x/|x=2\n"
     );
 }
 
@@ -169,5 +169,5 @@ Body
 {{ page.title }} {{ page.date }} {{ page.tags | join(",") }}
 "#,
     );
-    assert_eq!(outputs["y/index.html"], "Yaml page 2024-02-03T10:00:00Z one");
+    assert_eq!(outputs["y/index.html"], "Yaml page 2024-02-03T10:00:00Z one\n");
 }

@@ -36,7 +36,7 @@ fn date_edit_that_reorders_listings() {
     check(|db| {
         replace(db, "content/blog/a.md", "date = 2024-01-01", "date = 2024-01-09");
         let (outputs, _) = db.render_all();
-        assert_eq!(outputs["blog/index.html"], "<html><li>A</li><li>C</li></html>");
+        assert_eq!(outputs["blog/index.html"], "<html><li>A</li><li>C</li></html>\n");
     });
 }
 

@@ -255,7 +255,7 @@ tags = ["", "???", "rust"]
     );
     let terms: Vec<&String> = outputs.keys().filter(|output| output.starts_with("tags/")).collect();
     assert_eq!(terms, ["tags/index.html", "tags/rust/index.html"]);
-    assert_eq!(outputs["a/index.html"], "rust,", "the page lists only terms that have a page");
+    assert_eq!(outputs["a/index.html"], "rust,\n", "the page lists only terms that have a page");
 }
 
 #[test]
@@ -265,8 +265,8 @@ fn a_byte_order_mark_before_front_matter_is_accepted() {
     );
     let (outputs, diagnostics) = db.render_all();
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    assert_eq!(outputs["a/index.html"], "A|<p>Body</p>\n|T");
-    assert_eq!(outputs["bee/index.html"], "B|<p>Body</p>\n|T");
+    assert_eq!(outputs["a/index.html"], "A|<p>Body</p>\n|T\n");
+    assert_eq!(outputs["bee/index.html"], "B|<p>Body</p>\n|T\n");
 }
 
 #[test]
