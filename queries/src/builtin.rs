@@ -296,6 +296,11 @@ pub fn not_found_html(site: &SiteView) -> String {
     render(&NotFoundTemplate { site })
 }
 
+/// The `404.html` of a Zola site without a template of that name: a bare
+/// page, as Zola writes, since the site's own stylesheets and layout are in
+/// its templates, not in qsite's theme.
+pub const PLAIN_NOT_FOUND_HTML: &str = "<!doctype html>\n<html>\n<head><meta charset=\"utf-8\"><title>404 Not Found</title></head>\n<body><h1>404 Not Found</h1></body>\n</html>\n";
+
 /// A redirect page for an alias: meta refresh + canonical link + a visible link.
 ///
 /// A static host cannot send redirects, so the old URL serves this page; the

@@ -7,7 +7,7 @@ use crate::config::config;
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::front_matter;
 use crate::inputs::{FileText, Site, SourceFile};
-use crate::page::is_hidden;
+use crate::page::{is_hidden, page_taxonomies};
 
 use crate::sections::section_tree;
 
@@ -36,8 +36,21 @@ pub fn file_diagnostics(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> 
         let key = if name == "tags" { "tags" } else { "taxonomies" };
         front_matter(db, file).key_ranges.get(key).cloned().unwrap_or(0..0)
     };
+    let front = front_matter(db, file);
+    let zola = config(db).config.zola;
+    if zola && !front.bare_tags.is_empty() {
+        all.push(
+            Diagnostic::warning(
+                file.path(db).clone(),
+                range("tags"),
+                "qsite::taxonomies::bare_tags",
+                "`tags` outside `[taxonomies]` files the page under no taxonomy in a Zola site".to_owned(),
+            )
+            .with_help("write it under `[taxonomies]`, as `tags = [...]` there"),
+        );
+    }
     // As written: `page_meta` has already left out the terms warned about here.
-    for (name, terms) in &front_matter(db, file).taxonomies {
+    for (name, terms) in page_taxonomies(front, zola).iter() {
         if !taxonomies.iter().any(|taxonomy| &taxonomy.name == name) {
             all.push(
                 Diagnostic::warning(

@@ -83,8 +83,11 @@ pub struct FrontMatter {
     pub aliases: Vec<String>,
     /// `weight`, for `sort_by = "weight"`.
     pub weight: Option<i64>,
-    /// `tags` and `[taxonomies]`, merged, by taxonomy name.
+    /// `[taxonomies]`, by taxonomy name.
     pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// `tags` written outside `[taxonomies]`: qsite's shorthand for its
+    /// `tags` taxonomy, which a Zola site does not have.
+    pub bare_tags: Vec<String>,
     /// `template`: the template that renders this file.
     pub template: Option<String>,
     /// Sections only: `page_template`, the template for the pages in it.
@@ -230,9 +233,7 @@ pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
     front.aliases = raw.aliases;
     front.weight = raw.weight;
     front.taxonomies = raw.taxonomies;
-    if !raw.tags.is_empty() {
-        front.taxonomies.entry("tags".to_owned()).or_default().extend(raw.tags);
-    }
+    front.bare_tags = raw.tags;
     front.template = raw.template;
     front.page_template = raw.page_template;
     front.sort_by = raw.sort_by;

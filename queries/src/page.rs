@@ -7,7 +7,7 @@ use salsa::Database;
 
 use crate::config::config;
 use crate::dates::{PageDate, parse_date};
-use crate::front_matter::{SortBy, front_matter};
+use crate::front_matter::{FrontMatter, SortBy, front_matter};
 use crate::inputs::{Site, SourceFile};
 use crate::sections::{page_directory, section_tree};
 use crate::stable_hash::StableHash;
@@ -67,6 +67,17 @@ pub struct PageMeta {
     pub relative_path: String,
 }
 
+/// A page's terms by taxonomy: its `[taxonomies]`, and for qsite's own
+/// sites the `tags` written outside it; Zola reads only `[taxonomies]`.
+pub fn page_taxonomies(front: &FrontMatter, zola: bool) -> std::borrow::Cow<'_, BTreeMap<String, Vec<String>>> {
+    if zola || front.bare_tags.is_empty() {
+        return std::borrow::Cow::Borrowed(&front.taxonomies);
+    }
+    let mut merged = front.taxonomies.clone();
+    merged.entry("tags".to_owned()).or_default().extend(front.bare_tags.iter().cloned());
+    std::borrow::Cow::Owned(merged)
+}
+
 /// The summary of a content file that listings read.
 ///
 /// **Firewall**: a body edit leaves it equal, so nothing that reads only
@@ -105,7 +116,7 @@ pub fn page_meta(db: &dyn Database, file: SourceFile) -> PageMeta {
         permalink: format!("{base_url}{url_path}"),
         slug,
         url_path,
-        taxonomies: terms_with_urls(&front.taxonomies),
+        taxonomies: terms_with_urls(&page_taxonomies(front, config(db).config.zola)),
         draft: front.draft,
         weight: front.weight,
         authors: front.authors.clone(),

@@ -74,3 +74,24 @@ fn a_zola_section_without_sort_by_lists_its_pages_in_file_order() {
     site.build();
     assert_eq!(site.output("index.html"), "AB", "Zola sorts only when a section asks");
 }
+
+#[test]
+fn a_zola_site_reads_terms_only_under_taxonomies_and_writes_a_bare_404() {
+    let site = SiteTest::with_files(&[
+        ("config.toml", "base_url = \"https://zola.test\"\ntaxonomies = [{ name = \"tags\" }]\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/a.md", "+++\ntitle = \"A\"\ntags = [\"loose\"]\n[taxonomies]\ntags = [\"filed\"]\n+++\n"),
+        ("templates/index.html", "home"),
+        ("templates/page.html", "{{ page.taxonomies.tags | join(sep=\",\") }}"),
+        ("templates/taxonomy_list.html", "{% for term in terms %}{{ term.name }}{% endfor %}"),
+        ("templates/taxonomy_single.html", "{{ term.name }}"),
+    ]);
+    site.qsite(&["build"]).assert_code(0).assert_stderr_has(&[
+        "`tags` outside `[taxonomies]` files the page under no taxonomy in a Zola site",
+        "[content/a.md:3:1]",
+    ]);
+    assert_eq!(site.output("a/index.html"), "filed");
+    assert!(!site.has_output("tags/loose/index.html"));
+    assert!(site.output("404.html").contains("<h1>404 Not Found</h1>"), "Zola's bare page, not qsite's theme");
+    site.assert_same_as_clean_build();
+}

@@ -72,9 +72,12 @@ fn render_route(db: &dyn Database, route: &Route) -> Result<String, Diagnostic> 
         Route::Robots => render_site_or_builtin(db, "robots.txt", BTreeMap::new(), None, |db| {
             builtin::robots_txt(&format!("{}/sitemap.xml", config(db).config.base_url))
         }),
-        Route::NotFound => render_site_or_builtin(db, "404.html", BTreeMap::new(), None, |db| {
-            builtin::not_found_html(&theme::site_view(db))
-        }),
+        Route::NotFound => {
+            render_site_or_builtin(db, "404.html", BTreeMap::new(), None, |db| match config(db).config.zola {
+                true => builtin::PLAIN_NOT_FOUND_HTML.to_owned(),
+                false => builtin::not_found_html(&theme::site_view(db)),
+            })
+        }
         Route::Copy(_) => Ok(String::new()),
     }
 }
