@@ -179,7 +179,7 @@ fn a_page_path_onto_a_built_in_output_names_the_built_in() {
         diagnostics,
         [
             "Error qsite::routes::duplicate content/a.md:2:1 two outputs claim the URL `/tags/`: the list of `tags` terms and `content/a.md`",
-            "Error qsite::routes::duplicate content/b.md:2:1 two outputs claim the URL `/atom.xml`: the Atom feed and `content/b.md`",
+            "Error qsite::routes::duplicate content/b.md:2:1 two outputs claim the URL `/atom.xml`: the site's feed `atom.xml` and `content/b.md`",
         ]
     );
 }
