@@ -116,3 +116,21 @@ pub fn names_copy(route_key: &str) -> bool {
 pub fn is_page_route(route_key: &str, path: &str) -> bool {
     serde_json::from_str::<RouteName>(route_key).is_ok_and(|name| name == RouteName::Page(path.to_owned()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_db::TestDb;
+
+    #[test]
+    fn every_feed_route_is_found_again_by_its_key_and_the_sites_atom_feed_keeps_its_old_key() {
+        let db = TestDb::with_site(crate::tests::FEEDS);
+        let routes = &crate::routes::route_table(db.db()).routes;
+        for (output, route) in routes.iter().filter(|(_, route)| matches!(route, Route::Feed { .. })) {
+            let key = route_key(db.db(), route);
+            assert_eq!(route_from_key(db.db(), &key).as_ref(), Some(route), "{output}: {key}");
+        }
+        assert_eq!(route_key(db.db(), &routes["atom.xml"]), "\"Feed\"");
+        assert_eq!(routes.values().filter(|route| matches!(route, Route::Feed { .. })).count(), 8);
+    }
+}

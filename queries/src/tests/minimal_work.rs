@@ -1,6 +1,6 @@
 //! Each edit re-renders exactly the outputs that show what it changed.
 
-use super::{BLOG, edit};
+use super::{BLOG, FEEDS, edit};
 use crate::test_db::{TestDb, rerendered};
 
 fn site() -> TestDb {
@@ -114,53 +114,6 @@ fn adding_a_page_rerenders_only_what_shows_it() {
     assert!(!rerendered.contains(&"blog/a/index.html".to_owned()), "{rerendered:?}");
     db.assert_same_as_clean_build();
 }
-
-/// Feeds of the site, of a section and of each term, in two formats; every
-/// listing template prints titles only, so only feeds show bodies.
-const FEEDS: &str = r#"
-//- qsite.toml
-title = "T"
-base_url = "https://t.test"
-feed_filenames = ["atom.xml", "rss.xml"]
-taxonomies = [{ name = "tags", feed = true }]
-//- content/_index.md
-+++
-title = "Home"
-+++
-//- content/news/_index.md
-+++
-title = "News"
-generate_feeds = true
-+++
-//- content/news/a.md
-+++
-title = "A"
-date = 2024-01-01
-tags = ["x"]
-+++
-A body.
-//- content/notes/_index.md
-+++
-title = "Notes"
-+++
-//- content/notes/b.md
-+++
-title = "B"
-date = 2024-01-02
-tags = ["y"]
-+++
-B body.
-//- templates/index.html
-{{ section.title }}
-//- templates/section.html
-{% for p in section.pages %}{{ p.title }}{% endfor %}
-//- templates/page.html
-{{ page.content }}
-//- templates/taxonomy_list.html
-{% for t in terms %}{{ t.name }}{% endfor %}
-//- templates/taxonomy_single.html
-{% for p in term.pages %}{{ p.title }}{% endfor %}
-"#;
 
 #[test]
 fn body_edit_rerenders_the_feeds_that_carry_the_page_and_no_other() {
