@@ -26,8 +26,8 @@ pub struct SiteView {
     pub lang: String,
     /// The top-level sections, linked from the header of every page.
     pub nav: Vec<LinkView>,
-    /// The absolute URL of `atom.xml`, announced with `<link rel="alternate">`
-    /// when the site has a feed.
+    /// The absolute URL of the site's `atom.xml`, announced with `<link
+    /// rel="alternate">` when the site writes one.
     pub feed_url: Option<String>,
     /// The site's own `static/style.css`, linked after the built-in styles
     /// so it can change them, when the site has one.
@@ -144,18 +144,28 @@ pub struct TermLinkView {
     pub count: usize,
 }
 
-/// The Atom feed, so readers can follow the site without visiting it.
+/// A feed, so readers can follow the site (or one section or term of it)
+/// without visiting it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedView {
-    /// The feed's title, usually the site's; it also stands in as the author
-    /// of entries that name none, as Atom requires an author.
+    /// The feed's title: the site's, then the section's or term's name; the
+    /// site's title also stands in as the author of entries that name none,
+    /// as Atom requires an author.
     pub title: String,
-    /// The site's root URL without a trailing slash, the feed's alternate link.
-    pub base_url: String,
+    /// The site's title, for that author.
+    pub site_title: String,
+    /// The site's description, RSS's required channel description.
+    pub description: String,
+    /// The language the entries are written in.
+    pub lang: String,
+    /// The page the feed follows: the home, the section or the term.
+    pub alternate_url: String,
     /// The absolute URL of the feed itself, its `rel="self"` link and its id.
     pub feed_url: String,
     /// When the newest entry changed, in RFC 3339.
     pub updated: String,
+    /// The same instant in RFC 2822, as RSS writes dates.
+    pub updated_rfc2822: String,
     /// The entries, newest first.
     pub entries: Vec<FeedEntryView>,
 }
@@ -169,15 +179,39 @@ pub struct FeedEntryView {
     pub permalink: String,
     /// When the page was first published, in RFC 3339.
     pub published: String,
+    /// The same instant in RFC 2822, RSS's `pubDate`.
+    pub published_rfc2822: String,
     /// When the page last changed, in RFC 3339; equal to `published` when it
     /// never did.
     pub updated: String,
-    /// Who wrote the page; empty falls back to the feed's title.
+    /// Who wrote the page; empty falls back to the site's title.
     pub authors: Vec<String>,
     /// The HTML before `<!-- more -->`, escaped into `<summary type="html">`.
     pub summary_html: Option<String>,
     /// The whole rendered body, escaped into `<content type="html">`.
     pub content_html: String,
+}
+
+/// The feed formats qsite writes without a site template, each for the file
+/// name Zola gives it a built-in template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedFormat {
+    /// Atom 1.0, for `atom.xml`.
+    Atom,
+    /// RSS 2.0, for `rss.xml`.
+    Rss,
+}
+
+impl FeedFormat {
+    /// The built-in format of a feed file name; `None` for a name only a
+    /// site template can render.
+    pub fn named(filename: &str) -> Option<FeedFormat> {
+        match filename {
+            "atom.xml" => Some(FeedFormat::Atom),
+            "rss.xml" => Some(FeedFormat::Rss),
+            _ => None,
+        }
+    }
 }
 
 /// One URL of the sitemap, so search engines find every page.
@@ -255,6 +289,12 @@ struct AtomTemplate<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "rss.xml")]
+struct RssTemplate<'a> {
+    feed: &'a FeedView,
+}
+
+#[derive(Template)]
 #[template(path = "sitemap.xml")]
 struct SitemapTemplate<'a> {
     entries: &'a [SitemapEntryView],
@@ -310,9 +350,12 @@ pub fn alias_html(target_url: &str) -> String {
     render(&AliasTemplate { target_url })
 }
 
-/// The site's `atom.xml` when the site has no template of that name.
-pub fn atom_xml(feed: &FeedView) -> String {
-    render(&AtomTemplate { feed })
+/// A feed in `format`, for a feed name the site has no template of.
+pub fn feed_xml(format: FeedFormat, feed: &FeedView) -> String {
+    match format {
+        FeedFormat::Atom => render(&AtomTemplate { feed }),
+        FeedFormat::Rss => render(&RssTemplate { feed }),
+    }
 }
 
 /// The site's `sitemap.xml` when the site has no template of that name.
@@ -512,29 +555,43 @@ mod tests {
         assert!(html.contains(&format!(r#"<a href="{escaped}">"#)));
     }
 
-    #[test]
-    fn atom_feed_has_one_escaped_entry_per_page() {
+    /// A feed of two pages, one with an author and one without, whose
+    /// titles and bodies need escaping.
+    fn two_entry_feed() -> FeedView {
         let entry = |slug: &str, authors: Vec<String>| FeedEntryView {
             title: format!("Post <{slug}>"),
             permalink: format!("https://example.com/blog/{slug}/"),
             published: "2024-01-31T00:00:00Z".to_string(),
+            published_rfc2822: "Wed, 31 Jan 2024 00:00:00 +0000".to_string(),
             updated: "2024-02-01T00:00:00Z".to_string(),
             authors,
             summary_html: None,
             content_html: "<p>Body & more</p>".to_string(),
         };
-        let feed = FeedView {
-            title: "Tom's site".to_string(),
-            base_url: "https://example.com".to_string(),
-            feed_url: "https://example.com/atom.xml".to_string(),
+        FeedView {
+            title: "Tom's site - Blog".to_string(),
+            site_title: "Tom's site".to_string(),
+            description: "Notes".to_string(),
+            lang: "en".to_string(),
+            alternate_url: "https://example.com/blog/".to_string(),
+            feed_url: "https://example.com/blog/atom.xml".to_string(),
             updated: "2024-02-01T00:00:00Z".to_string(),
+            updated_rfc2822: "Thu, 01 Feb 2024 00:00:00 +0000".to_string(),
             entries: vec![entry("a", vec!["Ann".to_string()]), entry("b", Vec::new())],
-        };
-        let xml = atom_xml(&feed);
+        }
+    }
+
+    #[test]
+    fn atom_feed_has_one_escaped_entry_per_page() {
+        let xml = feed_xml(FeedFormat::Atom, &two_entry_feed());
         assert!(xml.starts_with(r#"<?xml version="1.0" encoding="utf-8"?>"#));
-        assert!(xml.contains(r#"<feed xmlns="http://www.w3.org/2005/Atom">"#));
-        assert!(xml.contains(r#"<link rel="self" type="application/atom+xml" href="https://example.com/atom.xml"/>"#));
-        assert!(xml.contains("<id>https://example.com/atom.xml</id>"));
+        assert!(xml.contains(r#"<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">"#));
+        assert!(xml.contains(r#"<link rel="alternate" type="text/html" href="https://example.com/blog/"/>"#));
+        assert!(
+            xml.contains(r#"<link rel="self" type="application/atom+xml" href="https://example.com/blog/atom.xml"/>"#)
+        );
+        assert!(xml.contains("<id>https://example.com/blog/atom.xml</id>"));
+        assert!(xml.contains("<title>Tom&#39;s site - Blog</title>"));
         assert_eq!(xml.matches("<entry>").count(), 2);
         assert!(xml.contains("<id>https://example.com/blog/a/</id>"));
         assert!(xml.contains("<title>Post &#60;a&#62;</title>"));
@@ -544,6 +601,22 @@ mod tests {
         assert!(xml.contains("<author><name>Tom&#39;s site</name></author>"));
         assert!(!xml.contains("<summary"));
         assert!(xml.ends_with("</feed>\n"));
+    }
+
+    #[test]
+    fn rss_feed_has_one_escaped_item_per_page_with_rfc_2822_dates() {
+        let xml = feed_xml(FeedFormat::Rss, &two_entry_feed());
+        assert!(xml.contains(r#"<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">"#));
+        assert!(xml.contains("<link>https://example.com/blog/</link>"));
+        assert!(xml.contains("<description>Notes</description>"));
+        assert!(xml.contains(r#"<atom:link href="https://example.com/blog/atom.xml" rel="self""#));
+        assert!(xml.contains("<lastBuildDate>Thu, 01 Feb 2024 00:00:00 +0000</lastBuildDate>"));
+        assert_eq!(xml.matches("<item>").count(), 2);
+        assert_eq!(xml.matches("<pubDate>Wed, 31 Jan 2024 00:00:00 +0000</pubDate>").count(), 2);
+        assert!(xml.contains("<guid>https://example.com/blog/b/</guid>"));
+        assert_eq!(xml.matches("<author>Ann</author>").count(), 1);
+        assert!(xml.contains("<description>&#60;p&#62;Body &#38; more&#60;/p&#62;</description>"));
+        assert!(xml.ends_with("</rss>\n"));
     }
 
     #[test]

@@ -328,3 +328,10 @@ pub(crate) fn key_range(text: &str, key: &str) -> std::ops::Range<usize> {
     }
     0..0
 }
+
+/// Where the configuration names its feeds: `feed_filenames`, or the older
+/// `feed_filename`; the start of the file when it names none.
+pub(crate) fn feed_filenames_range(text: &str) -> std::ops::Range<usize> {
+    let range = key_range(text, "feed_filenames");
+    if range.is_empty() { key_range(text, "feed_filename") } else { range }
+}

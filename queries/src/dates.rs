@@ -20,6 +20,11 @@ impl PageDate {
         self.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
     }
 
+    /// RFC 2822 in UTC, as RSS wants it: `Wed, 31 Jan 2024 00:00:00 +0000`.
+    pub fn rfc2822(&self) -> String {
+        self.timestamp.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string()
+    }
+
     /// `2024-01-31`, as sitemaps and listings show it.
     pub fn day(&self) -> String {
         self.timestamp.strftime("%Y-%m-%d").to_string()
@@ -121,6 +126,11 @@ mod tests {
         assert_eq!(parse_date("2024-01-31T09:30:00+02:00").unwrap().rfc3339(), "2024-01-31T07:30:00Z");
         assert_eq!(parse_date("0001-01-01").unwrap().day(), FIRST_DAY);
         assert_eq!(parse_date("9999-12-30").unwrap().day(), LAST_DAY);
+    }
+
+    #[test]
+    fn rss_dates_are_rfc_2822_in_utc() {
+        assert_eq!(parse_date("2024-01-31T09:30:00+02:00").unwrap().rfc2822(), "Wed, 31 Jan 2024 07:30:00 +0000");
     }
 
     #[test]

@@ -96,6 +96,9 @@ pub struct FrontMatter {
     pub sort_by: Option<SortBy>,
     /// Sections only: `paginate_by`.
     pub paginate_by: Option<usize>,
+    /// Sections only: `generate_feeds` (Zola before 0.19: `generate_feed`),
+    /// whether the section has feeds of its own pages.
+    pub generate_feeds: bool,
     /// `[extra]`, for templates.
     #[serde(deserialize_with = "value_from_json")]
     pub extra: minijinja::Value,
@@ -130,6 +133,8 @@ struct RawFrontMatter {
     page_template: Option<String>,
     sort_by: Option<SortBy>,
     paginate_by: Option<usize>,
+    generate_feeds: Option<bool>,
+    generate_feed: Option<bool>,
     extra: Option<toml::Value>,
 }
 
@@ -159,6 +164,7 @@ const KNOWN_KEYS: &[&str] = &[
     "paginate_reversed",
     "transparent",
     "generate_feeds",
+    "generate_feed",
     "lang",
     "redirect_to",
 ];
@@ -238,6 +244,7 @@ pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
     front.page_template = raw.page_template;
     front.sort_by = raw.sort_by;
     front.paginate_by = raw.paginate_by.filter(|&n| n > 0);
+    front.generate_feeds = raw.generate_feeds.or(raw.generate_feed).unwrap_or(false);
     if let Some(extra) = raw.extra {
         front.extra = minijinja::Value::from(minijinja::value::Serde(&extra));
     }
@@ -455,6 +462,8 @@ impl RawFrontMatter {
             page_template: None,
             sort_by: None,
             paginate_by: None,
+            generate_feeds: None,
+            generate_feed: None,
             extra: None,
         }
     }

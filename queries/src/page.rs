@@ -59,6 +59,8 @@ pub struct PageMeta {
     pub sort_by: SortBy,
     /// Sections: pages per listing page.
     pub paginate_by: Option<usize>,
+    /// Sections: whether they have feeds of their own pages.
+    pub generate_feeds: bool,
     /// `[extra]`.
     pub extra: minijinja::Value,
     /// The section this page belongs to.
@@ -125,6 +127,7 @@ pub fn page_meta(db: &dyn Database, file: SourceFile) -> PageMeta {
         page_template: front.page_template.clone(),
         sort_by,
         paginate_by,
+        generate_feeds: front.generate_feeds,
         extra: front.extra.clone(),
         parent,
         relative_path: relative.to_string(),

@@ -5,22 +5,46 @@ use salsa::Database;
 use serde::{Deserialize, Serialize};
 
 use crate::lookup::file_at;
-use crate::routes::Route;
+use crate::routes::{FeedSource, Route};
 use crate::site_paths::is_content;
 
 /// A [`Route`] with paths in place of salsa ids, as traces store it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 enum RouteName {
     Page(String),
-    Section { section: String, pager: usize },
+    Section {
+        section: String,
+        pager: usize,
+    },
     TaxonomyList(String),
-    Term { taxonomy: String, term: String, pager: usize },
-    Alias { target: String },
+    Term {
+        taxonomy: String,
+        term: String,
+        pager: usize,
+    },
+    Alias {
+        target: String,
+    },
+    /// The site's `atom.xml`: the name of the only feed before feeds had
+    /// names, kept so that outputs stored then still find their route.
     Feed,
+    /// Any other feed.
+    NamedFeed {
+        source: FeedSourceName,
+        filename: String,
+    },
     Sitemap,
     Robots,
     NotFound,
     Copy(String),
+}
+
+/// A [`FeedSource`] with paths in place of salsa ids.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+enum FeedSourceName {
+    Site,
+    Section(String),
+    Term { taxonomy: String, term: String },
 }
 
 /// A route with paths in place of salsa ids: if the route behind an output
@@ -36,7 +60,17 @@ pub fn route_key(db: &dyn Database, route: &Route) -> String {
             RouteName::Term { taxonomy: taxonomy.clone(), term: term.clone(), pager: *pager }
         }
         Route::Alias { target } => RouteName::Alias { target: target.clone() },
-        Route::Feed => RouteName::Feed,
+        Route::Feed { source: FeedSource::Site, filename } if filename == "atom.xml" => RouteName::Feed,
+        Route::Feed { source, filename } => RouteName::NamedFeed {
+            source: match source {
+                FeedSource::Site => FeedSourceName::Site,
+                FeedSource::Section(section) => FeedSourceName::Section(section.path(db).to_string()),
+                FeedSource::Term { taxonomy, term } => {
+                    FeedSourceName::Term { taxonomy: taxonomy.clone(), term: term.clone() }
+                }
+            },
+            filename: filename.clone(),
+        },
         Route::Sitemap => RouteName::Sitemap,
         Route::Robots => RouteName::Robots,
         Route::NotFound => RouteName::NotFound,
@@ -55,7 +89,15 @@ pub fn route_from_key(db: &dyn Database, key: &str) -> Option<Route> {
         RouteName::TaxonomyList(taxonomy) => Route::TaxonomyList(taxonomy),
         RouteName::Term { taxonomy, term, pager } => Route::Term { taxonomy, term, pager },
         RouteName::Alias { target } => Route::Alias { target },
-        RouteName::Feed => Route::Feed,
+        RouteName::Feed => Route::Feed { source: FeedSource::Site, filename: "atom.xml".to_owned() },
+        RouteName::NamedFeed { source, filename } => Route::Feed {
+            source: match source {
+                FeedSourceName::Site => FeedSource::Site,
+                FeedSourceName::Section(path) => FeedSource::Section(content(&path)?),
+                FeedSourceName::Term { taxonomy, term } => FeedSource::Term { taxonomy, term },
+            },
+            filename,
+        },
         RouteName::Sitemap => Route::Sitemap,
         RouteName::Robots => Route::Robots,
         RouteName::NotFound => Route::NotFound,
@@ -73,4 +115,22 @@ pub fn names_copy(route_key: &str) -> bool {
 /// it, not a body it shows of another page.
 pub fn is_page_route(route_key: &str, path: &str) -> bool {
     serde_json::from_str::<RouteName>(route_key).is_ok_and(|name| name == RouteName::Page(path.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_db::TestDb;
+
+    #[test]
+    fn every_feed_route_is_found_again_by_its_key_and_the_sites_atom_feed_keeps_its_old_key() {
+        let db = TestDb::with_site(crate::tests::FEEDS);
+        let routes = &crate::routes::route_table(db.db()).routes;
+        for (output, route) in routes.iter().filter(|(_, route)| matches!(route, Route::Feed { .. })) {
+            let key = route_key(db.db(), route);
+            assert_eq!(route_from_key(db.db(), &key).as_ref(), Some(route), "{output}: {key}");
+        }
+        assert_eq!(route_key(db.db(), &routes["atom.xml"]), "\"Feed\"");
+        assert_eq!(routes.values().filter(|route| matches!(route, Route::Feed { .. })).count(), 8);
+    }
 }

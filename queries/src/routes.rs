@@ -8,7 +8,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use salsa::Database;
 
 use crate::collections::{Scope, Selector, pages_matching, taxonomy_index};
-use crate::config::{config, key_range};
+use crate::config::{config, feed_filenames_range, key_range};
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::front_matter;
 use crate::inputs::{Site, SourceFile, text_of};
@@ -31,8 +31,9 @@ pub enum Route {
     Term { taxonomy: String, term: String, pager: usize },
     /// A redirect to `target`, for aliases and `/page/1/`.
     Alias { target: String },
-    /// `atom.xml`.
-    Feed,
+    /// A feed named `filename` (`atom.xml`, `rss.xml`) of `source`'s pages,
+    /// in the folder of its listing.
+    Feed { source: FeedSource, filename: String },
     /// `sitemap.xml`.
     Sitemap,
     /// `robots.txt`.
@@ -41,6 +42,18 @@ pub enum Route {
     NotFound,
     /// A static file or colocated asset, copied byte for byte by the host.
     Copy(SourceFile),
+}
+
+/// Whose pages a feed carries, which also decides where it is written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StableHash)]
+pub enum FeedSource {
+    /// Every page: the site's feeds at the root, when the config asks.
+    Site,
+    /// A section's pages, when its `_index.md` sets `generate_feeds`.
+    Section(SourceFile),
+    /// A term's pages, when its taxonomy is configured with `feed = true`:
+    /// taxonomy name and term slug.
+    Term { taxonomy: String, term: String },
 }
 
 /// The key of [`crate::rendered_output`].
@@ -123,9 +136,11 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
     let mut table = Builder::default();
     let tree = section_tree(db);
     let config = &config(db).config;
-    let config_owner = Some(Owner { file: *Site::get(db).config_file(db), claim: Claim::Taxonomies });
+    let config_file = *Site::get(db).config_file(db);
+    let config_owner = Some(Owner { file: config_file, claim: Claim::Taxonomies });
     if config.feed {
-        table.add(db, "/atom.xml", Route::Feed, None);
+        let owner = Some(Owner { file: config_file, claim: Claim::FeedFilenames });
+        add_feeds(db, &mut table, "/", &FeedSource::Site, owner);
     }
     if config.sitemap {
         table.add(db, "/sitemap.xml", Route::Sitemap, None);
@@ -179,6 +194,10 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
                     owner,
                 );
             }
+            if taxonomy.feed {
+                let source = FeedSource::Term { taxonomy: taxonomy.name.clone(), term: slug.clone() };
+                add_feeds(db, &mut table, &term_base, &source, owner);
+            }
         }
     }
     let mut aliases: Vec<(&PageLocation, SourceFile)> = Vec::new();
@@ -194,6 +213,11 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
         if pagers > 1 {
             // `/blog/page/1/` is the first page under another name, as in Zola.
             table.add(db, &format!("{}page/1/", meta.url_path), Route::Alias { target: meta.permalink.clone() }, owner);
+        }
+        // The home's feeds would have the site's names: Zola writes the
+        // site's over them.
+        if meta.generate_feeds && !(config.feed && meta.url_path == "/") {
+            add_feeds(db, &mut table, &meta.url_path, &FeedSource::Section(entry.file), owner);
         }
         aliases.push((page_location(db, entry.file), entry.file));
     }
@@ -235,6 +259,15 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
     Arc::new(RouteTable { routes: table.routes, diagnostics: table.diagnostics, stats })
 }
 
+/// Adds a feed of `source` under the folder `base` (`/blog/`) for each of
+/// the configured feed names.
+fn add_feeds(db: &dyn Database, table: &mut Builder, base: &str, source: &FeedSource, owner: Option<Owner>) {
+    for filename in &config(db).config.feed_filenames {
+        let route = Route::Feed { source: source.clone(), filename: filename.clone() };
+        table.add(db, &format!("{base}{filename}"), route, owner);
+    }
+}
+
 /// Which value of a file asked for a URL, so a diagnostic about that URL
 /// points at it.
 #[derive(Clone, Copy, PartialEq)]
@@ -245,6 +278,8 @@ enum Claim {
     Alias,
     /// The configuration's `taxonomies`.
     Taxonomies,
+    /// The configuration's `feed_filenames` (or `feed_filename`).
+    FeedFilenames,
     /// A term in the page's `tags` (or `[taxonomies]`) whose page cannot be
     /// an output file.
     Term,
@@ -270,6 +305,7 @@ impl Owner {
             Claim::Url => key("path").or_else(|| key("slug")).unwrap_or(0..0),
             Claim::Alias => key("aliases").unwrap_or(0..0),
             Claim::Taxonomies => key_range(&text_of(db, self.file), "taxonomies"),
+            Claim::FeedFilenames => feed_filenames_range(&text_of(db, self.file)),
             Claim::Term => key("tags").or_else(|| key("taxonomies")).unwrap_or(0..0),
             Claim::Copy => 0..0,
         }
@@ -281,7 +317,7 @@ impl Owner {
         match self.claim {
             Claim::Url | Claim::Copy | Claim::Term => format!("`{}`", self.file.path(db)),
             Claim::Alias => format!("an alias in `{}`", self.file.path(db)),
-            Claim::Taxonomies => describe_generated(route),
+            Claim::Taxonomies | Claim::FeedFilenames => describe_generated(route),
         }
     }
 }
@@ -290,7 +326,11 @@ impl Owner {
 /// built-ins, and the taxonomy pages the configuration makes.
 fn describe_generated(route: &Route) -> String {
     match route {
-        Route::Feed => "the Atom feed".to_owned(),
+        Route::Feed { source: FeedSource::Site, filename } => format!("the site's feed `{filename}`"),
+        Route::Feed { source: FeedSource::Section(_), filename } => format!("a section's feed `{filename}`"),
+        Route::Feed { source: FeedSource::Term { taxonomy, term }, filename } => {
+            format!("the `{taxonomy}` term feed `{filename}` of `{term}`")
+        }
         Route::Sitemap => "the sitemap".to_owned(),
         Route::Robots => "`robots.txt`".to_owned(),
         Route::NotFound => "the 404 page".to_owned(),

@@ -9,20 +9,24 @@ use std::sync::Arc;
 use minijinja::Value;
 use salsa::Database;
 
-use crate::builtin;
+use crate::builtin::{self, FeedFormat};
 use crate::collections::{Scope, Selector};
+use crate::config::feed_filenames_range;
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::{SortBy, front_matter};
-use crate::inputs::SourceFile;
+use crate::inputs::{Site, SourceFile, text_of};
 use crate::page::PageMeta;
-use crate::routes::{Route, RouteKey, pager_count, pager_url, section_paginate_by, taxonomy_path};
+use crate::routes::{
+    FeedSource, Route, RouteKey, pager_count, pager_url, section_paginate_by, taxonomy_path, term_path,
+};
 use crate::site_paths::HOME_SECTION;
 use crate::templates::errors::missing_template_help;
-use crate::templates::objects::{PageObject, SectionObject, page_list, taxonomy_value, term_value};
+use crate::templates::objects::{PageObject, SectionObject, page_list, taxonomy_value, term_fields, term_value};
 use crate::templates::printing::ContextDump;
 use crate::templates::{errors, has_template, render_template};
 use crate::trace::reads::{
-    config, page_dates, page_meta, pages_matching, section_listing, section_selector, taxonomy_index, term_name,
+    config, page_dates, page_location, page_meta, pages_matching, section_listing, section_selector, taxonomy_index,
+    term_name,
 };
 use crate::trace::{TraceEntry, recording};
 
@@ -67,15 +71,15 @@ fn render_route(db: &dyn Database, route: &Route) -> Result<String, Diagnostic> 
         Route::TaxonomyList(taxonomy) => render_taxonomy_list(db, taxonomy),
         Route::Term { taxonomy, term, pager } => render_term(db, taxonomy, term, *pager),
         Route::Alias { target } => Ok(builtin::alias_html(target)),
-        Route::Feed => render_feed(db),
+        Route::Feed { source, filename } => render_feed(db, source, filename),
         Route::Sitemap => render_sitemap(db),
         Route::Robots => render_site_or_builtin(db, "robots.txt", BTreeMap::new(), None, |db| {
-            builtin::robots_txt(&format!("{}/sitemap.xml", config(db).config.base_url))
+            Ok(builtin::robots_txt(&format!("{}/sitemap.xml", config(db).config.base_url)))
         }),
         Route::NotFound => {
             render_site_or_builtin(db, "404.html", BTreeMap::new(), None, |db| match config(db).config.zola {
-                true => builtin::PLAIN_NOT_FOUND_HTML.to_owned(),
-                false => builtin::not_found_html(&theme::site_view(db)),
+                true => Ok(builtin::PLAIN_NOT_FOUND_HTML.to_owned()),
+                false => Ok(builtin::not_found_html(&theme::site_view(db))),
             })
         }
         Route::Copy(_) => Ok(String::new()),
@@ -86,7 +90,8 @@ type Context = BTreeMap<&'static str, Value>;
 
 /// Renders the site template `name` with `context` (plus `config` and the
 /// `__tera_context` dump of the rest), or the
-/// built-in output when the site has no such template. `named_by` is the
+/// built-in output when the site has no such template (an error when there
+/// is no built-in of that name either). `named_by` is the
 /// content file and front matter key that asked for `name`: then a missing
 /// template is an error there, not a fallback.
 fn render_site_or_builtin(
@@ -94,7 +99,7 @@ fn render_site_or_builtin(
     name: &str,
     context: Context,
     named_by: Option<(SourceFile, &'static str)>,
-    builtin: impl FnOnce(&dyn Database) -> String,
+    builtin: impl FnOnce(&dyn Database) -> Result<String, Diagnostic>,
 ) -> Result<String, Diagnostic> {
     if has_template(db, name) {
         let mut context = context;
@@ -112,7 +117,7 @@ fn render_site_or_builtin(
         )
         .with_help(missing_template_help(db, name)));
     }
-    Ok(builtin(db))
+    builtin(db)
 }
 
 fn url_context(context: &mut Context, meta: &PageMeta, url_path: &str) {
@@ -136,7 +141,7 @@ fn render_page(db: &dyn Database, file: SourceFile) -> Result<String, Diagnostic
     context.insert("page", Value::from_object(PageObject(file)));
     url_context(&mut context, meta, &meta.url_path);
     render_site_or_builtin(db, &name, context, named_by, |db| {
-        builtin::page_html(&theme::site_view(db), &theme::page_view(db, file))
+        Ok(builtin::page_html(&theme::site_view(db), &theme::page_view(db, file)))
     })
 }
 
@@ -197,7 +202,7 @@ fn render_section(db: &dyn Database, section: SourceFile, pager: usize) -> Resul
             &pages[range],
             per.map(|per| (pager, pager_count(pages.len(), Some(per)), base_url.clone(), meta.url_path.clone())),
         );
-        builtin::list_html(&theme::site_view(db), &list)
+        Ok(builtin::list_html(&theme::site_view(db), &list))
     })
 }
 
@@ -222,7 +227,7 @@ fn render_taxonomy_list(db: &dyn Database, taxonomy: &str) -> Result<String, Dia
     context.insert("current_path", Value::from(path.as_str()));
     context.insert("current_url", Value::from(format!("{}{path}", config(db).config.base_url)));
     render_site_or_builtin(db, &taxonomy_template(db, taxonomy, "list"), context, None, |db| {
-        builtin::taxonomy_html(&theme::site_view(db), &theme::taxonomy_view(db, taxonomy, &terms))
+        Ok(builtin::taxonomy_html(&theme::site_view(db), &theme::taxonomy_view(db, taxonomy, &terms)))
     })
 }
 
@@ -263,32 +268,63 @@ fn render_term(db: &dyn Database, taxonomy: &str, slug: &str, pager: usize) -> R
             &pages[range],
             per.map(|per| (pager, pager_count(pages.len(), Some(per)), base_url.clone(), base_path.clone())),
         );
-        builtin::list_html(&theme::site_view(db), &list)
+        Ok(builtin::list_html(&theme::site_view(db), &list))
     })
 }
 
-/// The pages the feed carries: dated pages, newest first, up to `feed_limit`.
-fn feed_pages(db: &dyn Database) -> Vec<SourceFile> {
-    let limit = config(db).config.feed_limit;
-    let pages = pages_matching(db, Selector::new(db, Scope::All, SortBy::Date, limit));
-    pages.iter().copied().filter(|&file| page_dates(db, file).0.is_some()).collect()
-}
-
-fn render_feed(db: &dyn Database) -> Result<String, Diagnostic> {
-    let pages = feed_pages(db);
+/// A feed of `source`'s pages named `filename`, from the site's template of
+/// that name (with Zola's feed context: `pages`, `feed_url`, `last_updated`,
+/// `lang`, and `section` or `taxonomy` and `term`), else the built-in format
+/// of that name. Only dated pages, newest first and up to `feed_limit`, as
+/// in Zola.
+fn render_feed(db: &dyn Database, source: &FeedSource, filename: &str) -> Result<String, Diagnostic> {
     let config_values = &config(db).config;
+    let mut context = Context::new();
+    let (scope, folder) = match source {
+        FeedSource::Site => (Scope::All, "/".to_owned()),
+        FeedSource::Section(section) => {
+            context.insert("section", Value::from_object(SectionObject(*section)));
+            (Scope::Section(*section), page_location(db, *section).url_path.clone())
+        }
+        FeedSource::Term { taxonomy, term } => {
+            let name = term_name(db, taxonomy, term).unwrap_or_else(|| term.clone());
+            context.insert("taxonomy", taxonomy_value(db, taxonomy));
+            context.insert("term", Value::from(term_fields(db, taxonomy, term, &name)));
+            (Scope::Term(taxonomy.clone(), term.clone()), term_path(taxonomy, term))
+        }
+    };
+    let selector = Selector::new(db, scope, SortBy::Date, config_values.feed_limit);
+    // Undated pages sort last, so the dated ones are a prefix of the listing.
+    let pages: Vec<SourceFile> =
+        pages_matching(db, selector).iter().copied().take_while(|&file| page_dates(db, file).0.is_some()).collect();
+    // Zola's `last_updated`: the newest page's date, or a later `updated`.
     let updated = pages
         .iter()
-        .filter_map(|&file| {
-            let (date, updated) = page_dates(db, file);
-            updated.clone().or_else(|| date.clone())
-        })
-        .max();
-    let mut context = Context::new();
+        .filter_map(|&file| page_dates(db, file).1.as_ref())
+        .chain(pages.first().and_then(|&file| page_dates(db, file).0.as_ref()))
+        .max()
+        .cloned();
+    let feed_url = format!("{}{folder}{filename}", config_values.base_url);
     context.insert("pages", page_list(&pages));
-    context.insert("feed_url", Value::from(format!("{}/atom.xml", config_values.base_url)));
+    context.insert("feed_url", Value::from(feed_url.as_str()));
     context.insert("last_updated", updated.as_ref().map_or(Value::from(()), |date| Value::from(date.text.as_str())));
-    render_site_or_builtin(db, "atom.xml", context, None, |db| builtin::atom_xml(&theme::feed_view(db, &pages)))
+    render_site_or_builtin(db, filename, context, None, |db| {
+        let format = FeedFormat::named(filename).ok_or_else(|| missing_feed_template(db, filename))?;
+        Ok(builtin::feed_xml(format, &theme::feed_view(db, source, feed_url, &pages, updated.as_ref())))
+    })
+}
+
+/// A feed name with neither a site template nor a built-in format is an
+/// error where the configuration names it, as Zola fails to find its template.
+fn missing_feed_template(db: &dyn Database, filename: &str) -> Diagnostic {
+    let file = *Site::get(db).config_file(db);
+    Diagnostic::error(
+        file.path(db).clone(),
+        feed_filenames_range(&text_of(db, file)),
+        "qsite::templates::missing",
+        format!("the feed `{filename}` has no template: qsite has built-in ones for `atom.xml` and `rss.xml` only"),
+    )
+    .with_help(missing_template_help(db, filename))
 }
 
 fn render_sitemap(db: &dyn Database) -> Result<String, Diagnostic> {
@@ -308,5 +344,5 @@ fn render_sitemap(db: &dyn Database) -> Result<String, Diagnostic> {
                 .collect::<Vec<_>>(),
         ),
     );
-    render_site_or_builtin(db, "sitemap.xml", context, None, |_| builtin::sitemap_xml(&entries))
+    render_site_or_builtin(db, "sitemap.xml", context, None, |_| Ok(builtin::sitemap_xml(&entries)))
 }

@@ -10,14 +10,15 @@ use crate::builtin::{
     TaxonomyView, TermLinkView,
 };
 use crate::collections::{Scope, Selector, Term};
+use crate::dates::PageDate;
 use crate::front_matter::SortBy;
 use crate::inputs::SourceFile;
-use crate::routes::{pager_url, term_path};
+use crate::routes::{FeedSource, pager_url, term_path};
 use crate::site_paths::HOME_SECTION;
 use crate::templates::objects::{neighbor_file, reading_minutes};
 use crate::trace::reads::{
     config, file_exists, is_hidden, markdown, page_content, page_dates, page_location, page_meta, page_terms,
-    page_title, pages_matching, route_table, section_tree, subsections,
+    page_title, pages_matching, route_table, section_tree, subsections, term_name,
 };
 use crate::words::capitalized;
 
@@ -36,7 +37,8 @@ pub fn site_view(db: &dyn Database) -> SiteView {
         base_url: config.base_url.clone(),
         lang: config.default_language.clone(),
         nav,
-        feed_url: config.feed.then(|| format!("{}/atom.xml", config.base_url)),
+        feed_url: (config.feed && config.feed_filenames.iter().any(|name| name == "atom.xml"))
+            .then(|| format!("{}/atom.xml", config.base_url)),
         stylesheet: file_exists(db, "static/style.css").then(|| format!("{}/style.css", config.base_url)),
     }
 }
@@ -155,33 +157,56 @@ pub fn taxonomy_view(db: &dyn Database, taxonomy: &str, terms: &[Term]) -> Taxon
     }
 }
 
-/// The Atom feed of `pages`.
-pub fn feed_view(db: &dyn Database, pages: &[SourceFile]) -> FeedView {
+/// A feed of `source`'s `pages`, newest first, which changed last at
+/// `updated`; it lives at `feed_url`. Its title names the section or term
+/// after the site, and it links to their page, as Zola's built-in feeds do.
+pub fn feed_view(
+    db: &dyn Database,
+    source: &FeedSource,
+    feed_url: String,
+    pages: &[SourceFile],
+    updated: Option<&PageDate>,
+) -> FeedView {
     let config = &config(db).config;
+    let (title, alternate_url) = match source {
+        FeedSource::Site => (config.title.clone(), format!("{}/", config.base_url)),
+        FeedSource::Section(section) => {
+            (format!("{} - {}", config.title, page_title(db, *section)), page_location(db, *section).permalink.clone())
+        }
+        FeedSource::Term { taxonomy, term } => {
+            let name = term_name(db, taxonomy, term).unwrap_or_else(|| term.clone());
+            (format!("{} - {name}", config.title), format!("{}{}", config.base_url, term_path(taxonomy, term)))
+        }
+    };
     let entries: Vec<FeedEntryView> = pages
         .iter()
         .map(|&file| {
             let meta = page_meta(db, file);
             let content = page_content(db, file);
-            let published = meta.date.as_ref().map(|date| date.rfc3339()).unwrap_or_default();
+            let published = meta.date.as_ref().map(PageDate::rfc3339).unwrap_or_default();
             FeedEntryView {
                 title: meta.title.clone(),
                 permalink: meta.permalink.clone(),
-                updated: meta.updated.as_ref().map_or_else(|| published.clone(), |date| date.rfc3339()),
+                updated: meta.updated.as_ref().map_or_else(|| published.clone(), PageDate::rfc3339),
                 published,
+                published_rfc2822: meta.date.as_ref().map(PageDate::rfc2822).unwrap_or_default(),
                 authors: meta.authors.clone(),
                 summary_html: content.summary.as_deref().map(str::to_owned),
                 content_html: content.content.to_string(),
             }
         })
         .collect();
-    let updated =
-        entries.iter().map(|entry| entry.updated.clone()).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
+    let epoch = PageDate { timestamp: jiff::Timestamp::UNIX_EPOCH, text: String::new() };
+    let updated = updated.unwrap_or(&epoch);
     FeedView {
-        title: config.title.clone(),
-        base_url: config.base_url.clone(),
-        feed_url: format!("{}/atom.xml", config.base_url),
-        updated,
+        title,
+        site_title: config.title.clone(),
+        description: config.description.clone(),
+        lang: config.default_language.clone(),
+        alternate_url,
+        feed_url,
+        updated: updated.rfc3339(),
+        updated_rfc2822: updated.rfc2822(),
         entries,
     }
 }

@@ -310,14 +310,21 @@ pub fn term_value(db: &dyn Database, taxonomy: &str, slug: &str, name: &str) -> 
     let pages =
         pages_matching(db, Selector::new(db, Scope::Term(taxonomy.to_owned(), slug.to_owned()), SortBy::Date, None))
             .clone();
+    let mut map = term_fields(db, taxonomy, slug, name);
+    map.insert("pages", page_list(&pages));
+    (Value::from(map), pages)
+}
+
+/// The `term` object without its pages, as a term's feed gets it (the feed
+/// has its own `pages`): name, slug, path and permalink.
+pub fn term_fields(db: &dyn Database, taxonomy: &str, slug: &str, name: &str) -> BTreeMap<&'static str, Value> {
     let mut map = BTreeMap::new();
     map.insert("name", Value::from(name));
     map.insert("slug", Value::from(slug));
     let path = term_path(taxonomy, slug);
     map.insert("path", Value::from(path.as_str()));
     map.insert("permalink", Value::from(format!("{}{path}", config(db).config.base_url)));
-    map.insert("pages", page_list(&pages));
-    (Value::from(map), pages)
+    map
 }
 
 /// The `taxonomy` object: its name and the URL of its term list.

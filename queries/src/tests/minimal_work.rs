@@ -1,6 +1,6 @@
 //! Each edit re-renders exactly the outputs that show what it changed.
 
-use super::{BLOG, edit};
+use super::{BLOG, FEEDS, edit};
 use crate::test_db::{TestDb, rerendered};
 
 fn site() -> TestDb {
@@ -112,5 +112,26 @@ fn adding_a_page_rerenders_only_what_shows_it() {
     db.set_file("content/notes/zzz.md", "+++\ntitle = \"Z\"\n+++\nOld.\n");
     let rerendered = db.rerendered();
     assert!(!rerendered.contains(&"blog/a/index.html".to_owned()), "{rerendered:?}");
+    db.assert_same_as_clean_build();
+}
+
+#[test]
+fn body_edit_rerenders_the_feeds_that_carry_the_page_and_no_other() {
+    let mut db = TestDb::with_site(FEEDS);
+    db.render_all();
+    let text = edit(db.file("content/news/a.md"), "A body.", "A new body.");
+    db.set_file("content/news/a.md", &text);
+    assert_eq!(
+        db.rerendered(),
+        [
+            "atom.xml",
+            "news/a/index.html",
+            "news/atom.xml",
+            "news/rss.xml",
+            "rss.xml",
+            "tags/x/atom.xml",
+            "tags/x/rss.xml"
+        ]
+    );
     db.assert_same_as_clean_build();
 }

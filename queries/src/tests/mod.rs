@@ -79,3 +79,50 @@ pub fn edit(text: &str, from: &str, to: &str) -> String {
     assert!(text.contains(from), "`{from}` not in {text}");
     text.replacen(from, to, 1)
 }
+
+/// Feeds of the site, of a section and of each term, in two formats; every
+/// listing template prints titles only, so only feeds show bodies.
+pub const FEEDS: &str = r#"
+//- qsite.toml
+title = "T"
+base_url = "https://t.test"
+feed_filenames = ["atom.xml", "rss.xml"]
+taxonomies = [{ name = "tags", feed = true }]
+//- content/_index.md
++++
+title = "Home"
++++
+//- content/news/_index.md
++++
+title = "News"
+generate_feeds = true
++++
+//- content/news/a.md
++++
+title = "A"
+date = 2024-01-01
+tags = ["x"]
++++
+A body.
+//- content/notes/_index.md
++++
+title = "Notes"
++++
+//- content/notes/b.md
++++
+title = "B"
+date = 2024-01-02
+tags = ["y"]
++++
+B body.
+//- templates/index.html
+{{ section.title }}
+//- templates/section.html
+{% for p in section.pages %}{{ p.title }}{% endfor %}
+//- templates/page.html
+{{ page.content }}
+//- templates/taxonomy_list.html
+{% for t in terms %}{{ t.name }}{% endfor %}
+//- templates/taxonomy_single.html
+{% for p in term.pages %}{{ p.title }}{% endfor %}
+"#;

@@ -179,7 +179,22 @@ fn a_page_path_onto_a_built_in_output_names_the_built_in() {
         diagnostics,
         [
             "Error qsite::routes::duplicate content/a.md:2:1 two outputs claim the URL `/tags/`: the list of `tags` terms and `content/a.md`",
-            "Error qsite::routes::duplicate content/b.md:2:1 two outputs claim the URL `/atom.xml`: the Atom feed and `content/b.md`",
+            "Error qsite::routes::duplicate content/b.md:2:1 two outputs claim the URL `/atom.xml`: the site's feed `atom.xml` and `content/b.md`",
+        ]
+    );
+}
+
+#[test]
+fn an_unsafe_feed_name_is_reported_at_feed_filenames_and_the_homes_feeds_yield_to_the_sites() {
+    // Zola writes the site's feeds over a home section's of the same names.
+    let diagnostics = diagnostics_of(
+        "//- qsite.toml\ntitle = \"T\"\nfeed_filenames = [\"atom.xml\", \"../up.xml\"]\n\
+         //- content/_index.md\n+++\ngenerate_feeds = true\n+++\n",
+    );
+    assert_eq!(
+        diagnostics,
+        [
+            "Error qsite::routes::unsafe_path qsite.toml:2:1 the URL `/../up.xml` cannot be an output file: it contains `..`, which would leave the output folder"
         ]
     );
 }
