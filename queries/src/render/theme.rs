@@ -14,7 +14,7 @@ use crate::front_matter::SortBy;
 use crate::inputs::SourceFile;
 use crate::routes::{pager_url, term_path};
 use crate::site_paths::HOME_SECTION;
-use crate::templates::objects::{neighbor_file, reading_minutes};
+use crate::templates::objects::{neighbor_file, reading_time};
 use crate::trace::reads::{
     config, file_exists, is_hidden, markdown, page_content, page_dates, page_location, page_meta, page_terms,
     page_title, pages_matching, route_table, section_tree, subsections,
@@ -75,7 +75,8 @@ pub fn page_view(db: &dyn Database, file: SourceFile) -> PageView {
             .iter()
             .map(|heading| LinkView { title: heading.title.clone(), url: format!("#{}", heading.id) })
             .collect(),
-        reading_minutes: reading_minutes(markdown.word_count),
+        // The built-in theme never says a page takes no time to read.
+        reading_minutes: reading_time(markdown.word_count).max(1),
         lower: neighbor_file(db, file, false).map(|file| link(db, file)),
         higher: neighbor_file(db, file, true).map(|file| link(db, file)),
     }

@@ -151,6 +151,18 @@ traced_reads! {
             footprint: Footprint::Site(Facets::of(&[Facet::Weight])),
             value(db): content_at(db, path).map(|file| crate::collections::subsections(db, file)),
         }
+        /// The sections above a page or section, the home first.
+        Ancestors(path: String) {
+            name: format_args!("ancestors({path})"),
+            footprint: Footprint::Settings,
+            value(db): content_at(db, path).map(|file| crate::sections::ancestors(db, file)),
+        }
+        /// A page bundle's or a section's colocated assets.
+        Assets(path: String) {
+            name: format_args!("assets({path})"),
+            footprint: Footprint::Settings,
+            value(db): content_at(db, path).map(|file| crate::sections::assets(db, file)),
+        }
         /// Sections, pages and assets: which sections hold which files.
         SectionTree {
             name: "section_tree",
@@ -281,6 +293,18 @@ pub fn term_name(db: &dyn Database, taxonomy: &str, slug: &str) -> Option<String
 pub fn subsections(db: &dyn Database, section: SourceFile) -> &Arc<[SourceFile]> {
     record(db, Read::Subsections(section.path(db).to_string()));
     crate::collections::subsections(db, section)
+}
+
+/// The sections above a page or section, the home first.
+pub fn ancestors(db: &dyn Database, file: SourceFile) -> &Arc<[SourceFile]> {
+    record(db, Read::Ancestors(file.path(db).to_string()));
+    crate::sections::ancestors(db, file)
+}
+
+/// A page bundle's or a section's colocated assets, as URL paths.
+pub fn assets(db: &dyn Database, file: SourceFile) -> &Arc<[String]> {
+    record(db, Read::Assets(file.path(db).to_string()));
+    crate::sections::assets(db, file)
 }
 
 /// Sections, pages and assets.
