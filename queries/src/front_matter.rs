@@ -93,6 +93,16 @@ pub struct FrontMatter {
     pub sort_by: Option<SortBy>,
     /// Sections only: `paginate_by`.
     pub paginate_by: Option<usize>,
+    /// `render = false`: no output of its own, still in listings and links.
+    pub render: bool,
+    /// Sections only: `redirect_to`, a URL its page sends visitors to instead.
+    pub redirect_to: Option<String>,
+    /// Sections only: `transparent = true`, its pages listed in its parent's too.
+    pub transparent: bool,
+    /// Sections only: `paginate_path`, the folder of listing pages after the first.
+    pub paginate_path: Option<String>,
+    /// Sections only: `paginate_reversed = true`, the paginator in reverse order.
+    pub paginate_reversed: bool,
     /// `[extra]`, for templates.
     #[serde(deserialize_with = "value_from_json")]
     pub extra: minijinja::Value,
@@ -127,6 +137,13 @@ struct RawFrontMatter {
     page_template: Option<String>,
     sort_by: Option<SortBy>,
     paginate_by: Option<usize>,
+    render: Option<bool>,
+    redirect_to: Option<String>,
+    #[serde(default)]
+    transparent: bool,
+    paginate_path: Option<String>,
+    #[serde(default)]
+    paginate_reversed: bool,
     extra: Option<toml::Value>,
 }
 
@@ -178,7 +195,7 @@ pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
         return front;
     }
     let path = file.path(db).clone();
-    let mut front = FrontMatter { extra: empty_map(), ..FrontMatter::default() };
+    let mut front = FrontMatter { extra: empty_map(), render: true, ..FrontMatter::default() };
     // The encoding itself is diagnosed by `crate::diagnostics::text_problem`, for every text file alike.
     let text = text_of(db, file);
     let text: &str = &text;
@@ -237,6 +254,11 @@ pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
     front.page_template = raw.page_template;
     front.sort_by = raw.sort_by;
     front.paginate_by = raw.paginate_by.filter(|&n| n > 0);
+    front.render = raw.render.unwrap_or(true);
+    front.redirect_to = raw.redirect_to;
+    front.transparent = raw.transparent;
+    front.paginate_path = raw.paginate_path;
+    front.paginate_reversed = raw.paginate_reversed;
     if let Some(extra) = raw.extra {
         front.extra = minijinja::Value::from(minijinja::value::Serde(&extra));
     }
@@ -454,6 +476,11 @@ impl RawFrontMatter {
             page_template: None,
             sort_by: None,
             paginate_by: None,
+            render: None,
+            redirect_to: None,
+            transparent: false,
+            paginate_path: None,
+            paginate_reversed: false,
             extra: None,
         }
     }

@@ -77,3 +77,58 @@ fn pages_and_sections_have_zolas_path_fields_assets_and_a_nested_toc() {
     assert!(site.output("blog/2024/trip/index.html").starts_with("ancestors=_index.md,blog/_index.md\n"));
     site.assert_same_as_clean_build();
 }
+
+#[test]
+fn zolas_section_and_page_front_matter_shapes_the_outputs() {
+    let site = SiteTest::with_files(&[
+        ("qsite.toml", CONFIG),
+        ("content/_index.md", "+++\n+++\n"),
+        (
+            "content/news/_index.md",
+            "+++\ntitle = \"News\"\nsort_by = \"date\"\npaginate_by = 2\npaginate_path = \"p\"\n\
+             paginate_reversed = true\naliases = [\"/old-news/\"]\ninsert_anchor_links = \"right\"\n\
+             in_search_index = false\ngenerate_feeds = true\n+++\n",
+        ),
+        ("content/news/a.md", "+++\ntitle = \"A\"\ndate = 2024-01-01\npath = \"2024/01/01/Rust-1.75.0\"\n+++\n"),
+        ("content/news/b.md", "+++\ntitle = \"B\"\ndate = 2024-02-01\naliases = [\"/b.html\", \"/v1.0\"]\n+++\n"),
+        ("content/news/hidden.md", "+++\ntitle = \"Hidden\"\ndate = 2024-03-01\nrender = false\n+++\n"),
+        ("content/news/2023/_index.md", "+++\ntitle = \"2023\"\ntransparent = true\n+++\n"),
+        ("content/news/2023/c.md", "+++\ntitle = \"C\"\ndate = 2023-06-01\n+++\n"),
+        ("content/moved/_index.md", "+++\nredirect_to = \"news\"\n+++\n"),
+        ("content/gone/_index.md", "+++\nrender = false\n+++\n"),
+        ("content/gone/d.md", "+++\ntitle = \"D\"\n+++\n"),
+        ("templates/index.html", "home"),
+        (
+            "templates/section.html",
+            "{{ section.title }}: {% for p in section.pages %}{{ p.title }} {% endfor %}\
+             | {% if paginator %}{{ paginator.current_index }}: {% for p in paginator.pages %}{{ p.title }} {% endfor %}\
+             next={% if paginator.next %}{{ paginator.next }}{% else %}-{% endif %}{% endif %}",
+        ),
+        ("templates/page.html", "{{ page.title }} at {{ page.path }}"),
+    ]);
+    let run = site.qsite(&["build"]);
+    run.assert_code(0);
+    assert!(!run.stderr.contains("unknown front matter key"), "{}", run.stderr);
+    // A `path` with dots is a folder, as in Zola, never a file without an extension.
+    assert_eq!(site.output("2024/01/01/Rust-1.75.0/index.html"), "A at /2024/01/01/Rust-1.75.0/");
+    assert!(!site.has_output("news/hidden/index.html"), "`render = false` writes nothing");
+    // Listed still, and transparent sections' pages in their parent's listing.
+    assert_eq!(site.output("news/index.html"), "News: Hidden B A C | 1: C A next=https://zola.test/news/p/2/");
+    assert_eq!(site.output("news/p/2/index.html"), "News: Hidden B A C | 2: B Hidden next=-");
+    assert!(site.output("news/p/1/index.html").contains("https://zola.test/news/"));
+    assert_eq!(site.output("news/2023/index.html"), "2023: C | ");
+    // An alias ending in `.html` is that file; any other is a folder.
+    assert!(site.output("b.html").contains("https://zola.test/news/b/"));
+    assert!(site.output("v1.0/index.html").contains("https://zola.test/news/b/"));
+    assert!(site.output("old-news/index.html").contains("https://zola.test/news/"));
+    assert!(site.output("moved/index.html").contains("https://zola.test/news/"));
+    assert!(!site.has_output("gone/index.html"), "a section with `render = false` has no page");
+    assert_eq!(site.output("gone/d/index.html"), "D at /gone/d/");
+    site.assert_same_as_clean_build();
+    site.edit("content/news/2023/_index.md", "transparent = true", "transparent = false");
+    site.edit("content/news/hidden.md", "render = false", "render = true");
+    site.build();
+    assert_eq!(site.output("news/index.html"), "News: Hidden B A | 1: A B next=https://zola.test/news/p/2/");
+    assert_eq!(site.output("news/hidden/index.html"), "Hidden at /news/hidden/");
+    site.assert_same_as_clean_build();
+}

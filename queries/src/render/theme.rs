@@ -12,7 +12,7 @@ use crate::builtin::{
 use crate::collections::{Scope, Selector, Term};
 use crate::front_matter::SortBy;
 use crate::inputs::SourceFile;
-use crate::routes::{pager_url, term_path};
+use crate::routes::{PagerPaths, term_path};
 use crate::site_paths::HOME_SECTION;
 use crate::templates::objects::{neighbor_file, reading_time};
 use crate::trace::reads::{
@@ -102,13 +102,13 @@ fn summary_view(db: &dyn Database, file: SourceFile) -> PageSummaryView {
 /// pages of its own.
 const RECENT_ON_HOME: usize = 10;
 
-/// One page of a listing: `pager` is (current, total, base URL, base path).
+/// One page of a listing: `pager` is (current, total, base URL, where its pages live).
 pub fn list_view(
     db: &dyn Database,
     heading: String,
     section: Option<SourceFile>,
     pages: &[SourceFile],
-    pager: Option<(usize, usize, String, String)>,
+    pager: Option<(usize, usize, String, PagerPaths)>,
 ) -> ListView {
     let (content_html, subsections) = match section {
         Some(section) => {
@@ -131,11 +131,11 @@ pub fn list_view(
         pages: pages.iter().map(|&file| summary_view(db, file)).collect(),
         pages_heading,
         subsections,
-        pager: pager.filter(|(_, total, ..)| *total > 1).map(|(current, total, base_url, base_path)| PagerView {
+        pager: pager.filter(|(_, total, ..)| *total > 1).map(|(current, total, base_url, paths)| PagerView {
             current,
             total,
-            previous: (current > 1).then(|| format!("{base_url}{}", pager_url(&base_path, current - 1))),
-            next: (current < total).then(|| format!("{base_url}{}", pager_url(&base_path, current + 1))),
+            previous: (current > 1).then(|| format!("{base_url}{}", paths.url(current - 1))),
+            next: (current < total).then(|| format!("{base_url}{}", paths.url(current + 1))),
         }),
     }
 }

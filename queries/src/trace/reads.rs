@@ -21,11 +21,10 @@ use crate::config::ConfigResult;
 use crate::data::data_value;
 use crate::dates::{ClockFormat, PageDate, clock_text};
 use crate::diagnostic::Diagnostic;
-use crate::front_matter::SortBy;
 use crate::inputs::{ListingKey, Site, SourceFile, content_hash, text_of};
 use crate::links::{PageContent, Resolved, resolve};
 use crate::lookup::file_at;
-use crate::page::{PageLocation, PageMeta};
+use crate::page::{ListingSettings, PageLocation, PageMeta};
 use crate::routes::RouteTable;
 use crate::sections::SectionTree;
 use crate::site_paths::{content_path, template_path, theme_template_name, theme_template_path};
@@ -47,7 +46,7 @@ traced_reads! {
         PageDraft => fn page_draft -> bool = crate::page::page_draft, in content_at;
         /// A section's order, pagination and page template.
         SectionListing
-            => fn section_listing -> &(SortBy, Option<usize>, Option<String>) = crate::page::section_listing,
+            => fn section_listing -> &ListingSettings = crate::page::section_listing,
             in content_at;
         /// The problems of one text file that neither renders nor link checks
         /// find: its front matter, its encoding, the configuration's own.
@@ -241,7 +240,7 @@ pub fn is_hidden(db: &dyn Database, file: SourceFile) -> bool {
 
 /// The selector of a section's listing.
 pub fn section_selector<'db>(db: &'db dyn Database, section: SourceFile) -> Selector<'db> {
-    Selector::new(db, crate::collections::Scope::Section(section), section_listing(db, section).0, None)
+    Selector::new(db, crate::collections::Scope::Section(section), section_listing(db, section).sort_by, None)
 }
 
 /// A body's headings, links and word count.
