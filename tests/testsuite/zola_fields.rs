@@ -132,3 +132,46 @@ fn zolas_section_and_page_front_matter_shapes_the_outputs() {
     assert_eq!(site.output("news/hidden/index.html"), "Hidden at /news/hidden/");
     site.assert_same_as_clean_build();
 }
+
+#[test]
+fn get_taxonomy_term_reads_one_term_and_get_section_takes_metadata_only() {
+    let site = SiteTest::with_files(&[
+        ("qsite.toml", CONFIG),
+        ("content/_index.md", "+++\n+++\n"),
+        ("content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n"),
+        ("content/blog/a.md", "+++\ntitle = \"A\"\ndate = 2024-01-01\ntags = [\"Rust Lang\"]\n+++\n"),
+        ("content/blog/b.md", "+++\ntitle = \"B\"\ndate = 2024-02-01\ntags = [\"Rust Lang\", \"Go\"]\n+++\n"),
+        ("content/blog/c.md", "+++\ntitle = \"C\"\ntags = [\"Go\"]\n+++\n"),
+        (
+            "templates/index.html",
+            "{% set t = get_taxonomy_term(kind=\"tags\", term=\"Rust Lang\") %}\
+             {{ t.name }} {{ t.slug }} {{ t.permalink }} {{ t.page_count }}: \
+             {% for p in t.pages %}{{ p.title }} {% endfor %}\
+             {% set bare = get_taxonomy_term(kind=\"tags\", term=\"rust-lang\", include_pages=false) %}\
+             [{{ bare.pages | length }}/{{ bare.page_count }}] \
+             {% if get_taxonomy_term(kind=\"tags\", term=\"Zig\", required=false) %}zig{% else %}no zig{% endif %} \
+             {{ get_section(path=\"blog/_index.md\", metadata_only=true).title }}",
+        ),
+        ("templates/section.html", "{{ section.title }}"),
+        ("templates/page.html", "{{ page.title }}"),
+        ("templates/404.html", "404"),
+        ("templates/taxonomy_list.html", "tags"),
+        ("templates/taxonomy_single.html", "{{ term.name }}"),
+    ]);
+    site.build();
+    assert_eq!(
+        site.output("index.html"),
+        "Rust Lang rust-lang https://zola.test/tags/rust-lang/ 2: B A [0/2] no zig Blog"
+    );
+    let mut workspace = site.load();
+    // Another term's pages reach the home no more.
+    let outputs = rendered_after(&site, &mut workspace, |site| {
+        site.edit("content/blog/c.md", "tags = [\"Go\"]", "tags = [\"Go\", \"Python\"]");
+    });
+    assert!(!outputs.contains(&"index.html".to_owned()), "{outputs:?}");
+    site.build().assert_same_as_clean_build();
+    let run = site
+        .write("templates/index.html", "{{ get_taxonomy_term(kind=\"tags\", term=\"Nope\").name }}")
+        .qsite(&["build"]);
+    run.assert_code(1).assert_stderr_has(&["`tags` term `Nope` does not exist"]);
+}

@@ -368,6 +368,18 @@ impl Object for ConfigObject {
 
 /// The `term` object: name, slug, permalink and its pages, newest first.
 pub fn term_value(db: &dyn Database, taxonomy: &str, slug: &str, name: &str) -> (Value, Arc<[SourceFile]>) {
+    let (fields, pages) = term_fields(db, taxonomy, slug, name);
+    (Value::from(fields), pages)
+}
+
+/// The fields of [`term_value`], for a caller that changes one: name, slug,
+/// path, permalink, its pages newest first and how many there are.
+pub fn term_fields(
+    db: &dyn Database,
+    taxonomy: &str,
+    slug: &str,
+    name: &str,
+) -> (BTreeMap<&'static str, Value>, Arc<[SourceFile]>) {
     let pages =
         pages_matching(db, Selector::new(db, Scope::Term(taxonomy.to_owned(), slug.to_owned()), SortBy::Date, None))
             .clone();
@@ -378,7 +390,8 @@ pub fn term_value(db: &dyn Database, taxonomy: &str, slug: &str, name: &str) -> 
     map.insert("path", Value::from(path.as_str()));
     map.insert("permalink", Value::from(format!("{}{path}", config(db).config.base_url)));
     map.insert("pages", page_list(&pages));
-    (Value::from(map), pages)
+    map.insert("page_count", Value::from(pages.len()));
+    (map, pages)
 }
 
 /// The `taxonomy` object: its name and the URL of its term list.

@@ -65,6 +65,7 @@ pub const REGISTRY: &[Entry] = &[
     qsite(Function, "get_url", |env, name| add_function(env, name, urls::get_url)),
     qsite(Function, "get_pages", |env, name| add_function(env, name, content::get_pages)),
     qsite(Function, "get_taxonomy", |env, name| add_function(env, name, taxonomy::get_taxonomy)),
+    qsite(Function, "get_taxonomy_term", |env, name| add_function(env, name, taxonomy::get_taxonomy_term)),
     qsite(Function, "get_taxonomy_url", |env, name| add_function(env, name, taxonomy::get_taxonomy_url)),
     qsite(Function, "load_data", |env, name| add_function(env, name, data::load_data)),
     qsite(Function, "range", |env, name| add_function(env, name, collections::range)),
