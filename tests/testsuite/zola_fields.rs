@@ -175,3 +175,48 @@ fn get_taxonomy_term_reads_one_term_and_get_section_takes_metadata_only() {
         .qsite(&["build"]);
     run.assert_code(1).assert_stderr_has(&["`tags` term `Nope` does not exist"]);
 }
+
+#[test]
+fn a_files_hash_is_zolas_and_an_edit_of_that_file_re_renders_only_the_page_that_printed_it() {
+    let site = SiteTest::with_files(&[
+        ("qsite.toml", CONFIG),
+        ("static/js/app.js", "Hello World"),
+        ("static/other.css", "body {}"),
+        ("content/_index.md", "+++\n+++\n"),
+        ("content/a.md", "+++\ntitle = \"A\"\ntemplate = \"hashed.html\"\n+++\n"),
+        ("content/b.md", "+++\ntitle = \"B\"\n+++\n"),
+        (
+            "templates/hashed.html",
+            "{{ get_hash(path=\"static/js/app.js\", sha_type=256, base64=false) }}\n\
+             {{ get_hash(path=\"js/app.js\", sha_type=256) }}\n\
+             {{ get_file_hash(path=\"js/app.js\", sha_type=256, base64=false) }}\n\
+             {{ get_hash(path=\"@/a.md\", sha_type=256) | length }}",
+        ),
+        ("templates/page.html", "{{ page.title }}"),
+        ("templates/index.html", "home"),
+    ]);
+    site.build();
+    assert_eq!(
+        site.output("a/index.html"),
+        "a591a6d40bf420404a011733cfb7b190d62c65bf0bcda32b57b277d9ad9f146e\n\
+         pZGm1Av0IEBKARczz7exkNYsZb8LzaMrV7J32a2fFG4=\n\
+         a591a6d40bf420404a011733cfb7b190d62c65bf0bcda32b57b277d9ad9f146e\n44"
+    );
+    // A new process: the hashed file is known by its hash only until read.
+    site.write("static/js/app.js", "Hello World!");
+    site.build();
+    assert!(!site.output("a/index.html").contains("a591a6d4"), "the new bytes' digest");
+    site.assert_same_as_clean_build();
+    let mut workspace = site.load();
+    let outputs = rendered_after(&site, &mut workspace, |site| {
+        site.write("static/js/app.js", "Hello again");
+    });
+    assert_eq!(outputs, ["a/index.html"]);
+    let outputs = rendered_after(&site, &mut workspace, |site| {
+        site.write("static/other.css", "p {}");
+    });
+    assert!(outputs.is_empty(), "{outputs:?}");
+    site.build().assert_same_as_clean_build();
+    let run = site.write("templates/hashed.html", "{{ get_hash(path=\"missing.js\") }}").qsite(&["build"]);
+    run.assert_code(1).assert_stderr_has(&["file `missing.js` does not exist"]);
+}

@@ -71,6 +71,7 @@ pub const REGISTRY: &[Entry] = &[
     qsite(Function, "range", |env, name| add_function(env, name, collections::range)),
     qsite(Function, "now", |env, name| add_function(env, name, dates::now)),
     qsite(Function, "get_hash", |env, name| add_function(env, name, data::get_hash)),
+    qsite(Function, "get_file_hash", |env, name| add_function(env, name, data::get_file_hash)),
     qsite(Function, "throw", |env, name| add_function(env, name, data::throw)),
     minijinja(Function, "dict"),
     qsite(Function, "debug", |env, name| add_function(env, name, data::debug)),

@@ -18,7 +18,7 @@ use super::{content_at, record, selector};
 use crate::body::Markdown;
 use crate::collections::{Selector, TaxonomyIndex, TermKey};
 use crate::config::ConfigResult;
-use crate::data::data_value;
+use crate::data::{ShaType, data_value};
 use crate::dates::{ClockFormat, PageDate, clock_text};
 use crate::diagnostic::Diagnostic;
 use crate::inputs::{ListingKey, Site, SourceFile, content_hash, text_of};
@@ -348,6 +348,15 @@ pub fn file_exists(db: &dyn Database, path: &str) -> bool {
 pub fn file_hash(db: &dyn Database, path: &str) -> Option<[u8; 32]> {
     record(db, Read::Bytes(path.to_owned()));
     file_at(db, path).map(|file| content_hash(db, file))
+}
+
+/// One SHA-2 digest of the bytes of the file at `path` (from the root), if
+/// the site has the file and its bytes can be had: what `get_hash(path=…)`
+/// prints. Recorded as the file's bytes, of which it is a pure function.
+pub fn file_digest(db: &dyn Database, path: &str, sha: ShaType) -> Option<Option<Vec<u8>>> {
+    record(db, Read::Bytes(path.to_owned()));
+    let file = file_at(db, path)?;
+    Some(crate::data::file_digest(db, file, sha).map(<[u8]>::to_vec))
 }
 
 /// The build clock as `spelling` ([`crate::dates::ClockFormat`]) spells it.
