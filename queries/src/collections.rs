@@ -13,8 +13,8 @@ use crate::dates::PageDate;
 use crate::front_matter::SortBy;
 use crate::inputs::{ListingKey, Site, SourceFile};
 use crate::lookup::file_at;
-use crate::page::{is_hidden, page_dates, page_location, page_meta, page_terms, page_title};
-use crate::sections::section_tree;
+use crate::page::{is_hidden, page_dates, page_location, page_meta, page_terms, page_title, section_listing};
+use crate::sections::{SectionTree, section_tree};
 use crate::stable_hash::StableHash;
 
 /// Which pages a listing takes, before sorting.
@@ -69,12 +69,7 @@ pub fn pages_matching<'db>(db: &'db dyn Database, selector: Selector<'db>) -> Ar
     let tree = section_tree(db);
     let candidates: Vec<SourceFile> = match selector.scope(db) {
         Scope::All => tree.pages.clone(),
-        Scope::Section(section) => tree
-            .sections
-            .values()
-            .find(|entry| entry.file == *section)
-            .map(|entry| entry.pages.clone())
-            .unwrap_or_default(),
+        Scope::Section(section) => section_pages(db, tree, *section),
         Scope::Term(taxonomy, term) => taxonomy_index(db)
             .get(taxonomy)
             .and_then(|terms| terms.get(term))
@@ -89,6 +84,19 @@ pub fn pages_matching<'db>(db: &'db dyn Database, selector: Selector<'db>) -> Ar
         pages.truncate(limit);
     }
     pages.into()
+}
+
+/// A section's own pages and, as Zola lists them, those of its
+/// `transparent` subsections (and of theirs that are transparent too).
+fn section_pages(db: &dyn Database, tree: &SectionTree, section: SourceFile) -> Vec<SourceFile> {
+    let Some(entry) = tree.sections.values().find(|entry| entry.file == section) else { return Vec::new() };
+    let mut pages = entry.pages.clone();
+    for &subsection in &entry.subsections {
+        if section_listing(db, subsection).transparent {
+            pages.extend(section_pages(db, tree, subsection));
+        }
+    }
+    pages
 }
 
 /// Where a page goes under `sort_by` (see [`SortBy`]); ties go by path, so

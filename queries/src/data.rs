@@ -1,4 +1,5 @@
-//! Data files under `data/`, parsed for `load_data`.
+//! Data files under `data/`, parsed for `load_data`, and the SHA-2 digests
+//! of any site file, for `get_hash(path=…)`.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -6,7 +7,7 @@ use std::ops::Range;
 use salsa::Database;
 
 use crate::diagnostic::Diagnostic;
-use crate::inputs::{SourceFile, text_of};
+use crate::inputs::{SourceFile, bytes_of, text_of};
 
 /// A data file as a template value: TOML, JSON, YAML and CSV by extension,
 /// anything else as its text. A file that does not parse is an error whose
@@ -51,6 +52,59 @@ pub fn data_value(db: &dyn Database, file: SourceFile) -> Result<minijinja::Valu
             format!("invalid {format} in data file `{path}` at line {line}, column {column}: {message}"),
         )
     })
+}
+
+/// Which SHA-2 digest `get_hash` computes: Zola's `sha_type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShaType {
+    /// SHA-256.
+    Sha256,
+    /// SHA-384, Zola's default.
+    Sha384,
+    /// SHA-512.
+    Sha512,
+}
+
+impl ShaType {
+    /// Every digest, in the order [`file_digests`] holds them.
+    const ALL: [ShaType; 3] = [ShaType::Sha256, ShaType::Sha384, ShaType::Sha512];
+
+    /// The digest `sha_type = bits` names, if it is one of the three.
+    pub fn from_bits(bits: u16) -> Option<ShaType> {
+        match bits {
+            256 => Some(ShaType::Sha256),
+            384 => Some(ShaType::Sha384),
+            512 => Some(ShaType::Sha512),
+            _ => None,
+        }
+    }
+
+    /// The digest of `bytes`.
+    pub fn digest(self, bytes: &[u8]) -> Vec<u8> {
+        use sha2::Digest;
+        match self {
+            ShaType::Sha256 => sha2::Sha256::digest(bytes).to_vec(),
+            ShaType::Sha384 => sha2::Sha384::digest(bytes).to_vec(),
+            ShaType::Sha512 => sha2::Sha512::digest(bytes).to_vec(),
+        }
+    }
+}
+
+/// The three SHA-2 digests of a file's bytes, in [`ShaType::ALL`]'s order;
+/// `None` when its bytes cannot be had (see [`bytes_of`]). All three at
+/// once: hashing is cheap next to reading, and the bytes are not kept.
+///
+/// Invalidated by an edit of that file only.
+#[salsa::tracked(returns(ref))]
+pub fn file_digests(db: &dyn Database, file: SourceFile) -> Option<[Vec<u8>; 3]> {
+    let bytes = bytes_of(db, file)?;
+    Some(ShaType::ALL.map(|sha| sha.digest(&bytes)))
+}
+
+/// One digest of a file's bytes (see [`file_digests`]).
+pub fn file_digest(db: &dyn Database, file: SourceFile, sha: ShaType) -> Option<&[u8]> {
+    let at = ShaType::ALL.iter().position(|&each| each == sha)?;
+    file_digests(db, file).as_ref().map(|digests| digests[at].as_slice())
 }
 
 /// A CSV file as Zola's `load_data` gives it: `headers`, the first row, and

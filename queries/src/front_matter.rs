@@ -99,6 +99,16 @@ pub struct FrontMatter {
     /// Sections only: `generate_feeds` (Zola before 0.19: `generate_feed`),
     /// whether the section has feeds of its own pages.
     pub generate_feeds: bool,
+    /// `render = false`: no output of its own, still in listings and links.
+    pub render: bool,
+    /// Sections only: `redirect_to`, a URL its page sends visitors to instead.
+    pub redirect_to: Option<String>,
+    /// Sections only: `transparent = true`, its pages listed in its parent's too.
+    pub transparent: bool,
+    /// Sections only: `paginate_path`, the folder of listing pages after the first.
+    pub paginate_path: Option<String>,
+    /// Sections only: `paginate_reversed = true`, the paginator in reverse order.
+    pub paginate_reversed: bool,
     /// `[extra]`, for templates.
     #[serde(deserialize_with = "value_from_json")]
     pub extra: minijinja::Value,
@@ -135,6 +145,13 @@ struct RawFrontMatter {
     paginate_by: Option<usize>,
     generate_feeds: Option<bool>,
     generate_feed: Option<bool>,
+    render: Option<bool>,
+    redirect_to: Option<String>,
+    #[serde(default)]
+    transparent: bool,
+    paginate_path: Option<String>,
+    #[serde(default)]
+    paginate_reversed: bool,
     extra: Option<toml::Value>,
 }
 
@@ -187,7 +204,7 @@ pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
         return front;
     }
     let path = file.path(db).clone();
-    let mut front = FrontMatter { extra: empty_map(), ..FrontMatter::default() };
+    let mut front = FrontMatter { extra: empty_map(), render: true, ..FrontMatter::default() };
     // The encoding itself is diagnosed by `crate::diagnostics::text_problem`, for every text file alike.
     let text = text_of(db, file);
     let text: &str = &text;
@@ -245,6 +262,11 @@ pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
     front.sort_by = raw.sort_by;
     front.paginate_by = raw.paginate_by.filter(|&n| n > 0);
     front.generate_feeds = raw.generate_feeds.or(raw.generate_feed).unwrap_or(false);
+    front.render = raw.render.unwrap_or(true);
+    front.redirect_to = raw.redirect_to;
+    front.transparent = raw.transparent;
+    front.paginate_path = raw.paginate_path;
+    front.paginate_reversed = raw.paginate_reversed;
     if let Some(extra) = raw.extra {
         front.extra = minijinja::Value::from(minijinja::value::Serde(&extra));
     }
@@ -464,6 +486,11 @@ impl RawFrontMatter {
             paginate_by: None,
             generate_feeds: None,
             generate_feed: None,
+            render: None,
+            redirect_to: None,
+            transparent: false,
+            paginate_path: None,
+            paginate_reversed: false,
             extra: None,
         }
     }

@@ -1,6 +1,7 @@
 //! How queries reach what the host left out of the inputs: the text of a
-//! file it did not read, and the front matter an earlier process stored for
-//! it. Queries never do IO; they ask the host through [`FileHost`], which
+//! file it did not read, the bytes of a file queries otherwise never read
+//! (a static file a template hashes), and the front matter an earlier
+//! process stored for it. Queries never do IO; they ask the host through [`FileHost`], which
 //! reaches them as a field of the [`crate::Site`] singleton, because queries
 //! see the database only as `&dyn salsa::Database`.
 //!
@@ -23,6 +24,11 @@ pub trait FileHost: Send + Sync + 'static {
     /// no longer has those bytes or cannot be read. The host then fails the
     /// build, so what a query computed without the text is never written.
     fn text(&self, path: &Utf8Path, content_hash: [u8; 32]) -> Option<Arc<str>>;
+
+    /// The bytes of the file at `path` whose bytes hash to `content_hash`:
+    /// for a file handed over as [`crate::FileText::Opaque`] or unread that a
+    /// template hashes (`get_hash(path=…)`). `None` as for [`FileHost::text`].
+    fn bytes(&self, path: &Utf8Path, content_hash: [u8; 32]) -> Option<Arc<[u8]>>;
 
     /// The front matter an earlier process encoded
     /// ([`crate::front_matter::encode`]) from the file at `path` when its
@@ -85,6 +91,10 @@ impl MemoryHost {
 impl FileHost for MemoryHost {
     fn text(&self, path: &Utf8Path, content_hash: [u8; 32]) -> Option<Arc<str>> {
         self.texts.get(path).filter(|text| *blake3::hash(text.as_bytes()).as_bytes() == content_hash).cloned()
+    }
+
+    fn bytes(&self, path: &Utf8Path, content_hash: [u8; 32]) -> Option<Arc<[u8]>> {
+        self.text(path, content_hash).map(|text| Arc::from(text.as_bytes()))
     }
 
     fn stored_front_matter(&self, path: &Utf8Path, content_hash: [u8; 32]) -> Option<Arc<[u8]>> {

@@ -83,6 +83,21 @@ pub fn text_of(db: &dyn Database, file: SourceFile) -> Arc<str> {
     }
 }
 
+/// The bytes of a file, for a query that digests them: a text's own, or,
+/// for a file the host handed over only as a hash, as the host reads them
+/// now ([`crate::FileHost::bytes`]). `None` for text that was not UTF-8
+/// (queries hold only its readable part) and when the host cannot give the
+/// bytes the hash was taken of, which fails the build.
+pub fn bytes_of(db: &dyn Database, file: SourceFile) -> Option<Arc<[u8]>> {
+    match file.text(db) {
+        FileText::Text(text) => Some(Arc::from(text.as_bytes())),
+        FileText::NotUtf8 { .. } => None,
+        FileText::Opaque { hash, .. } | FileText::Unread { hash } => {
+            Site::try_get(db)?.host(db).bytes(file.path(db), *hash)
+        }
+    }
+}
+
 /// The front matter an earlier process encoded from exactly this file's
 /// bytes, if there is any: handed over with the file
 /// ([`SourceFile::prepared_front_matter`]) or, for a file the host left

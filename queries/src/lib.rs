@@ -24,6 +24,8 @@
 //!                            (Site::prepared_site's, when the host knows the metadata it reads unchanged)
 //! subsections(section)       a section's subsections by weight, as Zola orders them
 //! taxonomy_index(), term_name(taxonomy, slug)
+//! ancestors(file), assets(file)  a page's or section's sections above it and colocated files (file set only)
+//! file_digests(file)         SHA-2 digests of a file's bytes, asked of the host by hash (`get_hash(path=)`)
 //! route_table()              every output path → Route
 //! rendered_output(route)     bytes + trace: site template (minijinja, lazy objects) or built-in (askama)
 //!                            (render_output: the same, not memoized, for a build that writes each once)
@@ -48,8 +50,8 @@
 //! - Template objects fetch every field through a query on the attached
 //!   database and never cache, so salsa records each render's real inputs.
 //! - Every collection that reaches output is sorted by a stable key.
-//! - Queries reach the host only through `text_of` and `stored_front_matter`,
-//!   by a file's content hash: the host answers with what those bytes hold
+//! - Queries reach the host only through `text_of`, `bytes_of` and
+//!   `stored_front_matter`, by a file's content hash: the host answers with what those bytes hold
 //!   or fails the build, so nothing memoized depends on when it was asked.
 //! - Render and link-check code reads queries only through `trace::reads`,
 //!   which records each read on the trace: what salsa tracks in memory and

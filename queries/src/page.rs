@@ -61,6 +61,16 @@ pub struct PageMeta {
     pub paginate_by: Option<usize>,
     /// Sections: whether they have feeds of their own pages.
     pub generate_feeds: bool,
+    /// Whether it has an output of its own (`render = false`: none).
+    pub render: bool,
+    /// Sections: the URL their page redirects to, absolute.
+    pub redirect_to: Option<String>,
+    /// Sections: whether their pages are listed in their parent's too.
+    pub transparent: bool,
+    /// Sections: the folder of listing pages after the first (`page`).
+    pub paginate_path: String,
+    /// Sections: whether the paginator lists pages in reverse order.
+    pub paginate_reversed: bool,
     /// `[extra]`.
     pub extra: minijinja::Value,
     /// The section this page belongs to.
@@ -96,7 +106,7 @@ pub fn page_meta(db: &dyn Database, file: SourceFile) -> PageMeta {
     let dated = if is_section { None } else { dated_name(name) };
     let slug = slug::slugify(front.slug.as_deref().or(dated.as_ref().and_then(|dated| dated.rest)).unwrap_or(name));
     let url_path = match &front.path {
-        Some(path) => normalize_url_path(path),
+        Some(path) => folder_url_path(path),
         None if is_section => directory_url(relative.parent().unwrap_or(Utf8Path::new(""))),
         None => {
             let directory = directory_url(page_directory(relative));
@@ -122,12 +132,17 @@ pub fn page_meta(db: &dyn Database, file: SourceFile) -> PageMeta {
         draft: front.draft,
         weight: front.weight,
         authors: front.authors.clone(),
-        aliases: front.aliases.iter().map(|alias| normalize_url_path(alias)).collect(),
+        aliases: front.aliases.iter().map(|alias| alias_url_path(alias)).collect(),
         template: front.template.clone(),
         page_template: front.page_template.clone(),
         sort_by,
         paginate_by,
         generate_feeds: front.generate_feeds,
+        render: front.render,
+        redirect_to: front.redirect_to.as_deref().map(|target| redirect_url(base_url, target)),
+        transparent: front.transparent,
+        paginate_path: front.paginate_path.clone().unwrap_or_else(|| DEFAULT_PAGINATE_PATH.to_owned()),
+        paginate_reversed: front.paginate_reversed,
         extra: front.extra.clone(),
         parent,
         relative_path: relative.to_string(),
@@ -220,18 +235,45 @@ fn directory_url(directory: &Utf8Path) -> String {
     url
 }
 
-/// A `path` or alias as written (`blog/old`, `/blog/old/`, `/feed.xml`) as a URL path:
-/// leading `/`, and a trailing `/` unless it names a file.
-pub fn normalize_url_path(path: &str) -> String {
+/// A `path` as written (`blog/old`, `/2025/06/26/Rust-1.88.0`) as a URL
+/// path with a leading and a trailing `/`: as in Zola, a page's `path`
+/// always names a folder with an `index.html`, dots and all.
+pub fn folder_url_path(path: &str) -> String {
     let trimmed = path.trim().trim_matches('/');
-    if trimmed.is_empty() {
-        return "/".to_owned();
-    }
-    let last = trimmed.rsplit('/').next().unwrap_or(trimmed);
-    if last.contains('.') { format!("/{trimmed}") } else { format!("/{trimmed}/") }
+    if trimmed.is_empty() { "/".to_owned() } else { format!("/{trimmed}/") }
 }
 
-/// Where a page is: URL path, absolute URL, slug and aliases.
+/// An alias as written (`/blog/old/`, `old.html`) as a URL path: a folder as
+/// [`folder_url_path`] makes it, unless its last segment ends with `.html`,
+/// which names that file, as Zola writes aliases.
+pub fn alias_url_path(alias: &str) -> String {
+    let trimmed = alias.trim().trim_matches('/');
+    match trimmed.rsplit('/').next() {
+        Some(last) if last.ends_with(".html") => format!("/{trimmed}"),
+        _ => folder_url_path(trimmed),
+    }
+}
+
+/// A section's `redirect_to` as an absolute URL: a URL with a scheme as it
+/// is, a path under the site's `base_url` otherwise (`blog/first` →
+/// `https://example.com/blog/first/`), a fragment or query kept after the
+/// path's trailing `/`.
+fn redirect_url(base_url: &str, target: &str) -> String {
+    if target.contains("://") {
+        return target.to_owned();
+    }
+    let split = target.find(['#', '?']).unwrap_or(target.len());
+    let (path, rest) = target.split_at(split);
+    let path = if path.trim().trim_matches('/').is_empty() { "/".to_owned() } else { folder_url_path(path) };
+    format!("{base_url}{path}{rest}")
+}
+
+/// The folder of a listing's pages after the first (`/blog/page/2/`) when
+/// a section's `paginate_path` does not name another, as in Zola.
+pub const DEFAULT_PAGINATE_PATH: &str = "page";
+
+/// Where a page is: URL path, absolute URL, slug and aliases, and whether
+/// it has an output there.
 #[derive(Debug, Clone, PartialEq, Eq, StableHash)]
 pub struct PageLocation {
     /// `/blog/a/`.
@@ -242,6 +284,8 @@ pub struct PageLocation {
     pub slug: String,
     /// Old URL paths that redirect here.
     pub aliases: Vec<String>,
+    /// Whether it is rendered (`render = false`: not).
+    pub render: bool,
 }
 
 // The narrow queries below split `page_meta` value by value: each re-runs on
@@ -264,6 +308,7 @@ pub fn page_location(db: &dyn Database, file: SourceFile) -> PageLocation {
         permalink: meta.permalink.clone(),
         slug: meta.slug.clone(),
         aliases: meta.aliases.clone(),
+        render: meta.render,
     }
 }
 
@@ -286,11 +331,35 @@ pub fn page_draft(db: &dyn Database, file: SourceFile) -> bool {
     page_meta(db, file).draft
 }
 
-/// How a section lists its pages: order, pages per listing page, and the
-/// template for its pages. Kept apart so a section's title edit does not
-/// touch every listing of its pages.
+/// How a section lists its pages (see [`section_listing`]).
+#[derive(Debug, Clone, PartialEq, Eq, StableHash)]
+pub struct ListingSettings {
+    /// The order.
+    pub sort_by: SortBy,
+    /// Pages per listing page.
+    pub paginate_by: Option<usize>,
+    /// The template of its pages.
+    pub page_template: Option<String>,
+    /// The folder of listing pages after the first.
+    pub paginate_path: String,
+    /// Whether the paginator lists pages in reverse order.
+    pub paginate_reversed: bool,
+    /// Whether its pages are listed in its parent's too.
+    pub transparent: bool,
+}
+
+/// How a section lists its pages: order, pagination, the template for its
+/// pages, and whether its parent lists them too. Kept apart so a section's
+/// title edit does not touch every listing of its pages.
 #[salsa::tracked(returns(ref))]
-pub fn section_listing(db: &dyn Database, section: SourceFile) -> (SortBy, Option<usize>, Option<String>) {
+pub fn section_listing(db: &dyn Database, section: SourceFile) -> ListingSettings {
     let meta = page_meta(db, section);
-    (meta.sort_by, meta.paginate_by, meta.page_template.clone())
+    ListingSettings {
+        sort_by: meta.sort_by,
+        paginate_by: meta.paginate_by,
+        page_template: meta.page_template.clone(),
+        paginate_path: meta.paginate_path.clone(),
+        paginate_reversed: meta.paginate_reversed,
+        transparent: meta.transparent,
+    }
 }

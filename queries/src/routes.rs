@@ -13,7 +13,9 @@ use crate::diagnostic::Diagnostic;
 use crate::front_matter::front_matter;
 use crate::inputs::{Site, SourceFile, text_of};
 use crate::output_paths::output_path;
-use crate::page::{PageLocation, PageMeta, is_hidden, page_location, page_meta, section_listing};
+use crate::page::{
+    DEFAULT_PAGINATE_PATH, PageLocation, PageMeta, is_hidden, page_location, page_meta, section_listing,
+};
 use crate::sections::section_tree;
 use crate::site_paths::{STATIC, under};
 use crate::stable_hash::StableHash;
@@ -100,14 +102,46 @@ pub fn term_path(taxonomy: &str, term_slug: &str) -> String {
     format!("{}{term_slug}/", taxonomy_path(taxonomy))
 }
 
-/// The URL path of page `pager` of a listing at `base` (`/blog/` → `/blog/page/2/`).
-pub fn pager_url(base: &str, pager: usize) -> String {
-    if pager <= 1 { base.to_owned() } else { format!("{base}page/{pager}/") }
+/// Where the pages of a listing live: the first at `base` (`/blog/`), the
+/// others in the folder `folder` below it (`/blog/page/2/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PagerPaths {
+    /// The URL path of the first page.
+    pub base: String,
+    /// A section's `paginate_path`; `page` for terms.
+    pub folder: String,
+}
+
+impl PagerPaths {
+    /// A listing at `base` whose later pages are in the folder `folder`.
+    pub fn new(base: &str, folder: &str) -> PagerPaths {
+        PagerPaths { base: base.to_owned(), folder: folder.trim_matches('/').to_owned() }
+    }
+
+    /// The URL path of page `pager` (from 1): the first at the base.
+    pub fn url(&self, pager: usize) -> String {
+        if pager <= 1 { self.base.clone() } else { self.numbered(pager) }
+    }
+
+    /// The URL path of page `pager` in the folder, the first one's too
+    /// (`/blog/page/1/`, which redirects); an empty `folder` puts the pages
+    /// right below the base (`/blog/2/`).
+    pub fn numbered(&self, pager: usize) -> String {
+        match self.folder.as_str() {
+            "" => format!("{}{pager}/", self.base),
+            folder => format!("{}{folder}/{pager}/", self.base),
+        }
+    }
+}
+
+/// The paths of a section's listing pages, by its `paginate_path`.
+pub fn section_pager_paths(db: &dyn Database, section: SourceFile, meta: &PageMeta) -> PagerPaths {
+    PagerPaths::new(&meta.url_path, &section_listing(db, section).paginate_path)
 }
 
 /// The selector a section's listing uses.
 pub fn section_selector<'db>(db: &'db dyn Database, section: SourceFile) -> Selector<'db> {
-    Selector::new(db, Scope::Section(section), section_listing(db, section).0, None)
+    Selector::new(db, Scope::Section(section), section_listing(db, section).sort_by, None)
 }
 
 /// Pages per listing page for a section, from its front matter or the config.
@@ -186,10 +220,11 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
                 (Err(_), Some(&file)) => Some(Owner { file, claim: Claim::Term }),
                 _ => config_owner,
             };
+            let paths = PagerPaths::new(&term_base, DEFAULT_PAGINATE_PATH);
             for pager in 1..=pagers {
                 table.add(
                     db,
-                    &pager_url(&term_base, pager),
+                    &paths.url(pager),
                     Route::Term { taxonomy: taxonomy.name.clone(), term: slug.clone(), pager },
                     owner,
                 );
@@ -205,21 +240,30 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
         let meta = page_meta(db, entry.file);
         let owner = Some(Owner { file: entry.file, claim: Claim::Url });
         table.stats.sections += 1;
+        aliases.push((page_location(db, entry.file), entry.file));
+        if !meta.render {
+            continue;
+        }
+        if let Some(target) = &meta.redirect_to {
+            // Zola writes a redirect in place of the section's page and its pagers.
+            table.add(db, &meta.url_path, Route::Alias { target: target.clone() }, owner);
+            continue;
+        }
         let count = pages_matching(db, section_selector(db, entry.file)).len();
         let pagers = pager_count(count, section_paginate_by(db, meta));
+        let paths = section_pager_paths(db, entry.file, meta);
         for pager in 1..=pagers {
-            table.add(db, &pager_url(&meta.url_path, pager), Route::Section { section: entry.file, pager }, owner);
+            table.add(db, &paths.url(pager), Route::Section { section: entry.file, pager }, owner);
         }
         if pagers > 1 {
             // `/blog/page/1/` is the first page under another name, as in Zola.
-            table.add(db, &format!("{}page/1/", meta.url_path), Route::Alias { target: meta.permalink.clone() }, owner);
+            table.add(db, &paths.numbered(1), Route::Alias { target: meta.permalink.clone() }, owner);
         }
         // The home's feeds would have the site's names: Zola writes the
         // site's over them.
         if meta.generate_feeds && !(config.feed && meta.url_path == "/") {
             add_feeds(db, &mut table, &meta.url_path, &FeedSource::Section(entry.file), owner);
         }
-        aliases.push((page_location(db, entry.file), entry.file));
     }
     for &file in &tree.pages {
         if is_hidden(db, file) {
@@ -228,7 +272,9 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
         }
         let location = page_location(db, file);
         table.stats.pages += 1;
-        table.add(db, &location.url_path, Route::Page(file), Some(Owner { file, claim: Claim::Url }));
+        if location.render {
+            table.add(db, &location.url_path, Route::Page(file), Some(Owner { file, claim: Claim::Url }));
+        }
         aliases.push((location, file));
     }
     for (location, file) in aliases {

@@ -11,6 +11,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use salsa::Database;
 
 use crate::inputs::{Site, SourceFile};
+use crate::site_paths::{CONTENT, HOME_SECTION, under};
 use crate::stable_hash::StableHash;
 
 /// Every section, page and colocated asset of the site.
@@ -102,4 +103,57 @@ pub fn section_tree(db: &dyn Database) -> Arc<SectionTree> {
         }
     }
     Arc::new(tree)
+}
+
+/// The sections above a page or section, the home first and its own
+/// section last, as Zola lists them in `ancestors`: for `blog/2024/a.md`,
+/// `_index.md`, `blog/_index.md` and `blog/2024/_index.md`, less any folder
+/// without an `_index.md`. The home has none.
+///
+/// Invalidated when a file is added or removed; its value changes only when
+/// a section above the file comes or goes.
+#[salsa::tracked(returns(ref))]
+pub fn ancestors(db: &dyn Database, file: SourceFile) -> Arc<[SourceFile]> {
+    let tree = section_tree(db);
+    let relative = under(file.path(db), CONTENT).unwrap_or(file.path(db));
+    let own_folder = if relative.file_name() == Some(HOME_SECTION) {
+        // A section's ancestors start above its own folder; the home has no folder above.
+        match relative.parent().and_then(Utf8Path::parent) {
+            Some(parent) => parent,
+            None => return Arc::new([]),
+        }
+    } else {
+        page_directory(relative)
+    };
+    let mut folders: Vec<&Utf8Path> = own_folder.ancestors().collect();
+    // `ancestors` ends with `""`, the home's folder: reversed, the home comes first.
+    folders.reverse();
+    folders.iter().filter_map(|folder| tree.sections.get(*folder).map(|entry| entry.file)).collect()
+}
+
+/// The colocated assets of a page bundle (every non-Markdown file below the
+/// folder of its `index.md`) or of a section (the files in its own folder),
+/// as Zola's `assets` names them: paths under `content/` with a leading `/`,
+/// which are their URLs too, since assets are copied where they are. A page
+/// that is not a bundle has none.
+///
+/// Invalidated when a file is added or removed; its value changes only when
+/// one of the file's own assets comes or goes.
+#[salsa::tracked(returns(ref))]
+pub fn assets(db: &dyn Database, file: SourceFile) -> Arc<[String]> {
+    let tree = section_tree(db);
+    let relative = under(file.path(db), CONTENT).unwrap_or(file.path(db));
+    let folder = relative.parent().unwrap_or(Utf8Path::new(""));
+    let is_section = relative.file_name() == Some(HOME_SECTION);
+    if !is_section && relative.file_name() != Some("index.md") {
+        return Arc::new([]);
+    }
+    tree.assets
+        .iter()
+        .filter(|(path, _)| {
+            let asset_folder = path.parent().unwrap_or(Utf8Path::new(""));
+            if is_section { asset_folder == folder } else { path.starts_with(folder) }
+        })
+        .map(|(path, _)| format!("/{path}"))
+        .collect()
 }

@@ -190,7 +190,7 @@ macro_rules! tuples {
     )*};
 }
 
-tuples!((A, B), (A, B, C), (A, B, C, D));
+tuples!((A, B), (A, B, C), (A, B, C, D), (A, B, C, D, E));
 
 impl<K: StableHash, V: StableHash> StableHash for BTreeMap<K, V> {
     fn stable_hash(&self, hasher: &mut StableHasher<'_>) {

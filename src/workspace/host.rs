@@ -1,6 +1,8 @@
 //! What queries ask the host for when a warm build left a file unread: its
 //! text, read from the site folder the first time a query needs it, and its
-//! front matter as the last build stored it, fetched from the cache. Each
+//! front matter as the last build stored it, fetched from the cache; and
+//! the bytes of a file queries otherwise only know the hash of (a static
+//! file a template hashes). Each
 //! answer is checked against the hash the scan took and kept, so a file is
 //! read (and its facts fetched) at most once however many queries ask.
 //!
@@ -100,16 +102,13 @@ impl FolderHost {
     }
 
     /// Reads the file at `path`, which must still hash to `hash`.
-    fn read(&self, path: &Utf8Path, hash: [u8; 32]) -> Option<Arc<str>> {
+    fn read(&self, path: &Utf8Path, hash: [u8; 32]) -> Option<Vec<u8>> {
         let bytes = read_source(&self.root, path, &self.config_path);
         if bytes.is_ok() && path.starts_with("content") {
             self.content_read.fetch_add(1, Ordering::Relaxed);
         }
         let problem = match bytes {
-            Ok(bytes) if *blake3::hash(&bytes).as_bytes() == hash => {
-                // Its facts were made from text, so these bytes are UTF-8.
-                return Some(Arc::from(String::from_utf8_lossy(&bytes)));
-            }
+            Ok(bytes) if *blake3::hash(&bytes).as_bytes() == hash => return Some(bytes),
             Ok(_) => EnvironmentError::ChangedDuringBuild { path: self.root.join(path) },
             Err(error) => error,
         };
@@ -120,7 +119,15 @@ impl FolderHost {
 
 impl FileHost for FolderHost {
     fn text(&self, path: &Utf8Path, content_hash: [u8; 32]) -> Option<Arc<str>> {
-        self.texts.get(path, content_hash, || self.read(path, content_hash))
+        self.texts.get(path, content_hash, || {
+            // Its facts were made from text, so these bytes are UTF-8.
+            self.read(path, content_hash).map(|bytes| Arc::from(String::from_utf8_lossy(&bytes)))
+        })
+    }
+
+    fn bytes(&self, path: &Utf8Path, content_hash: [u8; 32]) -> Option<Arc<[u8]>> {
+        // Not kept: the query that asks for them is memoized, and keeps only a digest.
+        self.read(path, content_hash).map(Arc::from)
     }
 
     fn stored_front_matter(&self, path: &Utf8Path, content_hash: [u8; 32]) -> Option<Arc<[u8]>> {

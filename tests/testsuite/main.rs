@@ -28,6 +28,7 @@ mod values;
 mod verify;
 mod zola_config;
 mod zola_feeds;
+mod zola_fields;
 mod zola_structure;
 mod zola_templates;
 mod zola_themes;

@@ -515,3 +515,20 @@ impl EventStream {
         panic!("no `{name}` message arrived");
     }
 }
+
+/// The outputs the workspace renders again after `edit`, sorted.
+pub fn rendered_after(site: &SiteTest, workspace: &mut Workspace, edit: impl FnOnce(&SiteTest)) -> Vec<String> {
+    rendered(workspace);
+    edit(site);
+    workspace.refresh().expect("refresh");
+    workspace.take_executed();
+    rendered(workspace);
+    let mut outputs: Vec<String> = workspace
+        .take_executed()
+        .iter()
+        .filter_map(|entry| entry.strip_prefix("rendered_output("))
+        .map(|rest| rest.trim_end_matches(')').to_owned())
+        .collect();
+    outputs.sort();
+    outputs
+}

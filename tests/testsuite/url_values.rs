@@ -135,7 +135,7 @@ fn an_alias_climbing_out_with_dot_dot_is_refused() {
 
 #[test]
 fn a_path_with_a_backslash_is_refused() {
-    assert_unsafe("path = \"..\\\\x\"", r"the URL `/..\x` cannot be an output file: it contains a backslash");
+    assert_unsafe("path = \"..\\\\x\"", r"the URL `/..\x/` cannot be an output file: it contains a backslash");
 }
 
 #[test]

@@ -3,28 +3,9 @@
 //! sorting, and dates in file names. Each scenario builds a site of its own,
 //! edits it, and ends equal to a clean build.
 
-use qsite::workspace::Workspace;
-
-use crate::support::{SiteTest, rendered};
+use crate::support::{SiteTest, rendered_after};
 
 const CONFIG: &str = "title = \"Zola\"\nbase_url = \"https://zola.test\"\ntaxonomies = [{ name = \"tags\" }]\n";
-
-/// The outputs the workspace renders again after `edit`, sorted.
-fn rendered_after(site: &SiteTest, workspace: &mut Workspace, edit: impl FnOnce(&SiteTest)) -> Vec<String> {
-    rendered(workspace);
-    edit(site);
-    workspace.refresh().expect("refresh");
-    workspace.take_executed();
-    rendered(workspace);
-    let mut outputs: Vec<String> = workspace
-        .take_executed()
-        .iter()
-        .filter_map(|entry| entry.strip_prefix("rendered_output("))
-        .map(|rest| rest.trim_end_matches(')').to_owned())
-        .collect();
-    outputs.sort();
-    outputs
-}
 
 #[test]
 fn a_home_without_an_index_file_renders_with_the_pages_at_the_root() {

@@ -15,9 +15,11 @@ use crate::config::feed_filenames_range;
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::{SortBy, front_matter};
 use crate::inputs::{Site, SourceFile, text_of};
+use crate::page::DEFAULT_PAGINATE_PATH;
 use crate::page::PageMeta;
 use crate::routes::{
-    FeedSource, Route, RouteKey, pager_count, pager_url, section_paginate_by, taxonomy_path, term_path,
+    FeedSource, PagerPaths, Route, RouteKey, pager_count, section_pager_paths, section_paginate_by, taxonomy_path,
+    term_path,
 };
 use crate::site_paths::HOME_SECTION;
 use crate::templates::errors::missing_template_help;
@@ -131,7 +133,7 @@ fn url_context(context: &mut Context, meta: &PageMeta, url_path: &str) {
 fn render_page(db: &dyn Database, file: SourceFile) -> Result<String, Diagnostic> {
     let meta = page_meta(db, file);
     let parent_template =
-        meta.parent.and_then(|parent| section_listing(db, parent).2.clone().map(|name| (name, parent)));
+        meta.parent.and_then(|parent| section_listing(db, parent).page_template.clone().map(|name| (name, parent)));
     let (name, named_by) = match (&meta.template, parent_template) {
         (Some(name), _) => (name.clone(), Some((file, "template"))),
         (None, Some((name, parent))) => (name, Some((parent, "page_template"))),
@@ -151,12 +153,12 @@ fn paginator(
     per: usize,
     pager: usize,
     base_url: &str,
-    base_path: &str,
+    paths: &PagerPaths,
 ) -> (Value, std::ops::Range<usize>) {
     let total = pager_count(pages.len(), Some(per));
     let start = ((pager - 1) * per).min(pages.len());
     let range = start..(start + per).min(pages.len());
-    let link = |n: usize| Value::from(format!("{base_url}{}", pager_url(base_path, n)));
+    let link = |n: usize| Value::from(format!("{base_url}{}", paths.url(n)));
     let mut map = BTreeMap::new();
     map.insert("pages", page_list(&pages[range.clone()]));
     map.insert("current_index", Value::from(pager));
@@ -177,14 +179,23 @@ fn render_section(db: &dyn Database, section: SourceFile, pager: usize) -> Resul
         Some(name) => (name.clone(), Some((section, "template"))),
         None => ((if is_home { "index.html" } else { "section.html" }).to_owned(), None),
     };
-    let pages = pages_matching(db, section_selector(db, section));
+    let listed = pages_matching(db, section_selector(db, section));
     let per = section_paginate_by(db, meta);
+    // Zola reverses the paginator's pages, never `section.pages`.
+    let reversed: Vec<SourceFile>;
+    let pages: &[SourceFile] = if per.is_some() && section_listing(db, section).paginate_reversed {
+        reversed = listed.iter().rev().copied().collect();
+        &reversed
+    } else {
+        listed
+    };
+    let paths = section_pager_paths(db, section, meta);
     let base_url = &config(db).config.base_url;
     let mut context = Context::new();
     context.insert("section", Value::from_object(SectionObject(section)));
     let range = match per {
         Some(per) => {
-            let (value, range) = paginator(pages, per, pager, base_url, &meta.url_path);
+            let (value, range) = paginator(pages, per, pager, base_url, &paths);
             context.insert("paginator", value);
             range
         }
@@ -193,14 +204,14 @@ fn render_section(db: &dyn Database, section: SourceFile, pager: usize) -> Resul
             0..pages.len()
         }
     };
-    url_context(&mut context, meta, &pager_url(&meta.url_path, pager));
+    url_context(&mut context, meta, &paths.url(pager));
     render_site_or_builtin(db, &name, context, named_by, |db| {
         let list = theme::list_view(
             db,
             meta.title.clone(),
             Some(section),
             &pages[range],
-            per.map(|per| (pager, pager_count(pages.len(), Some(per)), base_url.clone(), meta.url_path.clone())),
+            per.map(|per| (pager, pager_count(pages.len(), Some(per)), base_url.clone(), paths.clone())),
         );
         Ok(builtin::list_html(&theme::site_view(db), &list))
     })
@@ -241,14 +252,14 @@ fn render_term(db: &dyn Database, taxonomy: &str, slug: &str, pager: usize) -> R
         .and_then(|t| t.paginate_by)
         .or(config_values.paginate_by);
     let (term, pages) = term_value(db, taxonomy, slug, &name);
-    let base_path = format!("{}{slug}/", taxonomy_path(taxonomy));
+    let paths = PagerPaths::new(&format!("{}{slug}/", taxonomy_path(taxonomy)), DEFAULT_PAGINATE_PATH);
     let base_url = &config_values.base_url;
     let mut context = Context::new();
     context.insert("taxonomy", taxonomy_value(db, taxonomy));
     context.insert("term", term);
     let range = match per {
         Some(per) => {
-            let (value, range) = paginator(&pages, per, pager, base_url, &base_path);
+            let (value, range) = paginator(&pages, per, pager, base_url, &paths);
             context.insert("paginator", value);
             range
         }
@@ -257,7 +268,7 @@ fn render_term(db: &dyn Database, taxonomy: &str, slug: &str, pager: usize) -> R
             0..pages.len()
         }
     };
-    let path = pager_url(&base_path, pager);
+    let path = paths.url(pager);
     context.insert("current_path", Value::from(path.as_str()));
     context.insert("current_url", Value::from(format!("{base_url}{path}")));
     render_site_or_builtin(db, &taxonomy_template(db, taxonomy, "single"), context, None, |db| {
@@ -266,7 +277,7 @@ fn render_term(db: &dyn Database, taxonomy: &str, slug: &str, pager: usize) -> R
             builtin::term_heading(taxonomy, &name),
             None,
             &pages[range],
-            per.map(|per| (pager, pager_count(pages.len(), Some(per)), base_url.clone(), base_path.clone())),
+            per.map(|per| (pager, pager_count(pages.len(), Some(per)), base_url.clone(), paths.clone())),
         );
         Ok(builtin::list_html(&theme::site_view(db), &list))
     })

@@ -13,9 +13,9 @@ use crate::collections::{Scope, Selector, Term};
 use crate::dates::PageDate;
 use crate::front_matter::SortBy;
 use crate::inputs::SourceFile;
-use crate::routes::{FeedSource, pager_url, term_path};
+use crate::routes::{FeedSource, PagerPaths, term_path};
 use crate::site_paths::HOME_SECTION;
-use crate::templates::objects::{neighbor_file, reading_minutes};
+use crate::templates::objects::{neighbor_file, reading_time};
 use crate::trace::reads::{
     config, file_exists, is_hidden, markdown, page_content, page_dates, page_location, page_meta, page_terms,
     page_title, pages_matching, route_table, section_tree, subsections, term_name,
@@ -77,7 +77,8 @@ pub fn page_view(db: &dyn Database, file: SourceFile) -> PageView {
             .iter()
             .map(|heading| LinkView { title: heading.title.clone(), url: format!("#{}", heading.id) })
             .collect(),
-        reading_minutes: reading_minutes(markdown.word_count),
+        // The built-in theme never says a page takes no time to read.
+        reading_minutes: reading_time(markdown.word_count).max(1),
         lower: neighbor_file(db, file, false).map(|file| link(db, file)),
         higher: neighbor_file(db, file, true).map(|file| link(db, file)),
     }
@@ -103,13 +104,13 @@ fn summary_view(db: &dyn Database, file: SourceFile) -> PageSummaryView {
 /// pages of its own.
 const RECENT_ON_HOME: usize = 10;
 
-/// One page of a listing: `pager` is (current, total, base URL, base path).
+/// One page of a listing: `pager` is (current, total, base URL, where its pages live).
 pub fn list_view(
     db: &dyn Database,
     heading: String,
     section: Option<SourceFile>,
     pages: &[SourceFile],
-    pager: Option<(usize, usize, String, String)>,
+    pager: Option<(usize, usize, String, PagerPaths)>,
 ) -> ListView {
     let (content_html, subsections) = match section {
         Some(section) => {
@@ -132,11 +133,11 @@ pub fn list_view(
         pages: pages.iter().map(|&file| summary_view(db, file)).collect(),
         pages_heading,
         subsections,
-        pager: pager.filter(|(_, total, ..)| *total > 1).map(|(current, total, base_url, base_path)| PagerView {
+        pager: pager.filter(|(_, total, ..)| *total > 1).map(|(current, total, base_url, paths)| PagerView {
             current,
             total,
-            previous: (current > 1).then(|| format!("{base_url}{}", pager_url(&base_path, current - 1))),
-            next: (current < total).then(|| format!("{base_url}{}", pager_url(&base_path, current + 1))),
+            previous: (current > 1).then(|| format!("{base_url}{}", paths.url(current - 1))),
+            next: (current < total).then(|| format!("{base_url}{}", paths.url(current + 1))),
         }),
     }
 }

@@ -23,9 +23,12 @@ pub fn get_page(kwargs: Kwargs) -> Result<Value, Error> {
     .ok_or_else(outside_render)?
 }
 
-/// `get_section(path="blog/_index.md")`.
+/// `get_section(path="blog/_index.md")`. `metadata_only=true` is taken and
+/// changes nothing: a section's fields are read only when printed, so
+/// leaving its pages unprinted already costs nothing.
 pub fn get_section(kwargs: Kwargs) -> Result<Value, Error> {
     let path = required_text(&kwargs, "path")?;
+    let _metadata_only: Option<bool> = kwargs.get("metadata_only")?;
     kwargs.assert_all_used()?;
     with_db(|db| {
         let file = content_file(db, path.trim_start_matches("@/"));

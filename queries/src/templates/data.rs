@@ -1,5 +1,5 @@
 //! Functions and filters on data: data files, values as JSON, digests of
-//! text (`get_hash`), and the two functions a template's author debugs
+//! text and of site files (`get_hash`, `get_file_hash`), and the two functions a template's author debugs
 //! with: a dump of what a template can see, and `throw`.
 
 use std::collections::BTreeMap;
@@ -9,12 +9,13 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use camino::Utf8Path;
 use minijinja::value::{Kwargs, Rest, Value};
 use minijinja::{Error, ErrorKind};
-use sha2::{Digest, Sha256, Sha384, Sha512};
 
-use crate::templates::arguments::{not_found, outside_render, required_text};
+use crate::data::ShaType;
+use crate::site_paths::{CONTENT, STATIC, theme_path};
+use crate::templates::arguments::{not_found, outside_render, required_text, text_argument};
 use crate::templates::objects::with_db;
 use crate::templates::printing::json_text;
-use crate::trace::reads::data;
+use crate::trace::reads::{config, data, file_digest, file_exists};
 
 /// `load_data(path="data/authors.toml")`: TOML, JSON, YAML, CSV or plain text.
 pub fn load_data(kwargs: Kwargs) -> Result<Value, Error> {
@@ -80,29 +81,78 @@ pub fn debug(state: &minijinja::State, values: Rest<Value>) -> String {
     }
 }
 
-/// `get_hash(literal="…", sha_type=384, base64=true)`: the SHA-2 digest of
-/// the text, in base64 (what subresource integrity wants) or, with
-/// `base64=false`, in lowercase hex, with Zola's defaults.
+/// `get_hash(literal="…", sha_type=384, base64=true)` or `get_hash(path=…)`:
+/// the SHA-2 digest of the text or of a site file's bytes, in base64 (what
+/// subresource integrity wants) or, with `base64=false`, in lowercase hex,
+/// with Zola's defaults. A page that printed a file's digest re-renders
+/// when that file's bytes change, and only then.
 pub fn get_hash(kwargs: Kwargs) -> Result<String, Error> {
-    let literal = required_text(&kwargs, "literal")?;
-    let sha_type: Option<u16> = kwargs.get("sha_type")?;
-    let base64: Option<bool> = kwargs.get("base64")?;
+    let literal = text_argument(&kwargs, "literal")?;
+    let path = text_argument(&kwargs, "path")?;
+    let (sha, base64) = digest_options(&kwargs)?;
     kwargs.assert_all_used()?;
-    let digest = match sha_type.unwrap_or(384) {
-        256 => Sha256::digest(&literal).to_vec(),
-        384 => Sha384::digest(&literal).to_vec(),
-        512 => Sha512::digest(&literal).to_vec(),
-        other => {
-            return Err(Error::new(
-                ErrorKind::InvalidOperation,
-                format!("`get_hash` computes `sha_type` 256, 384 or 512, not {other}"),
-            ));
+    let digest = match (literal, path) {
+        (Some(literal), None) => sha.digest(literal.as_bytes()),
+        (None, Some(path)) => path_digest(&path, sha)?,
+        _ => {
+            return Err(Error::new(ErrorKind::InvalidOperation, "`get_hash` takes either `path` or `literal`"));
         }
     };
-    Ok(match base64.unwrap_or(true) {
+    Ok(encoded_digest(&digest, base64))
+}
+
+/// `get_file_hash(path=…, sha_type=384, base64=true)`: Zola's name for
+/// `get_hash(path=…)` before 0.19.
+pub fn get_file_hash(kwargs: Kwargs) -> Result<String, Error> {
+    let path = required_text(&kwargs, "path")?;
+    let (sha, base64) = digest_options(&kwargs)?;
+    kwargs.assert_all_used()?;
+    Ok(encoded_digest(&path_digest(&path, sha)?, base64))
+}
+
+/// `sha_type` and `base64`, with Zola's defaults: SHA-384, in base64.
+fn digest_options(kwargs: &Kwargs) -> Result<(ShaType, bool), Error> {
+    let bits: Option<u16> = kwargs.get("sha_type")?;
+    let base64: Option<bool> = kwargs.get("base64")?;
+    let bits = bits.unwrap_or(384);
+    let sha = ShaType::from_bits(bits)
+        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("`sha_type` is 256, 384 or 512, not {bits}")))?;
+    Ok((sha, base64.unwrap_or(true)))
+}
+
+/// A digest in base64 or in lowercase hex.
+fn encoded_digest(digest: &[u8], base64: bool) -> String {
+    match base64 {
         true => BASE64.encode(digest),
         false => digest.iter().map(|byte| format!("{byte:02x}")).collect(),
+    }
+}
+
+/// The digest of the site file `path` names (see [`find_site_file`]).
+fn path_digest(path: &str, sha: ShaType) -> Result<Vec<u8>, Error> {
+    with_db(|db| {
+        let found = find_site_file(db, path).ok_or_else(|| not_found("file", path))?;
+        file_digest(db, &found, sha).flatten().ok_or_else(|| {
+            Error::new(ErrorKind::InvalidOperation, format!("the bytes of `{found}` could not be read to hash them"))
+        })
     })
+    .ok_or_else(outside_render)?
+}
+
+/// The site file a template function's `path` names, by Zola's search:
+/// `@/` stands for `content/`; then the path from the site root, under
+/// `static/`, under `content/`, and under the theme's `static/`, the first
+/// that exists. Each place looked at is a read of its own, so a file added
+/// where the search looks first moves what the template gets.
+pub fn find_site_file(db: &dyn salsa::Database, path: &str) -> Option<String> {
+    let path = match path.strip_prefix("@/") {
+        Some(rest) => format!("{CONTENT}/{rest}"),
+        None => path.trim_start_matches('/').to_owned(),
+    };
+    let theme = config(db).config.theme.clone();
+    let mut candidates = vec![path.clone(), format!("{STATIC}/{path}"), format!("{CONTENT}/{path}")];
+    candidates.extend(theme.map(|theme| theme_path(&theme, &format!("{STATIC}/{path}"))));
+    candidates.into_iter().find(|candidate| file_exists(db, candidate))
 }
 
 /// `throw(message="…")`: stops the render with `message` as its error, at

@@ -10,10 +10,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use camino::Utf8Path;
+
 use minijinja::context;
 use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
 use salsa::Database;
 
+use crate::body::Heading;
 use crate::collections::{Scope, Selector};
 use crate::config::TaxonomyConfig;
 use crate::dates::PageDate;
@@ -23,8 +26,8 @@ use crate::page::PageKind;
 use crate::routes::{taxonomy_path, term_path};
 use crate::site_paths::{CONTENT, under};
 use crate::trace::reads::{
-    config, markdown, page_content, page_dates, page_draft, page_location, page_meta, page_terms, page_title,
-    pages_matching, section_selector, subsections,
+    ancestors, assets, config, markdown, page_content, page_dates, page_draft, page_location, page_meta, page_terms,
+    page_title, pages_matching, section_selector, subsections,
 };
 
 /// Runs `op` on the database attached to the running render.
@@ -67,6 +70,10 @@ pub const COMMON_FIELDS: &[&str] = &[
     "reading_time",
     "extra",
     "relative_path",
+    "colocated_path",
+    "components",
+    "ancestors",
+    "assets",
     "date",
     "updated",
     "draft",
@@ -104,6 +111,21 @@ fn content_field(db: &dyn Database, file: SourceFile, key: &str) -> Option<Value
         "path" => Value::from(page_location(db, file).url_path.as_str()),
         "slug" => Value::from(page_location(db, file).slug.as_str()),
         "relative_path" => Value::from(meta().relative_path.as_str()),
+        // A page bundle's folder under `content/`, ending with `/`: a
+        // function of the file's path alone, which is its identity.
+        "colocated_path" => colocated_path(file.path(db)).map_or(Value::from(()), Value::from),
+        "components" => Value::from(
+            page_location(db, file)
+                .url_path
+                .split('/')
+                .filter(|part| !part.is_empty())
+                .map(Value::from)
+                .collect::<Vec<_>>(),
+        ),
+        "ancestors" => {
+            Value::from(ancestors(db, file).iter().map(|&section| content_relative(db, section)).collect::<Vec<_>>())
+        }
+        "assets" => Value::from(assets(db, file).to_vec()),
         "date" => optional_date(&page_dates(db, file).0),
         "updated" => optional_date(&page_dates(db, file).1),
         "draft" => Value::from(page_draft(db, file)),
@@ -119,43 +141,82 @@ fn content_field(db: &dyn Database, file: SourceFile, key: &str) -> Option<Value
             .as_deref()
             .map_or(Value::from(()), |summary| Value::from_safe_string(summary.to_owned())),
         "word_count" => Value::from(markdown(db, file).word_count),
-        "reading_time" => Value::from(reading_minutes(markdown(db, file).word_count)),
-        "toc" => Value::from(
-            markdown(db, file)
-                .headings
-                .iter()
-                .map(|heading| {
-                    let mut entry = BTreeMap::new();
-                    entry.insert("level", Value::from(heading.level));
-                    entry.insert("id", Value::from(heading.id.as_str()));
-                    entry.insert("title", Value::from(heading.title.as_str()));
-                    entry.insert(
-                        "permalink",
-                        Value::from(format!("{}#{}", page_location(db, file).permalink, heading.id)),
-                    );
-                    Value::from(entry)
-                })
-                .collect::<Vec<_>>(),
-        ),
+        "reading_time" => Value::from(reading_time(markdown(db, file).word_count)),
+        "toc" => table_of_contents(&markdown(db, file).headings, &page_location(db, file).permalink),
         "lower" | "higher" => neighbor(db, file, key == "higher"),
         "pages" => match meta().kind {
             PageKind::Section => page_list(pages_matching(db, section_selector(db, file))),
             PageKind::Page => Value::from(Vec::<Value>::new()),
         },
-        // Paths under `content/`, as Zola lists them, for `get_section(path=…)`.
-        "subsections" => Value::from(
-            subsections(db, file)
-                .iter()
-                .map(|&section| Value::from(under(section.path(db), CONTENT).map_or("", |path| path.as_str())))
-                .collect::<Vec<_>>(),
-        ),
+        "subsections" => {
+            Value::from(subsections(db, file).iter().map(|&section| content_relative(db, section)).collect::<Vec<_>>())
+        }
         _ => return None,
     })
 }
 
-/// Minutes to read `words` at 200 words a minute, at least one.
-pub fn reading_minutes(words: usize) -> u32 {
-    u32::try_from(words.div_ceil(200).max(1)).unwrap_or(u32::MAX)
+/// A section's path under `content/`, as Zola lists sections in
+/// `subsections` and `ancestors`, for `get_section(path=…)`.
+fn content_relative(db: &dyn Database, section: SourceFile) -> Value {
+    Value::from(under(section.path(db), CONTENT).map_or("", |path| path.as_str()))
+}
+
+/// `colocated_path`: for a bundle's `index.md` (`content/blog/a/index.md`),
+/// its folder under `content/` with a trailing `/` (`blog/a/`); none for
+/// any other file, as Zola has it.
+fn colocated_path(path: &Utf8Path) -> Option<String> {
+    let relative = under(path, CONTENT)?;
+    if relative.file_name() != Some("index.md") {
+        return None;
+    }
+    relative.parent().filter(|folder| !folder.as_str().is_empty()).map(|folder| format!("{folder}/"))
+}
+
+/// `toc`: headings nested as Zola nests them: a heading goes under the last
+/// heading before it of a lower level, if that one is still open (the last
+/// at its depth); otherwise it starts a new entry at the top.
+fn table_of_contents(headings: &[Heading], permalink: &str) -> Value {
+    /// A heading and the ones below it, before they become values.
+    struct Entry<'a> {
+        heading: &'a Heading,
+        children: Vec<Entry<'a>>,
+    }
+    /// Puts `heading` below `parent`, as deep as it goes; `false` when it
+    /// does not belong below `parent` at all.
+    fn insert<'a>(parent: &mut Entry<'a>, heading: &'a Heading) -> bool {
+        if heading.level <= parent.heading.level {
+            return false;
+        }
+        let placed_deeper = parent.children.last_mut().is_some_and(|last| insert(last, heading));
+        if !placed_deeper {
+            parent.children.push(Entry { heading, children: Vec::new() });
+        }
+        true
+    }
+    fn value(entry: &Entry<'_>, permalink: &str) -> Value {
+        let heading = entry.heading;
+        context! {
+            level => heading.level,
+            id => heading.id.as_str(),
+            title => heading.title.as_str(),
+            permalink => format!("{permalink}#{}", heading.id),
+            children => entry.children.iter().map(|child| value(child, permalink)).collect::<Vec<_>>(),
+        }
+    }
+    let mut top: Vec<Entry<'_>> = Vec::new();
+    for heading in headings {
+        let placed = top.last_mut().is_some_and(|last| insert(last, heading));
+        if !placed {
+            top.push(Entry { heading, children: Vec::new() });
+        }
+    }
+    Value::from(top.iter().map(|entry| value(entry, permalink)).collect::<Vec<_>>())
+}
+
+/// `reading_time`: minutes to read `words` at 200 words a minute, rounded
+/// up, as Zola counts them (no words, no minutes).
+pub fn reading_time(words: usize) -> u32 {
+    u32::try_from(words.div_ceil(200)).unwrap_or(u32::MAX)
 }
 
 /// The page before (`lower`) or after (`higher`) a page in its section's order.
@@ -307,12 +368,25 @@ impl Object for ConfigObject {
 
 /// The `term` object: name, slug, permalink and its pages, newest first.
 pub fn term_value(db: &dyn Database, taxonomy: &str, slug: &str, name: &str) -> (Value, Arc<[SourceFile]>) {
+    let (fields, pages) = term_listing(db, taxonomy, slug, name);
+    (Value::from(fields), pages)
+}
+
+/// The fields of [`term_value`], for a caller that changes one: those of
+/// [`term_fields`], its pages newest first and how many there are.
+pub fn term_listing(
+    db: &dyn Database,
+    taxonomy: &str,
+    slug: &str,
+    name: &str,
+) -> (BTreeMap<&'static str, Value>, Arc<[SourceFile]>) {
     let pages =
         pages_matching(db, Selector::new(db, Scope::Term(taxonomy.to_owned(), slug.to_owned()), SortBy::Date, None))
             .clone();
     let mut map = term_fields(db, taxonomy, slug, name);
     map.insert("pages", page_list(&pages));
-    (Value::from(map), pages)
+    map.insert("page_count", Value::from(pages.len()));
+    (map, pages)
 }
 
 /// The `term` object without its pages, as a term's feed gets it (the feed

@@ -144,6 +144,10 @@ impl FileHost for Recording {
         self.host.text(path, content_hash)
     }
 
+    fn bytes(&self, path: &Utf8Path, content_hash: [u8; 32]) -> Option<Arc<[u8]>> {
+        self.host.bytes(path, content_hash)
+    }
+
     fn stored_front_matter(&self, path: &Utf8Path, content_hash: [u8; 32]) -> Option<Arc<[u8]>> {
         self.host.stored_front_matter(path, content_hash)
     }

@@ -173,13 +173,13 @@ fn an_alias_onto_a_page_is_reported_at_aliases_whatever_the_file_order() {
 #[test]
 fn a_page_path_onto_a_built_in_output_names_the_built_in() {
     let diagnostics = diagnostics_of(
-        "//- content/a.md\n+++\npath = \"/tags/\"\n+++\n//- content/b.md\n+++\npath = \"/atom.xml\"\n+++\n",
+        "//- content/a.md\n+++\npath = \"/tags/\"\n+++\n//- content/b.md\n+++\naliases = [\"/404.html\"]\n+++\n",
     );
     assert_eq!(
         diagnostics,
         [
             "Error qsite::routes::duplicate content/a.md:2:1 two outputs claim the URL `/tags/`: the list of `tags` terms and `content/a.md`",
-            "Error qsite::routes::duplicate content/b.md:2:1 two outputs claim the URL `/atom.xml`: the site's feed `atom.xml` and `content/b.md`",
+            "Error qsite::routes::duplicate content/b.md:2:1 two outputs claim the URL `/404.html`: the 404 page and an alias in `content/b.md`",
         ]
     );
 }

@@ -159,7 +159,9 @@ pub fn facet_hashes(db: &dyn Database, path: &str) -> Vec<u8> {
             (Some(whole), _) => whole,
             (None, Facet::Title) => stable_hash(db, &meta.title),
             (None, Facet::Dates) => stable_hash(db, &(&meta.date, &meta.updated)),
-            (None, Facet::Location) => stable_hash(db, &(&meta.url_path, &meta.permalink, &meta.slug, &meta.aliases)),
+            (None, Facet::Location) => {
+                stable_hash(db, &(&meta.url_path, &meta.permalink, &meta.slug, &meta.aliases, &meta.render))
+            }
             (None, Facet::Terms) => stable_hash(db, &meta.taxonomies),
             (None, Facet::Draft) => stable_hash(db, &meta.draft),
             (None, Facet::Weight) => stable_hash(db, &meta.weight),

@@ -18,14 +18,13 @@ use super::{content_at, record, selector};
 use crate::body::Markdown;
 use crate::collections::{Selector, TaxonomyIndex, TermKey};
 use crate::config::ConfigResult;
-use crate::data::data_value;
+use crate::data::{ShaType, data_value};
 use crate::dates::{ClockFormat, PageDate, clock_text};
 use crate::diagnostic::Diagnostic;
-use crate::front_matter::SortBy;
 use crate::inputs::{ListingKey, Site, SourceFile, content_hash, text_of};
 use crate::links::{PageContent, Resolved, resolve};
 use crate::lookup::file_at;
-use crate::page::{PageLocation, PageMeta};
+use crate::page::{ListingSettings, PageLocation, PageMeta};
 use crate::routes::RouteTable;
 use crate::sections::SectionTree;
 use crate::site_paths::{content_path, template_path, theme_template_name, theme_template_path};
@@ -47,7 +46,7 @@ traced_reads! {
         PageDraft => fn page_draft -> bool = crate::page::page_draft, in content_at;
         /// A section's order, pagination and page template.
         SectionListing
-            => fn section_listing -> &(SortBy, Option<usize>, Option<String>) = crate::page::section_listing,
+            => fn section_listing -> &ListingSettings = crate::page::section_listing,
             in content_at;
         /// The problems of one text file that neither renders nor link checks
         /// find: its front matter, its encoding, the configuration's own.
@@ -151,6 +150,18 @@ traced_reads! {
             footprint: Footprint::Site(Facets::of(&[Facet::Weight])),
             value(db): content_at(db, path).map(|file| crate::collections::subsections(db, file)),
         }
+        /// The sections above a page or section, the home first.
+        Ancestors(path: String) {
+            name: format_args!("ancestors({path})"),
+            footprint: Footprint::Settings,
+            value(db): content_at(db, path).map(|file| crate::sections::ancestors(db, file)),
+        }
+        /// A page bundle's or a section's colocated assets.
+        Assets(path: String) {
+            name: format_args!("assets({path})"),
+            footprint: Footprint::Settings,
+            value(db): content_at(db, path).map(|file| crate::sections::assets(db, file)),
+        }
         /// Sections, pages and assets: which sections hold which files.
         SectionTree {
             name: "section_tree",
@@ -229,7 +240,7 @@ pub fn is_hidden(db: &dyn Database, file: SourceFile) -> bool {
 
 /// The selector of a section's listing.
 pub fn section_selector<'db>(db: &'db dyn Database, section: SourceFile) -> Selector<'db> {
-    Selector::new(db, crate::collections::Scope::Section(section), section_listing(db, section).0, None)
+    Selector::new(db, crate::collections::Scope::Section(section), section_listing(db, section).sort_by, None)
 }
 
 /// A body's headings, links and word count.
@@ -283,6 +294,18 @@ pub fn subsections(db: &dyn Database, section: SourceFile) -> &Arc<[SourceFile]>
     crate::collections::subsections(db, section)
 }
 
+/// The sections above a page or section, the home first.
+pub fn ancestors(db: &dyn Database, file: SourceFile) -> &Arc<[SourceFile]> {
+    record(db, Read::Ancestors(file.path(db).to_string()));
+    crate::sections::ancestors(db, file)
+}
+
+/// A page bundle's or a section's colocated assets, as URL paths.
+pub fn assets(db: &dyn Database, file: SourceFile) -> &Arc<[String]> {
+    record(db, Read::Assets(file.path(db).to_string()));
+    crate::sections::assets(db, file)
+}
+
 /// Sections, pages and assets.
 pub fn section_tree(db: &dyn Database) -> &Arc<SectionTree> {
     record(db, Read::SectionTree);
@@ -325,6 +348,15 @@ pub fn file_exists(db: &dyn Database, path: &str) -> bool {
 pub fn file_hash(db: &dyn Database, path: &str) -> Option<[u8; 32]> {
     record(db, Read::Bytes(path.to_owned()));
     file_at(db, path).map(|file| content_hash(db, file))
+}
+
+/// One SHA-2 digest of the bytes of the file at `path` (from the root), if
+/// the site has the file and its bytes can be had: what `get_hash(path=…)`
+/// prints. Recorded as the file's bytes, of which it is a pure function.
+pub fn file_digest(db: &dyn Database, path: &str, sha: ShaType) -> Option<Option<Vec<u8>>> {
+    record(db, Read::Bytes(path.to_owned()));
+    let file = file_at(db, path)?;
+    Some(crate::data::file_digest(db, file, sha).map(<[u8]>::to_vec))
 }
 
 /// The build clock as `spelling` ([`crate::dates::ClockFormat`]) spells it.
