@@ -75,6 +75,7 @@ pub mod diagnostics;
 pub mod front_matter;
 mod host;
 mod inputs;
+mod languages;
 mod link_checking;
 mod links;
 mod lookup;

@@ -27,6 +27,7 @@ mod url_values;
 mod values;
 mod verify;
 mod zola_config;
+mod zola_languages;
 mod zola_structure;
 mod zola_templates;
 mod zola_themes;

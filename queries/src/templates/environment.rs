@@ -46,7 +46,7 @@ fn environment() -> Environment<'static> {
     env.set_loader(load_template);
     env.set_formatter(format_value);
     env.set_fuel(Some(TEMPLATE_FUEL));
-    env.add_global("config", Value::from_object(ConfigObject));
+    env.add_global("config", Value::from_object(ConfigObject(None)));
     registry::register(&mut env);
     env
 }

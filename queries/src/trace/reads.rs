@@ -49,6 +49,8 @@ traced_reads! {
         SectionListing
             => fn section_listing -> &(SortBy, Option<usize>, Option<String>) = crate::page::section_listing,
             in content_at;
+        /// A content file's language code.
+        PageLanguage => fn page_language -> &String = crate::languages::page_language, in content_at;
         /// The problems of one text file that neither renders nor link checks
         /// find: its front matter, its encoding, the configuration's own.
         FileDiagnostics
@@ -150,6 +152,13 @@ traced_reads! {
             name: format_args!("subsections({path})"),
             footprint: Footprint::Site(Facets::of(&[Facet::Weight])),
             value(db): content_at(db, path).map(|file| crate::collections::subsections(db, file)),
+        }
+        /// The versions of a content file in every language: which files
+        /// exist, and the languages.
+        Translations(path: String) {
+            name: format_args!("translations({path})"),
+            footprint: Footprint::Settings,
+            value(db): content_at(db, path).map(|file| crate::sections::translations(db, file)),
         }
         /// Sections, pages and assets: which sections hold which files.
         SectionTree {
@@ -281,6 +290,12 @@ pub fn term_name(db: &dyn Database, taxonomy: &str, slug: &str) -> Option<String
 pub fn subsections(db: &dyn Database, section: SourceFile) -> &Arc<[SourceFile]> {
     record(db, Read::Subsections(section.path(db).to_string()));
     crate::collections::subsections(db, section)
+}
+
+/// The versions of a content file in every language, itself included.
+pub fn translations(db: &dyn Database, file: SourceFile) -> &Arc<[SourceFile]> {
+    record(db, Read::Translations(file.path(db).to_string()));
+    crate::sections::translations(db, file)
 }
 
 /// Sections, pages and assets.
