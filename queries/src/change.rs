@@ -14,7 +14,7 @@ use crate::body::Markdown;
 use crate::database::QueryDb;
 use crate::host::HostHandle;
 use crate::inputs::{BuildClock, BuildOptions, FileText, Prepared, PreparedSite, Site, SiteFiles, SourceFile};
-use crate::site_paths::{HOME_SECTION, THEMES, content_path};
+use crate::site_paths::{HOME_SECTION, THEMES, content_path, name_and_code, section_file_name};
 
 /// What changed in the site since the database last saw it.
 #[derive(Debug, Default, Clone)]
@@ -49,6 +49,9 @@ pub struct Inputs {
     /// `_index.md` that no host wrote, as Zola makes one, so the home still
     /// renders `index.html` and holds the pages at the root.
     default_home: Option<SourceFile>,
+    /// The homes of languages that have no `_index.fr.md`, by code, made
+    /// when a content file's name first carries that code.
+    language_homes: HashMap<String, SourceFile>,
 }
 
 /// Which part of the site a path belongs to; decides its key in [`SiteFiles`]
@@ -68,7 +71,14 @@ impl Inputs {
     /// (relative to the site root, usually `qsite.toml`), whose unread
     /// files queries ask `host` for.
     pub fn new(config_path: impl Into<Utf8PathBuf>, host: HostHandle) -> Self {
-        Inputs { config_path: config_path.into(), host, files: HashMap::new(), site: None, default_home: None }
+        Inputs {
+            config_path: config_path.into(),
+            host,
+            files: HashMap::new(),
+            site: None,
+            default_home: None,
+            language_homes: HashMap::new(),
+        }
     }
 
     /// The site singleton, once a change has been applied.
@@ -166,6 +176,14 @@ impl Change {
                 .new(db);
             inputs.default_home = Some(home);
         }
+        let codes = if set_changed || inputs.site.is_none() { language_codes(inputs) } else { Default::default() };
+        for code in codes {
+            // Never set again, as the default home.
+            inputs.language_homes.entry(code).or_insert_with_key(|code| {
+                let path = content_path(&section_file_name(Some(code)));
+                SourceFile::builder(path.into(), FileText::Text("".into())).durability(Durability::HIGH).new(db)
+            });
+        }
         let options = self.options;
         let clock = self.clock;
         match inputs.site {
@@ -248,5 +266,27 @@ fn site_files(inputs: &Inputs) -> SiteFiles {
     if let Some(home) = inputs.default_home {
         files.content.entry(HOME_SECTION.into()).or_insert(home);
     }
+    for code in language_codes(inputs) {
+        if let Some(&home) = inputs.language_homes.get(&code) {
+            files.language_homes.insert(code, home);
+        }
+    }
     files
+}
+
+/// The language codes the names of content Markdown files carry
+/// (`fr` for `a.fr.md`), whether or not the configuration declares them:
+/// only the file set is known here.
+///
+/// # Performance
+/// O(files).
+fn language_codes(inputs: &Inputs) -> std::collections::BTreeSet<String> {
+    let content = inputs.files.keys().filter_map(|path| match inputs.kind(Utf8Path::new(path)) {
+        FileKind::Content(rest) => Some(rest),
+        _ => None,
+    });
+    content
+        .filter(|rest| rest.extension() == Some("md"))
+        .filter_map(|rest| name_and_code(rest.file_name().unwrap_or("")).1.map(str::to_owned))
+        .collect()
 }

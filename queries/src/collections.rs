@@ -222,7 +222,8 @@ pub fn term_name<'db>(db: &'db dyn Database, key: TermKey<'db>) -> Option<String
     taxonomy_index(db).get(key.taxonomy(db)).and_then(|terms| terms.get(key.slug(db))).map(|term| term.name.clone())
 }
 
-/// Every configured taxonomy with its terms and their pages.
+/// Every configured taxonomy with its terms and their pages in the default
+/// language.
 ///
 /// Invalidated by any metadata edit; its value changes only when a page's
 /// terms, draft state or existence do.
@@ -235,8 +236,11 @@ pub fn taxonomy_index(db: &dyn Database) -> Arc<TaxonomyIndex> {
     for taxonomy in &crate::config::config(db).config.taxonomies {
         index.insert(taxonomy.name.clone(), BTreeMap::new());
     }
+    let languages = crate::languages::languages(db);
     for &file in &section_tree(db).pages {
-        if is_hidden(db, file) {
+        // Translations' terms are not the default language's (`/tags/`);
+        // qsite gives them no term pages yet.
+        if is_hidden(db, file) || languages.of(file.path(db).file_name().unwrap_or("")).code.is_some() {
             continue;
         }
         for (taxonomy, terms) in page_terms(db, file) {

@@ -58,6 +58,29 @@ pub struct Config {
     /// Every key of the file over Zola's defaults, for templates that read
     /// `config.markdown.render_emoji` or `config.author`.
     pub settings: minijinja::Value,
+    /// The languages besides the default one, by code (`[languages.fr]`):
+    /// what makes `a.fr.md` the French version of `a.md`.
+    pub languages: BTreeMap<String, LanguageConfig>,
+    /// `[translations]`: the default language's strings for `trans()`.
+    pub translations: BTreeMap<String, String>,
+}
+
+/// What `[languages.fr]` sets for the French version of the site: the
+/// values that stand in for the top-level ones in its renders.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StableHash)]
+pub struct LanguageConfig {
+    /// `title`, for `config.title` in its renders.
+    pub title: Option<String>,
+    /// `description`, for `config.description` in its renders.
+    pub description: Option<String>,
+    /// `generate_feeds`.
+    pub feed: bool,
+    /// `build_search_index`.
+    pub build_search_index: bool,
+    /// The taxonomies its pages can be filed under (`/fr/tags/`).
+    pub taxonomies: Vec<TaxonomyConfig>,
+    /// `[languages.fr.translations]`: its strings for `trans()`.
+    pub translations: BTreeMap<String, String>,
 }
 
 /// One taxonomy, such as `tags` or `categories`.
@@ -88,6 +111,17 @@ enum TaxonomyEntry {
 }
 
 #[derive(Deserialize)]
+struct RawLanguage {
+    title: Option<String>,
+    description: Option<String>,
+    generate_feeds: Option<bool>,
+    generate_feed: Option<bool>,
+    build_search_index: Option<bool>,
+    taxonomies: Option<Vec<TaxonomyEntry>>,
+    translations: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Deserialize)]
 struct RawConfig {
     title: Option<String>,
     base_url: Option<String>,
@@ -107,6 +141,8 @@ struct RawConfig {
     links: Option<LinksConfig>,
     extra: Option<toml::Table>,
     theme: Option<String>,
+    languages: Option<BTreeMap<String, RawLanguage>>,
+    translations: Option<BTreeMap<String, String>>,
     #[serde(flatten)]
     unknown: BTreeMap<String, toml::Value>,
 }
@@ -173,6 +209,8 @@ pub fn config(db: &dyn Database) -> ConfigResult {
         broken_links_are_errors: true,
         extra: minijinja::Value::from(BTreeMap::<String, minijinja::Value>::new()),
         settings: minijinja::Value::from(minijinja::value::Serde(&zola_config::settings(&toml::Table::new()))),
+        languages: BTreeMap::new(),
+        translations: BTreeMap::new(),
     };
     // The same text as a table, for what templates read: it parses when
     // `raw` did.
@@ -223,17 +261,35 @@ pub fn config(db: &dyn Database) -> ConfigResult {
         }
         config.paginate_by = raw.paginate_by.filter(|&n| n > 0);
         if let Some(taxonomies) = raw.taxonomies {
-            config.taxonomies = taxonomies
-                .into_iter()
-                .map(|entry| match entry {
-                    TaxonomyEntry::Name(name) => TaxonomyConfig { name, paginate_by: None, feed: false },
-                    TaxonomyEntry::Table { name, paginate_by, feed } => TaxonomyConfig {
-                        name,
-                        paginate_by: paginate_by.filter(|&n| n > 0),
-                        feed: feed.unwrap_or(false),
-                    },
-                })
-                .collect();
+            config.taxonomies = taxonomy_configs(taxonomies);
+        }
+        config.translations = raw.translations.unwrap_or_default();
+        for (code, language) in raw.languages.unwrap_or_default() {
+            let language = LanguageConfig {
+                title: language.title,
+                description: language.description,
+                feed: language.generate_feeds.or(language.generate_feed).unwrap_or(false),
+                build_search_index: language.build_search_index.unwrap_or(false),
+                taxonomies: language.taxonomies.map(taxonomy_configs).unwrap_or_default(),
+                translations: language.translations.unwrap_or_default(),
+            };
+            config.languages.insert(code, language);
+        }
+        // `[languages.en]` for the default language adds to the top-level
+        // values, as Zola merges the two; the top level wins where both are set.
+        if let Some(own) = config.languages.remove(&config.default_language) {
+            for (key, text) in own.translations {
+                config.translations.entry(key).or_insert(text);
+            }
+            if config.taxonomies.is_empty() {
+                config.taxonomies = own.taxonomies;
+            }
+            if config.title.is_empty() {
+                config.title = own.title.unwrap_or_default();
+            }
+            if config.description.is_empty() {
+                config.description = own.description.unwrap_or_default();
+            }
         }
         // Zola's names: `generate_feeds` and `feed_filenames` since 0.19,
         // `generate_feed` and `feed_filename` before.
@@ -273,6 +329,19 @@ pub fn config(db: &dyn Database) -> ConfigResult {
     config.written_base_url = if config.zola { std::mem::take(&mut config.base_url) } else { trimmed.clone() };
     config.base_url = trimmed;
     ConfigResult { config: Arc::new(config), diagnostics }
+}
+
+/// Taxonomies as the configuration lists them, by name or as tables.
+fn taxonomy_configs(entries: Vec<TaxonomyEntry>) -> Vec<TaxonomyConfig> {
+    entries
+        .into_iter()
+        .map(|entry| match entry {
+            TaxonomyEntry::Name(name) => TaxonomyConfig { name, paginate_by: None, feed: false },
+            TaxonomyEntry::Table { name, paginate_by, feed } => {
+                TaxonomyConfig { name, paginate_by: paginate_by.filter(|&n| n > 0), feed: feed.unwrap_or(false) }
+            }
+        })
+        .collect()
 }
 
 /// The `[extra]` table of a theme's own configuration file, whose keys are

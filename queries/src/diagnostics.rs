@@ -7,9 +7,11 @@ use crate::config::config;
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::front_matter;
 use crate::inputs::{FileText, Site, SourceFile};
+use crate::languages::languages;
 use crate::page::{is_hidden, page_taxonomies};
+use crate::site_paths::is_content_markdown;
 
-use crate::sections::section_tree;
+use crate::sections::{is_section_index, section_tree};
 
 /// The problems of one text file that neither renders nor link checks find:
 /// its encoding; for a page or section, its front matter and its terms; for
@@ -23,6 +25,9 @@ pub fn file_diagnostics(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> 
     let mut all: Vec<Diagnostic> = text_problem(db, file).iter().cloned().collect();
     if file == *Site::get(db).config_file(db) {
         all.extend(config(db).diagnostics.iter().cloned());
+    }
+    if is_content_markdown(file.path(db).as_str()) {
+        all.extend(language_problem(db, file));
     }
     if !is_page_or_section(db, file) {
         return all;
@@ -82,16 +87,31 @@ pub fn file_diagnostics(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> 
 /// Whether the section tree lists `file` as a page or a section.
 ///
 /// # Performance
-/// O(log pages): pages are sorted by path, sections keyed by folder.
+/// O(log pages + sections): pages are sorted by path.
 fn is_page_or_section(db: &dyn Database, file: SourceFile) -> bool {
     let tree = section_tree(db);
     let path = file.path(db);
     if tree.pages.binary_search_by(|page| page.path(db).cmp(path)).is_ok() {
         return true;
     }
-    let relative = path.strip_prefix("content").unwrap_or(path);
-    relative.file_name() == Some("_index.md")
-        && relative.parent().and_then(|folder| tree.sections.get(folder)).is_some_and(|entry| entry.file == file)
+    is_section_index(path) && tree.is_section(file)
+}
+
+/// A content file whose name carries a language the configuration does not
+/// declare (`a.it.md` on a site of English and French), which Zola refuses:
+/// a typo, or a language left out of `[languages]`.
+fn language_problem(db: &dyn Database, file: SourceFile) -> Option<Diagnostic> {
+    let languages = languages(db);
+    let code = languages.of(file.path(db).file_name().unwrap_or("")).unknown?;
+    Some(
+        Diagnostic::error(
+            file.path(db).clone(),
+            0..0,
+            "qsite::languages::unknown",
+            format!("the file name says its language is `{code}`, which the configuration does not declare"),
+        )
+        .with_help(format!("add `[languages.{code}]` to the configuration, or rename the file")),
+    )
 }
 
 /// What is wrong with a text file's bytes: not UTF-8 (an error at the first

@@ -224,6 +224,10 @@ pub struct SiteFiles {
     /// (`hyde/templates/page.html`): every theme's files, of which the
     /// configured theme's are used.
     pub themes: BTreeMap<Utf8PathBuf, SourceFile>,
+    /// An empty home (`content/_index.fr.md`) that no host wrote, for each
+    /// language code a content file's name carries (`a.fr.md`): the home a
+    /// declared language has when the site gives it none, as in Zola.
+    pub language_homes: BTreeMap<String, SourceFile>,
 }
 
 /// Build options that do not live in the site's files.

@@ -12,7 +12,10 @@
 //!            (a site without content/_index.md gets an empty one no host wrote, as in Zola)
 //!
 //! config()                   qsite.toml → Config + diagnostics
-//! section_tree()             files → sections, pages, parents, assets   (file set only)
+//! languages()                config → the default and declared language codes (a.fr.md is French)
+//! section_tree()             files → sections by folder and language, pages, parents, assets, translations
+//!                            (file set and languages only)
+//! translations(file)         a file's versions in every language; page_language(file): its code
 //! front_matter(file)         TOML/YAML block → fields + diagnostics (or stored for these very bytes)
 //! page_meta(file)            FIREWALL: title, date, URL, terms… a body edit leaves it equal
 //!   page_title / page_location / page_dates / page_terms / page_draft / section_listing
@@ -77,6 +80,7 @@ pub mod diagnostics;
 pub mod front_matter;
 mod host;
 mod inputs;
+mod languages;
 mod link_checking;
 mod links;
 mod lookup;

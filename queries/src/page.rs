@@ -9,7 +9,8 @@ use crate::config::config;
 use crate::dates::{PageDate, parse_date};
 use crate::front_matter::{FrontMatter, SortBy, front_matter};
 use crate::inputs::{Site, SourceFile};
-use crate::sections::{page_directory, section_tree};
+use crate::languages::languages;
+use crate::sections::{is_bundle_index, is_section_index, page_directory, section_tree};
 use crate::stable_hash::StableHash;
 
 /// Whether a content file is a page or a section's `_index.md`.
@@ -90,6 +91,14 @@ pub fn page_taxonomies(front: &FrontMatter, zola: bool) -> std::borrow::Cow<'_, 
     std::borrow::Cow::Owned(merged)
 }
 
+impl PageMeta {
+    /// Whether this is the home of a language: the section of the content
+    /// folder itself (`_index.md`, `_index.fr.md`), rendered with `index.html`.
+    pub fn is_home(&self) -> bool {
+        self.kind == PageKind::Section && !self.relative_path.contains('/')
+    }
+}
+
 /// The summary of a content file that listings read.
 ///
 /// **Firewall**: a body edit leaves it equal, so nothing that reads only
@@ -99,17 +108,21 @@ pub fn page_meta(db: &dyn Database, file: SourceFile) -> PageMeta {
     let front = front_matter(db, file);
     let path = file.path(db);
     let relative = path.strip_prefix("content").unwrap_or(path);
-    let is_section = relative.file_name() == Some("_index.md");
-    let name = slug_source(relative, is_section);
+    let is_section = is_section_index(relative);
+    let language = languages(db).of(relative.file_name().unwrap_or(""));
+    let name = slug_source(relative, is_section, language.name);
     // Zola reads a page's date from its file name (`2024-01-31-first.md`)
     // when the front matter has none, and leaves the date out of the slug.
     let dated = if is_section { None } else { dated_name(name) };
     let slug = slug::slugify(front.slug.as_deref().or(dated.as_ref().and_then(|dated| dated.rest)).unwrap_or(name));
+    // A translation lives under its language (`/fr/blog/a/`), unless its
+    // `path` says where, as in Zola.
+    let language_root = language.code.map_or_else(|| "/".to_owned(), |code| format!("/{code}/"));
     let url_path = match &front.path {
         Some(path) => folder_url_path(path),
-        None if is_section => directory_url(relative.parent().unwrap_or(Utf8Path::new(""))),
+        None if is_section => directory_url(&language_root, relative.parent().unwrap_or(Utf8Path::new(""))),
         None => {
-            let directory = directory_url(page_directory(relative));
+            let directory = directory_url(&language_root, page_directory(relative));
             format!("{directory}{slug}/")
         }
     };
@@ -162,13 +175,13 @@ pub fn is_hidden(db: &dyn Database, file: SourceFile) -> bool {
 }
 
 /// The name the slug comes from when the front matter gives none: the file
-/// name less `.md`, or the folder's name for `_index.md` and a bundle's
-/// `index.md`.
-fn slug_source(relative: &Utf8Path, is_section: bool) -> &str {
-    if is_section || relative.file_name() == Some("index.md") {
+/// name less `.md` and its language (`name`), or the folder's name for
+/// `_index.md` and a bundle's `index.md`.
+fn slug_source<'p>(relative: &'p Utf8Path, is_section: bool, name: &'p str) -> &'p str {
+    if is_section || is_bundle_index(relative) {
         relative.parent().and_then(Utf8Path::file_name).unwrap_or("")
     } else {
-        relative.file_stem().unwrap_or("")
+        name
     }
 }
 
@@ -225,9 +238,10 @@ fn time_length(text: &str) -> usize {
     }
 }
 
-/// `/a/b/` for the directory `a/b`, `/` for the root.
-fn directory_url(directory: &Utf8Path) -> String {
-    let mut url = String::from("/");
+/// `/a/b/` for the directory `a/b` under `root` (`/`, or a language's
+/// `/fr/`); `root` itself for the content folder.
+fn directory_url(root: &str, directory: &Utf8Path) -> String {
+    let mut url = String::from(root);
     for segment in directory.iter() {
         url.push_str(segment);
         url.push('/');

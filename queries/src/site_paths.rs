@@ -23,6 +23,26 @@ pub const THEMES: &str = "themes";
 /// The home section's file, under `content/`.
 pub const HOME_SECTION: &str = "_index.md";
 
+/// A content file's name less `.md`, split where Zola looks for a language:
+/// `a.fr.md` is `a` and `fr`, `a.md` is `a` and nothing. Only the first dot
+/// counts, so `a.b.fr.md` is `a` and `b.fr`.
+pub fn name_and_code(file_name: &str) -> (&str, Option<&str>) {
+    let stem = file_name.strip_suffix(".md").unwrap_or(file_name);
+    match stem.split_once('.') {
+        Some((name, code)) => (name, Some(code)),
+        None => (stem, None),
+    }
+}
+
+/// The file name of a section's `_index.md` in a language other than the
+/// default one (`_index.fr.md`), or the default language's.
+pub fn section_file_name(code: Option<&str>) -> String {
+    match code {
+        Some(code) => format!("_index.{code}.md"),
+        None => HOME_SECTION.to_owned(),
+    }
+}
+
 /// How the path from the site root of every file under `content/` begins.
 pub const CONTENT_PREFIX: &str = "content/";
 

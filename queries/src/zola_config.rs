@@ -79,8 +79,6 @@ const NOT_YET: &[(&str, &str)] = &[
     ("compile_sass", "qsite does not compile Sass yet; files under `sass/` are not built"),
     ("build_search_index", "qsite does not write a search index yet"),
     ("minify_html", "qsite writes HTML as the templates print it"),
-    ("languages", "qsite builds the default language only"),
-    ("translations", "qsite has no `trans()` translations yet"),
     ("ignored_content", "qsite copies every content file"),
     ("ignored_static", "qsite copies every static file"),
     ("output_dir", "qsite writes to `public/`"),

@@ -21,14 +21,15 @@ use crate::routes::{
     FeedSource, PagerPaths, Route, RouteKey, pager_count, section_pager_paths, section_paginate_by, taxonomy_path,
     term_path,
 };
-use crate::site_paths::HOME_SECTION;
 use crate::templates::errors::missing_template_help;
-use crate::templates::objects::{PageObject, SectionObject, page_list, taxonomy_value, term_fields, term_value};
+use crate::templates::objects::{
+    ConfigObject, PageObject, SectionObject, page_list, taxonomy_value, term_fields, term_value,
+};
 use crate::templates::printing::ContextDump;
 use crate::templates::{errors, has_template, render_template};
 use crate::trace::reads::{
-    config, page_dates, page_location, page_meta, pages_matching, section_listing, section_selector, taxonomy_index,
-    term_name,
+    config, page_dates, page_language, page_location, page_meta, pages_matching, section_listing, section_selector,
+    taxonomy_index, term_name,
 };
 use crate::trace::{TraceEntry, recording};
 
@@ -106,7 +107,7 @@ fn render_site_or_builtin(
     if has_template(db, name) {
         let mut context = context;
         // Zola gives every template the language it renders in.
-        context.insert("lang", Value::from(config(db).config.default_language.as_str()));
+        context.entry("lang").or_insert_with(|| Value::from(config(db).config.default_language.as_str()));
         context.insert("__tera_context", Value::from_object(ContextDump(Value::from(context.clone()))));
         return render_template(name, Value::from(context)).map_err(|error| errors::diagnostic(db, name, &error));
     }
@@ -120,6 +121,16 @@ fn render_site_or_builtin(
         .with_help(missing_template_help(db, name)));
     }
     builtin(db)
+}
+
+/// The language a page or section renders in: `lang`, and `config` as that
+/// language's renders see it, as Zola gives both.
+fn language_context(db: &dyn Database, context: &mut Context, file: SourceFile) {
+    let code = page_language(db, file);
+    context.insert("lang", Value::from(code.as_str()));
+    if *code != config(db).config.default_language {
+        context.insert("config", Value::from_object(ConfigObject(Some(code.clone()))));
+    }
 }
 
 fn url_context(context: &mut Context, meta: &PageMeta, url_path: &str) {
@@ -141,6 +152,7 @@ fn render_page(db: &dyn Database, file: SourceFile) -> Result<String, Diagnostic
     };
     let mut context = Context::new();
     context.insert("page", Value::from_object(PageObject(file)));
+    language_context(db, &mut context, file);
     url_context(&mut context, meta, &meta.url_path);
     render_site_or_builtin(db, &name, context, named_by, |db| {
         Ok(builtin::page_html(&theme::site_view(db), &theme::page_view(db, file)))
@@ -174,7 +186,7 @@ fn paginator(
 
 fn render_section(db: &dyn Database, section: SourceFile, pager: usize) -> Result<String, Diagnostic> {
     let meta = page_meta(db, section);
-    let is_home = meta.relative_path == HOME_SECTION;
+    let is_home = meta.is_home();
     let (name, named_by) = match &meta.template {
         Some(name) => (name.clone(), Some((section, "template"))),
         None => ((if is_home { "index.html" } else { "section.html" }).to_owned(), None),
@@ -193,6 +205,7 @@ fn render_section(db: &dyn Database, section: SourceFile, pager: usize) -> Resul
     let base_url = &config(db).config.base_url;
     let mut context = Context::new();
     context.insert("section", Value::from_object(SectionObject(section)));
+    language_context(db, &mut context, section);
     let range = match per {
         Some(per) => {
             let (value, range) = paginator(pages, per, pager, base_url, &paths);

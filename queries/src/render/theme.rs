@@ -14,7 +14,6 @@ use crate::dates::PageDate;
 use crate::front_matter::SortBy;
 use crate::inputs::SourceFile;
 use crate::routes::{FeedSource, PagerPaths, term_path};
-use crate::site_paths::HOME_SECTION;
 use crate::templates::objects::{neighbor_file, reading_time};
 use crate::trace::reads::{
     config, file_exists, is_hidden, markdown, page_content, page_dates, page_location, page_meta, page_terms,
@@ -28,7 +27,7 @@ pub fn site_view(db: &dyn Database) -> SiteView {
     let tree = section_tree(db);
     let nav = tree
         .sections
-        .get(camino::Utf8Path::new(""))
+        .get(&(camino::Utf8PathBuf::new(), None))
         .map(|home| subsections(db, home.file).iter().map(|&file| link(db, file)).collect())
         .unwrap_or_default();
     SiteView {
@@ -120,7 +119,7 @@ pub fn list_view(
         None => (String::new(), Vec::new()),
     };
     // A home with no pages of its own shows the newest pages of the site.
-    let is_home = section.is_some_and(|section| page_meta(db, section).relative_path == HOME_SECTION);
+    let is_home = section.is_some_and(|section| page_meta(db, section).is_home());
     let (pages, pages_heading) = if is_home && pages.is_empty() && pager.is_none() {
         let recent = pages_matching(db, Selector::new(db, Scope::All, SortBy::Date, Some(RECENT_ON_HOME)));
         (&recent[..], Some("Recent posts".to_owned()))

@@ -1,12 +1,14 @@
 //! Functions and filters that reach the site's content: pages, sections,
 //! listings, and Markdown.
 
+use camino::Utf8Path;
 use minijinja::value::{Kwargs, Value};
 use minijinja::{Error, ErrorKind};
 
 use crate::collections::{Scope, Selector};
 use crate::front_matter::SortBy;
 use crate::markdown::render_markdown;
+use crate::sections::is_section_index;
 use crate::templates::arguments::{not_found, outside_render, required_text, text_argument};
 use crate::templates::limits::value_within_limit;
 use crate::templates::objects::{PageObject, SectionObject, selected_pages, with_db};
@@ -23,16 +25,17 @@ pub fn get_page(kwargs: Kwargs) -> Result<Value, Error> {
     .ok_or_else(outside_render)?
 }
 
-/// `get_section(path="blog/_index.md")`. `metadata_only=true` is taken and
-/// changes nothing: a section's fields are read only when printed, so
-/// leaving its pages unprinted already costs nothing.
+/// `get_section(path="blog/_index.md")`, or a translation's
+/// (`blog/_index.fr.md`). `metadata_only=true` is taken and changes
+/// nothing: a section's fields are read only when printed, so leaving its
+/// pages unprinted already costs nothing.
 pub fn get_section(kwargs: Kwargs) -> Result<Value, Error> {
     let path = required_text(&kwargs, "path")?;
     let _metadata_only: Option<bool> = kwargs.get("metadata_only")?;
     kwargs.assert_all_used()?;
     with_db(|db| {
         let file = content_file(db, path.trim_start_matches("@/"));
-        file.filter(|_| path.ends_with("_index.md"))
+        file.filter(|_| is_section_index(Utf8Path::new(&path)))
             .map(|file| Value::from_object(SectionObject(file)))
             .ok_or_else(|| not_found("section", &path))
     })

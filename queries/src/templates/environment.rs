@@ -51,7 +51,7 @@ fn environment() -> Environment<'static> {
     if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder().keep_trailing_newline(true).build() {
         env.set_syntax(syntax);
     }
-    env.add_global("config", Value::from_object(ConfigObject));
+    env.add_global("config", Value::from_object(ConfigObject(None)));
     registry::register(&mut env);
     env
 }

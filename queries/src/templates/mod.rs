@@ -17,6 +17,7 @@ mod dates;
 mod environment;
 pub mod errors;
 mod expression_bounds;
+mod i18n;
 pub mod limits;
 mod loader;
 mod numbers;

@@ -18,7 +18,7 @@ use salsa::Database;
 
 use crate::body::Heading;
 use crate::collections::{Scope, Selector};
-use crate::config::TaxonomyConfig;
+use crate::config::{Config, LanguageConfig, TaxonomyConfig};
 use crate::dates::PageDate;
 use crate::front_matter::SortBy;
 use crate::inputs::SourceFile;
@@ -26,8 +26,8 @@ use crate::page::PageKind;
 use crate::routes::{taxonomy_path, term_path};
 use crate::site_paths::{CONTENT, under};
 use crate::trace::reads::{
-    ancestors, assets, config, markdown, page_content, page_dates, page_draft, page_location, page_meta, page_terms,
-    page_title, pages_matching, section_selector, subsections,
+    ancestors, assets, config, is_hidden, markdown, page_content, page_dates, page_draft, page_language, page_location,
+    page_meta, page_terms, page_title, pages_matching, section_selector, subsections, translations,
 };
 
 /// Runs `op` on the database attached to the running render.
@@ -47,9 +47,11 @@ pub struct PageObject(pub SourceFile);
 #[derive(Debug)]
 pub struct SectionObject(pub SourceFile);
 
-/// `config`: the site configuration.
+/// `config`: the site configuration as renders in one language see it
+/// (`None`: the default one), whose `title`, `description`, `taxonomies`
+/// and feed settings are that language's, as Zola hands them over.
 #[derive(Debug)]
-pub struct ConfigObject;
+pub struct ConfigObject(pub Option<String>);
 
 /// What `{{ page }}`, `{{ section }}` and `{{ config }}` print, as in Tera:
 /// their fields point at each other, so printing them whole would never end
@@ -86,6 +88,8 @@ pub const COMMON_FIELDS: &[&str] = &[
     "higher",
     "pages",
     "subsections",
+    "lang",
+    "translations",
 ];
 
 /// The page objects of a list of files, for templates.
@@ -151,6 +155,8 @@ fn content_field(db: &dyn Database, file: SourceFile, key: &str) -> Option<Value
         "subsections" => {
             Value::from(subsections(db, file).iter().map(|&section| content_relative(db, section)).collect::<Vec<_>>())
         }
+        "lang" => Value::from(page_language(db, file).as_str()),
+        "translations" => translated_content(db, file),
         _ => return None,
     })
 }
@@ -217,6 +223,27 @@ fn table_of_contents(headings: &[Heading], permalink: &str) -> Value {
 /// up, as Zola counts them (no words, no minutes).
 pub fn reading_time(words: usize) -> u32 {
     u32::try_from(words.div_ceil(200)).unwrap_or(u32::MAX)
+}
+
+/// `translations`: every version of a file in the site's languages, itself
+/// included, each with its `lang`, `title`, `permalink` and `path` (under
+/// `content/`, for `get_page`), as Zola lists them; drafts this build leaves
+/// out are left out.
+fn translated_content(db: &dyn Database, file: SourceFile) -> Value {
+    let versions = translations(db, file).iter().filter(|&&version| !is_hidden(db, version));
+    Value::from(
+        versions
+            .map(|&version| {
+                let title = page_title(db, version);
+                context! {
+                    lang => page_language(db, version).as_str(),
+                    title => (!title.is_empty()).then_some(title.as_str()),
+                    permalink => page_location(db, version).permalink.as_str(),
+                    path => under(version.path(db), CONTENT).map_or("", |path| path.as_str()),
+                }
+            })
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// The page before (`lower`) or after (`higher`) a page in its section's order.
@@ -302,6 +329,34 @@ pub const CONFIG_FIELDS: &[&str] = &[
     "compile_sass",
 ];
 
+/// `config.languages`: every language but the one rendering, each with its
+/// own settings, as Zola lists them (the default language's from the top
+/// level of the file).
+fn other_languages(config: &Config, rendering: &str) -> Value {
+    let default = LanguageConfig {
+        title: Some(config.title.clone()),
+        description: Some(config.description.clone()),
+        feed: config.feed,
+        build_search_index: config.settings.get_attr("build_search_index").is_ok_and(|value| value.is_true()),
+        taxonomies: config.taxonomies.clone(),
+        translations: config.translations.clone(),
+    };
+    let all = std::iter::once((&config.default_language, &default)).chain(&config.languages);
+    let entries = all.filter(|(code, _)| code.as_str() != rendering).map(|(code, language)| {
+        let options = context! {
+            title => language.title.as_deref(),
+            description => language.description.as_deref(),
+            generate_feeds => language.feed,
+            feed_filenames => config.feed_filenames.clone(),
+            build_search_index => language.build_search_index,
+            taxonomies => language.taxonomies.iter().map(|taxonomy| taxonomy_config(taxonomy, code)).collect::<Vec<_>>(),
+            translations => language.translations.clone(),
+        };
+        (code.clone(), options)
+    });
+    Value::from(entries.collect::<BTreeMap<_, _>>())
+}
+
 /// A configured taxonomy as Zola hands it to templates.
 fn taxonomy_config(taxonomy: &TaxonomyConfig, language: &str) -> Value {
     context! {
@@ -324,27 +379,31 @@ impl Object for ConfigObject {
         let key = key.as_str()?;
         with_db(|db| {
             let config = &config(db).config;
-            Some(match key {
-                "title" => Value::from(config.title.as_str()),
-                "base_url" => Value::from(config.written_base_url.as_str()),
-                "description" => Value::from(config.description.as_str()),
-                "default_language" => Value::from(config.default_language.as_str()),
-                "extra" => config.extra.clone(),
-                "taxonomies" => Value::from(
-                    config
-                        .taxonomies
-                        .iter()
-                        .map(|taxonomy| taxonomy_config(taxonomy, &config.default_language))
-                        .collect::<Vec<_>>(),
-                ),
-                "paginate_by" => config.paginate_by.map_or(Value::from(()), Value::from),
+            let language = self.0.as_deref().and_then(|code| Some((code, config.languages.get(code)?)));
+            let code = language.map_or(config.default_language.as_str(), |(code, _)| code);
+            let taxonomies = language.map_or(&config.taxonomies, |(_, language)| &language.taxonomies);
+            let taxonomies =
+                || Value::from(taxonomies.iter().map(|taxonomy| taxonomy_config(taxonomy, code)).collect::<Vec<_>>());
+            Some(match (key, language) {
+                ("title", Some((_, language))) => optional_string(&language.title),
+                ("description", Some((_, language))) => optional_string(&language.description),
+                ("feed" | "generate_feeds" | "generate_feed", Some((_, language))) => Value::from(language.feed),
+                ("build_search_index", Some((_, language))) => Value::from(language.build_search_index),
+                ("taxonomies", _) => taxonomies(),
+                ("languages", _) => other_languages(config, code),
+                ("title", None) => Value::from(config.title.as_str()),
+                ("base_url", _) => Value::from(config.written_base_url.as_str()),
+                ("description", None) => Value::from(config.description.as_str()),
+                ("default_language", _) => Value::from(config.default_language.as_str()),
+                ("extra", _) => config.extra.clone(),
+                ("paginate_by", _) => config.paginate_by.map_or(Value::from(()), Value::from),
                 // Zola's names for it: `generate_feeds` (0.19+), `generate_feed` before.
-                "feed" | "generate_feeds" | "generate_feed" => Value::from(config.feed),
-                "feed_filename" => Value::from(config.feed_filenames.first().map_or("", String::as_str)),
-                "feed_filenames" => Value::from(config.feed_filenames.clone()),
-                "feed_limit" => config.feed_limit.map_or(Value::from(()), Value::from),
-                "sitemap" | "generate_sitemap" => Value::from(config.sitemap),
-                "generate_robots_txt" => Value::from(config.robots),
+                ("feed" | "generate_feeds" | "generate_feed", _) => Value::from(config.feed),
+                ("feed_filename", _) => Value::from(config.feed_filenames.first().map_or("", String::as_str)),
+                ("feed_filenames", _) => Value::from(config.feed_filenames.clone()),
+                ("feed_limit", _) => config.feed_limit.map_or(Value::from(()), Value::from),
+                ("sitemap" | "generate_sitemap", _) => Value::from(config.sitemap),
+                ("generate_robots_txt", _) => Value::from(config.robots),
                 // Anything else as the file (or Zola's default) has it; a key
                 // Zola leaves empty by default (`author`) is none.
                 _ => match config.settings.get_attr(key) {

@@ -14,7 +14,7 @@ use minijinja::functions::Function as Callable;
 use minijinja::value::{FunctionArgs, FunctionResult, Object, ObjectRepr, Value};
 use minijinja::{Environment, Error, State};
 
-use crate::templates::{collections, content, data, dates, numbers, taxonomy, text, urls};
+use crate::templates::{collections, content, data, dates, i18n, numbers, taxonomy, text, urls};
 use Kind::{Filter, Function, Test};
 
 /// What a name is in a template: `x | name`, `x is name` or `name(…)`.
@@ -68,6 +68,7 @@ pub const REGISTRY: &[Entry] = &[
     qsite(Function, "get_taxonomy_term", |env, name| add_function(env, name, taxonomy::get_taxonomy_term)),
     qsite(Function, "get_taxonomy_url", |env, name| add_function(env, name, taxonomy::get_taxonomy_url)),
     qsite(Function, "load_data", |env, name| add_function(env, name, data::load_data)),
+    qsite(Function, "trans", |env, name| add_function(env, name, i18n::trans)),
     qsite(Function, "range", |env, name| add_function(env, name, collections::range)),
     qsite(Function, "now", |env, name| add_function(env, name, dates::now)),
     qsite(Function, "get_hash", |env, name| add_function(env, name, data::get_hash)),

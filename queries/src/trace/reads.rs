@@ -48,6 +48,8 @@ traced_reads! {
         SectionListing
             => fn section_listing -> &ListingSettings = crate::page::section_listing,
             in content_at;
+        /// A content file's language code.
+        PageLanguage => fn page_language -> &String = crate::languages::page_language, in content_at;
         /// The problems of one text file that neither renders nor link checks
         /// find: its front matter, its encoding, the configuration's own.
         FileDiagnostics
@@ -161,6 +163,13 @@ traced_reads! {
             name: format_args!("assets({path})"),
             footprint: Footprint::Settings,
             value(db): content_at(db, path).map(|file| crate::sections::assets(db, file)),
+        }
+        /// The versions of a content file in every language: which files
+        /// exist, and the languages.
+        Translations(path: String) {
+            name: format_args!("translations({path})"),
+            footprint: Footprint::Settings,
+            value(db): content_at(db, path).map(|file| crate::sections::translations(db, file)),
         }
         /// Sections, pages and assets: which sections hold which files.
         SectionTree {
@@ -304,6 +313,12 @@ pub fn ancestors(db: &dyn Database, file: SourceFile) -> &Arc<[SourceFile]> {
 pub fn assets(db: &dyn Database, file: SourceFile) -> &Arc<[String]> {
     record(db, Read::Assets(file.path(db).to_string()));
     crate::sections::assets(db, file)
+}
+
+/// The versions of a content file in every language, itself included.
+pub fn translations(db: &dyn Database, file: SourceFile) -> &Arc<[SourceFile]> {
+    record(db, Read::Translations(file.path(db).to_string()));
+    crate::sections::translations(db, file)
 }
 
 /// Sections, pages and assets.

@@ -1,0 +1,148 @@
+//! Multilingual Zola sites: `a.fr.md` is the French version of `a.md`,
+//! rendered under `/fr/`, with `lang`, `translations`, `trans()` and
+//! per-language listings as Zola has them. Each scenario builds a site of
+//! its own and ends equal to a clean build.
+
+use camino::Utf8Path;
+use qsite::workspace::Workspace;
+use queries::BuildOptions;
+
+use crate::support::{SiteTest, rendered};
+
+const CONFIG: &str = "title = \"Site\"\nbase_url = \"https://zola.test\"\ntaxonomies = [{ name = \"tags\" }]\n\
+    [translations]\nhello = \"Hello\"\n\
+    [languages.fr]\ntitle = \"Le site\"\ntaxonomies = [{ name = \"tags\" }]\n\
+    [languages.fr.translations]\nhello = \"Bonjour\"\n";
+
+const PAGE: &str = "{{ lang }}|{{ page.lang }}|{{ page.title }}|{{ config.title }}|{{ trans(key=\"hello\", lang=lang) }}|\
+    {% for t in page.translations %}{{ t.lang }}={{ t.permalink }} {{ t.title }} {{ t.path }};{% endfor %}|{{ page.content }}";
+
+/// A site in English and French with a blog section in both.
+fn bilingual_site() -> SiteTest {
+    SiteTest::with_files(&[
+        ("config.toml", CONFIG),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n"),
+        ("content/blog/_index.fr.md", "+++\ntitle = \"Blogue\"\n+++\n"),
+        ("content/blog/a.md", "+++\ntitle = \"A\"\ndate = 2024-01-01\n[taxonomies]\ntags = [\"rust\"]\n+++\nEnglish\n"),
+        (
+            "content/blog/a.fr.md",
+            "+++\ntitle = \"A en français\"\ndate = 2024-01-01\n[taxonomies]\ntags = [\"rouille\"]\n+++\nFrançais\n",
+        ),
+        ("content/blog/b/index.md", "+++\ntitle = \"B\"\ndate = 2024-01-02\n+++\nB\n"),
+        ("content/blog/b/index.fr.md", "+++\ntitle = \"B fr\"\ndate = 2024-01-02\n+++\nB fr\n"),
+        ("content/about.md", "+++\ntitle = \"About\"\n+++\nAbout\n"),
+        ("templates/page.html", PAGE),
+        (
+            "templates/section.html",
+            "{{ lang }}|{{ section.title }}|{% for p in section.pages %}{{ p.title }},{% endfor %}|\
+             {% for t in section.translations %}{{ t.lang }} {% endfor %}|{{ get_url(path=\"@/blog/a.md\", lang=lang) }}",
+        ),
+        (
+            "templates/index.html",
+            "{{ lang }}|{{ config.title }}|{% for p in section.pages %}{{ p.title }},{% endfor %}|\
+             {% for code, language in config.languages %}{{ code }}:{{ language.title }} {% endfor %}",
+        ),
+        ("templates/taxonomy_single.html", "{{ term.name }}:{% for p in term.pages %}{{ p.title }},{% endfor %}"),
+    ])
+}
+
+#[test]
+fn french_files_render_under_fr_with_their_translations() {
+    let site = bilingual_site();
+    site.qsite(&["build"]).assert_code(0);
+    assert_eq!(
+        site.output("blog/a/index.html"),
+        "en|en|A|Site|Hello|en=https://zola.test/blog/a/ A blog/a.md;\
+         fr=https://zola.test/fr/blog/a/ A en français blog/a.fr.md;|<p>English</p>\n"
+    );
+    assert_eq!(
+        site.output("fr/blog/a/index.html"),
+        "fr|fr|A en français|Le site|Bonjour|en=https://zola.test/blog/a/ A blog/a.md;\
+         fr=https://zola.test/fr/blog/a/ A en français blog/a.fr.md;|<p>Français</p>\n"
+    );
+    assert!(site.has_output("fr/blog/b/index.html"), "a bundle's `index.fr.md` is its French version");
+    assert!(!site.has_output("blog/a.fr/index.html"));
+    // A page with no translation lists itself alone.
+    assert!(site.output("about/index.html").contains("|en=https://zola.test/about/ About about.md;|"));
+}
+
+#[test]
+fn sections_list_the_pages_of_their_language() {
+    let site = bilingual_site();
+    site.build();
+    assert_eq!(site.output("blog/index.html"), "en|Blog|A,B,|en fr |https://zola.test/blog/a/");
+    assert_eq!(site.output("fr/blog/index.html"), "fr|Blogue|A en français,B fr,|en fr |https://zola.test/fr/blog/a/");
+    // No `_index.fr.md` at the root: the French home is made, as in Zola.
+    assert_eq!(site.output("fr/index.html"), "fr|Le site||en:Site ");
+    assert_eq!(site.output("index.html"), "en|Site|About,|fr:Le site ");
+    // French terms are not the default language's.
+    assert_eq!(site.output("tags/rust/index.html"), "rust:A,");
+    assert!(!site.has_output("tags/rouille/index.html"));
+}
+
+#[test]
+fn trans_names_a_missing_key_and_an_undeclared_language_is_an_error() {
+    let site = bilingual_site();
+    site.write("templates/page.html", "{{ trans(key=\"goodbye\", lang=lang) }}");
+    site.qsite(&["build"]).assert_code(1).assert_stderr_has(&["goodbye", "fr"]);
+    let site = bilingual_site();
+    site.write("content/c.it.md", "+++\ntitle = \"C\"\n+++\n");
+    site.qsite(&["build"]).assert_code(1).assert_stderr_has(&["`it`", "content/c.it.md"]);
+}
+
+#[test]
+fn a_fr_file_on_a_site_of_one_language_is_a_page_of_its_own() {
+    let site = SiteTest::with_files(&[
+        ("config.toml", "base_url = \"https://zola.test\"\n"),
+        ("content/x.fr.md", "+++\ntitle = \"X\"\n+++\n"),
+        ("templates/page.html", "{{ page.lang }} {{ page.translations | length }}"),
+    ]);
+    site.qsite(&["build"]).assert_code(0);
+    assert_eq!(site.output("x-fr/index.html"), "en 0");
+}
+
+/// The outputs the workspace renders again after `edit`, sorted.
+fn rendered_after(site: &SiteTest, workspace: &mut Workspace, edit: impl FnOnce(&SiteTest)) -> Vec<String> {
+    rendered(workspace);
+    edit(site);
+    workspace.refresh().expect("refresh");
+    workspace.take_executed();
+    rendered(workspace);
+    let mut outputs: Vec<String> = workspace
+        .take_executed()
+        .iter()
+        .filter_map(|entry| entry.strip_prefix("rendered_output("))
+        .map(|rest| rest.trim_end_matches(')').to_owned())
+        .collect();
+    outputs.sort();
+    outputs
+}
+
+#[test]
+fn a_french_body_edit_renders_the_french_page_alone() {
+    let site = bilingual_site();
+    let root = Utf8Path::from_path(site.root()).expect("UTF-8 temporary path");
+    let mut workspace =
+        Workspace::load(root, Utf8Path::new("config.toml"), BuildOptions::default()).expect("site loads");
+    let outputs = rendered_after(&site, &mut workspace, |site| {
+        site.edit("content/blog/a.fr.md", "Français", "Français, encore");
+    });
+    assert_eq!(outputs, ["fr/blog/a/index.html"]);
+    site.build().assert_same_as_clean_build();
+    assert!(site.output("fr/blog/a/index.html").contains("encore"));
+}
+
+#[test]
+fn a_french_title_edit_reaches_its_translations_and_builds_as_a_clean_build() {
+    let site = bilingual_site();
+    site.build();
+    site.edit("content/blog/a.fr.md", "A en français", "A, en français");
+    site.build().assert_same_as_clean_build();
+    assert!(site.output("blog/a/index.html").contains("A, en français blog/a.fr.md"));
+    site.remove("content/blog/b/index.fr.md");
+    site.build().assert_same_as_clean_build();
+    assert!(!site.has_output("fr/blog/b/index.html"));
+    site.write("content/_index.fr.md", "+++\ntitle = \"Accueil\"\n+++\n");
+    site.build().assert_same_as_clean_build();
+}
