@@ -250,13 +250,15 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
             continue;
         }
         let count = pages_matching(db, section_selector(db, entry.file)).len();
-        let pagers = pager_count(count, section_paginate_by(db, meta));
+        let paginate_by = section_paginate_by(db, meta);
+        let pagers = pager_count(count, paginate_by);
         let paths = section_pager_paths(db, entry.file, meta);
         for pager in 1..=pagers {
             table.add(db, &paths.url(pager), Route::Section { section: entry.file, pager }, owner);
         }
-        if pagers > 1 {
-            // `/blog/page/1/` is the first page under another name, as in Zola.
+        if paginate_by.is_some() {
+            // `/blog/page/1/` is the first page under another name, as in
+            // Zola, for a paginated section even of one page.
             table.add(db, &paths.numbered(1), Route::Alias { target: meta.permalink.clone() }, owner);
         }
         // The home's feeds would have the site's names: Zola writes the
