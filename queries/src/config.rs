@@ -139,6 +139,7 @@ struct RawConfig {
     generate_sitemap: Option<bool>,
     generate_robots_txt: Option<bool>,
     links: Option<LinksConfig>,
+    link_checker: Option<toml::Table>,
     extra: Option<toml::Table>,
     theme: Option<String>,
     languages: Option<BTreeMap<String, RawLanguage>>,
@@ -300,7 +301,11 @@ pub fn config(db: &dyn Database) -> ConfigResult {
         config.feed_limit = raw.feed_limit;
         config.sitemap = raw.sitemap.or(raw.generate_sitemap).unwrap_or(true);
         config.robots = raw.generate_robots_txt.unwrap_or(true);
-        config.broken_links_are_errors = raw.links.and_then(|links| links.broken) != Some(BrokenLinks::Warn);
+        // qsite's `[links] broken`, or Zola's `[link_checker] internal_level`.
+        let zola_level =
+            raw.link_checker.as_ref().and_then(|table| table.get("internal_level")?.as_str().map(str::to_owned));
+        config.broken_links_are_errors = raw.links.and_then(|links| links.broken) != Some(BrokenLinks::Warn)
+            && zola_level.as_deref() != Some("warn");
         config.theme = raw.theme.filter(|theme| !theme.is_empty());
         let mut extra = raw.extra.unwrap_or_default();
         if let Some(theme) = &config.theme {

@@ -38,7 +38,7 @@ pub fn check_links(db: &dyn Database, file: SourceFile) -> LinkCheck {
 fn broken_links(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> {
     let markdown = markdown(db, file);
     let path = file.path(db);
-    let as_error = config(db).config.broken_links_are_errors;
+    let config = &config(db).config;
     let mut diagnostics = Vec::new();
     for link in &markdown.links {
         let resolved = link_target(db, &link.destination);
@@ -63,7 +63,10 @@ fn broken_links(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> {
                 Some(near) if resolved.file.is_none() => format!("did you mean `@/{near}`? Or {fix}"),
                 _ => fix.to_owned(),
             };
-            let diagnostic = if as_error {
+            // Zola checks only `@/` links when it builds: a root-relative
+            // link to nothing in a Zola site is a warning, not a failed build.
+            let unchecked_by_zola = config.zola && resolved.file.is_none() && !link.destination.starts_with("@/");
+            let diagnostic = if config.broken_links_are_errors && !unchecked_by_zola {
                 Diagnostic::error(path.clone(), link.range.clone(), code, message)
             } else {
                 Diagnostic::warning(path.clone(), link.range.clone(), code, message)

@@ -95,3 +95,16 @@ fn a_zola_site_reads_terms_only_under_taxonomies_and_writes_a_bare_404() {
     assert!(site.output("404.html").contains("<h1>404 Not Found</h1>"), "Zola's bare page, not qsite's theme");
     site.assert_same_as_clean_build();
 }
+
+#[test]
+fn a_zola_site_fails_only_on_broken_at_links_unless_its_link_checker_says_warn() {
+    let site = zola_site("base_url = \"https://zola.test\"\n", "home");
+    site.write("templates/page.html", "{{ page.content | safe }}");
+    site.write("content/a.md", "+++\ntitle = \"A\"\n+++\n[notes](/notes/) elsewhere on the domain\n");
+    site.qsite(&["build"]).assert_code(0).assert_stderr_has(&["nothing in the site is at `/notes/`"]);
+    site.write("content/b.md", "+++\ntitle = \"B\"\n+++\n[gone](@/gone.md)\n");
+    site.qsite(&["build"]).assert_code(1).assert_stderr_has(&["nothing in the site is at `@/gone.md`"]);
+    site.write("config.toml", "base_url = \"https://zola.test\"\n[link_checker]\ninternal_level = \"warn\"\n");
+    site.qsite(&["build"]).assert_code(0).assert_stderr_has(&["nothing in the site is at `@/gone.md`"]);
+    site.assert_same_as_clean_build();
+}
