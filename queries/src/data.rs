@@ -1,30 +1,111 @@
-//! Data files under `data/`, parsed for `load_data`, and the SHA-2 digests
-//! of any site file, for `get_hash(path=…)`.
+//! Data files parsed for `load_data` (any file the site tracks, in Zola's
+//! formats), and the SHA-2 digests of any site file, for `get_hash(path=…)`.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Arc;
 
+use camino::Utf8Path;
 use salsa::Database;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
-use crate::inputs::{SourceFile, bytes_of, text_of};
+use crate::inputs::{FileText, SourceFile, bytes_of, text_of};
 
-/// A data file as a template value: TOML, JSON, YAML and CSV by extension,
-/// anything else as its text. A file that does not parse is an error whose
-/// message names the file, line and column, because it is shown at the
-/// template line that called `load_data`, far from the data file itself.
+/// How `load_data` reads a text: Zola's `format` names, given as
+/// `format=` or inferred from the file's extension. A key of the traced
+/// read, since one file loaded in two formats is two values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum DataFormat {
+    /// A TOML table.
+    Toml,
+    /// Any JSON value.
+    Json,
+    /// `headers` and `records`.
+    Csv,
+    /// BibTeX, which qsite cannot read yet.
+    Bibtex,
+    /// Any YAML value.
+    Yaml,
+    /// XML, which qsite cannot read yet.
+    Xml,
+    /// The text as it is.
+    Plain,
+}
+
+impl DataFormat {
+    /// The format `format="…"` names, in any case, as Zola spells it.
+    pub fn from_name(name: &str) -> Option<DataFormat> {
+        match name.to_ascii_lowercase().as_str() {
+            "toml" => Some(DataFormat::Toml),
+            "json" => Some(DataFormat::Json),
+            "csv" => Some(DataFormat::Csv),
+            "bibtex" => Some(DataFormat::Bibtex),
+            "yaml" | "yml" => Some(DataFormat::Yaml),
+            "xml" => Some(DataFormat::Xml),
+            "plain" => Some(DataFormat::Plain),
+            _ => None,
+        }
+    }
+
+    /// The format a file's extension names, as Zola infers it: the format
+    /// names themselves and `yml`; any other file is plain text.
+    pub fn of_path(path: &Utf8Path) -> DataFormat {
+        path.extension().and_then(DataFormat::from_name).unwrap_or(DataFormat::Plain)
+    }
+
+    /// How messages name the format.
+    fn label(self) -> &'static str {
+        match self {
+            DataFormat::Toml => "TOML",
+            DataFormat::Json => "JSON",
+            DataFormat::Csv => "CSV",
+            DataFormat::Bibtex => "BibTeX",
+            DataFormat::Yaml => "YAML",
+            DataFormat::Xml => "XML",
+            DataFormat::Plain => "plain text",
+        }
+    }
+}
+
+/// A site file as a template value, read in `format`. A file that does not
+/// parse is an error whose message names the file, line and column,
+/// because it is shown at the template line that called `load_data`, far
+/// from the data file itself.
 ///
 /// Invalidated by an edit of that file only.
 #[salsa::tracked(returns(ref))]
-pub fn data_value(db: &dyn Database, file: SourceFile) -> Result<minijinja::Value, Diagnostic> {
+pub fn data_value(db: &dyn Database, file: SourceFile, format: DataFormat) -> Result<minijinja::Value, Diagnostic> {
     let path = file.path(db);
-    let text = text_of(db, file);
-    let text: &str = &text;
-    let parsed: Result<minijinja::Value, (Range<usize>, &str, String)> = match path.extension() {
-        Some("toml") => toml::from_str::<toml::Table>(text)
+    let error = |range: Range<usize>, message: String| Diagnostic::error(path.clone(), range, "qsite::data", message);
+    let text = data_text(db, file).map_err(|problem| error(0..0, format!("data file `{path}` {problem}")))?;
+    parse_data(&text, format, &format!("data file `{path}`")).map_err(|(range, message)| error(range, message))
+}
+
+/// The text of a data file, whether the host handed it over as text or,
+/// for a file queries otherwise never read (a static file, a page's asset),
+/// only as a hash: Zola reads data as UTF-8 only.
+fn data_text(db: &dyn Database, file: SourceFile) -> Result<Arc<str>, String> {
+    let not_utf8 = |at: usize| format!("is not UTF-8 (byte {at} is not part of a character)");
+    match file.text(db) {
+        FileText::Text(_) | FileText::Unread { .. } => Ok(text_of(db, file)),
+        FileText::NotUtf8 { valid_up_to, .. } => Err(not_utf8(*valid_up_to)),
+        FileText::Opaque { .. } => {
+            let bytes = bytes_of(db, file).ok_or_else(|| "could not be read".to_owned())?;
+            std::str::from_utf8(&bytes).map(Arc::from).map_err(|e| not_utf8(e.valid_up_to()))
+        }
+    }
+}
+
+/// `text` as a template value in `format`; `source` names where it came
+/// from in a message (a data file, `literal`). An error is the byte range
+/// it is at and a message that gives its line and column.
+pub fn parse_data(text: &str, format: DataFormat, source: &str) -> Result<minijinja::Value, (Range<usize>, String)> {
+    let parsed: Result<minijinja::Value, (Range<usize>, String)> = match format {
+        DataFormat::Toml => toml::from_str::<toml::Table>(text)
             .map(|table| minijinja::Value::from(minijinja::value::Serde(&table)))
-            .map_err(|e| (e.span().unwrap_or(0..0), "TOML", e.message().to_owned())),
-        Some("json") => serde_json::from_str::<serde_json::Value>(text)
+            .map_err(|e| (e.span().unwrap_or(0..0), e.message().to_owned())),
+        DataFormat::Json => serde_json::from_str::<serde_json::Value>(text)
             .map(|value| minijinja::Value::from(minijinja::value::Serde(&value)))
             .map_err(|e| {
                 let at = offset_of(text, e.line(), e.column());
@@ -32,25 +113,28 @@ pub fn data_value(db: &dyn Database, file: SourceFile) -> Result<minijinja::Valu
                 // message below already gives.
                 let message = e.to_string();
                 let suffix = format!(" at line {} column {}", e.line(), e.column());
-                (at..at, "JSON", message.strip_suffix(&suffix).unwrap_or(&message).to_owned())
+                (at..at, message.strip_suffix(&suffix).unwrap_or(&message).to_owned())
             }),
-        Some("yaml" | "yml") => serde_norway::from_str::<serde_norway::Value>(text)
+        DataFormat::Yaml => serde_norway::from_str::<serde_norway::Value>(text)
             .map(|value| minijinja::Value::from(minijinja::value::Serde(&value)))
             .map_err(|e| {
                 let at = e.location().map_or(0, |location| location.index());
-                (at..at, "YAML", e.to_string())
+                (at..at, e.to_string())
             }),
-        Some("csv") => csv_value(text).map_err(|(at, message)| (at..at, "CSV", message)),
-        _ => Ok(minijinja::Value::from(text)),
+        DataFormat::Csv => csv_value(text).map_err(|(at, message)| (at..at, message)),
+        DataFormat::Plain => Ok(minijinja::Value::from(text)),
+        DataFormat::Bibtex | DataFormat::Xml => {
+            let label = format.label();
+            return Err((
+                0..0,
+                format!("qsite cannot read {label} data yet ({source}); load it with `format=\"plain\"` for its text"),
+            ));
+        }
     };
-    parsed.map_err(|(range, format, message)| {
+    parsed.map_err(|(range, message)| {
         let (line, column) = line_column(text, range.start);
-        Diagnostic::error(
-            path.clone(),
-            range,
-            "qsite::data",
-            format!("invalid {format} in data file `{path}` at line {line}, column {column}: {message}"),
-        )
+        let label = format.label();
+        (range, format!("invalid {label} in {source} at line {line}, column {column}: {message}"))
     })
 }
 
@@ -150,4 +234,22 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
     let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
     (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_named_and_inferred_as_zola_does_and_unreadable_ones_say_so() {
+        assert_eq!(DataFormat::from_name("YML"), Some(DataFormat::Yaml));
+        assert_eq!(DataFormat::from_name("ini"), None);
+        assert_eq!(DataFormat::of_path(Utf8Path::new("static/a.JSON")), DataFormat::Json);
+        assert_eq!(DataFormat::of_path(Utf8Path::new("refs.bib")), DataFormat::Plain, "Zola names `bibtex` only");
+        assert_eq!(DataFormat::of_path(Utf8Path::new("README")), DataFormat::Plain);
+        let value = parse_data("a: [1, 2]\n", DataFormat::Yaml, "`literal`").expect("parses");
+        assert_eq!(value.get_attr("a").expect("has a").len(), Some(2));
+        let (_, message) = parse_data("<a/>", DataFormat::Xml, "`literal`").expect_err("unsupported");
+        assert!(message.starts_with("qsite cannot read XML data yet (`literal`)"), "{message}");
+    }
 }

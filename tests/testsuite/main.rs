@@ -27,6 +27,7 @@ mod url_values;
 mod values;
 mod verify;
 mod zola_config;
+mod zola_data;
 mod zola_feeds;
 mod zola_fields;
 mod zola_languages;

@@ -10,25 +10,60 @@ use camino::Utf8Path;
 use minijinja::value::{Kwargs, Rest, Value};
 use minijinja::{Error, ErrorKind};
 
-use crate::data::ShaType;
-use crate::site_paths::{CONTENT, STATIC, theme_path};
+use crate::data::{DataFormat, ShaType, parse_data};
+use crate::site_paths::{CONTENT, DATA, STATIC, theme_path};
 use crate::templates::arguments::{not_found, outside_render, required_text, text_argument};
 use crate::templates::objects::with_db;
 use crate::templates::printing::json_text;
 use crate::trace::reads::{config, data, file_digest, file_exists};
 
-/// `load_data(path="data/authors.toml")`: TOML, JSON, YAML, CSV or plain text.
+/// `load_data(path=…)`: a site file found as Zola finds it (see
+/// [`find_site_file`]; qsite also looks under `data/` last), read as TOML,
+/// JSON, YAML, CSV or plain text, by `format=` or by its extension; with
+/// `required=false`, a missing file is none. `load_data(literal=…)` reads
+/// the text given. `url=` is an error: a build never reaches the network.
+/// The render depends on the file it read alone.
 pub fn load_data(kwargs: Kwargs) -> Result<Value, Error> {
-    let path = required_text(&kwargs, "path")?;
+    if let Some(url) = text_argument(&kwargs, "url")? {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "qsite does not fetch remote data (`load_data(url=\"{url}\")`): a build never reaches the network; \
+                 save the data in the site and load it with `path=`"
+            ),
+        ));
+    }
+    let path = text_argument(&kwargs, "path")?;
+    let literal = text_argument(&kwargs, "literal")?;
+    let format = text_argument(&kwargs, "format")?
+        .map(|name| {
+            DataFormat::from_name(&name).ok_or_else(|| {
+                let message = format!("`format` is toml, json, csv, bibtex, yaml, xml or plain, not `{name}`");
+                Error::new(ErrorKind::InvalidOperation, message)
+            })
+        })
+        .transpose()?;
+    let required: Option<bool> = kwargs.get("required")?;
     kwargs.assert_all_used()?;
+    let path = match (path, literal) {
+        (Some(path), None) => path,
+        (None, Some(literal)) => {
+            return parse_data(&literal, format.unwrap_or(DataFormat::Plain), "`literal`")
+                .map_err(|(_, message)| Error::new(ErrorKind::InvalidOperation, message));
+        }
+        _ => {
+            return Err(Error::new(ErrorKind::InvalidOperation, "`load_data` takes one of `path`, `url` or `literal`"));
+        }
+    };
     with_db(|db| {
-        let path = Utf8Path::new(path.trim_start_matches('/'));
-        // Relative to the site root, or to `data/`.
-        let value = match path.starts_with("data") {
-            true => data(db, path),
-            false => data(db, &Utf8Path::new("data").join(path)),
+        let Some(found) = find_site_file(db, &path, Some(DATA)) else {
+            return match required.unwrap_or(true) {
+                true => Err(not_found("data file", &path)),
+                false => Ok(Value::from(())),
+            };
         };
-        let value = value.ok_or_else(|| not_found("data file", path.as_str()))?;
+        let format = format.unwrap_or_else(|| DataFormat::of_path(Utf8Path::new(&found)));
+        let value = data(db, &found, format).ok_or_else(|| not_found("data file", &found))?;
         value.clone().map_err(|diagnostic| Error::new(ErrorKind::InvalidOperation, diagnostic.message))
     })
     .ok_or_else(outside_render)?
@@ -131,7 +166,7 @@ fn encoded_digest(digest: &[u8], base64: bool) -> String {
 /// The digest of the site file `path` names (see [`find_site_file`]).
 fn path_digest(path: &str, sha: ShaType) -> Result<Vec<u8>, Error> {
     with_db(|db| {
-        let found = find_site_file(db, path).ok_or_else(|| not_found("file", path))?;
+        let found = find_site_file(db, path, None).ok_or_else(|| not_found("file", path))?;
         file_digest(db, &found, sha).flatten().ok_or_else(|| {
             Error::new(ErrorKind::InvalidOperation, format!("the bytes of `{found}` could not be read to hash them"))
         })
@@ -142,9 +177,11 @@ fn path_digest(path: &str, sha: ShaType) -> Result<Vec<u8>, Error> {
 /// The site file a template function's `path` names, by Zola's search:
 /// `@/` stands for `content/`; then the path from the site root, under
 /// `static/`, under `content/`, and under the theme's `static/`, the first
-/// that exists. Each place looked at is a read of its own, so a file added
-/// where the search looks first moves what the template gets.
-pub fn find_site_file(db: &dyn salsa::Database, path: &str) -> Option<String> {
+/// that exists, and last under `last_folder` if given (`load_data`'s
+/// `data/`, where qsite sites keep their data). Each place looked at is a
+/// read of its own, so a file added where the search looks first moves
+/// what the template gets.
+pub fn find_site_file(db: &dyn salsa::Database, path: &str, last_folder: Option<&str>) -> Option<String> {
     let path = match path.strip_prefix("@/") {
         Some(rest) => format!("{CONTENT}/{rest}"),
         None => path.trim_start_matches('/').to_owned(),
@@ -152,6 +189,7 @@ pub fn find_site_file(db: &dyn salsa::Database, path: &str) -> Option<String> {
     let theme = config(db).config.theme.clone();
     let mut candidates = vec![path.clone(), format!("{STATIC}/{path}"), format!("{CONTENT}/{path}")];
     candidates.extend(theme.map(|theme| theme_path(&theme, &format!("{STATIC}/{path}"))));
+    candidates.extend(last_folder.map(|folder| format!("{folder}/{path}")));
     candidates.into_iter().find(|candidate| file_exists(db, candidate))
 }
 

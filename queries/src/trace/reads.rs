@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use camino::{Utf8Path, Utf8PathBuf};
+use camino::Utf8PathBuf;
 use salsa::Database;
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +18,7 @@ use super::{content_at, record, selector};
 use crate::body::Markdown;
 use crate::collections::{Selector, TaxonomyIndex, TermKey};
 use crate::config::ConfigResult;
-use crate::data::{ShaType, data_value};
+use crate::data::{DataFormat, ShaType, data_value};
 use crate::dates::{ClockFormat, PageDate, clock_text};
 use crate::diagnostic::Diagnostic;
 use crate::inputs::{ListingKey, Site, SourceFile, content_hash, text_of};
@@ -81,11 +81,12 @@ traced_reads! {
             footprint: Footprint::Settings,
             value(db): file_at(db, path).is_some(),
         }
-        /// A data file's parsed value, or its problem, or its absence.
-        Data(path: String) {
-            name: format_args!("load_data({path})"),
+        /// A site file's value as `load_data` reads it in one format, or its
+        /// problem, or its absence.
+        Data(path: String, format: DataFormat) {
+            name: format_args!("load_data({path}, {format:?})"),
             footprint: Footprint::File(path.clone()),
-            value(db): file_at(db, path).map(|file| data_value(db, file)),
+            value(db): file_at(db, path).map(|file| data_value(db, file, *format)),
         }
         /// A content file's Markdown body: a pure function of its text, so
         /// its text's hash stands for it.
@@ -380,11 +381,16 @@ pub fn clock(db: &dyn Database, spelling: &str) -> String {
     clock_text(db, ClockFormat::new(db, spelling.to_owned())).clone()
 }
 
-/// A data file's value, by its path relative to the site root.
-pub fn data<'db>(db: &'db dyn Database, path: &Utf8Path) -> Option<&'db Result<minijinja::Value, Diagnostic>> {
-    record(db, Read::Data(path.to_string()));
-    let file = file_at(db, path.as_str())?;
-    Some(data_value(db, file))
+/// A site file's value as `load_data` reads it in `format`, by its path
+/// relative to the site root.
+pub fn data<'db>(
+    db: &'db dyn Database,
+    path: &str,
+    format: DataFormat,
+) -> Option<&'db Result<minijinja::Value, Diagnostic>> {
+    record(db, Read::Data(path.to_owned(), format));
+    let file = file_at(db, path)?;
+    Some(data_value(db, file, format))
 }
 
 /// The file of the template `name`: the site's own, else the configured
