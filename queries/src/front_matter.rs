@@ -330,14 +330,16 @@ fn url_value_is_usable(
     usable
 }
 
-/// Finds the front matter block after `bom` bytes: its format, its byte
-/// range, and where the body starts.
+/// Finds the front matter block after `bom` bytes and any blank lines: its
+/// format, its byte range, and where the body starts.
 fn split(
     text: &str,
     bom: usize,
     path: &Utf8PathBuf,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<(Format, Range<usize>, usize)> {
+    // Zola lets blank lines come before the opening fence.
+    let bom = bom + (text[bom..].len() - text[bom..].trim_start().len());
     let first_line_end = text[bom..].find('\n').map_or(text.len(), |i| bom + i + 1);
     let first = text[bom..first_line_end].trim_end();
     let (format, fence) = match first {

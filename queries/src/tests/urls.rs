@@ -341,3 +341,13 @@ fn the_paths_fuzz_site_puts_each_part_in_its_key() {
         Some("+++\ntitle = \"B\"\npath = \"/b/\"\n+++\nSee [a](@/blog/mypost.md).\n")
     );
 }
+
+#[test]
+fn blank_lines_before_front_matter_are_accepted_as_zola_accepts_them() {
+    let db = TestDb::with_site(
+        "//- content/a.md\n\n  \n+++\ntitle = \"A\"\n+++\nBody\n//- qsite.toml\ntitle = \"T\"\n//- templates/page.html\n{{ page.title }}|{{ page.content }}",
+    );
+    let (outputs, diagnostics) = db.render_all();
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(outputs["a/index.html"], "A|<p>Body</p>\n");
+}
