@@ -348,3 +348,24 @@ fn built_with_templates(templates: &[(&str, &str)]) -> (SiteTest, String) {
     let page = site.output("post/index.html");
     (site, page)
 }
+
+#[test]
+fn get_taxonomy_url_fails_on_a_missing_term_unless_it_is_not_required() {
+    let site = SiteTest::with_files(&[
+        ("config.toml", "base_url = \"https://zola.test\"\ntaxonomies = [{ name = \"tags\" }]\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/post.md", "+++\ntitle = \"Post\"\n[taxonomies]\ntags = [\"Rust\"]\n+++\n"),
+        ("templates/index.html", "home"),
+        (
+            "templates/page.html",
+            "{{ get_taxonomy_url(kind=\"tags\", name=\"Rust\") }}|\
+             {{ get_taxonomy_url(kind=\"tags\", name=\"Go\", required=false) | default(value=\"none\") }}",
+        ),
+        ("templates/taxonomy_list.html", ""),
+        ("templates/taxonomy_single.html", ""),
+    ]);
+    site.build();
+    assert_eq!(site.output("post/index.html"), "https://zola.test/tags/rust/|none");
+    site.write("templates/page.html", "{{ get_taxonomy_url(kind=\"tags\", name=\"Go\") }}");
+    site.qsite(&["build"]).assert_code(1).assert_stderr_has(&["`tags` term `Go` does not exist"]);
+}

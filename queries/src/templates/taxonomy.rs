@@ -53,11 +53,28 @@ pub fn get_taxonomy_term(kwargs: Kwargs) -> Result<Value, Error> {
     .ok_or_else(outside_render)?
 }
 
-/// `get_taxonomy_url(kind="tags", name="Rust")`: the URL of a term's page.
+/// `get_taxonomy_url(kind="tags", name="Rust")`: the URL of a term's page,
+/// as Zola has it: an error for a term no page gives, or none with
+/// `required=false`; `lang="fr"` for the French term's.
 pub fn get_taxonomy_url(kwargs: Kwargs) -> Result<Value, Error> {
     let kind = required_text(&kwargs, "kind")?;
     let name = required_text(&kwargs, "name")?;
+    let required: Option<bool> = kwargs.get("required")?;
+    let lang = text_argument(&kwargs, "lang")?;
     kwargs.assert_all_used()?;
-    with_db(|db| Value::from(format!("{}{}", config(db).config.base_url, term_path(&kind, &slug::slugify(&name)))))
-        .ok_or_else(outside_render)
+    with_db(|db| {
+        let slug = slug::slugify(&name);
+        if term_name(db, &kind, &slug).is_none() {
+            // As in Zola: a term no page gives is an error, unless the
+            // template says it may be missing.
+            return match required {
+                Some(false) => Ok(Value::from(())),
+                _ => Err(not_found(&format!("`{kind}` term"), &name)),
+            };
+        }
+        let config = &config(db).config;
+        let language = lang.filter(|lang| *lang != config.default_language).map(|lang| format!("/{lang}"));
+        Ok(Value::from(format!("{}{}{}", config.base_url, language.unwrap_or_default(), term_path(&kind, &slug))))
+    })
+    .ok_or_else(outside_render)?
 }
