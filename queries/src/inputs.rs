@@ -261,8 +261,9 @@ pub struct SiteFiles {
     /// configured theme's are used.
     pub themes: BTreeMap<Utf8PathBuf, SourceFile>,
     /// An empty home (`content/_index.fr.md`) that no host wrote, for each
-    /// language code a content file's name carries (`a.fr.md`): the home a
-    /// declared language has when the site gives it none, as in Zola.
+    /// language code a content file's name carries (`a.fr.md`) or the
+    /// configuration names: the home a declared language has when the site
+    /// gives it none, as in Zola, even with no content of that language.
     pub language_homes: BTreeMap<String, SourceFile>,
 }
 

@@ -246,3 +246,23 @@ fn a_taxonomy_is_checked_against_the_pages_own_language() {
     assert!(!run.stderr.contains("`categories` is not configured for `fr`"), "{}", run.stderr);
     assert!(site.has_output("fr/categories/y/index.html"));
 }
+
+#[test]
+fn a_declared_language_without_content_has_its_home() {
+    let site = SiteTest::with_files(&[
+        ("config.toml", "base_url = \"https://zola.test\"\n[languages.de]\ntitle = \"Die Seite\"\n"),
+        ("content/a.md", "+++\ntitle = \"A\"\n+++\n"),
+        ("templates/index.html", "{{ lang }}|{{ config.title }}|{{ section.pages | length }}"),
+        ("templates/page.html", "{{ page.title }}"),
+    ]);
+    site.qsite(&["build"]).assert_code(0);
+    assert_eq!(site.output("de/index.html"), "de|Die Seite|0");
+    // A new process renders an edited page alone: the made home's trace verifies.
+    site.edit("content/a.md", "title = \"A\"", "title = \"A2\"");
+    let run = site.qsite(&["build", "-v"]);
+    assert!(run.assert_code(0).stdout.contains("rendered 1,"), "{}", run.stdout);
+    site.edit("config.toml", "[languages.de]", "[languages.it]");
+    site.build().assert_same_as_clean_build();
+    assert!(!site.has_output("de/index.html"));
+    assert_eq!(site.output("it/index.html"), "it|Die Seite|0");
+}
