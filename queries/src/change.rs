@@ -50,7 +50,7 @@ pub struct Inputs {
     /// renders `index.html` and holds the pages at the root.
     default_home: Option<SourceFile>,
     /// The homes of languages that have no `_index.fr.md`, by code, made
-    /// when a content file's name first carries that code.
+    /// when a content file's name or the configuration first names that code.
     language_homes: HashMap<String, SourceFile>,
 }
 
@@ -124,6 +124,8 @@ impl Change {
     pub fn apply(self, db: &mut QueryDb, inputs: &mut Inputs) -> bool {
         let mut changed = false;
         let mut set_changed = false;
+        // The configuration may declare a language that no file name carries yet.
+        let mut config_changed = false;
         let mut front_matters: HashMap<String, Prepared<Arc<[u8]>>> =
             self.prepared_front_matter.into_iter().map(|(path, prepared)| (path.into_string(), prepared)).collect();
         for (path, text) in self.files {
@@ -136,6 +138,7 @@ impl Change {
                     if *file.text(db) != text {
                         file.set_text(db).with_durability(durability).to(text);
                         changed = true;
+                        config_changed |= path == inputs.config_path;
                     }
                 }
                 (None, Some(text)) => {
@@ -176,7 +179,9 @@ impl Change {
                 .new(db);
             inputs.default_home = Some(home);
         }
-        let codes = if set_changed || inputs.site.is_none() { language_codes(inputs) } else { Default::default() };
+        let files_changed = set_changed || config_changed;
+        let codes =
+            if files_changed || inputs.site.is_none() { language_codes(db, inputs) } else { Default::default() };
         for code in codes {
             // Never set again, as the default home.
             inputs.language_homes.entry(code).or_insert_with_key(|code| {
@@ -194,18 +199,22 @@ impl Change {
                 // LOW, as `set_files` sets it later: a value whose durability
                 // drops cannot be backdated, so the first page added would
                 // re-render every output that ever looked a file up.
-                let site =
-                    Site::builder(site_files(inputs), config_file, options.unwrap_or_default(), inputs.host.clone())
-                        .durability(Durability::LOW)
-                        // Set once: a database keeps its host.
-                        .host_durability(Durability::HIGH)
-                        .new(db);
+                let site = Site::builder(
+                    site_files(db, inputs),
+                    config_file,
+                    options.unwrap_or_default(),
+                    inputs.host.clone(),
+                )
+                .durability(Durability::LOW)
+                // Set once: a database keeps its host.
+                .host_durability(Durability::HIGH)
+                .new(db);
                 inputs.site = Some(site);
                 changed = true;
             }
             Some(site) => {
-                if set_changed {
-                    let files = site_files(inputs);
+                if files_changed {
+                    let files = site_files(db, inputs);
                     if *site.files(db) != files {
                         site.set_files(db).with_durability(Durability::LOW).to(files);
                         changed = true;
@@ -240,7 +249,7 @@ impl Change {
 ///
 /// # Performance
 /// O(files); runs only when a file is added or removed.
-fn site_files(inputs: &Inputs) -> SiteFiles {
+fn site_files(db: &QueryDb, inputs: &Inputs) -> SiteFiles {
     let mut files = SiteFiles::default();
     for (path, file) in &inputs.files {
         let path = Utf8Path::new(path);
@@ -266,7 +275,7 @@ fn site_files(inputs: &Inputs) -> SiteFiles {
     if let Some(home) = inputs.default_home {
         files.content.entry(HOME_SECTION.into()).or_insert(home);
     }
-    for code in language_codes(inputs) {
+    for code in language_codes(db, inputs) {
         if let Some(&home) = inputs.language_homes.get(&code) {
             files.language_homes.insert(code, home);
         }
@@ -275,18 +284,27 @@ fn site_files(inputs: &Inputs) -> SiteFiles {
 }
 
 /// The language codes the names of content Markdown files carry
-/// (`fr` for `a.fr.md`), whether or not the configuration declares them:
-/// only the file set is known here.
+/// (`fr` for `a.fr.md`) and those the configuration's `[languages.*]`
+/// tables name, whether or not they are declared languages: a home made for
+/// a code that is not one is never used. The configuration is read loosely
+/// here, as a TOML table: its parsed value is a query, above the inputs.
 ///
 /// # Performance
 /// O(files).
-fn language_codes(inputs: &Inputs) -> std::collections::BTreeSet<String> {
+fn language_codes(db: &QueryDb, inputs: &Inputs) -> std::collections::BTreeSet<String> {
     let content = inputs.files.keys().filter_map(|path| match inputs.kind(Utf8Path::new(path)) {
         FileKind::Content(rest) => Some(rest),
         _ => None,
     });
-    content
+    let mut codes: std::collections::BTreeSet<String> = content
         .filter(|rest| rest.extension() == Some("md"))
         .filter_map(|rest| name_and_code(rest.file_name().unwrap_or("")).1.map(str::to_owned))
-        .collect()
+        .collect();
+    if let Some(FileText::Text(text)) = inputs.file(&inputs.config_path).map(|file| file.text(db))
+        && let Ok(table) = toml::from_str::<toml::Table>(text)
+        && let Some(toml::Value::Table(languages)) = table.get("languages")
+    {
+        codes.extend(languages.keys().cloned());
+    }
+    codes
 }

@@ -11,7 +11,8 @@ use salsa::Database;
 
 use crate::dates::PageDate;
 use crate::front_matter::SortBy;
-use crate::inputs::{ListingKey, Site, SourceFile};
+use crate::inputs::{ListingKey, Site, SourceFile, TaxonomyId};
+use crate::languages::{languages, page_language};
 use crate::lookup::file_at;
 use crate::page::{is_hidden, page_dates, page_location, page_meta, page_terms, page_title, section_listing};
 use crate::sections::{SectionTree, section_tree};
@@ -24,8 +25,11 @@ pub enum Scope {
     All,
     /// The direct pages of the section with this `_index.md`.
     Section(SourceFile),
-    /// The pages filed under a term: taxonomy name and term slug.
-    Term(String, String),
+    /// Every page of one language, by its code (the default's too): what
+    /// that language's site feeds carry.
+    Language(String),
+    /// The pages filed under a term: taxonomy and term slug.
+    Term(TaxonomyId, String),
 }
 
 /// What a listing selects: the key of [`pages_matching`].
@@ -42,12 +46,13 @@ pub struct Selector<'db> {
 
 /// The listing key of a selector.
 pub fn listing_key(db: &dyn Database, selector: Selector<'_>) -> ListingKey {
-    let (section, term) = match selector.scope(db) {
-        Scope::All => (None, None),
-        Scope::Section(file) => (Some(file.path(db).to_string()), None),
-        Scope::Term(taxonomy, term) => (None, Some((taxonomy.clone(), term.clone()))),
+    let (section, term, lang) = match selector.scope(db) {
+        Scope::All => (None, None, None),
+        Scope::Language(code) => (None, None, Some(code.clone())),
+        Scope::Section(file) => (Some(file.path(db).to_string()), None, None),
+        Scope::Term(taxonomy, term) => (None, Some((taxonomy.name.clone(), term.clone())), taxonomy.lang.clone()),
     };
-    ListingKey { section, term, sort_by: format!("{:?}", selector.sort_by(db)), limit: *selector.limit(db) }
+    ListingKey { section, term, lang, sort_by: format!("{:?}", selector.sort_by(db)), limit: *selector.limit(db) }
 }
 
 /// The pages a listing shows, in order, drafts left out unless `--drafts`.
@@ -69,6 +74,7 @@ pub fn pages_matching<'db>(db: &'db dyn Database, selector: Selector<'db>) -> Ar
     let tree = section_tree(db);
     let candidates: Vec<SourceFile> = match selector.scope(db) {
         Scope::All => tree.pages.clone(),
+        Scope::Language(code) => tree.pages.iter().copied().filter(|&file| page_language(db, file) == code).collect(),
         Scope::Section(section) => section_pages(db, tree, *section),
         Scope::Term(taxonomy, term) => taxonomy_index(db)
             .get(taxonomy)
@@ -194,15 +200,15 @@ pub struct Term {
     pub pages: Vec<SourceFile>,
 }
 
-/// Terms by slug, by taxonomy name.
-pub type TaxonomyIndex = BTreeMap<String, BTreeMap<String, Term>>;
+/// Terms by slug, by taxonomy of each language.
+pub type TaxonomyIndex = BTreeMap<TaxonomyId, BTreeMap<String, Term>>;
 
 /// The key of [`term_name`]: a taxonomy and a term slug.
 #[salsa::interned(debug, revisions = usize::MAX)]
 pub struct TermKey<'db> {
     /// The taxonomy.
     #[returns(ref)]
-    pub taxonomy: String,
+    pub taxonomy: TaxonomyId,
     /// The term's slug.
     #[returns(ref)]
     pub slug: String,
@@ -222,8 +228,8 @@ pub fn term_name<'db>(db: &'db dyn Database, key: TermKey<'db>) -> Option<String
     taxonomy_index(db).get(key.taxonomy(db)).and_then(|terms| terms.get(key.slug(db))).map(|term| term.name.clone())
 }
 
-/// Every configured taxonomy with its terms and their pages in the default
-/// language.
+/// Every configured taxonomy of every language with its terms and their
+/// pages: a page's terms go to its own language's taxonomy of that name.
 ///
 /// Invalidated by any metadata edit; its value changes only when a page's
 /// terms, draft state or existence do.
@@ -233,18 +239,20 @@ pub fn term_name<'db>(db: &'db dyn Database, key: TermKey<'db>) -> Option<String
 #[salsa::tracked(returns(ref))]
 pub fn taxonomy_index(db: &dyn Database) -> Arc<TaxonomyIndex> {
     let mut index = TaxonomyIndex::new();
-    for taxonomy in &crate::config::config(db).config.taxonomies {
-        index.insert(taxonomy.name.clone(), BTreeMap::new());
+    let config = &crate::config::config(db).config;
+    let languages = languages(db);
+    for lang in languages.all() {
+        for taxonomy in config.taxonomies_of(lang) {
+            index.insert(TaxonomyId::new(&taxonomy.name, lang), BTreeMap::new());
+        }
     }
-    let languages = crate::languages::languages(db);
     for &file in &section_tree(db).pages {
-        // Translations' terms are not the default language's (`/tags/`);
-        // qsite gives them no term pages yet.
-        if is_hidden(db, file) || languages.of(file.path(db).file_name().unwrap_or("")).code.is_some() {
+        if is_hidden(db, file) {
             continue;
         }
+        let lang = languages.of(file.path(db).file_name().unwrap_or("")).code;
         for (taxonomy, terms) in page_terms(db, file) {
-            let Some(by_slug) = index.get_mut(taxonomy) else { continue };
+            let Some(by_slug) = index.get_mut(&TaxonomyId::new(taxonomy, lang)) else { continue };
             for name in terms {
                 let slug = slug::slugify(name);
                 let term =

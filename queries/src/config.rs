@@ -65,6 +65,33 @@ pub struct Config {
     pub translations: BTreeMap<String, String>,
 }
 
+impl Config {
+    /// The taxonomies a language's pages are filed under: the top-level
+    /// `taxonomies` for the default language (`None`), `[languages.fr]
+    /// taxonomies` for French, as Zola keeps each language's apart.
+    pub fn taxonomies_of(&self, lang: Option<&str>) -> &[TaxonomyConfig] {
+        match lang {
+            None => &self.taxonomies,
+            Some(code) => self.languages.get(code).map_or(&[], |language| &language.taxonomies),
+        }
+    }
+
+    /// A language code as keys name it: `None` for the default language.
+    pub fn other_language<'a>(&self, code: &'a str) -> Option<&'a str> {
+        (code != self.default_language).then_some(code)
+    }
+
+    /// Whether a language's own feeds are written: `generate_feeds` at the
+    /// top level for the default language (`None`), in `[languages.fr]` for
+    /// French.
+    pub fn feeds_of(&self, lang: Option<&str>) -> bool {
+        match lang {
+            None => self.feed,
+            Some(code) => self.languages.get(code).is_some_and(|language| language.feed),
+        }
+    }
+}
+
 /// What `[languages.fr]` sets for the French version of the site: the
 /// values that stand in for the top-level ones in its renders.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StableHash)]

@@ -36,7 +36,9 @@ pub fn file_diagnostics(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> 
     if is_hidden(db, file) {
         return all;
     }
-    let taxonomies = &config(db).config.taxonomies;
+    // A French page is filed under the French taxonomies, as in Zola.
+    let lang = languages(db).of(file.path(db).file_name().unwrap_or("")).code;
+    let taxonomies = config(db).config.taxonomies_of(lang);
     let range = |name: &str| {
         let key = if name == "tags" { "tags" } else { "taxonomies" };
         front_matter(db, file).key_ranges.get(key).cloned().unwrap_or(0..0)
@@ -62,9 +64,17 @@ pub fn file_diagnostics(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> 
                     file.path(db).clone(),
                     range(name),
                     "qsite::taxonomies::unknown",
-                    format!("the taxonomy `{name}` is not configured, so its terms get no pages"),
+                    match lang {
+                        None => format!("the taxonomy `{name}` is not configured, so its terms get no pages"),
+                        Some(code) => {
+                            format!("the taxonomy `{name}` is not configured for `{code}`, so its terms get no pages")
+                        }
+                    },
                 )
-                .with_help(format!("add \"{name}\" to `taxonomies` in qsite.toml")),
+                .with_help(match lang {
+                    None => format!("add \"{name}\" to `taxonomies` in qsite.toml"),
+                    Some(code) => format!("add \"{name}\" to `taxonomies` under `[languages.{code}]`"),
+                }),
             );
             continue;
         }

@@ -191,7 +191,7 @@ pub struct PreparedSite {
     /// [`crate::pages_matching`] by listing key: paths from the site root.
     pub listings: std::collections::HashMap<ListingKey, Arc<[String]>>,
     /// [`crate::collections::term_name`] by taxonomy and term slug.
-    pub term_names: std::collections::HashMap<(String, String), Option<String>>,
+    pub term_names: std::collections::HashMap<(TaxonomyId, String), Option<String>>,
 }
 
 /// A listing ([`crate::collections::Selector`]) with paths in place of salsa
@@ -202,10 +202,46 @@ pub struct ListingKey {
     pub section: Option<String>,
     /// Taxonomy name and term slug.
     pub term: Option<(String, String)>,
+    /// The language of the term's taxonomy (`None`: the default one), or
+    /// with no section and no term, the one language whose every page the
+    /// listing takes (`None`: every page of every language). Left out of
+    /// keys where it is `None`, so they read as they did before languages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
     /// The order.
     pub sort_by: String,
     /// At most this many.
     pub limit: Option<usize>,
+}
+
+/// A taxonomy of one language's pages. Zola files a French page's terms
+/// under the French taxonomies (`/fr/tags/`), apart from the default
+/// language's (`/tags/`) even when both have the same name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct TaxonomyId {
+    /// Its name in front matter and in URLs.
+    pub name: String,
+    /// Its language's code; `None` for the default language, which keys
+    /// stored before languages had taxonomies leave out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+}
+
+/// As `explain` names it: `tags`, or `tags (fr)` for another language's.
+impl std::fmt::Display for TaxonomyId {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.lang {
+            None => formatter.write_str(&self.name),
+            Some(lang) => write!(formatter, "{} ({lang})", self.name),
+        }
+    }
+}
+
+impl TaxonomyId {
+    /// The taxonomy `name` of the language `lang` (`None`: the default one).
+    pub fn new(name: &str, lang: Option<&str>) -> TaxonomyId {
+        TaxonomyId { name: name.to_owned(), lang: lang.map(str::to_owned) }
+    }
 }
 
 /// The files of a site, sorted by path within each kind.
@@ -225,8 +261,9 @@ pub struct SiteFiles {
     /// configured theme's are used.
     pub themes: BTreeMap<Utf8PathBuf, SourceFile>,
     /// An empty home (`content/_index.fr.md`) that no host wrote, for each
-    /// language code a content file's name carries (`a.fr.md`): the home a
-    /// declared language has when the site gives it none, as in Zola.
+    /// language code a content file's name carries (`a.fr.md`) or the
+    /// configuration names: the home a declared language has when the site
+    /// gives it none, as in Zola, even with no content of that language.
     pub language_homes: BTreeMap<String, SourceFile>,
 }
 

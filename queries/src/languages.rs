@@ -59,10 +59,21 @@ impl Languages {
         }
     }
 
+    /// Every language, the default (`None`) first, then the others by code.
+    pub fn all(&self) -> impl Iterator<Item = Option<&str>> {
+        std::iter::once(None).chain(self.others.iter().map(|code| Some(code.as_str())))
+    }
+
     /// The code of a language as templates print it: `None` is the default.
     pub fn code<'a>(&'a self, code: Option<&'a str>) -> &'a str {
         code.unwrap_or(&self.default)
     }
+}
+
+/// Where a language's outputs live: `/` for the default language
+/// (`None`), `/fr/` for French, as Zola puts them.
+pub fn language_root(code: Option<&str>) -> String {
+    code.map_or_else(|| "/".to_owned(), |code| format!("/{code}/"))
 }
 
 /// The site's languages.

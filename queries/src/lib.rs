@@ -26,7 +26,8 @@
 //! pages_matching(selector)   the ordered set a listing shows; changes only with membership/order
 //!                            (Site::prepared_site's, when the host knows the metadata it reads unchanged)
 //! subsections(section)       a section's subsections by weight, as Zola orders them
-//! taxonomy_index(), term_name(taxonomy, slug)
+//! taxonomy_index(), term_name(taxonomy, slug)   taxonomies by TaxonomyId: name and language
+//!                            (a French page's terms under the French `tags`, `/fr/tags/`)
 //! ancestors(file), assets(file)  a page's or section's sections above it and colocated files (file set only)
 //! file_digests(file)         SHA-2 digests of a file's bytes, asked of the host by hash (`get_hash(path=)`)
 //! route_table()              every output path → Route

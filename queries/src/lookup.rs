@@ -29,7 +29,10 @@ pub fn site_file<'db>(db: &'db dyn salsa::Database, path: SitePath<'db>) -> Opti
     let path = camino::Utf8Path::new(path.path(db));
     let under = |dir: &str| path.strip_prefix(dir).ok();
     if let Some(rest) = under("content") {
-        files.content.get(rest).copied()
+        // A language's home that no host wrote is found by its path too, so
+        // traces and route keys that name it find it in a later process.
+        let made_home = || files.language_homes.values().copied().find(|home| home.path(db) == path);
+        files.content.get(rest).copied().or_else(made_home)
     } else if let Some(rest) = under("templates") {
         files.templates.get(rest.as_str()).copied()
     } else if let Some(rest) = under("static") {

@@ -9,7 +9,7 @@ use crate::config::config;
 use crate::dates::{PageDate, parse_date};
 use crate::front_matter::{FrontMatter, SortBy, front_matter};
 use crate::inputs::{Site, SourceFile};
-use crate::languages::languages;
+use crate::languages::{language_root, languages};
 use crate::sections::{is_bundle_index, is_section_index, page_directory, section_tree};
 use crate::stable_hash::StableHash;
 
@@ -117,7 +117,7 @@ pub fn page_meta(db: &dyn Database, file: SourceFile) -> PageMeta {
     let slug = slug::slugify(front.slug.as_deref().or(dated.as_ref().and_then(|dated| dated.rest)).unwrap_or(name));
     // A translation lives under its language (`/fr/blog/a/`), unless its
     // `path` says where, as in Zola.
-    let language_root = language.code.map_or_else(|| "/".to_owned(), |code| format!("/{code}/"));
+    let language_root = language_root(language.code);
     let url_path = match &front.path {
         Some(path) => folder_url_path(path),
         None if is_section => directory_url(&language_root, relative.parent().unwrap_or(Utf8Path::new(""))),

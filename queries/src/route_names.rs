@@ -4,6 +4,7 @@
 use salsa::Database;
 use serde::{Deserialize, Serialize};
 
+use crate::inputs::TaxonomyId;
 use crate::lookup::file_at;
 use crate::routes::{FeedSource, Route};
 use crate::site_paths::is_content;
@@ -16,11 +17,21 @@ enum RouteName {
         section: String,
         pager: usize,
     },
+    /// The default language's list of a taxonomy's terms.
     TaxonomyList(String),
+    /// Another language's: a variant of its own, so the default language's
+    /// keys read as they did before languages had taxonomies.
+    LanguageTaxonomyList {
+        taxonomy: String,
+        lang: String,
+    },
     Term {
         taxonomy: String,
         term: String,
         pager: usize,
+        /// `None` for the default language, and then left out.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lang: Option<String>,
     },
     Alias {
         target: String,
@@ -43,8 +54,15 @@ enum RouteName {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 enum FeedSourceName {
     Site,
+    Language(String),
     Section(String),
-    Term { taxonomy: String, term: String },
+    Term {
+        taxonomy: String,
+        term: String,
+        /// `None` for the default language, and then left out.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lang: Option<String>,
+    },
 }
 
 /// A route with paths in place of salsa ids: if the route behind an output
@@ -55,19 +73,28 @@ pub fn route_key(db: &dyn Database, route: &Route) -> String {
         Route::Section { section, pager } => {
             RouteName::Section { section: section.path(db).to_string(), pager: *pager }
         }
-        Route::TaxonomyList(taxonomy) => RouteName::TaxonomyList(taxonomy.clone()),
-        Route::Term { taxonomy, term, pager } => {
-            RouteName::Term { taxonomy: taxonomy.clone(), term: term.clone(), pager: *pager }
+        Route::TaxonomyList(TaxonomyId { name, lang: None }) => RouteName::TaxonomyList(name.clone()),
+        Route::TaxonomyList(TaxonomyId { name, lang: Some(lang) }) => {
+            RouteName::LanguageTaxonomyList { taxonomy: name.clone(), lang: lang.clone() }
         }
+        Route::Term { taxonomy, term, pager } => RouteName::Term {
+            taxonomy: taxonomy.name.clone(),
+            term: term.clone(),
+            pager: *pager,
+            lang: taxonomy.lang.clone(),
+        },
         Route::Alias { target } => RouteName::Alias { target: target.clone() },
         Route::Feed { source: FeedSource::Site, filename } if filename == "atom.xml" => RouteName::Feed,
         Route::Feed { source, filename } => RouteName::NamedFeed {
             source: match source {
                 FeedSource::Site => FeedSourceName::Site,
+                FeedSource::Language(code) => FeedSourceName::Language(code.clone()),
                 FeedSource::Section(section) => FeedSourceName::Section(section.path(db).to_string()),
-                FeedSource::Term { taxonomy, term } => {
-                    FeedSourceName::Term { taxonomy: taxonomy.clone(), term: term.clone() }
-                }
+                FeedSource::Term { taxonomy, term } => FeedSourceName::Term {
+                    taxonomy: taxonomy.name.clone(),
+                    term: term.clone(),
+                    lang: taxonomy.lang.clone(),
+                },
             },
             filename: filename.clone(),
         },
@@ -86,15 +113,23 @@ pub fn route_from_key(db: &dyn Database, key: &str) -> Option<Route> {
     Some(match serde_json::from_str(key).ok()? {
         RouteName::Page(path) => Route::Page(content(&path)?),
         RouteName::Section { section, pager } => Route::Section { section: content(&section)?, pager },
-        RouteName::TaxonomyList(taxonomy) => Route::TaxonomyList(taxonomy),
-        RouteName::Term { taxonomy, term, pager } => Route::Term { taxonomy, term, pager },
+        RouteName::TaxonomyList(name) => Route::TaxonomyList(TaxonomyId { name, lang: None }),
+        RouteName::LanguageTaxonomyList { taxonomy, lang } => {
+            Route::TaxonomyList(TaxonomyId { name: taxonomy, lang: Some(lang) })
+        }
+        RouteName::Term { taxonomy, term, pager, lang } => {
+            Route::Term { taxonomy: TaxonomyId { name: taxonomy, lang }, term, pager }
+        }
         RouteName::Alias { target } => Route::Alias { target },
         RouteName::Feed => Route::Feed { source: FeedSource::Site, filename: "atom.xml".to_owned() },
         RouteName::NamedFeed { source, filename } => Route::Feed {
             source: match source {
                 FeedSourceName::Site => FeedSource::Site,
+                FeedSourceName::Language(code) => FeedSource::Language(code),
                 FeedSourceName::Section(path) => FeedSource::Section(content(&path)?),
-                FeedSourceName::Term { taxonomy, term } => FeedSource::Term { taxonomy, term },
+                FeedSourceName::Term { taxonomy, term, lang } => {
+                    FeedSource::Term { taxonomy: TaxonomyId { name: taxonomy, lang }, term }
+                }
             },
             filename,
         },
@@ -132,5 +167,43 @@ mod tests {
         }
         assert_eq!(route_key(db.db(), &routes["atom.xml"]), "\"Feed\"");
         assert_eq!(routes.values().filter(|route| matches!(route, Route::Feed { .. })).count(), 8);
+    }
+
+    #[test]
+    fn language_routes_are_found_again_and_the_default_languages_keep_their_old_keys() {
+        let db = TestDb::with_site(
+            r#"
+//- qsite.toml
+base_url = "https://t.test"
+generate_feeds = true
+taxonomies = [{ name = "tags", feed = true }]
+[languages.fr]
+generate_feeds = true
+taxonomies = [{ name = "tags", feed = true }]
+//- content/a.md
++++
+title = "A"
+date = 2024-01-01
+tags = ["x"]
++++
+//- content/a.fr.md
++++
+title = "A fr"
+date = 2024-01-01
+tags = ["x"]
++++
+"#,
+        );
+        let routes = &crate::routes::route_table(db.db()).routes;
+        for (output, route) in routes {
+            let key = route_key(db.db(), route);
+            assert_eq!(route_from_key(db.db(), &key).as_ref(), Some(route), "{output}: {key}");
+        }
+        let key = |output: &str| route_key(db.db(), &routes[output]);
+        assert_eq!(key("tags/index.html"), r#"{"TaxonomyList":"tags"}"#);
+        assert_eq!(key("tags/x/index.html"), r#"{"Term":{"taxonomy":"tags","term":"x","pager":1}}"#);
+        assert_eq!(key("fr/tags/index.html"), r#"{"LanguageTaxonomyList":{"taxonomy":"tags","lang":"fr"}}"#);
+        assert_eq!(key("fr/tags/x/index.html"), r#"{"Term":{"taxonomy":"tags","term":"x","pager":1,"lang":"fr"}}"#);
+        assert_eq!(key("fr/atom.xml"), r#"{"NamedFeed":{"source":{"Language":"fr"},"filename":"atom.xml"}}"#);
     }
 }

@@ -11,7 +11,8 @@ use crate::collections::{Scope, Selector, pages_matching, taxonomy_index};
 use crate::config::{config, feed_filenames_range, key_range};
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::front_matter;
-use crate::inputs::{Site, SourceFile, text_of};
+use crate::inputs::{Site, SourceFile, TaxonomyId, text_of};
+use crate::languages::{language_root, languages};
 use crate::output_paths::output_path;
 use crate::page::{
     DEFAULT_PAGINATE_PATH, PageLocation, PageMeta, is_hidden, page_location, page_meta, section_listing,
@@ -27,10 +28,10 @@ pub enum Route {
     Page(SourceFile),
     /// Page `pager` (from 1) of a section's listing; the home is a section.
     Section { section: SourceFile, pager: usize },
-    /// The list of terms of a taxonomy (`/tags/`).
-    TaxonomyList(String),
+    /// The list of terms of a taxonomy (`/tags/`, `/fr/tags/`).
+    TaxonomyList(TaxonomyId),
     /// Page `pager` of one term's listing (`/tags/rust/`): taxonomy, term slug.
-    Term { taxonomy: String, term: String, pager: usize },
+    Term { taxonomy: TaxonomyId, term: String, pager: usize },
     /// A redirect to `target`, for aliases and `/page/1/`.
     Alias { target: String },
     /// A feed named `filename` (`atom.xml`, `rss.xml`) of `source`'s pages,
@@ -49,13 +50,17 @@ pub enum Route {
 /// Whose pages a feed carries, which also decides where it is written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, StableHash)]
 pub enum FeedSource {
-    /// Every page: the site's feeds at the root, when the config asks.
+    /// The default language's pages: the site's feeds at the root, when
+    /// the config asks.
     Site,
+    /// Another language's pages, by its code: its feeds at `/fr/`, when
+    /// `[languages.fr]` asks.
+    Language(String),
     /// A section's pages, when its `_index.md` sets `generate_feeds`.
     Section(SourceFile),
     /// A term's pages, when its taxonomy is configured with `feed = true`:
-    /// taxonomy name and term slug.
-    Term { taxonomy: String, term: String },
+    /// taxonomy and term slug.
+    Term { taxonomy: TaxonomyId, term: String },
 }
 
 /// The key of [`crate::rendered_output`].
@@ -92,13 +97,13 @@ pub struct RouteStats {
     pub text_outputs: usize,
 }
 
-/// `/tags/`: where a taxonomy's term list lives.
-pub fn taxonomy_path(taxonomy: &str) -> String {
-    format!("/{}/", slug::slugify(taxonomy))
+/// `/tags/`, `/fr/tags/`: where a taxonomy's term list lives.
+pub fn taxonomy_path(taxonomy: &TaxonomyId) -> String {
+    format!("{}{}/", language_root(taxonomy.lang.as_deref()), slug::slugify(&taxonomy.name))
 }
 
 /// `/tags/rust/`: where a term's listing lives.
-pub fn term_path(taxonomy: &str, term_slug: &str) -> String {
+pub fn term_path(taxonomy: &TaxonomyId, term_slug: &str) -> String {
     format!("{}{term_slug}/", taxonomy_path(taxonomy))
 }
 
@@ -172,9 +177,11 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
     let config = &config(db).config;
     let config_file = *Site::get(db).config_file(db);
     let config_owner = Some(Owner { file: config_file, claim: Claim::Taxonomies });
-    if config.feed {
+    let languages = languages(db);
+    for lang in languages.all().filter(|&lang| config.feeds_of(lang)) {
         let owner = Some(Owner { file: config_file, claim: Claim::FeedFilenames });
-        add_feeds(db, &mut table, "/", &FeedSource::Site, owner);
+        let source = lang.map_or(FeedSource::Site, |code| FeedSource::Language(code.to_owned()));
+        add_feeds(db, &mut table, &language_root(lang), &source, owner);
     }
     if config.sitemap {
         table.add(db, "/sitemap.xml", Route::Sitemap, None);
@@ -204,15 +211,18 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
     }
     table.add(db, "/404.html", Route::NotFound, None);
     let index = taxonomy_index(db);
-    for taxonomy in &config.taxonomies {
-        let base = taxonomy_path(&taxonomy.name);
+    let taxonomies =
+        languages.all().flat_map(|lang| config.taxonomies_of(lang).iter().map(move |taxonomy| (lang, taxonomy)));
+    for (lang, taxonomy) in taxonomies {
+        let id = TaxonomyId::new(&taxonomy.name, lang);
+        let base = taxonomy_path(&id);
         // A taxonomy whose name has no URL has no term pages either: one diagnostic is enough.
-        if !table.add(db, &base, Route::TaxonomyList(taxonomy.name.clone()), config_owner) {
+        if !table.add(db, &base, Route::TaxonomyList(id.clone()), config_owner) {
             continue;
         }
-        for (slug, term) in index.get(&taxonomy.name).into_iter().flatten() {
+        for (slug, term) in index.get(&id).into_iter().flatten() {
             table.stats.terms += 1;
-            let term_base = term_path(&taxonomy.name, slug);
+            let term_base = term_path(&id, slug);
             let pagers = pager_count(term.pages.len(), taxonomy.paginate_by.or(config.paginate_by));
             // A term no file system can name is the fault of the first page
             // that gives it, not of the configuration.
@@ -225,18 +235,18 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
                 table.add(
                     db,
                     &paths.url(pager),
-                    Route::Term { taxonomy: taxonomy.name.clone(), term: slug.clone(), pager },
+                    Route::Term { taxonomy: id.clone(), term: slug.clone(), pager },
                     owner,
                 );
             }
             if taxonomy.feed {
-                let source = FeedSource::Term { taxonomy: taxonomy.name.clone(), term: slug.clone() };
+                let source = FeedSource::Term { taxonomy: id.clone(), term: slug.clone() };
                 add_feeds(db, &mut table, &term_base, &source, owner);
             }
         }
     }
     let mut aliases: Vec<(&PageLocation, SourceFile)> = Vec::new();
-    for entry in tree.sections.values() {
+    for ((_, lang), entry) in &tree.sections {
         let meta = page_meta(db, entry.file);
         let owner = Some(Owner { file: entry.file, claim: Claim::Url });
         table.stats.sections += 1;
@@ -261,9 +271,10 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
             // Zola, for a paginated section even of one page.
             table.add(db, &paths.numbered(1), Route::Alias { target: meta.permalink.clone() }, owner);
         }
-        // The home's feeds would have the site's names: Zola writes the
-        // site's over them.
-        if meta.generate_feeds && !(config.feed && meta.url_path == "/") {
+        // A language's home's feeds would have that language's names: Zola
+        // writes the language's over them.
+        let lang = lang.as_deref();
+        if meta.generate_feeds && !(config.feeds_of(lang) && meta.url_path == language_root(lang)) {
             add_feeds(db, &mut table, &meta.url_path, &FeedSource::Section(entry.file), owner);
         }
     }
@@ -375,15 +386,16 @@ impl Owner {
 fn describe_generated(route: &Route) -> String {
     match route {
         Route::Feed { source: FeedSource::Site, filename } => format!("the site's feed `{filename}`"),
+        Route::Feed { source: FeedSource::Language(code), filename } => format!("the `{code}` feed `{filename}`"),
         Route::Feed { source: FeedSource::Section(_), filename } => format!("a section's feed `{filename}`"),
         Route::Feed { source: FeedSource::Term { taxonomy, term }, filename } => {
-            format!("the `{taxonomy}` term feed `{filename}` of `{term}`")
+            format!("the `{}` term feed `{filename}` of `{term}`", taxonomy.name)
         }
         Route::Sitemap => "the sitemap".to_owned(),
         Route::Robots => "`robots.txt`".to_owned(),
         Route::NotFound => "the 404 page".to_owned(),
-        Route::TaxonomyList(taxonomy) => format!("the list of `{taxonomy}` terms"),
-        Route::Term { taxonomy, term, .. } => format!("the `{taxonomy}` term page of `{term}`"),
+        Route::TaxonomyList(taxonomy) => format!("the list of `{}` terms", taxonomy.name),
+        Route::Term { taxonomy, term, .. } => format!("the `{}` term page of `{term}`", taxonomy.name),
         Route::Page(_) | Route::Section { .. } | Route::Alias { .. } | Route::Copy(_) => "another output".to_owned(),
     }
 }

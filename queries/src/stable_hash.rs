@@ -19,7 +19,7 @@ use std::sync::Arc;
 use camino::{Utf8Path, Utf8PathBuf};
 use salsa::Database;
 
-use crate::inputs::SourceFile;
+use crate::inputs::{SourceFile, TaxonomyId};
 
 pub use queries_derive::StableHash;
 
@@ -217,6 +217,15 @@ impl StableHash for SourceFile {
     fn stable_hash(&self, hasher: &mut StableHasher<'_>) {
         let path = self.path(hasher.db);
         path.stable_hash(hasher);
+    }
+}
+
+/// As its name and language, field by field (it stands below this module,
+/// so it cannot derive the trait).
+impl StableHash for TaxonomyId {
+    fn stable_hash(&self, hasher: &mut StableHasher<'_>) {
+        self.name.stable_hash(hasher);
+        self.lang.stable_hash(hasher);
     }
 }
 

@@ -14,7 +14,8 @@ use crate::collections::{Scope, Selector};
 use crate::config::feed_filenames_range;
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::{SortBy, front_matter};
-use crate::inputs::{Site, SourceFile, text_of};
+use crate::inputs::{Site, SourceFile, TaxonomyId, text_of};
+use crate::languages::language_root;
 use crate::page::DEFAULT_PAGINATE_PATH;
 use crate::page::PageMeta;
 use crate::routes::{
@@ -123,14 +124,19 @@ fn render_site_or_builtin(
     builtin(db)
 }
 
-/// The language a page or section renders in: `lang`, and `config` as that
-/// language's renders see it, as Zola gives both.
-fn language_context(db: &dyn Database, context: &mut Context, file: SourceFile) {
-    let code = page_language(db, file);
-    context.insert("lang", Value::from(code.as_str()));
-    if *code != config(db).config.default_language {
-        context.insert("config", Value::from_object(ConfigObject(Some(code.clone()))));
+/// The language an output renders in, by its code: `lang`, and `config` as
+/// that language's renders see it, as Zola gives both to pages, sections,
+/// taxonomies and feeds.
+fn language_context(db: &dyn Database, context: &mut Context, code: &str) {
+    context.insert("lang", Value::from(code));
+    if let Some(code) = config(db).config.other_language(code) {
+        context.insert("config", Value::from_object(ConfigObject(Some(code.to_owned()))));
     }
+}
+
+/// The code of a taxonomy's language, the default one's included.
+fn taxonomy_language<'a>(db: &'a dyn Database, taxonomy: &'a TaxonomyId) -> &'a str {
+    taxonomy.lang.as_deref().unwrap_or(&config(db).config.default_language)
 }
 
 fn url_context(context: &mut Context, meta: &PageMeta, url_path: &str) {
@@ -152,7 +158,7 @@ fn render_page(db: &dyn Database, file: SourceFile) -> Result<String, Diagnostic
     };
     let mut context = Context::new();
     context.insert("page", Value::from_object(PageObject(file)));
-    language_context(db, &mut context, file);
+    language_context(db, &mut context, page_language(db, file));
     url_context(&mut context, meta, &meta.url_path);
     render_site_or_builtin(db, &name, context, named_by, |db| {
         Ok(builtin::page_html(&theme::site_view(db), &theme::page_view(db, file)))
@@ -205,7 +211,7 @@ fn render_section(db: &dyn Database, section: SourceFile, pager: usize) -> Resul
     let base_url = &config(db).config.base_url;
     let mut context = Context::new();
     context.insert("section", Value::from_object(SectionObject(section)));
-    language_context(db, &mut context, section);
+    language_context(db, &mut context, page_language(db, section));
     let range = match per {
         Some(per) => {
             let (value, range) = paginator(pages, per, pager, base_url, &paths);
@@ -233,15 +239,16 @@ fn render_section(db: &dyn Database, section: SourceFile, pager: usize) -> Resul
 /// The template of a taxonomy's `list` or `single` pages: the taxonomy's own
 /// (`tags/list.html`) when the site has it, as Zola picks it, else the one
 /// all taxonomies share (`taxonomy_list.html`).
-fn taxonomy_template(db: &dyn Database, taxonomy: &str, kind: &str) -> String {
-    let own = format!("{taxonomy}/{kind}.html");
+fn taxonomy_template(db: &dyn Database, taxonomy: &TaxonomyId, kind: &str) -> String {
+    let own = format!("{}/{kind}.html", taxonomy.name);
     if has_template(db, &own) { own } else { format!("taxonomy_{kind}.html") }
 }
 
-fn render_taxonomy_list(db: &dyn Database, taxonomy: &str) -> Result<String, Diagnostic> {
+fn render_taxonomy_list(db: &dyn Database, taxonomy: &TaxonomyId) -> Result<String, Diagnostic> {
     let index = taxonomy_index(db);
     let terms = index.get(taxonomy).map(|terms| terms.values().cloned().collect::<Vec<_>>()).unwrap_or_default();
     let mut context = Context::new();
+    language_context(db, &mut context, taxonomy_language(db, taxonomy));
     context.insert("taxonomy", taxonomy_value(db, taxonomy));
     context.insert(
         "terms",
@@ -255,19 +262,20 @@ fn render_taxonomy_list(db: &dyn Database, taxonomy: &str) -> Result<String, Dia
     })
 }
 
-fn render_term(db: &dyn Database, taxonomy: &str, slug: &str, pager: usize) -> Result<String, Diagnostic> {
+fn render_term(db: &dyn Database, taxonomy: &TaxonomyId, slug: &str, pager: usize) -> Result<String, Diagnostic> {
     let name = term_name(db, taxonomy, slug).unwrap_or_else(|| slug.to_owned());
     let config_values = &config(db).config;
     let per = config_values
-        .taxonomies
+        .taxonomies_of(taxonomy.lang.as_deref())
         .iter()
-        .find(|t| t.name == taxonomy)
+        .find(|t| t.name == taxonomy.name)
         .and_then(|t| t.paginate_by)
         .or(config_values.paginate_by);
     let (term, pages) = term_value(db, taxonomy, slug, &name);
-    let paths = PagerPaths::new(&format!("{}{slug}/", taxonomy_path(taxonomy)), DEFAULT_PAGINATE_PATH);
+    let paths = PagerPaths::new(&term_path(taxonomy, slug), DEFAULT_PAGINATE_PATH);
     let base_url = &config_values.base_url;
     let mut context = Context::new();
+    language_context(db, &mut context, taxonomy_language(db, taxonomy));
     context.insert("taxonomy", taxonomy_value(db, taxonomy));
     context.insert("term", term);
     let range = match per {
@@ -287,7 +295,7 @@ fn render_term(db: &dyn Database, taxonomy: &str, slug: &str, pager: usize) -> R
     render_site_or_builtin(db, &taxonomy_template(db, taxonomy, "single"), context, None, |db| {
         let list = theme::list_view(
             db,
-            builtin::term_heading(taxonomy, &name),
+            builtin::term_heading(&taxonomy.name, &name),
             None,
             &pages[range],
             per.map(|per| (pager, pager_count(pages.len(), Some(per)), base_url.clone(), paths.clone())),
@@ -305,12 +313,21 @@ fn render_feed(db: &dyn Database, source: &FeedSource, filename: &str) -> Result
     let config_values = &config(db).config;
     let mut context = Context::new();
     let (scope, folder) = match source {
-        FeedSource::Site => (Scope::All, "/".to_owned()),
+        FeedSource::Site => {
+            language_context(db, &mut context, &config_values.default_language);
+            (Scope::Language(config_values.default_language.clone()), "/".to_owned())
+        }
+        FeedSource::Language(code) => {
+            language_context(db, &mut context, code);
+            (Scope::Language(code.clone()), language_root(Some(code)))
+        }
         FeedSource::Section(section) => {
+            language_context(db, &mut context, page_language(db, *section));
             context.insert("section", Value::from_object(SectionObject(*section)));
             (Scope::Section(*section), page_location(db, *section).url_path.clone())
         }
         FeedSource::Term { taxonomy, term } => {
+            language_context(db, &mut context, taxonomy_language(db, taxonomy));
             let name = term_name(db, taxonomy, term).unwrap_or_else(|| term.clone());
             context.insert("taxonomy", taxonomy_value(db, taxonomy));
             context.insert("term", Value::from(term_fields(db, taxonomy, term, &name)));

@@ -12,12 +12,13 @@ use crate::builtin::{
 use crate::collections::{Scope, Selector, Term};
 use crate::dates::PageDate;
 use crate::front_matter::SortBy;
-use crate::inputs::SourceFile;
+use crate::inputs::{SourceFile, TaxonomyId};
+use crate::languages::language_root;
 use crate::routes::{FeedSource, PagerPaths, term_path};
 use crate::templates::objects::{neighbor_file, reading_time};
 use crate::trace::reads::{
-    config, file_exists, is_hidden, markdown, page_content, page_dates, page_location, page_meta, page_terms,
-    page_title, pages_matching, route_table, section_tree, subsections, term_name,
+    config, file_exists, is_hidden, markdown, page_content, page_dates, page_language, page_location, page_meta,
+    page_terms, page_title, pages_matching, route_table, section_tree, subsections, term_name,
 };
 use crate::words::capitalized;
 
@@ -51,6 +52,7 @@ pub fn page_view(db: &dyn Database, file: SourceFile) -> PageView {
     let meta = page_meta(db, file);
     let markdown = markdown(db, file);
     let base_url = &config(db).config.base_url;
+    let lang = config(db).config.other_language(page_language(db, file));
     PageView {
         title: meta.title.clone(),
         date: meta.date.as_ref().map(|date| date.day()),
@@ -65,7 +67,7 @@ pub fn page_view(db: &dyn Database, file: SourceFile) -> PageView {
                     .iter()
                     .map(|term| LinkView {
                         title: term.clone(),
-                        url: format!("{base_url}{}", term_path(taxonomy, &slug::slugify(term))),
+                        url: format!("{base_url}{}", term_path(&TaxonomyId::new(taxonomy, lang), &slug::slugify(term))),
                     })
                     .collect();
                 (taxonomy.clone(), links)
@@ -142,10 +144,10 @@ pub fn list_view(
 }
 
 /// The terms of a taxonomy with their page counts.
-pub fn taxonomy_view(db: &dyn Database, taxonomy: &str, terms: &[Term]) -> TaxonomyView {
+pub fn taxonomy_view(db: &dyn Database, taxonomy: &TaxonomyId, terms: &[Term]) -> TaxonomyView {
     let base_url = &config(db).config.base_url;
     TaxonomyView {
-        name: capitalized(taxonomy),
+        name: capitalized(&taxonomy.name),
         terms: terms
             .iter()
             .map(|term| TermLinkView {
@@ -170,6 +172,10 @@ pub fn feed_view(
     let config = &config(db).config;
     let (title, alternate_url) = match source {
         FeedSource::Site => (config.title.clone(), format!("{}/", config.base_url)),
+        FeedSource::Language(code) => {
+            let title = config.languages.get(code).and_then(|language| language.title.clone());
+            (title.unwrap_or_else(|| config.title.clone()), format!("{}{}", config.base_url, language_root(Some(code))))
+        }
         FeedSource::Section(section) => {
             (format!("{} - {}", config.title, page_title(db, *section)), page_location(db, *section).permalink.clone())
         }

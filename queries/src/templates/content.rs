@@ -7,6 +7,7 @@ use minijinja::{Error, ErrorKind};
 
 use crate::collections::{Scope, Selector};
 use crate::front_matter::SortBy;
+use crate::inputs::TaxonomyId;
 use crate::markdown::render_markdown;
 use crate::sections::is_section_index;
 use crate::templates::arguments::{not_found, outside_render, required_text, text_argument};
@@ -75,7 +76,10 @@ pub fn get_pages(kwargs: Kwargs) -> Result<Value, Error> {
                 let file = content_file(db, &path).ok_or_else(|| not_found("section", &path))?;
                 Scope::Section(file)
             }
-            (None, Some(term)) => Scope::Term(taxonomy.unwrap_or_else(|| "tags".to_owned()), slug::slugify(term)),
+            (None, Some(term)) => {
+                let taxonomy = TaxonomyId::new(taxonomy.as_deref().unwrap_or("tags"), None);
+                Scope::Term(taxonomy, slug::slugify(term))
+            }
             (None, None) => Scope::All,
             (Some(_), Some(_)) => {
                 return Err(Error::new(

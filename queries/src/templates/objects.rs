@@ -21,7 +21,7 @@ use crate::collections::{Scope, Selector};
 use crate::config::{Config, LanguageConfig, TaxonomyConfig};
 use crate::dates::PageDate;
 use crate::front_matter::SortBy;
-use crate::inputs::SourceFile;
+use crate::inputs::{SourceFile, TaxonomyId};
 use crate::page::PageKind;
 use crate::routes::{taxonomy_path, term_path};
 use crate::site_paths::{CONTENT, under};
@@ -426,7 +426,7 @@ impl Object for ConfigObject {
 }
 
 /// The `term` object: name, slug, permalink and its pages, newest first.
-pub fn term_value(db: &dyn Database, taxonomy: &str, slug: &str, name: &str) -> (Value, Arc<[SourceFile]>) {
+pub fn term_value(db: &dyn Database, taxonomy: &TaxonomyId, slug: &str, name: &str) -> (Value, Arc<[SourceFile]>) {
     let (fields, pages) = term_listing(db, taxonomy, slug, name);
     (Value::from(fields), pages)
 }
@@ -435,12 +435,12 @@ pub fn term_value(db: &dyn Database, taxonomy: &str, slug: &str, name: &str) -> 
 /// [`term_fields`], its pages newest first and how many there are.
 pub fn term_listing(
     db: &dyn Database,
-    taxonomy: &str,
+    taxonomy: &TaxonomyId,
     slug: &str,
     name: &str,
 ) -> (BTreeMap<&'static str, Value>, Arc<[SourceFile]>) {
     let pages =
-        pages_matching(db, Selector::new(db, Scope::Term(taxonomy.to_owned(), slug.to_owned()), SortBy::Date, None))
+        pages_matching(db, Selector::new(db, Scope::Term(taxonomy.clone(), slug.to_owned()), SortBy::Date, None))
             .clone();
     let mut map = term_fields(db, taxonomy, slug, name);
     map.insert("pages", page_list(&pages));
@@ -450,7 +450,7 @@ pub fn term_listing(
 
 /// The `term` object without its pages, as a term's feed gets it (the feed
 /// has its own `pages`): name, slug, path and permalink.
-pub fn term_fields(db: &dyn Database, taxonomy: &str, slug: &str, name: &str) -> BTreeMap<&'static str, Value> {
+pub fn term_fields(db: &dyn Database, taxonomy: &TaxonomyId, slug: &str, name: &str) -> BTreeMap<&'static str, Value> {
     let mut map = BTreeMap::new();
     map.insert("name", Value::from(name));
     map.insert("slug", Value::from(slug));
@@ -460,10 +460,12 @@ pub fn term_fields(db: &dyn Database, taxonomy: &str, slug: &str, name: &str) ->
     map
 }
 
-/// The `taxonomy` object: its name and the URL of its term list.
-pub fn taxonomy_value(db: &dyn Database, taxonomy: &str) -> Value {
+/// The `taxonomy` object: its name, its language and the URL of its term list.
+pub fn taxonomy_value(db: &dyn Database, taxonomy: &TaxonomyId) -> Value {
     let mut map = BTreeMap::new();
-    map.insert("name", Value::from(taxonomy));
+    map.insert("name", Value::from(taxonomy.name.as_str()));
+    let lang = taxonomy.lang.as_deref().unwrap_or(&config(db).config.default_language);
+    map.insert("lang", Value::from(lang));
     map.insert("permalink", Value::from(format!("{}{}", config(db).config.base_url, taxonomy_path(taxonomy))));
     Value::from(map)
 }

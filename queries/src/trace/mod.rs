@@ -23,7 +23,7 @@ pub use crate::collections::listing_key;
 use crate::collections::{Scope, Selector, TermKey, pages_matching, term_name};
 use crate::front_matter::SortBy;
 pub use crate::inputs::ListingKey;
-use crate::inputs::{PreparedSite, SourceFile};
+use crate::inputs::{PreparedSite, SourceFile, TaxonomyId};
 use crate::lookup::file_at;
 use crate::site_paths::is_content;
 pub use footprint::{CLOCK_SCOPE, Facet, Facets, Footprint, SETTINGS_SCOPE, SITE_SCOPE, changed_facets, facet_hashes};
@@ -125,10 +125,13 @@ fn paths(db: &dyn Database, files: &[SourceFile]) -> Vec<String> {
 }
 
 fn selector<'db>(db: &'db dyn Database, key: &ListingKey) -> Option<Selector<'db>> {
-    let scope = match (&key.section, &key.term) {
-        (Some(section), _) => Scope::Section(content_at(db, section)?),
-        (None, Some((taxonomy, term))) => Scope::Term(taxonomy.clone(), term.clone()),
-        (None, None) => Scope::All,
+    let scope = match (&key.section, &key.term, &key.lang) {
+        (Some(section), _, _) => Scope::Section(content_at(db, section)?),
+        (None, Some((taxonomy, term)), lang) => {
+            Scope::Term(TaxonomyId { name: taxonomy.clone(), lang: lang.clone() }, term.clone())
+        }
+        (None, None, Some(lang)) => Scope::Language(lang.clone()),
+        (None, None, None) => Scope::All,
     };
     let sort_by = SortBy::ALL.into_iter().find(|sort| format!("{sort:?}") == key.sort_by)?;
     Some(Selector::new(db, scope, sort_by, key.limit))

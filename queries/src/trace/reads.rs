@@ -21,7 +21,7 @@ use crate::config::ConfigResult;
 use crate::data::{DataFormat, ShaType, data_value};
 use crate::dates::{ClockFormat, PageDate, clock_text};
 use crate::diagnostic::Diagnostic;
-use crate::inputs::{ListingKey, Site, SourceFile, content_hash, text_of};
+use crate::inputs::{ListingKey, Site, SourceFile, TaxonomyId, content_hash, text_of};
 use crate::links::{PageContent, Resolved, resolve};
 use crate::lookup::file_at;
 use crate::page::{ListingSettings, PageLocation, PageMeta};
@@ -142,7 +142,7 @@ traced_reads! {
             value(db): crate::collections::taxonomy_index(db),
         }
         /// One term's name: taxonomy and slug.
-        TermName(taxonomy: String, slug: String) {
+        TermName(taxonomy: TaxonomyId, slug: String) {
             name: format_args!("term_name({taxonomy}, {slug})"),
             footprint: Footprint::Site(Facets::of(&[Facet::Terms, Facet::Draft])),
             value(db): crate::collections::term_name(db, TermKey::new(db, taxonomy.clone(), slug.clone())),
@@ -214,10 +214,12 @@ struct ListingName<'a>(&'a ListingKey);
 impl std::fmt::Display for ListingName<'_> {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let key = self.0;
-        let scope = match (&key.section, &key.term) {
-            (Some(section), _) => format!("section {section}"),
-            (None, Some((taxonomy, term))) => format!("{taxonomy} = {term}"),
-            (None, None) => "every page".to_owned(),
+        let scope = match (&key.section, &key.term, &key.lang) {
+            (Some(section), _, _) => format!("section {section}"),
+            (None, Some((taxonomy, term)), None) => format!("{taxonomy} = {term}"),
+            (None, Some((taxonomy, term)), Some(lang)) => format!("{taxonomy} ({lang}) = {term}"),
+            (None, None, None) => "every page".to_owned(),
+            (None, None, Some(lang)) => format!("every page in {lang}"),
         };
         let limit = key.limit.map(|limit| format!(", limit {limit}")).unwrap_or_default();
         write!(formatter, "pages_matching({scope}, by {}{limit})", key.sort_by.to_lowercase())
@@ -293,9 +295,9 @@ pub fn taxonomy_index(db: &dyn Database) -> &Arc<TaxonomyIndex> {
 }
 
 /// One term's name.
-pub fn term_name(db: &dyn Database, taxonomy: &str, slug: &str) -> Option<String> {
-    record(db, Read::TermName(taxonomy.to_owned(), slug.to_owned()));
-    crate::collections::term_name(db, TermKey::new(db, taxonomy.to_owned(), slug.to_owned())).clone()
+pub fn term_name(db: &dyn Database, taxonomy: &TaxonomyId, slug: &str) -> Option<String> {
+    record(db, Read::TermName(taxonomy.clone(), slug.to_owned()));
+    crate::collections::term_name(db, TermKey::new(db, taxonomy.clone(), slug.to_owned())).clone()
 }
 
 /// A section's subsections, in order.
