@@ -53,11 +53,20 @@ pub fn get_taxonomy_term(kwargs: Kwargs) -> Result<Value, Error> {
     .ok_or_else(outside_render)?
 }
 
-/// `get_taxonomy_url(kind="tags", name="Rust")`: the URL of a term's page.
+/// `get_taxonomy_url(kind="tags", name="Rust", lang="fr")`: the URL of a
+/// term's page, in the default language unless `lang` names another.
 pub fn get_taxonomy_url(kwargs: Kwargs) -> Result<Value, Error> {
     let kind = required_text(&kwargs, "kind")?;
     let name = required_text(&kwargs, "name")?;
+    let lang = text_argument(&kwargs, "lang")?;
     kwargs.assert_all_used()?;
-    with_db(|db| Value::from(format!("{}{}", config(db).config.base_url, term_path(&kind, &slug::slugify(&name)))))
-        .ok_or_else(outside_render)
+    with_db(|db| {
+        let config = &config(db).config;
+        let prefix = match lang.filter(|lang| *lang != config.default_language) {
+            Some(lang) => format!("/{lang}"),
+            None => String::new(),
+        };
+        Value::from(format!("{}{prefix}{}", config.base_url, term_path(&kind, &slug::slugify(&name))))
+    })
+    .ok_or_else(outside_render)
 }
