@@ -29,6 +29,7 @@ mod verify;
 mod zola_config;
 mod zola_feeds;
 mod zola_fields;
+mod zola_fixtures;
 mod zola_languages;
 mod zola_structure;
 mod zola_templates;
