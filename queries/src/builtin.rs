@@ -219,7 +219,8 @@ impl FeedFormat {
 pub struct SitemapEntryView {
     /// The page's absolute URL.
     pub permalink: String,
-    /// When the page last changed, as `2024-01-31`, when known.
+    /// When the page last changed, as its front matter writes it
+    /// (`2024-01-31` or `2024-01-31T09:30:00Z`), when known.
     pub lastmod: Option<String>,
 }
 
@@ -339,7 +340,7 @@ pub fn not_found_html(site: &SiteView) -> String {
 /// The `404.html` of a Zola site without a template of that name: a bare
 /// page, as Zola writes, since the site's own stylesheets and layout are in
 /// its templates, not in qsite's theme.
-pub const PLAIN_NOT_FOUND_HTML: &str = "<!doctype html>\n<html>\n<head><meta charset=\"utf-8\"><title>404 Not Found</title></head>\n<body><h1>404 Not Found</h1></body>\n</html>\n";
+pub const PLAIN_NOT_FOUND_HTML: &str = "<!doctype html>\n<title>404 Not Found</title>\n<h1>404 Not Found</h1>\n";
 
 /// A redirect page for an alias: meta refresh + canonical link + a visible link.
 ///
@@ -364,7 +365,7 @@ pub fn sitemap_xml(entries: &[SitemapEntryView]) -> String {
 }
 
 /// The site's `robots.txt` when the site has no template of that name: it
-/// allows everything and points crawlers at the sitemap.
+/// allows everything and points crawlers at the sitemap, in Zola's words.
 pub fn robots_txt(sitemap_url: &str) -> String {
     render(&RobotsTemplate { sitemap_url })
 }
@@ -630,7 +631,7 @@ mod tests {
         ]);
         assert!(xml.contains(r#"<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">"#));
         assert_eq!(xml.matches("<loc>").count(), 2);
-        assert!(xml.contains("<loc>https://example.com/blog/a/</loc>\n<lastmod>2024-01-31</lastmod>"));
+        assert!(xml.contains("<loc>https://example.com/blog/a/</loc>\n        <lastmod>2024-01-31</lastmod>"));
         assert_eq!(xml.matches("<lastmod>").count(), 1);
     }
 
@@ -638,7 +639,7 @@ mod tests {
     fn robots_points_at_the_sitemap() {
         assert_eq!(
             robots_txt("https://example.com/sitemap.xml"),
-            "User-agent: *\nAllow: /\n\nSitemap: https://example.com/sitemap.xml\n"
+            "User-agent: *\nDisallow:\nAllow: /\nSitemap: https://example.com/sitemap.xml\n"
         );
     }
 }

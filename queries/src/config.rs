@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::plain_words;
 use crate::inputs::{Site, text_of};
 use crate::lookup::file_at;
-use crate::site_paths::{is_zola_config, theme_path};
+use crate::site_paths::{THEME_FILE, is_zola_config, theme_path};
 use crate::stable_hash::StableHash;
 use crate::zola_config;
 
@@ -376,10 +376,12 @@ fn taxonomy_configs(entries: Vec<TaxonomyEntry>) -> Vec<TaxonomyConfig> {
         .collect()
 }
 
-/// The `[extra]` table of a theme's own configuration file, whose keys are
-/// defaults for the site's; an error says why the theme cannot be used.
+/// The `[extra]` table of a theme's `theme.toml`, whose keys are defaults
+/// for the site's; an error says why the theme cannot be used. The theme's
+/// `config.toml`, when it has one, configures its demo site: Zola reads
+/// nothing from it.
 fn theme_extra(db: &dyn Database, theme: &str) -> Result<toml::Table, String> {
-    let Some(file) = file_at(db, &theme_path(theme, "config.toml")) else {
+    let Some(file) = file_at(db, &theme_path(theme, THEME_FILE)) else {
         let exists = Site::get(db).files(db).themes.keys().any(|path| path.starts_with(theme));
         return match exists {
             true => Ok(toml::Table::new()),
@@ -387,7 +389,7 @@ fn theme_extra(db: &dyn Database, theme: &str) -> Result<toml::Table, String> {
         };
     };
     let table: toml::Table = toml::from_str(&text_of(db, file))
-        .map_err(|error| format!("its `config.toml` is not valid TOML: {}", plain_words(error.message())))?;
+        .map_err(|error| format!("its `{THEME_FILE}` is not valid TOML: {}", plain_words(error.message())))?;
     Ok(table.get("extra").and_then(toml::Value::as_table).cloned().unwrap_or_default())
 }
 

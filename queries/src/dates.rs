@@ -25,9 +25,25 @@ impl PageDate {
         self.timestamp.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string()
     }
 
-    /// `2024-01-31`, as sitemaps and listings show it.
+    /// `2024-01-31`, as the built-in theme shows it.
     pub fn day(&self) -> String {
         self.timestamp.strftime("%Y-%m-%d").to_string()
+    }
+
+    /// The calendar day as written, before any offset moves it: what Zola
+    /// gives templates as a page's `year`, `month` and `day`.
+    pub fn written_date(&self) -> jiff::civil::Date {
+        self.pieces().date()
+    }
+
+    /// The offset the date was written with (`+02:00`, `Z`), if any: Tera's
+    /// `date` filter shows the date in it.
+    pub fn written_offset(&self) -> Option<Offset> {
+        self.pieces().offset().map(|offset| offset.to_numeric_offset())
+    }
+
+    fn pieces(&self) -> Pieces<'_> {
+        Pieces::parse(self.text.as_str()).expect("the text parsed when the date was made")
     }
 }
 

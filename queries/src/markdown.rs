@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use salsa::Database;
+use unicode_segmentation::UnicodeSegmentation;
 
 use crate::body::{Heading, InternalLink, Markdown};
 use crate::front_matter::front_matter;
@@ -16,7 +17,7 @@ use crate::inputs::{SourceFile, content_hash, text_of};
 
 /// Names the Markdown step and its version in the content-addressed store:
 /// change it whenever [`render_markdown`] would render the same text differently.
-pub const MARKDOWN_STEP: &str = "markdown-1";
+pub const MARKDOWN_STEP: &str = "markdown-2";
 
 /// The marker standing for link `index`'s URL or, with `title`, its text.
 /// NUL cannot come from Markdown (pulldown-cmark replaces it), so a marker
@@ -24,6 +25,10 @@ pub const MARKDOWN_STEP: &str = "markdown-1";
 pub fn link_marker(index: usize, title: bool) -> String {
     format!("\0{}{index}\0", if title { 'T' } else { 'L' })
 }
+
+/// What stands where the summary ends, as in Zola: an anchor a "read more"
+/// link can point at (`{{ page.permalink }}#continue-reading`).
+const CONTINUE_READING: &str = "<span id=\"continue-reading\"></span>";
 
 /// The Markdown options qsite enables: what Zola and GitHub users expect.
 fn options() -> Options {
@@ -57,7 +62,6 @@ pub fn render_markdown(body: &str, offset: usize) -> Markdown {
     let mut headings = Vec::new();
     let mut links = Vec::new();
     let mut used_ids = UsedIds::default();
-    let mut word_count = 0;
     let mut heading_start: Option<usize> = None;
     let mut open_links: Vec<Option<usize>> = Vec::new();
     let mut summary_at: Option<usize> = None;
@@ -118,14 +122,9 @@ pub fn render_markdown(body: &str, offset: usize) -> Markdown {
                 }
                 None => events.push(Event::End(TagEnd::Link)),
             },
-            Event::Html(ref html) | Event::InlineHtml(ref html)
-                if summary_at.is_none() && html.trim() == "<!-- more -->" =>
-            {
+            Event::Html(ref html) | Event::InlineHtml(ref html) if summary_at.is_none() && is_more_marker(html) => {
                 summary_at = Some(events.len());
-            }
-            Event::Text(ref text) => {
-                word_count += text.split_whitespace().count();
-                events.push(event);
+                events.push(Event::Html(CONTINUE_READING.into()));
             }
             other => events.push(other),
         }
@@ -138,7 +137,21 @@ pub fn render_markdown(body: &str, offset: usize) -> Markdown {
     });
     let rest = summary_at.unwrap_or(0);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().skip(rest));
-    Markdown { html: html.into(), summary_len, headings, links, word_count }
+    Markdown { html: html.into(), summary_len, headings, links, word_count: word_count(body) }
+}
+
+/// Whether an HTML comment is the summary marker, `<!-- more -->` in any
+/// case and spacing, as Zola reads it.
+fn is_more_marker(html: &str) -> bool {
+    let inner = html.trim().strip_prefix("<!--").and_then(|rest| rest.strip_suffix("-->"));
+    inner.is_some_and(|inner| inner.trim().eq_ignore_ascii_case("more"))
+}
+
+/// The words of the Markdown as written (link targets and the summary
+/// marker included, code between ``` fences left out), counted as Unicode
+/// words: the count Zola gives `word_count` and `reading_time`.
+fn word_count(body: &str) -> usize {
+    body.split("```").step_by(2).map(|outside_code| outside_code.unicode_words().count()).sum()
 }
 
 /// `@/…` links to content files, and root-relative `/…` links (not `//host`).

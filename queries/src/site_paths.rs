@@ -20,6 +20,10 @@ pub const DATA: &str = "data";
 /// `templates/` and `static/` folders as the site.
 pub const THEMES: &str = "themes";
 
+/// A theme's own file, `themes/NAME/theme.toml`, whose `[extra]` gives the
+/// site's defaults.
+pub const THEME_FILE: &str = "theme.toml";
+
 /// The home section's file, under `content/`.
 pub const HOME_SECTION: &str = "_index.md";
 
@@ -78,14 +82,14 @@ pub fn theme_template_name<'n>(theme: &str, name: &'n str) -> Option<&'n str> {
 }
 
 /// Whether a path from the site root is a file of a theme that queries read
-/// as text: its templates and its configuration file.
+/// as text: its templates and its `theme.toml`.
 pub fn is_theme_text(path: &Utf8Path) -> bool {
     let mut parts = path.components().map(|part| part.as_str());
     parts.next() == Some(THEMES)
         && parts.next().is_some()
         && match parts.next() {
             Some(TEMPLATES) => parts.next().is_some(),
-            Some("config.toml") => parts.next().is_none(),
+            Some(THEME_FILE) => parts.next().is_none(),
             _ => false,
         }
 }

@@ -369,3 +369,32 @@ fn get_taxonomy_url_fails_on_a_missing_term_unless_it_is_not_required() {
     site.write("templates/page.html", "{{ get_taxonomy_url(kind=\"tags\", name=\"Go\") }}");
     site.qsite(&["build"]).assert_code(1).assert_stderr_has(&["`tags` term `Go` does not exist"]);
 }
+
+#[test]
+fn dates_default_and_language_arguments_read_as_in_tera_and_zola() {
+    let site = SiteTest::with_files(&[
+        (
+            "config.toml",
+            "base_url = \"https://zola.test\"\ntaxonomies = [{ name = \"tags\" }]\n\
+             [languages.fr]\ntaxonomies = [{ name = \"tags\" }]\n",
+        ),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n"),
+        ("content/blog/_index.fr.md", "+++\ntitle = \"Blogue\"\n+++\n"),
+        ("content/blog/post.md", "+++\ntitle = \"Post\"\ndate = 2024-12-31T23:30:00-02:00\n+++\nText\n"),
+        ("content/blog/post.fr.md", "+++\ntitle = \"Billet\"\n[taxonomies]\ntags = [\"Rust\"]\n+++\nTexte\n"),
+        (
+            "templates/page.html",
+            "{% if page.lang == \"en\" %}{{ page.date | date(format=\"%+\") }} {{ page.year }}-{{ page.month }}-{{ page.day }} \
+             {{ page.summary | default(value=\"no summary\") }} \
+             {% set french = get_section(path=\"blog/_index.md\", lang=\"fr\") %}{{ french.title }} \
+             {{ get_taxonomy_url(kind=\"tags\", name=\"Rust\", lang=\"fr\") }}{% endif %}",
+        ),
+    ]);
+    site.build();
+    assert_eq!(
+        site.output("blog/post/index.html"),
+        "2024-12-31T23:30:00-02:00 2024-12-31 no summary Blogue https://zola.test/fr/tags/rust/",
+        "a date shows in the offset it was written with, and a null value takes the default"
+    );
+}

@@ -5,15 +5,16 @@
 use crate::support::SiteTest;
 
 /// A site using the theme `plain`, which has a base layout, a page
-/// template, a stylesheet and an `[extra]` default.
+/// template, a stylesheet and an `[extra]` default in its `theme.toml`.
 fn themed_site() -> SiteTest {
     SiteTest::with_files(&[
         ("config.toml", "base_url = \"https://zola.test\"\ntheme = \"plain\"\n[extra]\nowner = \"site\"\n"),
         ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
         ("content/post.md", "+++\ntitle = \"Post\"\n+++\nText\n"),
         ("templates/index.html", "home"),
-        ("themes/plain/config.toml", "[extra]\nowner = \"theme\"\ncolor = \"blue\"\n"),
-        ("themes/plain/theme.toml", "name = \"plain\"\n"),
+        ("themes/plain/theme.toml", "name = \"plain\"\n[extra]\nowner = \"theme\"\ncolor = \"blue\"\n"),
+        // The theme's demo site configuration, which Zola never reads.
+        ("themes/plain/config.toml", "[extra]\ncolor = \"demo red\"\n"),
         ("themes/plain/templates/base.html", "<main>{% block content %}{% endblock %}</main>"),
         (
             "themes/plain/templates/page.html",

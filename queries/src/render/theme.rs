@@ -217,22 +217,24 @@ pub fn feed_view(
     }
 }
 
-/// Every HTML page of the site worth indexing: pages, first pages of sections,
-/// taxonomies and terms.
+/// Every HTML page of the site worth indexing: pages, sections, taxonomies
+/// and terms, every pager of each.
 pub fn sitemap_entries(db: &dyn Database) -> Vec<SitemapEntryView> {
     let base_url = &config(db).config.base_url;
     let mut entries = Vec::new();
     for (output, route) in &route_table(db).routes {
         use crate::routes::Route;
         let (permalink, lastmod) = match route {
+            Route::Page(file) | Route::Section { section: file, .. } if is_hidden(db, *file) => continue,
             Route::Page(file) | Route::Section { section: file, pager: 1 } => {
-                if is_hidden(db, *file) {
-                    continue;
-                }
                 let (date, updated) = page_dates(db, *file);
-                (page_location(db, *file).permalink.clone(), updated.as_ref().or(date.as_ref()).map(|date| date.day()))
+                (
+                    page_location(db, *file).permalink.clone(),
+                    updated.as_ref().or(date.as_ref()).map(|date| date.text.clone()),
+                )
             }
-            Route::TaxonomyList(_) | Route::Term { pager: 1, .. } => {
+            // Later pagers too, as Zola lists them unless told otherwise.
+            Route::Section { .. } | Route::TaxonomyList(_) | Route::Term { .. } => {
                 (format!("{base_url}/{}", output.trim_end_matches("index.html")), None)
             }
             _ => continue,

@@ -4,6 +4,7 @@
 use camino::Utf8Path;
 use minijinja::value::{Kwargs, Value};
 use minijinja::{Error, ErrorKind};
+use salsa::Database;
 
 use crate::collections::{Scope, Selector};
 use crate::front_matter::SortBy;
@@ -13,29 +14,43 @@ use crate::sections::is_section_index;
 use crate::templates::arguments::{not_found, outside_render, required_text, text_argument};
 use crate::templates::limits::value_within_limit;
 use crate::templates::objects::{PageObject, SectionObject, selected_pages, with_db};
-use crate::trace::reads::content_file;
+use crate::trace::reads::{config, content_file};
 
-/// `get_page(path="blog/a.md")`.
+/// The content path of `path`'s version in `lang` (`blog/a.md` is
+/// `blog/a.fr.md` in French), or `path` itself in the default language:
+/// what Zola's `lang=` argument of `get_page`, `get_section` and `get_url`
+/// picks.
+pub fn translated_path(db: &dyn Database, path: &str, lang: Option<&str>) -> String {
+    let lang = lang.filter(|lang| *lang != config(db).config.default_language);
+    match (lang, path.strip_suffix(".md")) {
+        (Some(lang), Some(stem)) => format!("{stem}.{lang}.md"),
+        _ => path.to_owned(),
+    }
+}
+
+/// `get_page(path="blog/a.md", lang="fr")`.
 pub fn get_page(kwargs: Kwargs) -> Result<Value, Error> {
     let path = required_text(&kwargs, "path")?;
+    let lang = text_argument(&kwargs, "lang")?;
     kwargs.assert_all_used()?;
     with_db(|db| {
-        let file = content_file(db, path.trim_start_matches("@/"));
+        let file = content_file(db, &translated_path(db, path.trim_start_matches("@/"), lang.as_deref()));
         file.map(|file| Value::from_object(PageObject(file))).ok_or_else(|| not_found("page", &path))
     })
     .ok_or_else(outside_render)?
 }
 
 /// `get_section(path="blog/_index.md")`, or a translation's
-/// (`blog/_index.fr.md`). `metadata_only=true` is taken and changes
-/// nothing: a section's fields are read only when printed, so leaving its
-/// pages unprinted already costs nothing.
+/// (`blog/_index.fr.md`, or `lang="fr"`). `metadata_only=true` is taken and
+/// changes nothing: a section's fields are read only when printed, so
+/// leaving its pages unprinted already costs nothing.
 pub fn get_section(kwargs: Kwargs) -> Result<Value, Error> {
     let path = required_text(&kwargs, "path")?;
     let _metadata_only: Option<bool> = kwargs.get("metadata_only")?;
+    let lang = text_argument(&kwargs, "lang")?;
     kwargs.assert_all_used()?;
     with_db(|db| {
-        let file = content_file(db, path.trim_start_matches("@/"));
+        let file = content_file(db, &translated_path(db, path.trim_start_matches("@/"), lang.as_deref()));
         file.filter(|_| is_section_index(Utf8Path::new(&path)))
             .map(|file| Value::from_object(SectionObject(file)))
             .ok_or_else(|| not_found("section", &path))

@@ -75,23 +75,49 @@ pub fn date(value: &Value, kwargs: Kwargs) -> Result<String, Error> {
     {
         return now.formatted(format);
     }
-    let timestamp = if let Ok(seconds) = i64::try_from(value.clone()) {
-        jiff::Timestamp::from_second(seconds)
-            .map_err(|error| Error::new(ErrorKind::InvalidOperation, format!("`{seconds}` is not a time: {error}")))?
+    let (timestamp, written_offset) = if let Ok(seconds) = i64::try_from(value.clone()) {
+        let timestamp = jiff::Timestamp::from_second(seconds)
+            .map_err(|error| Error::new(ErrorKind::InvalidOperation, format!("`{seconds}` is not a time: {error}")))?;
+        (timestamp, None)
     } else {
         let text = value.to_string();
-        parse_date(&text)
-            .map_err(|error| Error::new(ErrorKind::InvalidOperation, format!("`{text}` is not a date: {error}")))?
-            .timestamp
+        let date = parse_date(&text)
+            .map_err(|error| Error::new(ErrorKind::InvalidOperation, format!("`{text}` is not a date: {error}")))?;
+        (date.timestamp, date.written_offset())
     };
+    // As Tera: a date written with an offset is shown in it.
     let zone = match &timezone {
         Some(name) => jiff::tz::TimeZone::get(name)
             .map_err(|error| Error::new(ErrorKind::InvalidOperation, format!("unknown time zone `{name}`: {error}")))?,
-        None => jiff::tz::TimeZone::UTC,
+        None => written_offset.map_or(jiff::tz::TimeZone::UTC, jiff::tz::TimeZone::fixed),
     };
     let mut text = String::new();
     jiff::fmt::strtime::BrokenDownTime::from(&timestamp.to_zoned_datetime(zone))
-        .format(format, &mut text)
+        .format(with_iso_8601_spelled_out(format), &mut text)
         .map_err(|error| Error::new(ErrorKind::InvalidOperation, format!("bad date format `{format}`: {error}")))?;
     Ok(text)
+}
+
+/// `format` with chrono's `%+` (which Tera and Zola's feeds use, and jiff
+/// lacks) written out as the directives it stands for:
+/// `2024-01-31T09:30:00+02:00`, with fractional seconds only when nonzero.
+fn with_iso_8601_spelled_out(format: &str) -> String {
+    let mut spelled = String::with_capacity(format.len());
+    let mut characters = format.chars();
+    while let Some(character) = characters.next() {
+        match (character, characters.clone().next()) {
+            ('%', Some('+')) => {
+                characters.next();
+                spelled.push_str("%Y-%m-%dT%H:%M:%S%.f%:z");
+            }
+            // `%%` is a percent sign; the next character is text.
+            ('%', Some(next)) => {
+                characters.next();
+                spelled.push(character);
+                spelled.push(next);
+            }
+            _ => spelled.push(character),
+        }
+    }
+    spelled
 }

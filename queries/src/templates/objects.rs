@@ -77,6 +77,9 @@ pub const COMMON_FIELDS: &[&str] = &[
     "ancestors",
     "assets",
     "date",
+    "year",
+    "month",
+    "day",
     "updated",
     "draft",
     "weight",
@@ -132,6 +135,14 @@ fn content_field(db: &dyn Database, file: SourceFile, key: &str) -> Option<Value
         "assets" => Value::from(assets(db, file).to_vec()),
         "date" => optional_date(&page_dates(db, file).0),
         "updated" => optional_date(&page_dates(db, file).1),
+        "year" | "month" | "day" => page_dates(db, file).0.as_ref().map_or(Value::from(()), |date| {
+            let written = date.written_date();
+            Value::from(match key {
+                "year" => i32::from(written.year()),
+                "month" => i32::from(written.month()),
+                _ => i32::from(written.day()),
+            })
+        }),
         "draft" => Value::from(page_draft(db, file)),
         "weight" => meta().weight.map_or(Value::from(()), Value::from),
         "authors" => Value::from(meta().authors.clone()),

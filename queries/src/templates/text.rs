@@ -71,9 +71,10 @@ pub fn split(value: &Value, pattern: Option<String>, maxsplits: Option<i64>, kwa
     minijinja::filters::split(value, pattern.map(Arc::from), maxsplits)
 }
 
-/// `default(value)`: the value, or `value` when it is undefined, with Tera's
-/// `default(value=…)` beside minijinja's positional form (and its second,
-/// `boolean`, argument).
+/// `default(value)`: the value, or `value` when it is undefined or none (as
+/// Tera has it, so Zola's absent `page.summary` or `page.date` takes the
+/// default), with Tera's `default(value=…)` beside minijinja's positional
+/// form (and its second, `boolean`, argument).
 pub fn default(
     state: &State,
     value: &Value,
@@ -86,6 +87,7 @@ pub fn default(
         None => kwargs.get::<Option<Value>>("value")?,
     };
     kwargs.assert_all_used()?;
+    let value = if value.is_none() { &Value::UNDEFINED } else { value };
     let args: Vec<Value> = match (other, lax) {
         (other, Some(lax)) => vec![other.unwrap_or_else(|| Value::from("")), lax],
         (Some(other), None) => vec![other],

@@ -8,6 +8,7 @@ use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode
 
 use crate::site_paths::STATIC;
 use crate::templates::arguments::{not_found, outside_render, required_text, text_argument};
+use crate::templates::content::translated_path;
 use crate::templates::limits::value_within_limit;
 use crate::templates::objects::with_db;
 use crate::trace::reads::{config, content_file, file_hash, page_location};
@@ -33,11 +34,8 @@ pub fn get_url(kwargs: Kwargs) -> Result<Value, Error> {
         if let Some(content_path) = path.strip_prefix("@/") {
             let (content_path, anchor) =
                 content_path.split_once('#').map_or((content_path, None), |(path, anchor)| (path, Some(anchor)));
-            let translated = match (&lang, content_path.strip_suffix(".md")) {
-                (Some(lang), Some(stem)) => format!("{stem}.{lang}.md"),
-                _ => content_path.to_owned(),
-            };
-            let file = content_file(db, &translated).ok_or_else(|| not_found("content file", &path))?;
+            let file = content_file(db, &translated_path(db, content_path, lang.as_deref()))
+                .ok_or_else(|| not_found("content file", &path))?;
             let mut url = page_location(db, file).permalink.clone();
             if let Some(anchor) = anchor {
                 url.push('#');
