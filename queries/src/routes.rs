@@ -310,8 +310,8 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
         }
     }
     for (path, file) in &tree.assets {
-        // A colocated asset keeps its path, so it lands next to its page.
-        table.add(db, &format!("/{path}"), Route::Copy(*file), Some(Owner { file: *file, claim: Claim::Copy }));
+        let url = asset_url(db, &files.content, path);
+        table.add(db, &url, Route::Copy(*file), Some(Owner { file: *file, claim: Claim::Copy }));
     }
     let text_outputs = table.routes.values().filter(|route| !matches!(route, Route::Copy(_))).count();
     let stats = RouteStats { text_outputs, ..table.stats };
@@ -324,6 +324,24 @@ fn add_feeds(db: &dyn Database, table: &mut Builder, base: &str, source: &FeedSo
     for filename in &config(db).config.feed_filenames {
         let route = Route::Feed { source: source.clone(), filename: filename.clone() };
         table.add(db, &format!("{base}{filename}"), route, owner);
+    }
+}
+
+/// Where a colocated asset is copied: next to its page bundle's output, as
+/// Zola copies it (`content/themes/Dark/shot.png` beside the page at
+/// `/themes/dark/` is `/themes/dark/shot.png`); a section's asset, or a file
+/// beside no bundle, keeps its path.
+fn asset_url(db: &dyn Database, content: &BTreeMap<Utf8PathBuf, SourceFile>, path: &Utf8Path) -> String {
+    let bundle = path.ancestors().skip(1).find_map(|folder| {
+        let index = content.get(&folder.join("index.md"))?;
+        Some((folder, *index))
+    });
+    match bundle {
+        Some((folder, index)) if !folder.as_str().is_empty() => {
+            let below = path.strip_prefix(folder).unwrap_or(path);
+            format!("{}{below}", page_location(db, index).url_path)
+        }
+        _ => format!("/{path}"),
     }
 }
 

@@ -205,3 +205,26 @@ fn a_paginated_section_of_one_page_still_has_its_first_pager_as_a_redirect() {
     assert!(site.output("page/1/index.html").contains("https://zola.test/"), "Zola writes `/page/1/` as a redirect");
     site.assert_same_as_clean_build();
 }
+
+#[test]
+fn a_bundles_assets_are_copied_next_to_its_page_wherever_its_url_puts_it() {
+    let site = SiteTest::with_files(&[
+        ("config.toml", "base_url = \"https://zola.test\"\n"),
+        ("content/themes/Dark Mode/index.md", "+++\ntitle = \"Dark\"\n+++\n![shot](shot.png)\n"),
+        ("content/themes/Dark Mode/shot.png", "png"),
+        ("content/themes/Dark Mode/img/big.png", "big"),
+        ("content/moved/index.md", "+++\ntitle = \"Moved\"\npath = \"elsewhere/here\"\n+++\n"),
+        ("content/moved/note.txt", "note"),
+        ("templates/index.html", ""),
+        ("templates/page.html", "{{ page.content | safe }}"),
+    ]);
+    site.build();
+    assert_eq!(site.output("themes/dark-mode/shot.png"), "png");
+    assert_eq!(site.output("themes/dark-mode/img/big.png"), "big");
+    assert_eq!(site.output("elsewhere/here/note.txt"), "note");
+    assert!(!site.has_output("themes/Dark Mode/shot.png"));
+    site.rename("content/moved/index.md", "content/moved/index.md.bak");
+    site.build();
+    assert_eq!(site.output("moved/note.txt"), "note", "with no bundle left, the file keeps its path");
+    site.assert_same_as_clean_build();
+}
