@@ -12,6 +12,7 @@ use crate::inputs::{Site, text_of};
 use crate::lookup::file_at;
 use crate::site_paths::{THEME_FILE, is_zola_config, theme_path};
 use crate::stable_hash::StableHash;
+use crate::toml_values::table_value;
 use crate::zola_config;
 
 /// The site configuration every render reads.
@@ -236,7 +237,7 @@ pub fn config(db: &dyn Database) -> ConfigResult {
         theme: None,
         broken_links_are_errors: true,
         extra: minijinja::Value::from(BTreeMap::<String, minijinja::Value>::new()),
-        settings: minijinja::Value::from(minijinja::value::Serde(&zola_config::settings(&toml::Table::new()))),
+        settings: table_value(&zola_config::settings(&toml::Table::new())),
         languages: BTreeMap::new(),
         translations: BTreeMap::new(),
     };
@@ -256,7 +257,7 @@ pub fn config(db: &dyn Database) -> ConfigResult {
                 .with_help("the site builds as if the setting were not there"),
             );
         }
-        config.settings = minijinja::Value::from(minijinja::value::Serde(&zola_config::settings(table)));
+        config.settings = table_value(&zola_config::settings(table));
         for key in raw.unknown.keys().filter(|key| !zola_config::is_zola_key(key)) {
             let range = key_range(text, key);
             diagnostics.push(Diagnostic::warning(
@@ -350,7 +351,7 @@ pub fn config(db: &dyn Database) -> ConfigResult {
                 )),
             }
         }
-        config.extra = minijinja::Value::from(minijinja::value::Serde(&extra));
+        config.extra = table_value(&extra);
     }
     if let Some(base_url) = &site.options(db).base_url {
         config.base_url = base_url.clone();

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
 use crate::inputs::{FileText, SourceFile, bytes_of, text_of};
+use crate::toml_values::table_value;
 
 /// How `load_data` reads a text: Zola's `format` names, given as
 /// `format=` or inferred from the file's extension. A key of the traced
@@ -103,7 +104,7 @@ fn data_text(db: &dyn Database, file: SourceFile) -> Result<Arc<str>, String> {
 pub fn parse_data(text: &str, format: DataFormat, source: &str) -> Result<minijinja::Value, (Range<usize>, String)> {
     let parsed: Result<minijinja::Value, (Range<usize>, String)> = match format {
         DataFormat::Toml => toml::from_str::<toml::Table>(text)
-            .map(|table| minijinja::Value::from(minijinja::value::Serde(&table)))
+            .map(|table| table_value(&table))
             .map_err(|e| (e.span().unwrap_or(0..0), e.message().to_owned())),
         DataFormat::Json => serde_json::from_str::<serde_json::Value>(text)
             .map(|value| minijinja::Value::from(minijinja::value::Serde(&value)))

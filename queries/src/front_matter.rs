@@ -14,6 +14,7 @@ use crate::diagnostic::plain_words;
 use crate::inputs::{SourceFile, stored_front_matter, text_of};
 use crate::stable_hash::StableHash;
 use crate::suggest::did_you_mean;
+use crate::toml_values::template_value;
 
 /// How a section orders its pages: Zola's `sort_by` values. Pages that
 /// lack what an order reads (a date, a title, a weight) come last, by path.
@@ -268,7 +269,7 @@ pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
     front.paginate_path = raw.paginate_path;
     front.paginate_reversed = raw.paginate_reversed;
     if let Some(extra) = raw.extra {
-        front.extra = minijinja::Value::from(minijinja::value::Serde(&extra));
+        front.extra = template_value(&extra);
     }
     front
 }

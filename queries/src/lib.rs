@@ -102,6 +102,7 @@ mod templates;
 mod test_db;
 #[cfg(test)]
 mod tests;
+mod toml_values;
 pub mod trace;
 pub mod whole_site;
 pub mod words;

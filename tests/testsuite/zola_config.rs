@@ -18,16 +18,17 @@ fn zola_site(config: &str, template: &str) -> SiteTest {
 fn every_zola_key_reaches_templates_with_zolas_defaults() {
     let site = zola_site(
         "base_url = \"https://zola.test\"\nauthor = \"Ann\"\ntaxonomies = [{ name = \"tags\", feed = true, paginate_by = 5 }]\n\
-         [markdown]\nrender_emoji = false\n[extra]\nx = 1\n",
+         [markdown]\nrender_emoji = false\n[extra]\nx = 1\nsince = 2024-01-02T03:04:05+01:00\n",
         "{{ config.author }}|{{ config.markdown.render_emoji }}|{{ config.markdown.smart_punctuation }}|\
          {{ config.build_search_index }}|{{ config.search.index_format }}|{{ config.languages | length }}|\
          {% for t in config.taxonomies %}{{ t.name }} {{ t.feed }} {{ t.paginate_by }}{% endfor %}|\
-         {{ config.generate_feeds }}|{{ config.feed_filenames | join(sep=\",\") }}|{{ config.extra.x }}",
+         {{ config.generate_feeds }}|{{ config.feed_filenames | join(sep=\",\") }}|{{ config.extra.x }}|\
+         {{ config.extra.since }}",
     );
     site.build();
     assert_eq!(
         site.output("index.html"),
-        "Ann|false|false|false|elasticlunr_javascript|0|tags true 5|false|atom.xml|1"
+        "Ann|false|false|false|elasticlunr_javascript|0|tags true 5|false|atom.xml|1|2024-01-02T03:04:05+01:00"
     );
     assert!(!site.has_output("atom.xml"), "Zola writes a feed only when asked");
 }
