@@ -223,7 +223,8 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
         for (slug, term) in index.get(&id).into_iter().flatten() {
             table.stats.terms += 1;
             let term_base = term_path(&id, slug);
-            let pagers = pager_count(term.pages.len(), taxonomy.paginate_by.or(config.paginate_by));
+            let paginate_by = taxonomy.paginate_by.or(config.paginate_by);
+            let pagers = pager_count(term.pages.len(), paginate_by);
             // A term no file system can name is the fault of the first page
             // that gives it, not of the configuration.
             let owner = match (output_path(&term_base), term.pages.first()) {
@@ -238,6 +239,11 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
                     Route::Term { taxonomy: id.clone(), term: slug.clone(), pager },
                     owner,
                 );
+            }
+            if paginate_by.is_some() {
+                // `/tags/rust/page/1/` is the term's first page under another name, as in Zola.
+                let target = format!("{}{term_base}", config.base_url);
+                table.add(db, &paths.numbered(1), Route::Alias { target }, owner);
             }
             if taxonomy.feed {
                 let source = FeedSource::Term { taxonomy: id.clone(), term: slug.clone() };

@@ -194,15 +194,18 @@ fn a_date_at_the_start_of_a_file_name_is_the_pages_date_and_not_its_slug() {
 #[test]
 fn a_paginated_section_of_one_page_still_has_its_first_pager_as_a_redirect() {
     let site = SiteTest::with_files(&[
-        ("config.toml", "base_url = \"https://zola.test\"\n"),
+        ("config.toml", "base_url = \"https://zola.test\"\ntaxonomies = [{ name = \"tags\", paginate_by = 2 }]\n"),
         ("content/_index.md", "+++\npaginate_by = 5\n+++\n"),
-        ("content/a.md", "+++\ntitle = \"A\"\n+++\n"),
+        ("content/a.md", "+++\ntitle = \"A\"\n[taxonomies]\ntags = [\"x\"]\n+++\n"),
         ("templates/index.html", "{% for page in paginator.pages %}{{ page.title }}{% endfor %}"),
         ("templates/page.html", ""),
+        ("templates/taxonomy_list.html", ""),
+        ("templates/taxonomy_single.html", ""),
     ]);
     site.build();
     assert_eq!(site.output("index.html"), "A");
     assert!(site.output("page/1/index.html").contains("https://zola.test/"), "Zola writes `/page/1/` as a redirect");
+    assert!(site.output("tags/x/page/1/index.html").contains("https://zola.test/tags/x/"), "a term's too");
     site.assert_same_as_clean_build();
 }
 
