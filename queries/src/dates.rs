@@ -68,15 +68,15 @@ pub const CLOCK_TIMESTAMP: &str = "timestamp";
 /// The format `now()` prints in, as Zola prints it: RFC 3339 with the offset.
 pub const CLOCK_RFC3339: &str = "%Y-%m-%dT%H:%M:%S%:z";
 
-/// The build clock as `format` spells it: what a template printed of it.
-/// Backdates: when the clock moves but the year it printed did not, what
-/// printed it is not rendered again.
+/// The build clock as `format` spells it: what a template printed of it, or
+/// why the format cannot print it. Backdates: when the clock moves but the
+/// year it printed did not, what printed it is not rendered again.
 #[salsa::tracked(returns(ref))]
-pub fn clock_text<'db>(db: &'db dyn salsa::Database, format: ClockFormat<'db>) -> String {
+pub fn clock_text<'db>(db: &'db dyn salsa::Database, format: ClockFormat<'db>) -> Result<String, String> {
     let clock = *crate::inputs::Site::get(db).clock(db);
     let spelling = format.spelling(db);
     if spelling == CLOCK_TIMESTAMP {
-        return clock.seconds.to_string();
+        return Ok(clock.seconds.to_string());
     }
     let (zone, format) = spelling.split_once(' ').unwrap_or(("utc", spelling));
     let offset = if zone == "utc" { 0 } else { clock.offset_seconds };
@@ -85,8 +85,8 @@ pub fn clock_text<'db>(db: &'db dyn salsa::Database, format: ClockFormat<'db>) -
     let mut text = String::new();
     let zoned = timestamp.to_zoned_datetime(jiff::tz::TimeZone::fixed(offset));
     match jiff::fmt::strtime::BrokenDownTime::from(&zoned).format(format, &mut text) {
-        Ok(()) => text,
-        Err(error) => format!("bad date format `{format}`: {error}"),
+        Ok(()) => Ok(text),
+        Err(error) => Err(format!("bad date format `{format}`: {error}")),
     }
 }
 

@@ -27,11 +27,9 @@ pub struct Now {
 impl Now {
     /// The clock as `format` shows it, recorded as read.
     fn formatted(&self, format: &str) -> Result<String, Error> {
-        let text = with_db(|db| clock(db, &clock_spelling(self.utc, format))).ok_or_else(outside_render)?;
-        match text.strip_prefix("bad date format") {
-            Some(_) => Err(Error::new(ErrorKind::InvalidOperation, text)),
-            None => Ok(text),
-        }
+        with_db(|db| clock(db, &clock_spelling(self.utc, format)))
+            .ok_or_else(outside_render)?
+            .map_err(|problem| Error::new(ErrorKind::InvalidOperation, problem))
     }
 }
 
@@ -55,6 +53,7 @@ pub fn now(kwargs: Kwargs) -> Result<Value, Error> {
     with_db(|_| ()).ok_or_else(outside_render)?;
     if timestamp == Some(true) {
         let seconds = with_db(|db| clock(db, CLOCK_TIMESTAMP)).ok_or_else(outside_render)?;
+        let seconds = seconds.map_err(|problem| Error::new(ErrorKind::InvalidOperation, problem))?;
         return Ok(Value::from(seconds.parse::<i64>().unwrap_or_default()));
     }
     Ok(Value::from_object(Now { utc: utc == Some(true) }))

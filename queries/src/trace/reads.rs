@@ -378,7 +378,7 @@ pub fn file_digest(db: &dyn Database, path: &str, sha: ShaType) -> Option<Option
 }
 
 /// The build clock as `spelling` ([`crate::dates::ClockFormat`]) spells it.
-pub fn clock(db: &dyn Database, spelling: &str) -> String {
+pub fn clock(db: &dyn Database, spelling: &str) -> Result<String, String> {
     record(db, Read::Clock(spelling.to_owned()));
     clock_text(db, ClockFormat::new(db, spelling.to_owned())).clone()
 }
