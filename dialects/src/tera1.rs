@@ -8,8 +8,8 @@
 //!   calls by its bare name.
 //!
 //! Statements minijinja reads differently: `{% for key, value in map %}`
-//! ([`pairs`](crate::pairs)) and `{% set_global %}`
-//! ([`globals`](crate::globals)).
+//! ([`pairs`]) and `{% set_global %}`
+//! ([`globals`]).
 //!
 //! Everything else is copied byte for byte, whitespace-control markers
 //! included, so text that uses none of these translates to itself.
