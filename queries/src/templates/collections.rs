@@ -293,23 +293,9 @@ pub fn iterable(value: &Value) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn tera_list_filters_and_tests_do_what_tera_does() {
-        let env = {
-            let mut env = minijinja::Environment::new();
-            env.add_filter("nth", nth);
-            env.add_filter("concat", concat);
-            env.add_filter("get", get);
-            env.add_filter("slice", slice);
-            env.add_filter("group_by", group_by);
-            env.add_filter("filter", filter);
-            env.add_filter("map", map);
-            env.add_test("object", object);
-            env.add_test("iterable", iterable);
-            env
-        };
+        let env = crate::templates::registry::test_environment();
         let posts = minijinja::context! { posts => vec![
             minijinja::context! { title => "a", year => 2024, author => minijinja::context! { name => "Ann" }, draft => true },
             minijinja::context! { title => "b", year => 2023, author => minijinja::context! { name => "Bo" } },

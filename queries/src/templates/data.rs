@@ -204,16 +204,9 @@ pub fn throw(kwargs: Kwargs) -> Result<Value, Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn get_hash_digests_text_as_zola_does_and_throw_fails_with_its_message() {
-        let env = {
-            let mut env = minijinja::Environment::new();
-            env.add_function("get_hash", get_hash);
-            env.add_function("throw", throw);
-            env
-        };
+        let env = crate::templates::registry::test_environment();
         let render = |template: &str| env.render_str(template, ()).expect("renders");
         assert_eq!(
             render(r#"{{ get_hash(literal="Hello World", sha_type=256, base64=false) }}"#),

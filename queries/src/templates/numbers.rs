@@ -185,21 +185,9 @@ pub fn number(value: &Value) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn tera_number_filters_do_what_tera_does() {
-        let env = {
-            let mut env = minijinja::Environment::new();
-            env.add_filter("int", int);
-            env.add_filter("float", float);
-            env.add_filter("round", round);
-            env.add_filter("pluralize", pluralize);
-            env.add_filter("filesizeformat", filesizeformat);
-            env.add_filter("num_format", num_format);
-            env.add_test("number", number);
-            env
-        };
+        let env = crate::templates::registry::test_environment();
         let render = |template: &str| env.render_str(template, ()).expect("renders");
         let ints = r#"{{ " 42 " | int }} {{ "x" | int }} {{ "x" | int(default=7) }} {{ "0xff" | int(base=16) }} {{ "1.9" | int }} {{ 2.7 | int }} {{ "11" | int(0, 2) }}"#;
         assert_eq!(render(ints), "42 0 7 255 1 2 3");

@@ -232,3 +232,13 @@ pub fn register(env: &mut Environment<'static>) {
 pub fn suggested_names(kind: Kind) -> impl Iterator<Item = &'static str> {
     REGISTRY.iter().filter(move |entry| entry.kind == kind && entry.suggested).map(|entry| entry.name)
 }
+
+/// An environment with every callable the registry lists and nothing else
+/// of qsite's (no loader, no formatter): for the families' unit tests,
+/// which render through the names templates use.
+#[cfg(test)]
+pub fn test_environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    register(&mut env);
+    env
+}

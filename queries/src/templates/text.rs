@@ -329,20 +329,7 @@ mod tests {
 
     #[test]
     fn tera_text_filters_do_what_tera_does() {
-        let env = {
-            let mut env = minijinja::Environment::new();
-            env.add_filter("trim_start_matches", trim_start_matches);
-            env.add_filter("trim_end_matches", trim_end_matches);
-            env.add_filter("wordcount", wordcount);
-            env.add_filter("linebreaksbr", linebreaksbr);
-            env.add_filter("as_str", as_str);
-            env.add_filter("split", split);
-            env.add_filter("default", default);
-            env.add_filter("replace", replace);
-            env.add_test("starting_with", starting_with);
-            env.add_test("ending_with", ending_with);
-            env
-        };
+        let env = crate::templates::registry::test_environment();
         let render = |template: &str| env.render_str(template, ()).expect("renders");
         assert_eq!(render(r#"{{ "--a--" | trim_start_matches(pat="-") }}"#), "a--");
         assert_eq!(render(r#"{{ "--a--" | trim_end_matches(pat="-") }}"#), "--a");
@@ -358,17 +345,7 @@ mod tests {
 
     #[test]
     fn teras_truncate_striptags_title_escape_xml_and_matching() {
-        let env = {
-            let mut env = minijinja::Environment::new();
-            env.add_filter("truncate", truncate);
-            env.add_filter("striptags", striptags);
-            env.add_filter("title", title);
-            env.add_filter("escape_xml", escape_xml);
-            env.add_filter("base64_encode", base64_encode);
-            env.add_filter("base64_decode", base64_decode);
-            env.add_test("matching", matching);
-            env
-        };
+        let env = crate::templates::registry::test_environment();
         let render = |template: &str| env.render_str(template, ()).expect("renders");
         assert_eq!(render(r#"{{ "Hello, world" | truncate(length=5) }}"#), "Hello…");
         assert_eq!(
