@@ -11,9 +11,6 @@ use camino::{Utf8Component, Utf8Path, Utf8PathBuf};
 use crate::folder::{Folder, Kind, kind_at};
 use crate::site_folder::{CACHE_DIR, EnvironmentError, INPUT_DIRS};
 
-/// Site folders that are sources though builds do not read them all yet.
-const OTHER_SOURCE_DIRS: [&str; 2] = ["themes", "sass"];
-
 /// An output folder checked before a build writes into it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputDir {
@@ -47,7 +44,7 @@ pub fn checked_output_dir(
     if normalized(&root, output_dir, false)?.starts_with(&root) && !output.starts_with(&root) {
         return refuse(format!("it is a symbolic link to `{output}`, outside the site folder"));
     }
-    let sources = INPUT_DIRS.iter().chain(&OTHER_SOURCE_DIRS).chain(&[CACHE_DIR]).map(Utf8Path::new);
+    let sources = INPUT_DIRS.iter().chain(&[CACHE_DIR]).map(Utf8Path::new);
     for source in sources.chain([config]) {
         let source_path = resolved(&root, source)?;
         if output.starts_with(&source_path) {

@@ -5,7 +5,7 @@ use std::io;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use queries::FileText;
-use queries::site_paths::is_theme_text;
+use queries::site_paths::{SASS, is_theme_text};
 use rayon::prelude::*;
 use snapshots::FileStat;
 
@@ -15,7 +15,7 @@ use crate::folder::{Folder, Kind, Refusal, Stat, kind_at, read_regular};
 pub const CACHE_DIR: &str = ".qsite";
 
 /// The folders under the site root whose files are inputs.
-pub const INPUT_DIRS: [&str; 5] = ["content", "templates", "static", "data", "themes"];
+pub const INPUT_DIRS: [&str; 6] = ["content", "templates", "static", "data", "sass", "themes"];
 
 /// A problem with the environment, not the site: exit code 2.
 #[derive(Debug, thiserror::Error)]
@@ -322,12 +322,14 @@ fn ignore_rule(root: &Utf8Path, file: &Utf8Path) -> Option<(Utf8PathBuf, String)
     None
 }
 
-/// Whether queries read a file's text (Markdown, templates, data, config) or
+/// Whether queries read a file's text (Markdown, templates, data, config,
+/// stylesheets) or
 /// only need to know it changed (static files and colocated assets).
 pub fn is_text_input(relative: &Utf8Path, config_path: &Utf8Path) -> bool {
     relative == config_path
         || relative.starts_with("templates")
         || relative.starts_with("data")
+        || relative.starts_with(SASS)
         || (relative.starts_with("content") && relative.extension() == Some("md"))
         || is_theme_text(relative)
 }

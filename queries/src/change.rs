@@ -14,7 +14,7 @@ use crate::body::Markdown;
 use crate::database::QueryDb;
 use crate::host::HostHandle;
 use crate::inputs::{BuildClock, BuildOptions, FileText, Prepared, PreparedSite, Site, SiteFiles, SourceFile};
-use crate::site_paths::{HOME_SECTION, THEMES, content_path, name_and_code, section_file_name};
+use crate::site_paths::{HOME_SECTION, SASS, THEMES, content_path, name_and_code, section_file_name};
 
 /// What changed in the site since the database last saw it.
 #[derive(Debug, Default, Clone)]
@@ -62,6 +62,7 @@ enum FileKind {
     Template(String),
     Data,
     Static(Utf8PathBuf),
+    Sass(Utf8PathBuf),
     Theme(Utf8PathBuf),
     Other,
 }
@@ -109,6 +110,8 @@ impl Inputs {
             FileKind::Data
         } else if let Some(rest) = under("static") {
             FileKind::Static(rest)
+        } else if let Some(rest) = under(SASS) {
+            FileKind::Sass(rest)
         } else if let Some(rest) = under(THEMES) {
             FileKind::Theme(rest)
         } else {
@@ -131,7 +134,11 @@ impl Change {
         for (path, text) in self.files {
             let durability = match inputs.kind(&path) {
                 FileKind::Content(_) | FileKind::Static(_) | FileKind::Other => Durability::LOW,
-                FileKind::Config | FileKind::Template(_) | FileKind::Data | FileKind::Theme(_) => Durability::MEDIUM,
+                    FileKind::Config
+                | FileKind::Template(_)
+                | FileKind::Data
+                | FileKind::Sass(_)
+                | FileKind::Theme(_) => Durability::MEDIUM,
             };
             match (inputs.files.get(path.as_str()).copied(), text) {
                 (Some(file), Some(text)) => {
@@ -265,6 +272,9 @@ fn site_files(db: &QueryDb, inputs: &Inputs) -> SiteFiles {
             }
             FileKind::Static(rest) => {
                 files.static_files.insert(rest, *file);
+            }
+            FileKind::Sass(rest) => {
+                files.sass.insert(rest, *file);
             }
             FileKind::Theme(rest) => {
                 files.themes.insert(rest, *file);

@@ -47,6 +47,9 @@ pub struct Config {
     pub robots: bool,
     /// Whether a broken internal link fails the build or only warns.
     pub broken_links_are_errors: bool,
+    /// Whether the site's own `sass/` stylesheets are compiled (Zola's
+    /// `compile_sass`); a theme's are compiled whenever it has any.
+    pub compile_sass: bool,
     /// `[extra]`, passed to templates as `config.extra`, over the theme's.
     pub extra: minijinja::Value,
     /// Whether the configuration file is Zola's, whose defaults then apply
@@ -166,6 +169,7 @@ struct RawConfig {
     sitemap: Option<bool>,
     generate_sitemap: Option<bool>,
     generate_robots_txt: Option<bool>,
+    compile_sass: Option<bool>,
     links: Option<LinksConfig>,
     link_checker: Option<toml::Table>,
     extra: Option<toml::Table>,
@@ -233,6 +237,7 @@ pub fn config(db: &dyn Database) -> ConfigResult {
         feed_limit: None,
         sitemap: true,
         robots: true,
+        compile_sass: false,
         zola,
         theme: None,
         broken_links_are_errors: true,
@@ -329,6 +334,7 @@ pub fn config(db: &dyn Database) -> ConfigResult {
         config.feed_limit = raw.feed_limit;
         config.sitemap = raw.sitemap.or(raw.generate_sitemap).unwrap_or(true);
         config.robots = raw.generate_robots_txt.unwrap_or(true);
+        config.compile_sass = raw.compile_sass.unwrap_or(false);
         // qsite's `[links] broken`, or Zola's `[link_checker] internal_level`.
         let zola_level =
             raw.link_checker.as_ref().and_then(|table| table.get("internal_level")?.as_str().map(str::to_owned));

@@ -256,6 +256,9 @@ pub struct SiteFiles {
     pub data: BTreeMap<Utf8PathBuf, SourceFile>,
     /// Under `static/`, keyed by the path relative to `static/` (`style.css`).
     pub static_files: BTreeMap<Utf8PathBuf, SourceFile>,
+    /// Under `sass/`, stylesheets and their partials, keyed by the path
+    /// relative to `sass/` (`css/site.scss`).
+    pub sass: BTreeMap<Utf8PathBuf, SourceFile>,
     /// Under `themes/`, keyed by the path relative to `themes/`
     /// (`hyde/templates/page.html`): every theme's files, of which the
     /// configured theme's are used.

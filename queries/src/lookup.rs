@@ -5,7 +5,7 @@
 //! output. This query stands between them and backdates.
 
 use crate::inputs::{Site, SourceFile};
-use crate::site_paths::THEMES;
+use crate::site_paths::{SASS, THEMES};
 
 /// A path relative to the site root (`templates/page.html`,
 /// `content/blog/a.md`, `data/authors.toml`, the configuration file), as a
@@ -37,6 +37,8 @@ pub fn site_file<'db>(db: &'db dyn salsa::Database, path: SitePath<'db>) -> Opti
         files.templates.get(rest.as_str()).copied()
     } else if let Some(rest) = under("static") {
         files.static_files.get(rest).copied()
+    } else if let Some(rest) = under(SASS) {
+        files.sass.get(rest).copied()
     } else if let Some(rest) = under(THEMES) {
         files.themes.get(rest).copied()
     } else if path.starts_with("data") {

@@ -48,6 +48,7 @@ enum RouteName {
     Robots,
     NotFound,
     Copy(String),
+    Stylesheet(String),
 }
 
 /// A [`FeedSource`] with paths in place of salsa ids.
@@ -102,6 +103,7 @@ pub fn route_key(db: &dyn Database, route: &Route) -> String {
         Route::Robots => RouteName::Robots,
         Route::NotFound => RouteName::NotFound,
         Route::Copy(file) => RouteName::Copy(file.path(db).to_string()),
+        Route::Stylesheet(file) => RouteName::Stylesheet(file.path(db).to_string()),
     };
     serde_json::to_string(&name).unwrap_or_default()
 }
@@ -137,6 +139,7 @@ pub fn route_from_key(db: &dyn Database, key: &str) -> Option<Route> {
         RouteName::Robots => Route::Robots,
         RouteName::NotFound => Route::NotFound,
         RouteName::Copy(path) => Route::Copy(file_at(db, &path)?),
+        RouteName::Stylesheet(path) => Route::Stylesheet(file_at(db, &path)?),
     })
 }
 

@@ -18,7 +18,7 @@ use crate::page::{
     DEFAULT_PAGINATE_PATH, PageLocation, PageMeta, is_hidden, page_location, page_meta, section_listing,
 };
 use crate::sections::section_tree;
-use crate::site_paths::{STATIC, under};
+use crate::site_paths::{SASS, STATIC, stylesheet_output, under};
 use crate::stable_hash::StableHash;
 
 /// What produces one output file.
@@ -45,6 +45,9 @@ pub enum Route {
     NotFound,
     /// A static file or colocated asset, copied byte for byte by the host.
     Copy(SourceFile),
+    /// A Sass or SCSS stylesheet compiled to CSS (`sass/site.scss`, or a
+    /// theme's `themes/hyde/sass/site.scss`).
+    Stylesheet(SourceFile),
 }
 
 /// Whose pages a feed carries, which also decides where it is written.
@@ -302,6 +305,7 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
             table.add(db, alias, route, Some(Owner { file, claim: Claim::Alias }));
         }
     }
+    add_stylesheets(db, &mut table, config);
     for (path, &file) in &files.static_files {
         table.add(db, &format!("/{path}"), Route::Copy(file), Some(Owner { file, claim: Claim::Copy }));
     }
@@ -322,6 +326,28 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
     let text_outputs = table.routes.values().filter(|route| !matches!(route, Route::Copy(_))).count();
     let stats = RouteStats { text_outputs, ..table.stats };
     Arc::new(RouteTable { routes: table.routes, diagnostics: table.diagnostics, stats })
+}
+
+/// Adds the compiled stylesheets, as Zola compiles them: the theme's
+/// whenever it has a `sass/` folder, the site's own when `compile_sass` is
+/// set, which win over the theme's at the same output path. A stylesheet
+/// claims its URL before static files do, so a static file of the same name
+/// is a diagnostic rather than a silent overwrite.
+fn add_stylesheets(db: &dyn Database, table: &mut Builder, config: &crate::config::Config) {
+    let files = Site::get(db).files(db);
+    let own = config.compile_sass.then_some(&files.sass).into_iter().flatten();
+    let mut sheets: BTreeMap<String, SourceFile> =
+        own.filter_map(|(path, &file)| Some((stylesheet_output(path)?, file))).collect();
+    if let Some(theme) = &config.theme {
+        let theme_sass = Utf8PathBuf::from(theme).join(SASS);
+        for (path, &file) in &files.themes {
+            let Some(output) = under(path, theme_sass.as_str()).and_then(stylesheet_output) else { continue };
+            sheets.entry(output).or_insert(file);
+        }
+    }
+    for (output, file) in sheets {
+        table.add(db, &format!("/{output}"), Route::Stylesheet(file), Some(Owner { file, claim: Claim::Copy }));
+    }
 }
 
 /// Adds a feed of `source` under the folder `base` (`/blog/`) for each of
@@ -366,7 +392,8 @@ enum Claim {
     /// A term in the page's `tags` (or `[taxonomies]`) whose page cannot be
     /// an output file.
     Term,
-    /// The file's own path: a static file or a page's asset, copied as is.
+    /// The file's own path: a static file or a page's asset, copied as is,
+    /// or a stylesheet, compiled beside where it stands.
     Copy,
 }
 
@@ -420,7 +447,9 @@ fn describe_generated(route: &Route) -> String {
         Route::NotFound => "the 404 page".to_owned(),
         Route::TaxonomyList(taxonomy) => format!("the list of `{}` terms", taxonomy.name),
         Route::Term { taxonomy, term, .. } => format!("the `{}` term page of `{term}`", taxonomy.name),
-        Route::Page(_) | Route::Section { .. } | Route::Alias { .. } | Route::Copy(_) => "another output".to_owned(),
+        Route::Page(_) | Route::Section { .. } | Route::Alias { .. } | Route::Copy(_) | Route::Stylesheet(_) => {
+            "another output".to_owned()
+        }
     }
 }
 

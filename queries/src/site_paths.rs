@@ -16,6 +16,10 @@ pub const STATIC: &str = "static";
 /// The folder of data files that templates load.
 pub const DATA: &str = "data";
 
+/// The folder of Sass and SCSS stylesheets compiled to CSS (`sass/site.scss`
+/// is `/site.css`), the site's and each theme's.
+pub const SASS: &str = "sass";
+
 /// The folder of themes, one folder each (`themes/hyde/`), with the same
 /// `templates/` and `static/` folders as the site.
 pub const THEMES: &str = "themes";
@@ -82,7 +86,7 @@ pub fn theme_template_name<'n>(theme: &str, name: &'n str) -> Option<&'n str> {
 }
 
 /// Whether a path from the site root is a file of a theme that queries read
-/// as text: its templates and its `theme.toml`.
+/// as text: its templates, its stylesheets and its `theme.toml`.
 pub fn is_theme_text(path: &Utf8Path) -> bool {
     let mut parts = path.components().map(|part| part.as_str());
     parts.next() == Some(THEMES)
@@ -90,8 +94,19 @@ pub fn is_theme_text(path: &Utf8Path) -> bool {
         && match parts.next() {
             Some(TEMPLATES) => parts.next().is_some(),
             Some(THEME_FILE) => parts.next().is_none(),
+            Some(SASS) => parts.next().is_some(),
             _ => false,
         }
+}
+
+/// The output path of a stylesheet, given its path under a `sass/` folder
+/// (`css/site.scss` is `css/site.css`): `None` for a file that is not
+/// compiled on its own, as Zola leaves them: partials (any name in the path
+/// beginning with `_`) and files that are neither `.scss` nor `.sass`.
+pub fn stylesheet_output(relative: &Utf8Path) -> Option<String> {
+    let compiled = matches!(relative.extension(), Some("scss" | "sass"))
+        && !relative.components().any(|part| part.as_str().starts_with('_'));
+    compiled.then(|| relative.with_extension("css").into_string())
 }
 
 /// Whether a path from the site root is under `content/`.

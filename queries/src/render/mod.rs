@@ -1,6 +1,7 @@
 //! `rendered_output`: the bytes of one output, from a site template when the
 //! site has one of that name, else from the built-in theme.
 
+mod stylesheet;
 mod theme;
 
 use std::collections::BTreeMap;
@@ -87,6 +88,7 @@ fn render_route(db: &dyn Database, route: &Route) -> Result<String, Diagnostic> 
             })
         }
         Route::Copy(_) => Ok(String::new()),
+        Route::Stylesheet(file) => stylesheet::render_stylesheet(db, *file),
     }
 }
 

@@ -21,7 +21,7 @@ use crate::config::ConfigResult;
 use crate::data::{DataFormat, ShaType, data_value};
 use crate::dates::{ClockFormat, PageDate, clock_text};
 use crate::diagnostic::Diagnostic;
-use crate::inputs::{ListingKey, Site, SourceFile, TaxonomyId, content_hash, text_of};
+use crate::inputs::{ListingKey, Site, SourceFile, TaxonomyId, bytes_of, content_hash, text_of};
 use crate::links::{PageContent, Resolved, resolve};
 use crate::lookup::file_at;
 use crate::page::{ListingSettings, PageLocation, PageMeta};
@@ -105,6 +105,14 @@ traced_reads! {
         /// Any file's bytes, by its path from the root: what a copied file copies.
         Bytes(path: String) {
             name: format_args!("bytes({path})"),
+            footprint: Footprint::File(path.clone()),
+            value(db): file_at(db, path).map(|file| content_hash(db, file)),
+        }
+        /// A file a stylesheet read, or looked for and did not find (an
+        /// import may be in several places; adding a file at one it looked
+        /// at changes what it compiles to).
+        Sass(path: String) {
+            name: format_args!("sass({path})"),
             footprint: Footprint::File(path.clone()),
             value(db): file_at(db, path).map(|file| content_hash(db, file)),
         }
@@ -233,6 +241,7 @@ fn file_paths(db: &dyn Database) -> Vec<&Utf8PathBuf> {
         .chain(files.templates.values())
         .chain(files.data.values())
         .chain(files.static_files.values())
+        .chain(files.sass.values())
         .map(|file| file.path(db))
         .collect()
 }
@@ -375,6 +384,20 @@ pub fn file_digest(db: &dyn Database, path: &str, sha: ShaType) -> Option<Option
     record(db, Read::Bytes(path.to_owned()));
     let file = file_at(db, path)?;
     Some(crate::data::file_digest(db, file, sha).map(<[u8]>::to_vec))
+}
+
+/// The text of the file at `path` (from the root) for the Sass compiler, or
+/// `None` when the site has no such file. Any file a stylesheet names may be
+/// imported, a copied one too, so it is read by its bytes.
+pub fn sass_source(db: &dyn Database, path: &str) -> Option<String> {
+    record(db, Read::Sass(path.to_owned()));
+    let file = file_at(db, path)?;
+    Some(match bytes_of(db, file) {
+        Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        // Text that was not UTF-8: its readable part, as its encoding
+        // problem is reported with the file's own.
+        None => text_of(db, file).to_string(),
+    })
 }
 
 /// The build clock as `spelling` ([`crate::dates::ClockFormat`]) spells it.
