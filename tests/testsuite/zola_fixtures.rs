@@ -1,10 +1,10 @@
 //! Whole Zola sites of our own (`tests/sites/zola-*`) built with the real
 //! binary and compared, file by file, with what Zola 0.22.1 wrote for them
-//! (`tests/sites/zola-*.expected/`, its HTML and XML outputs): qsite's goal
+//! (`tests/sites/zola-*.expected/`, its HTML, XML and CSS outputs): qsite's goal
 //! is that a Zola site builds unchanged into the site Zola gives.
 //!
 //! To refresh an expected folder, build a copy of the site with Zola 0.22.1
-//! and keep every `.html` and `.xml` file of its `public/`.
+//! and keep every `.html`, `.xml` and `.css` file of its `public/`.
 //!
 //! Before comparing, both sides go through [`normalized`], which undoes one
 //! deliberate, invisible difference and nothing else: how a template's
@@ -94,6 +94,15 @@ fn nested_sorted_paginated_sections_bundles_aliases_and_feeds_build_as_zola_does
     let site = assert_builds_as_zola_does("zola-structure");
     site.edit("content/docs/setup.md", "weight = 2", "weight = 4");
     site.rename("content/news/2024-03-02_update.md", "content/news/2024-03-09_update.md");
+    site.build().assert_same_as_clean_build();
+    site.qsite(&["build", "--verify"]).assert_code(0);
+}
+
+#[test]
+fn stylesheets_with_site_and_theme_partials_compile_as_zola_compiles_them() {
+    let site = assert_builds_as_zola_does("zola-sass");
+    site.edit("sass/_layout.scss", "40rem", "42rem");
+    site.edit("themes/ink/sass/ink.scss", "black", "gray");
     site.build().assert_same_as_clean_build();
     site.qsite(&["build", "--verify"]).assert_code(0);
 }
