@@ -108,7 +108,8 @@ impl Rebuilder {
                 (path, fingerprint)
             })
             .collect();
-        let stylesheets = batch.paths.iter().any(|path| path.extension() == Some("css"));
+        // A Sass source changes only the stylesheets compiled from it.
+        let stylesheets = batch.paths.iter().any(|path| matches!(path.extension(), Some("css" | "scss" | "sass")));
         let notified = self.server.live.notify(&current, stylesheets);
         let reload_ms = batch.first_event.elapsed().as_millis();
         let check_started = Instant::now();

@@ -142,3 +142,21 @@ fn sass_errors_point_at_the_partials_line_and_column_with_the_sites_other_errors
     site.write("templates/index.html", "home");
     site.build().assert_same_as_clean_build();
 }
+
+#[test]
+fn serve_restyles_open_tabs_on_a_partial_edit_and_shows_sass_errors() {
+    let site = SiteTest::copy("zola-sass");
+    let served = site.serve(&[]);
+    let home = served.open_tab("/");
+    site.edit("sass/_colors.scss", "#202020", "#303030");
+    home.expect("css");
+    served.wait_for_line("sass/_colors.scss changed");
+    assert!(served.get("/site.css").text().contains("color:#303030"));
+    site.edit("sass/_colors.scss", "#303030;", "#303030");
+    home.expect("overlay");
+    served.wait_for_line("with errors");
+    site.edit("sass/_colors.scss", "#303030", "#404040;");
+    home.expect("clear");
+    served.wait_until("/site.css", "the fixed color", |fetched| fetched.text().contains("color:#404040"));
+    assert_eq!(served.stop(), 0);
+}
