@@ -36,6 +36,8 @@
 //!   templates/               the minijinja environment: loader (Tera text → minijinja text through the
 //!                            `dialects` crate, errors mapped back to the user's line), one registry table
 //!                            of filters, tests and functions (callables by family), errors as diagnostics
+//!   render/stylesheet.rs     Sass → CSS through the `stylesheets` crate (grass); every file the compiler
+//!                            reads or looks for, found or not, is a traced read (`sass(path)`)
 //! file_diagnostics(file)     one file's front matter, encoding and config problems
 //! site_check()               every problem that neither renders nor link checks find, with its trace
 //! trace/reads.rs             every value a render may read, declared once (traced_reads!): the Read kind,

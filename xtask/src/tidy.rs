@@ -62,7 +62,7 @@ const TEST_MODULES: &[&str] = &["test_db", "tests"];
 const SITE_PATHS: &str = "queries/src/site_paths.rs";
 
 /// Folders whose Rust files tidy reads, from the workspace root.
-const SOURCE_FOLDERS: &[&str] = &["src", "queries", "snapshots", "xtask", "tests", "fuzz/fuzz_targets", "dialects"];
+const SOURCE_FOLDERS: &[&str] = &["src", "queries", "snapshots", "xtask", "tests", "fuzz/fuzz_targets", "dialects", "stylesheets"];
 
 /// One rule broken, at one file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
