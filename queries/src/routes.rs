@@ -330,23 +330,27 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
 
 /// Adds the compiled stylesheets, as Zola compiles them: the theme's
 /// whenever it has a `sass/` folder, the site's own when `compile_sass` is
-/// set, which win over the theme's at the same output path. A stylesheet
-/// claims its URL before static files do, so a static file of the same name
-/// is a diagnostic rather than a silent overwrite.
+/// set, which win over the theme's at the same output path. Two sheets of
+/// one folder that compile to one file (`a.scss`, `a.sass`) are a
+/// diagnostic, as Zola refuses them; a stylesheet claims its URL before
+/// static files do, so a static file of the same name is one too rather
+/// than a silent overwrite.
 fn add_stylesheets(db: &dyn Database, table: &mut Builder, config: &crate::config::Config) {
     let files = Site::get(db).files(db);
     let own = config.compile_sass.then_some(&files.sass).into_iter().flatten();
-    let mut sheets: BTreeMap<String, SourceFile> =
-        own.filter_map(|(path, &file)| Some((stylesheet_output(path)?, file))).collect();
-    if let Some(theme) = &config.theme {
-        let theme_sass = Utf8PathBuf::from(theme).join(SASS);
-        for (path, &file) in &files.themes {
-            let Some(output) = under(path, theme_sass.as_str()).and_then(stylesheet_output) else { continue };
-            sheets.entry(output).or_insert(file);
-        }
-    }
-    for (output, file) in sheets {
+    let mut own_outputs = std::collections::BTreeSet::new();
+    for (path, &file) in own {
+        let Some(output) = stylesheet_output(path) else { continue };
         table.add(db, &format!("/{output}"), Route::Stylesheet(file), Some(Owner { file, claim: Claim::Copy }));
+        own_outputs.insert(output);
+    }
+    let Some(theme) = &config.theme else { return };
+    let theme_sass = Utf8PathBuf::from(theme).join(SASS);
+    for (path, &file) in &files.themes {
+        let Some(output) = under(path, theme_sass.as_str()).and_then(stylesheet_output) else { continue };
+        if !own_outputs.contains(&output) {
+            table.add(db, &format!("/{output}"), Route::Stylesheet(file), Some(Owner { file, claim: Claim::Copy }));
+        }
     }
 }
 

@@ -91,11 +91,22 @@ fn a_new_partial_where_an_import_looked_first_is_noticed() {
     assert_eq!(outputs, ["css/print.css", "site.css"]);
     site.build().assert_same_as_clean_build();
     assert!(site.output("site.css").starts_with("main{max-width:10rem}"), "{}", site.output("site.css"));
-    // And in a new process: the file goes away again.
+    // And in a new process: the file goes away, and comes back.
     site.remove("sass/_layout.sass");
     let summary = rebuild_summary(&site);
     assert!(summary.contains("rendered 2, reused 6"), "{summary}");
     assert!(site.output("site.css").starts_with("main{max-width:40rem}"));
+    site.write("sass/_layout.sass", "main\n  max-width: 20rem\n");
+    let summary = rebuild_summary(&site);
+    assert!(summary.contains("rendered 2, reused 6"), "{summary}");
+    assert!(site.output("css/print.css").starts_with("main{max-width:20rem}"));
+}
+
+#[test]
+fn two_sheets_compiling_to_one_file_are_an_error() {
+    let site = SiteTest::copy("zola-sass");
+    site.write("sass/plain.scss", ".plain { margin: 0; }\n");
+    site.qsite(&["build"]).assert_code(1).assert_stderr_has(&["two outputs claim the URL `/plain.css`"]);
 }
 
 #[test]
