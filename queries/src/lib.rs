@@ -92,6 +92,8 @@ mod query_log;
 mod render;
 pub mod route_names;
 mod routes;
+mod search_entries;
+mod search_index;
 mod sections;
 pub mod site_check;
 pub mod site_paths;

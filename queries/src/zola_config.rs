@@ -77,7 +77,6 @@ index_format = "elasticlunr_javascript"
 /// named only when its value differs from Zola's default.
 const NOT_YET: &[(&str, &str)] = &[
     ("compile_sass", "qsite does not compile Sass yet; files under `sass/` are not built"),
-    ("build_search_index", "qsite does not write a search index yet"),
     ("minify_html", "qsite writes HTML as the templates print it"),
     ("ignored_content", "qsite copies every content file"),
     ("ignored_static", "qsite copies every static file"),
