@@ -13,9 +13,9 @@ use elasticlunr::{Index, IndexBuilder};
 use salsa::Database;
 use serde::Serialize;
 
-use crate::config::{Config, SearchSettings};
+use crate::config::{Config, SearchSettings, key_range};
 use crate::diagnostic::Diagnostic;
-use crate::inputs::{Site, SourceFile};
+use crate::inputs::{Site, SourceFile, text_of};
 use crate::search_entries::SearchEntry;
 use crate::trace::reads::{config, is_hidden, page_content, search_entry, section_tree};
 
@@ -126,7 +126,7 @@ fn elasticlunr_index(
         let file = *Site::get(db).config_file(db);
         return Err(Diagnostic::error(
             file.path(db).clone(),
-            0..0,
+            key_range(&text_of(db, file), "build_search_index"),
             "qsite::search::language",
             format!("the search index cannot be built for the language `{code}`: elasticlunr does not know it"),
         )

@@ -122,3 +122,29 @@ fn with_content_a_body_edit_re_renders_the_index_and_the_page_alone() {
     assert!(site.output("search_index.en.js").contains("All about A"));
     site.assert_same_as_clean_build();
 }
+
+#[test]
+fn each_language_that_asks_has_its_own_index_and_an_unknown_one_is_an_error() {
+    let site = SiteTest::with_files(&[
+        (
+            "config.toml",
+            "base_url = \"https://langs.test\"\nbuild_search_index = true\n[languages.fr]\nbuild_search_index = true\n",
+        ),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/_index.fr.md", "+++\ntitle = \"Accueil\"\n+++\n"),
+        ("content/hello.md", "+++\ntitle = \"Hello\"\n+++\nGood morning.\n"),
+        ("content/hello.fr.md", "+++\ntitle = \"Bonjour\"\n+++\nBonjour à tous.\n"),
+        ("templates/index.html", "home"),
+        ("templates/page.html", "{{ page.content | safe }}"),
+    ]);
+    site.build();
+    let (english, french) = (site.output("search_index.en.js"), site.output("search_index.fr.js"));
+    assert!(english.contains("Good morning.") && !english.contains("Bonjour"), "{english}");
+    assert!(french.contains("Bonjour à tous.") && !french.contains("Good morning"), "{french}");
+    site.assert_same_as_clean_build();
+
+    site.edit("config.toml", "[languages.fr]", "[languages.xx]");
+    site.rename("content/hello.fr.md", "content/hello.xx.md");
+    site.rename("content/_index.fr.md", "content/_index.xx.md");
+    site.qsite(&["build"]).assert_code(1).assert_stderr_has(&["search index", "`xx`"]);
+}
