@@ -18,6 +18,8 @@ pub struct SearchEntry {
     /// Whether it is a document of its own: a page that is rendered, a
     /// section that does not redirect, as Zola decides.
     pub listed: bool,
+    /// A section's `transparent`: its pages are its parent's documents too.
+    pub transparent: bool,
     /// The document's reference: its absolute URL.
     pub permalink: String,
     /// `title`, empty when it has none.
@@ -46,6 +48,7 @@ pub fn search_entry(db: &dyn Database, file: SourceFile) -> SearchEntry {
     SearchEntry {
         in_search_index: front_matter(db, file).in_search_index,
         listed: if is_page { meta.render } else { meta.redirect_to.is_none() },
+        transparent: meta.transparent,
         permalink: meta.permalink.clone(),
         title: kept(settings.include_title, &meta.title),
         description: kept(settings.include_description, meta.description.as_ref().unwrap_or(&String::new())),

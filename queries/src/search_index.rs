@@ -17,6 +17,7 @@ use crate::config::{Config, SearchSettings, key_range};
 use crate::diagnostic::Diagnostic;
 use crate::inputs::{Site, SourceFile, text_of};
 use crate::search_entries::SearchEntry;
+use crate::sections::{SectionEntry, SectionTree};
 use crate::trace::reads::{config, is_hidden, page_content, search_entry, section_tree};
 
 /// One page or section in the index: its fields and, with
@@ -68,7 +69,7 @@ fn documents<'db>(
         if entry.listed {
             documents.push(document(db, settings, section.file, entry));
         }
-        for &page in &section.pages {
+        for page in section_pages(db, tree, section) {
             if is_hidden(db, page) {
                 continue;
             }
@@ -79,6 +80,20 @@ fn documents<'db>(
         }
     }
     documents
+}
+
+/// A section's pages as Zola lists them for the index: its own, then those
+/// of its transparent subsections, theirs included, so a page below a
+/// transparent section is a document of each section it is listed in.
+fn section_pages(db: &dyn Database, tree: &SectionTree, section: &SectionEntry) -> Vec<SourceFile> {
+    let mut pages = section.pages.clone();
+    let subsections = section.subsections.iter().filter(|&&file| search_entry(db, file).transparent);
+    for &subsection in subsections {
+        if let Some(entry) = tree.sections.values().find(|entry| entry.file == subsection) {
+            pages.extend(section_pages(db, tree, entry));
+        }
+    }
+    pages
 }
 
 fn document<'db>(
