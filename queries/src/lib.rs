@@ -30,12 +30,17 @@
 //!                            (a French page's terms under the French `tags`, `/fr/tags/`)
 //! ancestors(file), assets(file)  a page's or section's sections above it and colocated files (file set only)
 //! file_digests(file)         SHA-2 digests of a file's bytes, asked of the host by hash (`get_hash(path=)`)
+//! search_entry(file)         what the search index holds of a page or section (fields `[search]` leaves
+//!                            out are empty): backdates on metadata edits the index does not show
+//! search_text(file)          a body made plain for the search index, as Zola strips it
 //! route_table()              every output path → Route
 //! rendered_output(route)     bytes + trace: site template (minijinja, lazy objects) or built-in (askama)
 //!                            (render_output: the same, not memoized, for a build that writes each once)
 //!   templates/               the minijinja environment: loader (Tera text → minijinja text through the
 //!                            `dialects` crate, errors mapped back to the user's line), one registry table
 //!                            of filters, tests and functions (callables by family), errors as diagnostics
+//!   search_index.rs          a language's search index (elasticlunr or Fuse.js), from search_entry and
+//!                            search_text through the traced reads
 //! file_diagnostics(file)     one file's front matter, encoding and config problems
 //! site_check()               every problem that neither renders nor link checks find, with its trace
 //! trace/reads.rs             every value a render may read, declared once (traced_reads!): the Read kind,

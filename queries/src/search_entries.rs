@@ -1,11 +1,16 @@
-//! `search_entry`: what one page or section gives the search index besides
-//! its text, so that the index re-renders only when one of these changes.
+//! `search_entry` and `search_text`: what one page or section gives the
+//! search index, each memoized on its own, so that the index re-renders
+//! only when one of these changes and re-cleans only the text that did.
+
+use std::collections::HashSet;
+use std::sync::Arc;
 
 use salsa::Database;
 
 use crate::config::config;
 use crate::front_matter::front_matter;
 use crate::inputs::SourceFile;
+use crate::links::page_content;
 use crate::page::{PageKind, page_meta};
 use crate::stable_hash::StableHash;
 
@@ -54,5 +59,50 @@ pub fn search_entry(db: &dyn Database, file: SourceFile) -> SearchEntry {
         description: kept(settings.include_description, meta.description.as_ref().unwrap_or(&String::new())),
         date: meta.date.as_ref().filter(|_| is_page && settings.include_date).map(|date| date.rfc3339()),
         path: kept(settings.include_path, &meta.url_path),
+    }
+}
+
+/// A page's or section's text as the search index holds it (with
+/// `include_content`): its body with links resolved, made plain.
+///
+/// Invalidated by a body edit, its links' targets and the configuration;
+/// memoized so that a body edit re-cleans one text, not every page's.
+#[salsa::tracked(returns(ref))]
+pub fn search_text(db: &dyn Database, file: SourceFile) -> Arc<str> {
+    let limit = config(db).config.search.as_ref().and_then(|settings| settings.truncate_content_length);
+    plain_text(&page_content(db, file).content, limit).into()
+}
+
+/// A body's text as the index holds it, as Zola makes it: every tag
+/// stripped (the contents of `script`, `style` and `pre` too, entities left
+/// escaped), spaces in each line collapsed, blank lines dropped, and the
+/// whole cut to `limit` characters.
+fn plain_text(html: &str, limit: Option<usize>) -> String {
+    let cleaned = ammonia::Builder::empty()
+        .clean_content_tags(HashSet::from(["script", "style", "pre"]))
+        .clean(html)
+        .to_string();
+    let mut text = cleaned
+        .lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    if let Some((end, _)) = limit.and_then(|limit| text.char_indices().nth(limit)) {
+        text.truncate(end);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_stripped_of_tags_and_blank_lines_and_cut_by_characters() {
+        assert_eq!(plain_text("<p>hello <b>world</b></p>\n\n  <p>again   here</p>", None), "hello world\nagain here");
+        assert_eq!(plain_text("a <script>x()</script><pre>code</pre>b &amp; c", None), "a b &amp; c");
+        assert_eq!(plain_text("héllo wörld", Some(4)), "héll");
+        assert_eq!(plain_text("short", Some(100)), "short");
     }
 }

@@ -7,7 +7,7 @@
 //! re-renders only when a field it holds changes: a body edit reaches it
 //! only when `include_content` is on.
 
-use std::collections::HashSet;
+use std::sync::Arc;
 
 use elasticlunr::{Index, IndexBuilder};
 use salsa::Database;
@@ -18,13 +18,13 @@ use crate::diagnostic::Diagnostic;
 use crate::inputs::{Site, SourceFile, text_of};
 use crate::search_entries::SearchEntry;
 use crate::sections::{SectionEntry, SectionTree};
-use crate::trace::reads::{config, is_hidden, page_content, search_entry, section_tree};
+use crate::trace::reads::{config, is_hidden, search_entry, search_text, section_tree};
 
 /// One page or section in the index: its fields and, with
 /// `include_content`, its text.
 struct Document<'db> {
     entry: &'db SearchEntry,
-    text: Option<String>,
+    text: Option<Arc<str>>,
 }
 
 /// The text of the search index of the language `code`, in the configured
@@ -102,31 +102,8 @@ fn document<'db>(
     file: SourceFile,
     entry: &'db SearchEntry,
 ) -> Document<'db> {
-    let text = settings
-        .include_content
-        .then(|| plain_text(&page_content(db, file).content, settings.truncate_content_length));
+    let text = settings.include_content.then(|| search_text(db, file).clone());
     Document { entry, text }
-}
-
-/// A body's text as the index holds it, as Zola makes it: every tag
-/// stripped (the contents of `script`, `style` and `pre` too, entities left
-/// escaped), spaces in each line collapsed, blank lines dropped, and the
-/// whole cut to `limit` characters.
-fn plain_text(html: &str, limit: Option<usize>) -> String {
-    let cleaned = ammonia::Builder::empty()
-        .clean_content_tags(HashSet::from(["script", "style", "pre"]))
-        .clean(html)
-        .to_string();
-    let mut text = cleaned
-        .lines()
-        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|line| !line.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n");
-    if let Some((end, _)) = limit.and_then(|limit| text.char_indices().nth(limit)) {
-        text.truncate(end);
-    }
-    text
 }
 
 /// The elasticlunr index: fields in Zola's order (`title`, `description`,
@@ -238,14 +215,6 @@ fn fuse_index(settings: &SearchSettings, documents: &[Document]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn text_is_stripped_of_tags_and_blank_lines_and_cut_by_characters() {
-        assert_eq!(plain_text("<p>hello <b>world</b></p>\n\n  <p>again   here</p>", None), "hello world\nagain here");
-        assert_eq!(plain_text("a <script>x()</script><pre>code</pre>b &amp; c", None), "a b &amp; c");
-        assert_eq!(plain_text("héllo wörld", Some(4)), "héll");
-        assert_eq!(plain_text("short", Some(100)), "short");
-    }
 
     #[test]
     fn a_path_splits_at_slashes_and_dashes() {

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::support::{SiteTest, rendered_after};
+use crate::support::{SiteTest, rendered, rendered_after};
 
 /// What Zola wrote for the fixture, by path under the expected folder.
 fn expected(relative: &str) -> String {
@@ -111,9 +111,17 @@ fn with_content_a_body_edit_re_renders_the_index_and_the_page_alone() {
         site.edit("content/blog/a.md", "The first body.", "The first body, edited.");
     });
     assert_eq!(outputs, ["blog/a/index.html", "search_index.en.js"]);
+    // Of the texts the index holds, only the edited one is made plain again.
+    site.edit("content/blog/a.md", "edited.", "edited again.");
+    workspace.refresh().expect("refresh");
+    workspace.take_executed();
+    rendered(&workspace);
+    let executed = workspace.take_executed();
+    let texts: Vec<&String> = executed.iter().filter(|entry| entry.starts_with("search_text(")).collect();
+    assert_eq!(texts, ["search_text(content/blog/a.md)"]);
     site.build();
-    assert!(site.output("search_index.en.js").contains("The first body, edited."));
-    site.edit("content/blog/a.md", "edited", "edited twice");
+    assert!(site.output("search_index.en.js").contains("The first body, edited again."));
+    site.edit("content/blog/a.md", "edited again", "edited twice");
     assert_eq!(rendered_by_new_process(&site), ["blog/a/index.html", "search_index.en.js"]);
     assert!(site.output("search_index.en.js").contains("edited twice"));
     // A description it holds re-renders it, in a new process too.

@@ -267,10 +267,23 @@ pub fn markdown(db: &dyn Database, file: SourceFile) -> &Arc<Markdown> {
 
 /// A body with its links resolved: the body itself and each link's target.
 pub fn page_content(db: &dyn Database, file: SourceFile) -> Arc<PageContent> {
+    record_content(db, file);
+    crate::links::page_content(db, file)
+}
+
+/// A body's text as the search index holds it: a function of the body with
+/// its links resolved (and the configuration), so recorded as those.
+pub fn search_text(db: &dyn Database, file: SourceFile) -> &Arc<str> {
+    record_content(db, file);
+    crate::search_entries::search_text(db, file)
+}
+
+/// Records what a body with its links resolved depends on: the body itself
+/// and each link's target.
+fn record_content(db: &dyn Database, file: SourceFile) {
     for link in &markdown(db, file).links {
         link_target(db, &link.destination);
     }
-    crate::links::page_content(db, file)
 }
 
 /// What a link destination resolves to. Recorded as the resolution (which
