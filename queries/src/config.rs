@@ -67,6 +67,9 @@ pub struct Config {
     pub languages: BTreeMap<String, LanguageConfig>,
     /// `[translations]`: the default language's strings for `trans()`.
     pub translations: BTreeMap<String, String>,
+    /// `build_search_index = true` with its `[search]` table: what the
+    /// search index holds and how it is written; `None` when none is.
+    pub search: Option<SearchSettings>,
 }
 
 impl Config {
@@ -78,6 +81,17 @@ impl Config {
             None => &self.taxonomies,
             Some(code) => self.languages.get(code).map_or(&[], |language| &language.taxonomies),
         }
+    }
+
+    /// The languages that get a search index, by code: the default one
+    /// first, then each `[languages.xx]` with `build_search_index`, as Zola
+    /// writes them only when the top level asks for one.
+    pub fn search_languages(&self) -> Vec<&str> {
+        if self.search.is_none() {
+            return Vec::new();
+        }
+        let others = self.languages.iter().filter(|(_, language)| language.build_search_index);
+        std::iter::once(self.default_language.as_str()).chain(others.map(|(code, _)| code.as_str())).collect()
     }
 
     /// A language code as keys name it: `None` for the default language.
@@ -112,6 +126,76 @@ pub struct LanguageConfig {
     pub taxonomies: Vec<TaxonomyConfig>,
     /// `[languages.fr.translations]`: its strings for `trans()`.
     pub translations: BTreeMap<String, String>,
+}
+
+/// Zola's `[search]` table: which fields of each page the search index
+/// holds, and in which format it is written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, StableHash, Deserialize)]
+#[serde(default)]
+pub struct SearchSettings {
+    /// `include_title`: the title field (on by default).
+    pub include_title: bool,
+    /// `include_content`: the page's text, HTML stripped (on by default).
+    pub include_content: bool,
+    /// `include_description`: the description field.
+    pub include_description: bool,
+    /// `include_date`: a page's date, RFC 3339 (elasticlunr formats only, as in Zola).
+    pub include_date: bool,
+    /// `include_path`: the URL path, split at `/` and `-`.
+    pub include_path: bool,
+    /// `truncate_content_length`: the text cut to this many characters.
+    pub truncate_content_length: Option<usize>,
+    /// `index_format`: which file is written.
+    pub index_format: IndexFormat,
+}
+
+impl Default for SearchSettings {
+    fn default() -> SearchSettings {
+        SearchSettings {
+            include_title: true,
+            include_content: true,
+            include_description: false,
+            include_date: false,
+            include_path: false,
+            truncate_content_length: None,
+            index_format: IndexFormat::ElasticlunrJavascript,
+        }
+    }
+}
+
+/// The search index's file format, by Zola's names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, StableHash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexFormat {
+    /// `search_index.en.js`: `window.searchIndex = ` an elasticlunr index.
+    ElasticlunrJavascript,
+    /// `search_index.en.json`: an elasticlunr index.
+    ElasticlunrJson,
+    /// `search_index.en.js`: `window.searchIndex = ` a Fuse.js list.
+    FuseJavascript,
+    /// `search_index.en.json`: a Fuse.js list.
+    FuseJson,
+}
+
+impl IndexFormat {
+    /// The index's file name for language `code`: `search_index.en.js`.
+    pub fn filename(self, code: &str) -> String {
+        let extension = match self {
+            IndexFormat::ElasticlunrJavascript | IndexFormat::FuseJavascript => "js",
+            IndexFormat::ElasticlunrJson | IndexFormat::FuseJson => "json",
+        };
+        format!("search_index.{code}.{extension}")
+    }
+
+    /// Whether the file is a script that sets `window.searchIndex`.
+    pub fn is_javascript(self) -> bool {
+        matches!(self, IndexFormat::ElasticlunrJavascript | IndexFormat::FuseJavascript)
+    }
+
+    /// Whether the index is elasticlunr's rather than Fuse's.
+    pub fn is_elasticlunr(self) -> bool {
+        matches!(self, IndexFormat::ElasticlunrJavascript | IndexFormat::ElasticlunrJson)
+    }
 }
 
 /// One taxonomy, such as `tags` or `categories`.
@@ -176,6 +260,8 @@ struct RawConfig {
     theme: Option<String>,
     languages: Option<BTreeMap<String, RawLanguage>>,
     translations: Option<BTreeMap<String, String>>,
+    build_search_index: Option<bool>,
+    search: Option<SearchSettings>,
     #[serde(flatten)]
     unknown: BTreeMap<String, toml::Value>,
 }
@@ -245,6 +331,7 @@ pub fn config(db: &dyn Database) -> ConfigResult {
         settings: table_value(&zola_config::settings(&toml::Table::new())),
         languages: BTreeMap::new(),
         translations: BTreeMap::new(),
+        search: None,
     };
     // The same text as a table, for what templates read: it parses when
     // `raw` did.
@@ -311,7 +398,9 @@ pub fn config(db: &dyn Database) -> ConfigResult {
         }
         // `[languages.en]` for the default language adds to the top-level
         // values, as Zola merges the two; the top level wins where both are set.
+        let mut search_index = raw.build_search_index == Some(true);
         if let Some(own) = config.languages.remove(&config.default_language) {
+            search_index |= own.build_search_index;
             for (key, text) in own.translations {
                 config.translations.entry(key).or_insert(text);
             }
@@ -332,6 +421,9 @@ pub fn config(db: &dyn Database) -> ConfigResult {
             config.feed_filenames = names;
         }
         config.feed_limit = raw.feed_limit;
+        if search_index {
+            config.search = Some(raw.search.unwrap_or_default());
+        }
         config.sitemap = raw.sitemap.or(raw.generate_sitemap).unwrap_or(true);
         config.robots = raw.generate_robots_txt.unwrap_or(true);
         config.compile_sass = raw.compile_sass.unwrap_or(false);

@@ -102,6 +102,9 @@ pub struct FrontMatter {
     pub generate_feeds: bool,
     /// `render = false`: no output of its own, still in listings and links.
     pub render: bool,
+    /// `in_search_index = false`: left out of the search index (a section's
+    /// direct pages with it).
+    pub in_search_index: bool,
     /// Sections only: `redirect_to`, a URL its page sends visitors to instead.
     pub redirect_to: Option<String>,
     /// Sections only: `transparent = true`, its pages listed in its parent's too.
@@ -147,6 +150,7 @@ struct RawFrontMatter {
     generate_feeds: Option<bool>,
     generate_feed: Option<bool>,
     render: Option<bool>,
+    in_search_index: Option<bool>,
     redirect_to: Option<String>,
     #[serde(default)]
     transparent: bool,
@@ -205,7 +209,7 @@ pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
         return front;
     }
     let path = file.path(db).clone();
-    let mut front = FrontMatter { extra: empty_map(), render: true, ..FrontMatter::default() };
+    let mut front = FrontMatter { extra: empty_map(), render: true, in_search_index: true, ..FrontMatter::default() };
     // The encoding itself is diagnosed by `crate::diagnostics::text_problem`, for every text file alike.
     let text = text_of(db, file);
     let text: &str = &text;
@@ -264,6 +268,7 @@ pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
     front.paginate_by = raw.paginate_by.filter(|&n| n > 0);
     front.generate_feeds = raw.generate_feeds.or(raw.generate_feed).unwrap_or(false);
     front.render = raw.render.unwrap_or(true);
+    front.in_search_index = raw.in_search_index.unwrap_or(true);
     front.redirect_to = raw.redirect_to;
     front.transparent = raw.transparent;
     front.paginate_path = raw.paginate_path;
@@ -490,6 +495,7 @@ impl RawFrontMatter {
             generate_feeds: None,
             generate_feed: None,
             render: None,
+            in_search_index: None,
             redirect_to: None,
             transparent: false,
             paginate_path: None,

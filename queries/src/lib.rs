@@ -30,6 +30,9 @@
 //!                            (a French page's terms under the French `tags`, `/fr/tags/`)
 //! ancestors(file), assets(file)  a page's or section's sections above it and colocated files (file set only)
 //! file_digests(file)         SHA-2 digests of a file's bytes, asked of the host by hash (`get_hash(path=)`)
+//! search_entry(file)         what the search index holds of a page or section (fields `[search]` leaves
+//!                            out are empty): backdates on metadata edits the index does not show
+//! search_text(file)          a body made plain for the search index, as Zola strips it
 //! route_table()              every output path → Route
 //! rendered_output(route)     bytes + trace: site template (minijinja, lazy objects) or built-in (askama)
 //!                            (render_output: the same, not memoized, for a build that writes each once)
@@ -38,6 +41,8 @@
 //!                            of filters, tests and functions (callables by family), errors as diagnostics
 //!   render/stylesheet.rs     Sass → CSS through the `stylesheets` crate (grass); every file the compiler
 //!                            reads or looks for, found or not, is a traced read (`sass(path)`)
+//!   search_index.rs          a language's search index (elasticlunr or Fuse.js), from search_entry and
+//!                            search_text through the traced reads
 //! file_diagnostics(file)     one file's front matter, encoding and config problems
 //! site_check()               every problem that neither renders nor link checks find, with its trace
 //! trace/reads.rs             every value a render may read, declared once (traced_reads!): the Read kind,
@@ -94,6 +99,8 @@ mod query_log;
 mod render;
 pub mod route_names;
 mod routes;
+mod search_entries;
+mod search_index;
 mod sections;
 pub mod site_check;
 pub mod site_paths;

@@ -39,6 +39,8 @@ pub enum Route {
     Feed { source: FeedSource, filename: String },
     /// `sitemap.xml`.
     Sitemap,
+    /// The search index of a language, by its code (`search_index.en.js`).
+    SearchIndex { lang: String },
     /// `robots.txt`.
     Robots,
     /// `404.html`.
@@ -188,6 +190,11 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
     }
     if config.sitemap {
         table.add(db, "/sitemap.xml", Route::Sitemap, None);
+    }
+    for code in config.search_languages() {
+        let Some(search) = &config.search else { break };
+        let route = Route::SearchIndex { lang: code.to_owned() };
+        table.add(db, &format!("/{}", search.index_format.filename(code)), route, None);
     }
     let files = Site::get(db).files(db);
     // A static `robots.txt` replaces the rendered one, as Zola copies
@@ -448,6 +455,7 @@ fn describe_generated(route: &Route) -> String {
         }
         Route::Sitemap => "the sitemap".to_owned(),
         Route::Robots => "`robots.txt`".to_owned(),
+        Route::SearchIndex { lang } => format!("the `{lang}` search index"),
         Route::NotFound => "the 404 page".to_owned(),
         Route::TaxonomyList(taxonomy) => format!("the list of `{}` terms", taxonomy.name),
         Route::Term { taxonomy, term, .. } => format!("the `{}` term page of `{term}`", taxonomy.name),

@@ -76,7 +76,6 @@ index_format = "elasticlunr_javascript"
 /// yet, by their path in the file, with what qsite does instead. A key is
 /// named only when its value differs from Zola's default.
 const NOT_YET: &[(&str, &str)] = &[
-    ("build_search_index", "qsite does not write a search index yet"),
     ("minify_html", "qsite writes HTML as the templates print it"),
     ("ignored_content", "qsite copies every content file"),
     ("ignored_static", "qsite copies every static file"),

@@ -33,6 +33,7 @@ mod zola_fields;
 mod zola_fixtures;
 mod zola_languages;
 mod zola_sass;
+mod zola_search;
 mod zola_structure;
 mod zola_templates;
 mod zola_themes;

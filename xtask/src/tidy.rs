@@ -29,11 +29,11 @@ const QUERIES_FLOORS: &[&[&str]] = &[
     // Parsing one file.
     &["zola_config", "config", "languages", "front_matter", "markdown", "data"],
     // The site: pages, sections, listings, routes, links.
-    &["sections", "page", "collections", "routes", "route_names", "query_log", "links", "diagnostics"],
+    &["sections", "page", "collections", "routes", "route_names", "query_log", "links", "diagnostics", "search_entries"],
     // What renders read, recorded.
     &["trace"],
     // Rendering and checking, which read only through `trace`.
-    &["builtin", "templates", "render", "link_checking", "site_check"],
+    &["builtin", "templates", "search_index", "render", "link_checking", "site_check"],
     // Everything at once.
     &["whole_site", "lib"],
 ];

@@ -19,6 +19,7 @@ use crate::inputs::{Site, SourceFile, TaxonomyId, text_of};
 use crate::languages::language_root;
 use crate::page::DEFAULT_PAGINATE_PATH;
 use crate::page::PageMeta;
+use crate::search_index::search_index;
 use crate::routes::{
     FeedSource, PagerPaths, Route, RouteKey, pager_count, section_pager_paths, section_paginate_by, taxonomy_path,
     term_path,
@@ -78,6 +79,7 @@ fn render_route(db: &dyn Database, route: &Route) -> Result<String, Diagnostic> 
         Route::Alias { target } => Ok(builtin::alias_html(target)),
         Route::Feed { source, filename } => render_feed(db, source, filename),
         Route::Sitemap => render_sitemap(db),
+        Route::SearchIndex { lang } => search_index(db, lang),
         Route::Robots => render_site_or_builtin(db, "robots.txt", BTreeMap::new(), None, |db| {
             Ok(builtin::robots_txt(&format!("{}/sitemap.xml", config(db).config.base_url)))
         }),

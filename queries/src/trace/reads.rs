@@ -26,6 +26,7 @@ use crate::links::{PageContent, Resolved, resolve};
 use crate::lookup::file_at;
 use crate::page::{ListingSettings, PageLocation, PageMeta};
 use crate::routes::RouteTable;
+use crate::search_entries::SearchEntry;
 use crate::sections::SectionTree;
 use crate::site_paths::{content_path, template_path, theme_template_name, theme_template_path};
 use crate::stable_hash::stable_hash;
@@ -48,6 +49,9 @@ traced_reads! {
         SectionListing
             => fn section_listing -> &ListingSettings = crate::page::section_listing,
             in content_at;
+        /// What a page or section gives the search index besides its text.
+        SearchEntry
+            => fn search_entry -> &SearchEntry = crate::search_entries::search_entry, in content_at;
         /// A content file's language code.
         PageLanguage => fn page_language -> &String = crate::languages::page_language, in content_at;
         /// The problems of one text file that neither renders nor link checks
@@ -272,10 +276,23 @@ pub fn markdown(db: &dyn Database, file: SourceFile) -> &Arc<Markdown> {
 
 /// A body with its links resolved: the body itself and each link's target.
 pub fn page_content(db: &dyn Database, file: SourceFile) -> Arc<PageContent> {
+    record_content(db, file);
+    crate::links::page_content(db, file)
+}
+
+/// A body's text as the search index holds it: a function of the body with
+/// its links resolved (and the configuration), so recorded as those.
+pub fn search_text(db: &dyn Database, file: SourceFile) -> &Arc<str> {
+    record_content(db, file);
+    crate::search_entries::search_text(db, file)
+}
+
+/// Records what a body with its links resolved depends on: the body itself
+/// and each link's target.
+fn record_content(db: &dyn Database, file: SourceFile) {
     for link in &markdown(db, file).links {
         link_target(db, &link.destination);
     }
-    crate::links::page_content(db, file)
 }
 
 /// What a link destination resolves to. Recorded as the resolution (which
