@@ -47,6 +47,7 @@ enum RouteName {
     Sitemap,
     Robots,
     NotFound,
+    HighlightCss(String),
     Copy(String),
 }
 
@@ -101,6 +102,7 @@ pub fn route_key(db: &dyn Database, route: &Route) -> String {
         Route::Sitemap => RouteName::Sitemap,
         Route::Robots => RouteName::Robots,
         Route::NotFound => RouteName::NotFound,
+        Route::HighlightCss(filename) => RouteName::HighlightCss(filename.clone()),
         Route::Copy(file) => RouteName::Copy(file.path(db).to_string()),
     };
     serde_json::to_string(&name).unwrap_or_default()
@@ -136,6 +138,7 @@ pub fn route_from_key(db: &dyn Database, key: &str) -> Option<Route> {
         RouteName::Sitemap => Route::Sitemap,
         RouteName::Robots => Route::Robots,
         RouteName::NotFound => Route::NotFound,
+        RouteName::HighlightCss(filename) => Route::HighlightCss(filename),
         RouteName::Copy(path) => Route::Copy(file_at(db, &path)?),
     })
 }

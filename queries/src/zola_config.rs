@@ -85,8 +85,6 @@ const NOT_YET: &[(&str, &str)] = &[
     ("preserve_dotfiles_in_output", "qsite keeps only the files it did not write"),
     ("taxonomy_root", "taxonomies are under the site root"),
     ("exclude_paginated_pages_in_sitemap", "the sitemap lists every page"),
-    ("markdown.highlight_code", "qsite does not highlight code yet"),
-    ("markdown.highlighting", "qsite does not highlight code yet"),
     ("markdown.render_emoji", "emoji shortcodes are left as written"),
     ("markdown.external_links_class", "external links get no class"),
     ("markdown.external_links_target_blank", "external links open in the same tab"),
@@ -173,9 +171,9 @@ mod tests {
     #[test]
     fn only_settings_that_change_the_output_are_named() {
         let file: toml::Table =
-            toml::from_str("compile_sass = true\nminify_html = false\n[markdown]\nhighlight_code = true\n").unwrap();
+            toml::from_str("compile_sass = true\nminify_html = false\n[markdown]\nrender_emoji = true\n").unwrap();
         let named: Vec<String> = unsupported(&file).into_iter().map(|(path, _)| path).collect();
-        assert_eq!(named, ["compile_sass", "markdown.highlight_code"]);
+        assert_eq!(named, ["compile_sass", "markdown.render_emoji"]);
         assert!(is_zola_key("author") && is_zola_key("generate_feed") && !is_zola_key("genrate_feeds"));
     }
 }
