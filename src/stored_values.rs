@@ -80,8 +80,9 @@ pub fn prepare(
 
 /// Store entries for the bodies that this build's outputs read *of other
 /// pages* (a feed, a listing of summaries) and that the store lacks. A page's
-/// own body is not stored: re-rendering it costs about what reading it back
-/// would, while a listing that shows twenty bodies would render twenty.
+/// own body is stored only where bodies are expensive to render
+/// (highlighted code): otherwise re-rendering it costs about what reading it
+/// back would, while a listing that shows twenty bodies would render twenty.
 pub fn new_entries<'a>(
     workspace: &Workspace,
     cache: &Cache,
@@ -89,12 +90,13 @@ pub fn new_entries<'a>(
     traces: impl IntoIterator<Item = &'a Trace>,
     stats: &HashMap<String, FileStat>,
 ) -> Vec<([u8; 32], Vec<u8>)> {
+    let own_too = queries::markdown::markdown_options(workspace.db()).is_expensive();
     let foreign: BTreeSet<String> = traces
         .into_iter()
         .flat_map(|trace| {
             bodies_read(trace.reads.iter().map(|read| &*read.key))
                 .into_iter()
-                .filter(move |path| !is_page_route(&trace.route, path))
+                .filter(move |path| own_too || !is_page_route(&trace.route, path))
         })
         .collect();
     let options = options_key(workspace);

@@ -20,4 +20,11 @@ impl MarkdownOptions {
         let (highlighting, problems) = highlight::from_settings(markdown);
         (MarkdownOptions { highlighting }, problems)
     }
+
+    /// Whether rendering a body with these options costs much more than
+    /// reading the rendering back from the host's store: then the host
+    /// stores every page's own body, not only those that listings show.
+    pub fn is_expensive(&self) -> bool {
+        self.highlighting.is_some()
+    }
 }

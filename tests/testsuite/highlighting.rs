@@ -131,3 +131,24 @@ fn incremental_builds_across_settings_match_a_clean_build() {
     assert!(!site.has_output("giallo.css"));
     site.qsite(&["build", "--verify"]).assert_code(0);
 }
+
+#[test]
+fn a_new_process_takes_highlighted_bodies_from_the_store_until_a_markdown_setting_changes() {
+    let site = highlighted_site(INLINE);
+    site.build();
+    let store_use = |site: &SiteTest| {
+        let run = site.qsite(&["build", "-v"]);
+        run.assert_code(0);
+        let line = run.stdout.lines().find(|line| line.contains("bodies from the store")).map(str::to_owned);
+        line.unwrap_or_else(|| panic!("no summary: {}", run.stdout))
+    };
+    // Both pages render again (they print the owner); their bodies are stored.
+    site.edit("qsite.toml", "owner = \"Ann\"", "owner = \"Bo\"");
+    assert!(store_use(&site).contains("(2 bodies from the store)"));
+    // Under a new theme each body renders again, and is stored under it.
+    site.edit("qsite.toml", "catppuccin-latte", "catppuccin-mocha");
+    assert!(store_use(&site).contains("(0 bodies from the store)"));
+    site.edit("qsite.toml", "owner = \"Bo\"", "owner = \"Cy\"");
+    assert!(store_use(&site).contains("(2 bodies from the store)"));
+    site.assert_same_as_clean_build();
+}
