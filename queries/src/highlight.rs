@@ -23,6 +23,10 @@ pub const HIGHLIGHTER_VERSION: &str = "giallo-0.2.2";
 /// The theme Zola 0.18–0.21 used when `highlight_code` named none.
 const SYNTECT_DEFAULT_THEME: &str = "base16-ocean-dark";
 
+/// The giallo theme nearest to [`SYNTECT_DEFAULT_THEME`]: what a site gets
+/// whose settings name no usable theme.
+const FALLBACK_THEME: &str = "material-theme-ocean";
+
 /// The class prefix of class style, Zola's.
 const CLASS_PREFIX: &str = "z-";
 
@@ -103,7 +107,9 @@ pub fn from_settings(markdown: Option<&toml::Table>) -> (Option<Highlighting>, V
         None => None,
     };
     if let Some(highlighting) = &highlighting {
-        check_themes(highlighting, &mut problems);
+        let table = markdown.get("highlighting").and_then(toml::Value::as_table);
+        let own_themes = table.and_then(|table| table.get("extra_themes")).is_some();
+        check_themes(highlighting, own_themes, &mut problems);
     }
     (highlighting, problems)
 }
@@ -119,7 +125,7 @@ fn from_highlighting_table(table: &toml::Table, problems: &mut Vec<SettingProble
                 "highlighting",
                 "`[markdown.highlighting]` needs either `theme`, or both `light_theme` and `dark_theme`".to_owned(),
             ));
-            Themes::Single(SYNTECT_DEFAULT_THEME.to_owned())
+            Themes::Single(FALLBACK_THEME.to_owned())
         }
     };
     let style = match text("style").as_deref() {
@@ -132,7 +138,11 @@ fn from_highlighting_table(table: &toml::Table, problems: &mut Vec<SettingProble
     };
     for key in ["extra_grammars", "extra_themes"] {
         if table.get(key).and_then(toml::Value::as_array).is_some_and(|list| !list.is_empty()) {
-            problems.push(error(key, format!("qsite cannot load `{key}` yet: only giallo's built-in ones are known")));
+            problems.push(SettingProblem {
+                key,
+                message: format!("qsite does not load `{key}` yet: only giallo's built-in ones are known"),
+                is_error: false,
+            });
         }
     }
     let css_files = match (style, &themes) {
@@ -168,7 +178,7 @@ fn from_syntect_keys(markdown: &toml::Table, problems: &mut Vec<SettingProblem>)
         // Classes do not depend on the theme; the first style sheet's theme
         // merges tokens as it would color them.
         let theme = css_files.first().map(|file| file.theme.clone());
-        let theme = theme.unwrap_or_else(|| mapped_theme("highlight_theme", SYNTECT_DEFAULT_THEME, problems));
+        let theme = theme.unwrap_or_else(|| FALLBACK_THEME.to_owned());
         (HighlightStyle::Class, theme)
     } else {
         (HighlightStyle::Inline, mapped_theme("highlight_theme", written, problems))
@@ -179,7 +189,7 @@ fn from_syntect_keys(markdown: &toml::Table, problems: &mut Vec<SettingProblem>)
 /// The giallo theme for a theme an older release's `key` names, or the
 /// default's with a warning when giallo has nothing like it.
 fn mapped_theme(key: &'static str, theme: &str, problems: &mut Vec<SettingProblem>) -> String {
-    let fallback = giallo_theme(SYNTECT_DEFAULT_THEME).unwrap_or_default();
+    let fallback = FALLBACK_THEME;
     giallo_theme(theme).map_or_else(
         || {
             problems.push(SettingProblem {
@@ -202,7 +212,7 @@ fn giallo_theme(name: &str) -> Option<&str> {
         return Some(name);
     }
     const SYNTECT_TO_GIALLO: &[(&str, &str)] = &[
-        ("base16-ocean-dark", "material-theme-ocean"),
+        (SYNTECT_DEFAULT_THEME, FALLBACK_THEME),
         ("base16-ocean-light", "material-theme-lighter"),
         ("gruvbox-dark", "gruvbox-dark-medium"),
         ("gruvbox-light", "gruvbox-light-medium"),
@@ -222,15 +232,18 @@ fn giallo_theme(name: &str) -> Option<&str> {
     SYNTECT_TO_GIALLO.iter().find(|(syntect, _)| *syntect == lower).map(|(_, giallo)| *giallo)
 }
 
-/// Every theme the settings name must be one giallo has, as Zola requires.
-fn check_themes(highlighting: &Highlighting, problems: &mut Vec<SettingProblem>) {
+/// Every theme the settings name must be one giallo has, as Zola requires;
+/// only a warning while the site's own themes (`extra_themes`) cannot be
+/// loaded, since the theme may be one of those.
+fn check_themes(highlighting: &Highlighting, own_themes: bool, problems: &mut Vec<SettingProblem>) {
     let named: Vec<(&'static str, &str)> = match &highlighting.themes {
         Themes::Single(theme) => vec![("theme", theme)],
         Themes::Dual { light, dark } => vec![("light_theme", light), ("dark_theme", dark)],
     };
     for (key, theme) in named {
         if !registry().is_some_and(|registry| registry.contains_theme(theme)) {
-            problems.push(error(key, format!("giallo has no theme `{theme}`: code blocks are not colored")));
+            let message = format!("giallo has no theme `{theme}`: code blocks are not colored");
+            problems.push(SettingProblem { key, message, is_error: !own_themes });
         }
     }
 }
