@@ -1,7 +1,8 @@
 //! What the cache keeps of files between builds, keyed by their contents:
 //! the content-addressed store of Markdown renderings (a page's HTML,
 //! headings and links, under a key made of the qsite build, the rendering
-//! step's version and the file's hash), and each content file's facts (see
+//! step's and the highlighter's versions, the `[markdown]` settings and the
+//! file's hash), and each content file's facts (see
 //! `stored_facts`), so that a later process neither reads nor parses a file
 //! that did not change. What this module hands the workspace and takes from it.
 
@@ -16,13 +17,22 @@ use snapshots::{Cache, Fact, FileStat, Trace};
 
 use crate::workspace::Workspace;
 
-/// The store key of a Markdown file's rendering.
-pub fn store_key(build_id: &str, file_hash: &[u8; 32]) -> [u8; 32] {
+/// The store key of a Markdown file's rendering under the `[markdown]`
+/// settings whose hash is `options`: a settings change looks renderings up
+/// under new keys, and each body renders once under the new settings.
+pub fn store_key(build_id: &str, options: &[u8; 32], file_hash: &[u8; 32]) -> [u8; 32] {
     let mut hasher = blake3::Hasher::new();
     hasher.update(build_id.as_bytes());
     hasher.update(queries::markdown::MARKDOWN_STEP.as_bytes());
+    hasher.update(queries::highlight::HIGHLIGHTER_VERSION.as_bytes());
+    hasher.update(options);
     hasher.update(file_hash);
     *hasher.finalize().as_bytes()
+}
+
+/// The hash of the workspace's `[markdown]` settings, which store keys include.
+pub fn options_key(workspace: &Workspace) -> [u8; 32] {
+    queries::markdown::markdown_options_key(workspace.db())
 }
 
 /// The content files whose bodies these reads (by key) name.
@@ -46,11 +56,12 @@ pub fn prepare(
     needed: &BTreeSet<String>,
     stats: &HashMap<String, FileStat>,
 ) -> usize {
+    let options = options_key(workspace);
     let wanted: Vec<(String, [u8; 32], [u8; 32])> = needed
         .iter()
         .filter_map(|path| {
             let hash = stats.get(path)?.hash;
-            Some((path.clone(), hash, store_key(build_id, &hash)))
+            Some((path.clone(), hash, store_key(build_id, &options, &hash)))
         })
         .collect();
     let keys: Vec<[u8; 32]> = wanted.iter().map(|(_, _, key)| *key).collect();
@@ -69,8 +80,9 @@ pub fn prepare(
 
 /// Store entries for the bodies that this build's outputs read *of other
 /// pages* (a feed, a listing of summaries) and that the store lacks. A page's
-/// own body is not stored: re-rendering it costs about what reading it back
-/// would, while a listing that shows twenty bodies would render twenty.
+/// own body is stored only where bodies are expensive to render
+/// (highlighted code): otherwise re-rendering it costs about what reading it
+/// back would, while a listing that shows twenty bodies would render twenty.
 pub fn new_entries<'a>(
     workspace: &Workspace,
     cache: &Cache,
@@ -78,18 +90,20 @@ pub fn new_entries<'a>(
     traces: impl IntoIterator<Item = &'a Trace>,
     stats: &HashMap<String, FileStat>,
 ) -> Vec<([u8; 32], Vec<u8>)> {
+    let own_too = queries::markdown::markdown_options(workspace.db()).is_expensive();
     let foreign: BTreeSet<String> = traces
         .into_iter()
         .flat_map(|trace| {
             bodies_read(trace.reads.iter().map(|read| &*read.key))
                 .into_iter()
-                .filter(move |path| !is_page_route(&trace.route, path))
+                .filter(move |path| own_too || !is_page_route(&trace.route, path))
         })
         .collect();
+    let options = options_key(workspace);
     let keyed: Vec<(String, [u8; 32])> = foreign
         .into_iter()
         .filter_map(|path| {
-            let key = store_key(build_id, &stats.get(&path)?.hash);
+            let key = store_key(build_id, &options, &stats.get(&path)?.hash);
             Some((path, key))
         })
         .collect();
@@ -106,16 +120,18 @@ pub fn new_entries<'a>(
 }
 
 /// The store keys of renderings made from what `paths` held before this
-/// build (`previous` stats): edited or deleted, nothing reads them now.
+/// build (`previous` stats) under the `options` of this build: edited or
+/// deleted, nothing reads them now.
 pub fn dead_keys<'a>(
     build_id: &str,
+    options: &[u8; 32],
     paths: impl IntoIterator<Item = &'a str>,
     previous: &HashMap<String, FileStat>,
 ) -> Vec<[u8; 32]> {
     paths
         .into_iter()
         .filter(|path| queries::site_paths::is_content_markdown(path))
-        .filter_map(|path| Some(store_key(build_id, &previous.get(path)?.hash)))
+        .filter_map(|path| Some(store_key(build_id, options, &previous.get(path)?.hash)))
         .collect()
 }
 

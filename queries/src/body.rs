@@ -20,6 +20,21 @@ pub struct Markdown {
     pub links: Vec<InternalLink>,
     /// Words in the body text.
     pub word_count: usize,
+    /// Code blocks in languages the highlighter lacks, shown as plain text.
+    pub missing_languages: Vec<MissingLanguage>,
+}
+
+/// A code block whose language has no grammar: shown as plain text, and
+/// named in a warning (an error where the site sets
+/// `error_on_missing_language`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MissingLanguage {
+    /// The language as the fence names it.
+    pub language: String,
+    /// The fence's opening line in the file.
+    pub range: Range<usize>,
+    /// Whether the site asked for an error.
+    pub is_error: bool,
 }
 
 /// One heading of a body.

@@ -10,6 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::plain_words;
 use crate::inputs::{Site, text_of};
 use crate::lookup::file_at;
+use crate::markdown_options::MarkdownOptions;
 use crate::site_paths::{THEME_FILE, is_zola_config, theme_path};
 use crate::stable_hash::StableHash;
 use crate::toml_values::table_value;
@@ -70,6 +71,8 @@ pub struct Config {
     /// `build_search_index = true` with its `[search]` table: what the
     /// search index holds and how it is written; `None` when none is.
     pub search: Option<SearchSettings>,
+    /// The `[markdown]` settings that change how bodies render.
+    pub markdown: MarkdownOptions,
 }
 
 impl Config {
@@ -332,6 +335,7 @@ pub fn config(db: &dyn Database) -> ConfigResult {
         languages: BTreeMap::new(),
         translations: BTreeMap::new(),
         search: None,
+        markdown: MarkdownOptions::default(),
     };
     // The same text as a table, for what templates read: it parses when
     // `raw` did.
@@ -350,6 +354,16 @@ pub fn config(db: &dyn Database) -> ConfigResult {
             );
         }
         config.settings = table_value(&zola_config::settings(table));
+        let (markdown, problems) = MarkdownOptions::from_file(table);
+        config.markdown = markdown;
+        for problem in problems {
+            let range = key_range(text, problem.key);
+            let code = "qsite::config::markdown";
+            diagnostics.push(match problem.is_error {
+                true => Diagnostic::error(path.clone(), range, code, problem.message),
+                false => Diagnostic::warning(path.clone(), range, code, problem.message),
+            });
+        }
         for key in raw.unknown.keys().filter(|key| !zola_config::is_zola_key(key)) {
             let range = key_range(text, key);
             diagnostics.push(Diagnostic::warning(

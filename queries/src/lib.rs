@@ -20,7 +20,9 @@
 //! page_meta(file)            FIREWALL: title, date, URL, terms… a body edit leaves it equal
 //!   page_title / page_location / page_dates / page_terms / page_draft / section_listing
 //!                            the same, value by value: each backdates on its own
-//! markdown(file)             body → HTML with link markers, headings, links  (own text only)
+//! markdown_options()         config → the `[markdown]` settings bodies render with; backdates on other edits
+//! markdown(file)             body → HTML with link markers, headings, links, code highlighted (highlight.rs,
+//!                            giallo)  (own text and markdown_options only)
 //! page_content(file)         markers filled with targets' URLs / titles (not memoized: a plain function)
 //! link_check(file)           broken links and anchors, with its trace (check_links: the same, not memoized)
 //! pages_matching(selector)   the ordered set a listing shows; changes only with membership/order
@@ -86,6 +88,7 @@ mod dates;
 mod diagnostic;
 pub mod diagnostics;
 pub mod front_matter;
+pub mod highlight;
 mod host;
 mod inputs;
 mod languages;
@@ -93,6 +96,7 @@ mod link_checking;
 mod links;
 mod lookup;
 pub mod markdown;
+pub mod markdown_options;
 pub mod output_paths;
 mod page;
 mod query_log;
@@ -117,7 +121,7 @@ pub mod whole_site;
 pub mod words;
 mod zola_config;
 
-pub use body::{Heading, InternalLink, Markdown};
+pub use body::{Heading, InternalLink, Markdown, MissingLanguage};
 pub use change::{Change, Inputs};
 pub use collections::{Scope, Selector, Term, pages_matching, taxonomy_index};
 pub use config::Config;

@@ -3,6 +3,7 @@
 
 use salsa::Database;
 
+use crate::body::MissingLanguage;
 use crate::diagnostic::Diagnostic;
 use crate::inputs::SourceFile;
 use crate::site_paths::{CONTENT, under};
@@ -39,7 +40,8 @@ fn broken_links(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> {
     let markdown = markdown(db, file);
     let path = file.path(db);
     let config = &config(db).config;
-    let mut diagnostics = Vec::new();
+    let mut diagnostics: Vec<Diagnostic> =
+        markdown.missing_languages.iter().map(|missing| missing_language(path, missing)).collect();
     for link in &markdown.links {
         let resolved = link_target(db, &link.destination);
         let problem = match resolved.file {
@@ -75,6 +77,17 @@ fn broken_links(db: &dyn Database, file: SourceFile) -> Vec<Diagnostic> {
         }
     }
     diagnostics
+}
+
+/// A code block left plain because its language has no grammar.
+fn missing_language(path: &camino::Utf8PathBuf, missing: &MissingLanguage) -> Diagnostic {
+    let code = "qsite::markdown::missing_language";
+    let message = format!("no grammar highlights `{}`: the code block is plain text", missing.language);
+    let diagnostic = match missing.is_error {
+        true => Diagnostic::error(path.clone(), missing.range.clone(), code, message),
+        false => Diagnostic::warning(path.clone(), missing.range.clone(), code, message),
+    };
+    diagnostic.with_help("name a language giallo knows (such as `rust`, `toml`, `sh`), or `txt` for plain text")
 }
 
 /// For a broken `@/` link, the content file whose path is nearest to it.

@@ -12,12 +12,17 @@ use salsa::Database;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::body::{Heading, InternalLink, Markdown};
+use crate::config::config;
 use crate::front_matter::front_matter;
+use crate::highlight::{Absorbed, CodeBlocks};
 use crate::inputs::{SourceFile, content_hash, text_of};
+use crate::markdown_options::MarkdownOptions;
+use crate::stable_hash::stable_hash;
 
 /// Names the Markdown step and its version in the content-addressed store:
-/// change it whenever [`render_markdown`] would render the same text differently.
-pub const MARKDOWN_STEP: &str = "markdown-2";
+/// change it whenever [`render_markdown`] would render the same text with
+/// the same options differently.
+pub const MARKDOWN_STEP: &str = "markdown-3";
 
 /// The marker standing for link `index`'s URL or, with `title`, its text.
 /// NUL cannot come from Markdown (pulldown-cmark replaces it), so a marker
@@ -31,7 +36,7 @@ pub fn link_marker(index: usize, title: bool) -> String {
 const CONTINUE_READING: &str = "<span id=\"continue-reading\"></span>";
 
 /// The Markdown options qsite enables: what Zola and GitHub users expect.
-fn options() -> Options {
+fn parser_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -39,13 +44,28 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// The body of a content file, rendered, or the host's prepared rendering of
-/// this very text.
+/// The configuration's settings that change how bodies render.
 ///
-/// Invalidated by an edit of the file. Expensive (O(body)); read it only where
-/// the output shows the body.
+/// Invalidated by an edit of the configuration, but backdates unless a
+/// `[markdown]` setting changed: editing the title re-renders no body.
+#[salsa::tracked(returns(ref))]
+pub fn markdown_options(db: &dyn Database) -> MarkdownOptions {
+    config(db).config.markdown.clone()
+}
+
+/// The hash of [`markdown_options`], which the host's store keys renderings by.
+pub fn markdown_options_key(db: &dyn Database) -> [u8; 32] {
+    stable_hash(db, markdown_options(db))
+}
+
+/// The body of a content file, rendered, or the host's prepared rendering of
+/// this very text (which the host looked up under the current options).
+///
+/// Invalidated by an edit of the file or of a `[markdown]` setting.
+/// Expensive (O(body)); read it only where the output shows the body.
 #[salsa::tracked(returns(ref))]
 pub fn markdown(db: &dyn Database, file: SourceFile) -> Arc<Markdown> {
+    let options = markdown_options(db);
     if let Some(prepared) = file.prepared_markdown(db)
         && prepared.content_hash == content_hash(db, file)
     {
@@ -53,11 +73,12 @@ pub fn markdown(db: &dyn Database, file: SourceFile) -> Arc<Markdown> {
     }
     let text = text_of(db, file);
     let offset = front_matter(db, file).body_offset.min(text.len());
-    Arc::new(render_markdown(&text[offset..], offset))
+    Arc::new(render_markdown(&text, offset, options))
 }
 
-/// Renders `body`, whose first byte is at `offset` in its file.
-pub fn render_markdown(body: &str, offset: usize) -> Markdown {
+/// Renders the body of `text`, a whole file whose body starts at `offset`.
+pub fn render_markdown(text: &str, offset: usize, options: &MarkdownOptions) -> Markdown {
+    let body = &text[offset..];
     let mut events: Vec<Event> = Vec::new();
     let mut headings = Vec::new();
     let mut links = Vec::new();
@@ -65,8 +86,19 @@ pub fn render_markdown(body: &str, offset: usize) -> Markdown {
     let mut heading_start: Option<usize> = None;
     let mut open_links: Vec<Option<usize>> = Vec::new();
     let mut summary_at: Option<usize> = None;
+    let mut code_blocks = options.highlighting.as_ref().map(CodeBlocks::new);
 
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
+        if let Some(blocks) = &mut code_blocks {
+            match blocks.absorb(&event, range.start + offset..range.end + offset, text) {
+                Absorbed::No => {}
+                Absorbed::Taken => continue,
+                Absorbed::Block(html) => {
+                    events.push(Event::Html(html.into()));
+                    continue;
+                }
+            }
+        }
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 heading_start = Some(events.len());
@@ -137,7 +169,8 @@ pub fn render_markdown(body: &str, offset: usize) -> Markdown {
     });
     let rest = summary_at.unwrap_or(0);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().skip(rest));
-    Markdown { html: html.into(), summary_len, headings, links, word_count: word_count(body) }
+    let missing_languages = code_blocks.map(|blocks| blocks.missing).unwrap_or_default();
+    Markdown { html: html.into(), summary_len, headings, links, word_count: word_count(body), missing_languages }
 }
 
 /// Whether an HTML comment is the summary marker, `<!-- more -->` in any
@@ -204,9 +237,13 @@ impl UsedIds {
 mod tests {
     use super::*;
 
+    fn render_plain(body: &str) -> Markdown {
+        render_markdown(body, 0, &MarkdownOptions::default())
+    }
+
     #[test]
     fn headings_get_unique_ids() {
-        let markdown = render_markdown("# Intro\n\n## Intro\n\n## Custom {#mine}\n", 0);
+        let markdown = render_plain("# Intro\n\n## Intro\n\n## Custom {#mine}\n");
         let ids: Vec<_> = markdown.headings.iter().map(|heading| heading.id.as_str()).collect();
         assert_eq!(ids, ["intro", "intro-1", "mine"]);
         assert!(markdown.html.contains("<h2 id=\"intro-1\">Intro</h2>"));
@@ -214,7 +251,7 @@ mod tests {
 
     #[test]
     fn taken_suffixes_are_skipped_as_zola_does() {
-        let markdown = render_markdown("# A\n\n# A-1\n\n# A\n\n# A\n\n# A-2 {#a-3}\n\n# A\n", 0);
+        let markdown = render_plain("# A\n\n# A-1\n\n# A\n\n# A\n\n# A-2 {#a-3}\n\n# A\n");
         let ids: Vec<_> = markdown.headings.iter().map(|heading| heading.id.as_str()).collect();
         assert_eq!(ids, ["a", "a-1", "a-2", "a-3", "a-3-1", "a-4"]);
     }
@@ -223,7 +260,7 @@ mod tests {
     #[test]
     fn many_equal_headings_get_ids_in_linear_time() {
         let body = "# Same\n\n".repeat(100_000);
-        let markdown = render_markdown(&body, 0);
+        let markdown = render_plain(&body);
         assert_eq!(markdown.headings.len(), 100_000);
         assert_eq!(markdown.headings[99_999].id, "same-99999");
         let ids: HashSet<_> = markdown.headings.iter().map(|heading| heading.id.as_str()).collect();
@@ -232,7 +269,7 @@ mod tests {
 
     #[test]
     fn summary_ends_at_more_marker() {
-        let markdown = render_markdown("First.\n\n<!-- more -->\n\nSecond.\n", 0);
+        let markdown = render_plain("First.\n\n<!-- more -->\n\nSecond.\n");
         let summary = &markdown.html[..markdown.summary_len.unwrap()];
         assert_eq!(summary, "<p>First.</p>\n");
         assert!(markdown.html.ends_with("<p>Second.</p>\n"));
@@ -242,7 +279,7 @@ mod tests {
     #[test]
     fn internal_links_become_markers_with_file_ranges() {
         let body = "See [a](@/blog/a.md#x) and [](/blog/b/) and [out](https://x.org).";
-        let markdown = render_markdown(body, 10);
+        let markdown = render_markdown(&format!("{}{body}", " ".repeat(10)), 10, &MarkdownOptions::default());
         assert_eq!(markdown.links.len(), 2);
         assert_eq!(markdown.links[0].destination, "@/blog/a.md#x");
         assert_eq!(&body[markdown.links[0].range.start - 10..markdown.links[0].range.end - 10], "[a](@/blog/a.md#x)");
@@ -254,7 +291,7 @@ mod tests {
 
     #[test]
     fn tables_footnotes_tasks_and_strikethrough() {
-        let markdown = render_markdown("|a|b|\n|-|-|\n|1|2|\n\n- [x] done\n\n~~old~~ note[^1]\n\n[^1]: foot\n", 0);
+        let markdown = render_plain("|a|b|\n|-|-|\n|1|2|\n\n- [x] done\n\n~~old~~ note[^1]\n\n[^1]: foot\n");
         for needle in ["<table>", "type=\"checkbox\"", "<del>old</del>", "footnote-definition"] {
             assert!(markdown.html.contains(needle), "{needle} missing from {}", markdown.html);
         }

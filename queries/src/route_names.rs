@@ -49,6 +49,7 @@ enum RouteName {
     SearchIndex(String),
     Robots,
     NotFound,
+    HighlightCss(String),
     Copy(String),
     Stylesheet(String),
 }
@@ -105,6 +106,7 @@ pub fn route_key(db: &dyn Database, route: &Route) -> String {
         Route::SearchIndex { lang } => RouteName::SearchIndex(lang.clone()),
         Route::Robots => RouteName::Robots,
         Route::NotFound => RouteName::NotFound,
+        Route::HighlightCss(filename) => RouteName::HighlightCss(filename.clone()),
         Route::Copy(file) => RouteName::Copy(file.path(db).to_string()),
         Route::Stylesheet(file) => RouteName::Stylesheet(file.path(db).to_string()),
     };
@@ -142,6 +144,7 @@ pub fn route_from_key(db: &dyn Database, key: &str) -> Option<Route> {
         RouteName::SearchIndex(lang) => Route::SearchIndex { lang },
         RouteName::Robots => Route::Robots,
         RouteName::NotFound => Route::NotFound,
+        RouteName::HighlightCss(filename) => Route::HighlightCss(filename),
         RouteName::Copy(path) => Route::Copy(file_at(db, &path)?),
         RouteName::Stylesheet(path) => Route::Stylesheet(file_at(db, &path)?),
     })

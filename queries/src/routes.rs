@@ -45,6 +45,9 @@ pub enum Route {
     Robots,
     /// `404.html`.
     NotFound,
+    /// A highlighting theme's style sheet, by its file name at the output
+    /// root (`giallo.css`): class style's colors.
+    HighlightCss(String),
     /// A static file or colocated asset, copied byte for byte by the host.
     Copy(SourceFile),
     /// A Sass or SCSS stylesheet compiled to CSS (`sass/site.scss`, or a
@@ -220,6 +223,12 @@ pub fn route_table(db: &dyn Database) -> Arc<RouteTable> {
         ),
     }
     table.add(db, "/404.html", Route::NotFound, None);
+    // A static file of the same name stands for the generated one, as Zola
+    // writes a theme's style sheet into `static/` only where none is.
+    let style_sheets = config.markdown.highlighting.iter().flat_map(|highlighting| &highlighting.css_files);
+    for css in style_sheets.filter(|css| !files.static_files.contains_key(Utf8Path::new(&css.filename))) {
+        table.add(db, &format!("/{}", css.filename), Route::HighlightCss(css.filename.clone()), None);
+    }
     let index = taxonomy_index(db);
     let taxonomies =
         languages.all().flat_map(|lang| config.taxonomies_of(lang).iter().map(move |taxonomy| (lang, taxonomy)));
@@ -457,6 +466,7 @@ fn describe_generated(route: &Route) -> String {
         Route::Robots => "`robots.txt`".to_owned(),
         Route::SearchIndex { lang } => format!("the `{lang}` search index"),
         Route::NotFound => "the 404 page".to_owned(),
+        Route::HighlightCss(filename) => format!("the highlighting style sheet `{filename}`"),
         Route::TaxonomyList(taxonomy) => format!("the list of `{}` terms", taxonomy.name),
         Route::Term { taxonomy, term, .. } => format!("the `{}` term page of `{term}`", taxonomy.name),
         Route::Page(_) | Route::Section { .. } | Route::Alias { .. } | Route::Copy(_) | Route::Stylesheet(_) => {

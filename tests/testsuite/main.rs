@@ -12,6 +12,7 @@ mod damaged_cache;
 mod differential;
 mod errors;
 mod fuzz_corpus;
+mod highlighting;
 mod incremental;
 mod init;
 mod new_content;

@@ -115,3 +115,12 @@ fn a_site_in_english_and_french_builds_as_zola_does() {
     site.build().assert_same_as_clean_build();
     site.qsite(&["build", "--verify"]).assert_code(0);
 }
+
+#[test]
+fn code_blocks_in_several_languages_with_line_options_highlight_as_zola_does() {
+    let site = assert_builds_as_zola_does("zola-highlight");
+    site.edit("config.toml", "Notes with code", "Notes");
+    site.edit("content/notes/lines.md", "let b = 2;", "let b = 3;");
+    site.build().assert_same_as_clean_build();
+    site.qsite(&["build", "--verify"]).assert_code(0);
+}

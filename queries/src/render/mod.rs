@@ -15,6 +15,7 @@ use crate::collections::{Scope, Selector};
 use crate::config::feed_filenames_range;
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::{SortBy, front_matter};
+use crate::highlight;
 use crate::inputs::{Site, SourceFile, TaxonomyId, text_of};
 use crate::languages::language_root;
 use crate::page::DEFAULT_PAGINATE_PATH;
@@ -89,9 +90,18 @@ fn render_route(db: &dyn Database, route: &Route) -> Result<String, Diagnostic> 
                 false => Ok(builtin::not_found_html(&theme::site_view(db))),
             })
         }
+        Route::HighlightCss(filename) => Ok(highlight_css(db, filename)),
         Route::Copy(_) => Ok(String::new()),
         Route::Stylesheet(file) => stylesheet::render_stylesheet(db, *file),
     }
+}
+
+/// The style sheet `filename` of the configured highlighting: its theme's
+/// classes, as giallo writes them.
+fn highlight_css(db: &dyn Database, filename: &str) -> String {
+    let highlighting = config(db).config.markdown.highlighting.as_ref();
+    let css = highlighting.into_iter().flat_map(|highlighting| &highlighting.css_files);
+    css.filter(|css| css.filename == filename).map(|css| highlight::theme_css(&css.theme)).collect()
 }
 
 type Context = BTreeMap<&'static str, Value>;

@@ -10,6 +10,7 @@ use crate::collections::{Scope, Selector};
 use crate::front_matter::SortBy;
 use crate::inputs::TaxonomyId;
 use crate::markdown::render_markdown;
+use crate::markdown_options::MarkdownOptions;
 use crate::sections::is_section_index;
 use crate::templates::arguments::{not_found, outside_render, required_text, text_argument};
 use crate::templates::limits::value_within_limit;
@@ -114,7 +115,7 @@ pub fn get_pages(kwargs: Kwargs) -> Result<Value, Error> {
 pub fn markdown(text: &str, kwargs: Kwargs) -> Result<Value, Error> {
     let inline: Option<bool> = kwargs.get("inline")?;
     kwargs.assert_all_used()?;
-    let html = render_markdown(text, 0).html;
+    let html = render_markdown(text, 0, &MarkdownOptions::default()).html;
     value_within_limit("this markdown", html.len() as u64)?;
     let html = match inline.unwrap_or(false) {
         true => html.trim_start_matches("<p>").trim_end_matches("</p>\n"),

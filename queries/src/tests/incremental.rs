@@ -119,7 +119,11 @@ fn a_prepared_rendering_is_used_only_for_the_bytes_it_was_made_from() {
     use crate::{Change, Prepared};
 
     let mut db = TestDb::with_site(BLOG);
-    let stale = Arc::new(crate::markdown::render_markdown("Not what the file says.", 0));
+    let stale = Arc::new(crate::markdown::render_markdown(
+        "Not what the file says.",
+        0,
+        &crate::markdown_options::MarkdownOptions::default(),
+    ));
     // A rendering claiming other bytes is ignored.
     let wrong = Prepared { content_hash: *blake3::hash(b"other").as_bytes(), value: stale.clone() };
     db.apply(Change { prepared_markdown: vec![("content/blog/a.md".into(), wrong)], ..Change::default() });

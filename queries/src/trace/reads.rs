@@ -92,12 +92,13 @@ traced_reads! {
             footprint: Footprint::File(path.clone()),
             value(db): file_at(db, path).map(|file| data_value(db, file, *format)),
         }
-        /// A content file's Markdown body: a pure function of its text, so
-        /// its text's hash stands for it.
+        /// A content file's Markdown body: a pure function of its text and
+        /// the `[markdown]` settings, so those stand for it.
         Body(path: String) {
             name: format_args!("markdown({path})"),
             footprint: Footprint::File(path.clone()),
-            value(db): content_at(db, path).map(|file| content_hash(db, file)),
+            value(db): content_at(db, path)
+                .map(|file| (content_hash(db, file), crate::markdown::markdown_options(db))),
         }
         /// What a template printed of the build clock (`now()`), spelled as
         /// [`crate::dates::ClockFormat`] spells it.
