@@ -5,6 +5,8 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::shortcodes::Shortcodes;
+
 /// A rendered body, before its internal links are resolved. Serializable,
 /// so the host can keep it in its content-addressed store.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -20,6 +22,9 @@ pub struct Markdown {
     pub links: Vec<InternalLink>,
     /// Words in the body text.
     pub word_count: usize,
+    /// The shortcodes the body calls, standing in `html` as placeholders
+    /// (see [`crate::shortcodes::placeholder`]) until a render fills them.
+    pub shortcodes: Shortcodes,
 }
 
 /// One heading of a body.

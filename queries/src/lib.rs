@@ -21,6 +21,7 @@
 //!   page_title / page_location / page_dates / page_terms / page_draft / section_listing
 //!                            the same, value by value: each backdates on its own
 //! markdown(file)             body → HTML with link markers, headings, links  (own text only)
+//!   shortcodes/              scan: `{{ sc() }}` and `{% sc() %}…{% end %}` → placeholders + calls (own text)
 //! page_content(file)         markers filled with targets' URLs / titles (not memoized: a plain function)
 //! link_check(file)           broken links and anchors, with its trace (check_links: the same, not memoized)
 //! pages_matching(selector)   the ordered set a listing shows; changes only with membership/order
@@ -35,7 +36,9 @@
 //!                            (render_output: the same, not memoized, for a build that writes each once)
 //!   templates/               the minijinja environment: loader (Tera text → minijinja text through the
 //!                            `dialects` crate, errors mapped back to the user's line), one registry table
-//!                            of filters, tests and functions (callables by family), errors as diagnostics
+//!                            of filters, tests and functions (callables by family), errors as diagnostics;
+//!                            templates/shortcodes.rs fills a body's shortcode placeholders where `content`
+//!                            is read (a `.md` call: the body rendered again there), on the render's trace
 //! file_diagnostics(file)     one file's front matter, encoding and config problems
 //! site_check()               every problem that neither renders nor link checks find, with its trace
 //! trace/reads.rs             every value a render may read, declared once (traced_reads!): the Read kind,
@@ -93,6 +96,7 @@ mod render;
 pub mod route_names;
 mod routes;
 mod sections;
+pub mod shortcodes;
 pub mod site_check;
 pub mod site_paths;
 pub mod stable_hash;

@@ -3,6 +3,7 @@
 //! The HTML depends on the file's own text only: internal links are left as
 //! numbered markers that [`crate::links`] fills in with the targets' URLs and
 //! titles, so this expensive step is never redone because another page moved.
+//! Shortcode calls are left as placeholders the same way (see [`crate::shortcodes`]).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -14,10 +15,11 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::body::{Heading, InternalLink, Markdown};
 use crate::front_matter::front_matter;
 use crate::inputs::{SourceFile, content_hash, text_of};
+use crate::shortcodes::{is_placeholder, scan, standing_alone};
 
 /// Names the Markdown step and its version in the content-addressed store:
 /// change it whenever [`render_markdown`] would render the same text differently.
-pub const MARKDOWN_STEP: &str = "markdown-2";
+pub const MARKDOWN_STEP: &str = "markdown-3";
 
 /// The marker standing for link `index`'s URL or, with `title`, its text.
 /// NUL cannot come from Markdown (pulldown-cmark replaces it), so a marker
@@ -53,7 +55,13 @@ pub fn markdown(db: &dyn Database, file: SourceFile) -> Arc<Markdown> {
     }
     let text = text_of(db, file);
     let offset = front_matter(db, file).body_offset.min(text.len());
-    Arc::new(render_markdown(&text[offset..], offset))
+    let scanned = scan(&text[offset..], offset);
+    let mut markdown = render_markdown(&scanned.text, 0);
+    for link in &mut markdown.links {
+        link.range = scanned.body_position(link.range.start) + offset..scanned.body_position(link.range.end) + offset;
+    }
+    markdown.shortcodes = scanned.shortcodes;
+    Arc::new(markdown)
 }
 
 /// Renders `body`, whose first byte is at `offset` in its file.
@@ -65,9 +73,18 @@ pub fn render_markdown(body: &str, offset: usize) -> Markdown {
     let mut heading_start: Option<usize> = None;
     let mut open_links: Vec<Option<usize>> = Vec::new();
     let mut summary_at: Option<usize> = None;
+    let mut unwrapped_paragraph = false;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
+            // A shortcode alone in its paragraph stands on its own, as in Zola.
+            Event::Start(Tag::Paragraph) if is_placeholder(body[range.clone()].trim_end()) => {
+                unwrapped_paragraph = true;
+            }
+            Event::Text(placeholder) if unwrapped_paragraph => {
+                events.push(Event::Html(standing_alone(&placeholder).into()))
+            }
+            Event::End(TagEnd::Paragraph) if unwrapped_paragraph => unwrapped_paragraph = false,
             Event::Start(Tag::Heading { .. }) => {
                 heading_start = Some(events.len());
                 events.push(event);
@@ -133,11 +150,19 @@ pub fn render_markdown(body: &str, offset: usize) -> Markdown {
     let mut html = String::with_capacity(body.len() * 3 / 2);
     let summary_len = summary_at.map(|at| {
         pulldown_cmark::html::push_html(&mut html, events[..at].iter().cloned());
-        html.len()
+        // Zola's summary ends with its last tag, not the line break after it.
+        html.trim_end().len()
     });
     let rest = summary_at.unwrap_or(0);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().skip(rest));
-    Markdown { html: html.into(), summary_len, headings, links, word_count: word_count(body) }
+    Markdown {
+        html: html.into(),
+        summary_len,
+        headings,
+        links,
+        word_count: word_count(body),
+        shortcodes: Default::default(),
+    }
 }
 
 /// Whether an HTML comment is the summary marker, `<!-- more -->` in any
@@ -234,7 +259,7 @@ mod tests {
     fn summary_ends_at_more_marker() {
         let markdown = render_markdown("First.\n\n<!-- more -->\n\nSecond.\n", 0);
         let summary = &markdown.html[..markdown.summary_len.unwrap()];
-        assert_eq!(summary, "<p>First.</p>\n");
+        assert_eq!(summary, "<p>First.</p>");
         assert!(markdown.html.ends_with("<p>Second.</p>\n"));
         assert!(!markdown.html.contains("more"));
     }
