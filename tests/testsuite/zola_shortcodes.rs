@@ -135,3 +135,23 @@ fn a_failing_shortcode_template_is_an_error_at_its_line_naming_the_caller() {
         .assert_code(1)
         .assert_stderr_has(&["[templates/shortcodes/see.html:2:", "shortcode `see` that content/caller.md calls"]);
 }
+
+#[test]
+fn the_built_in_theme_and_feed_show_what_shortcodes_print() {
+    let site = SiteTest::with_files(&[
+        ("config.toml", "base_url = \"https://sc.test\"\ngenerate_feeds = true\n"),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+        ("content/post.md", "+++\ntitle = \"Post\"\ndate = 2024-01-02\n+++\nHi {{ mark(text=\"there\") }}.\n"),
+        ("templates/shortcodes/mark.html", "<mark>{{ text }}</mark>"),
+    ]);
+    site.build();
+    for output in ["post/index.html", "atom.xml", "index.html"] {
+        let text = site.output(output);
+        assert!(!text.contains('\u{E000}'), "a placeholder is left in {output}: {text}");
+    }
+    assert!(site.output("post/index.html").contains("Hi <mark>there</mark>."));
+    assert!(site.output("atom.xml").contains("Hi &#60;mark&#62;there&#60;/mark&#62;."));
+    site.write("templates/shortcodes/mark.html", "<b>{{ text }}</b>");
+    assert_eq!(rendered_by_a_new_process(&site), ["atom.xml", "index.html", "post/index.html"]);
+    site.assert_same_as_clean_build();
+}
