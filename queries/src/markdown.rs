@@ -60,6 +60,8 @@ pub fn markdown(db: &dyn Database, file: SourceFile) -> Arc<Markdown> {
     for link in &mut markdown.links {
         link.range = scanned.body_position(link.range.start) + offset..scanned.body_position(link.range.end) + offset;
     }
+    // Zola counts the words of the body as written, shortcode calls included.
+    markdown.word_count = word_count(&text[offset..]);
     markdown.shortcodes = scanned.shortcodes;
     Arc::new(markdown)
 }

@@ -155,3 +155,12 @@ fn the_built_in_theme_and_feed_show_what_shortcodes_print() {
     assert_eq!(rendered_by_a_new_process(&site), ["atom.xml", "index.html", "post/index.html"]);
     site.assert_same_as_clean_build();
 }
+
+#[test]
+fn a_shortcode_that_prints_its_own_pages_content_is_an_error_not_a_crash() {
+    let site = site_reading_another_page();
+    site.write("templates/shortcodes/see.html", "{{ page.content | safe }}");
+    site.qsite(&["build"])
+        .assert_code(1)
+        .assert_stderr_has(&["reads the content of content/caller.md", "[content/caller.md:4:5]"]);
+}

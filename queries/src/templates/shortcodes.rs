@@ -13,6 +13,7 @@
 //! is made inside the render, from reads the render's trace records (the
 //! body's text, the templates), so it is never served stale.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -48,6 +49,15 @@ pub fn content_with_shortcodes(db: &dyn Database, file: SourceFile) -> Result<Ar
     if shortcodes.calls.is_empty() {
         return Ok(page_content(db, file));
     }
+    let Some(_filling) = Filling::enter(file) else {
+        return Err(Diagnostic::error(
+            file.path(db).clone(),
+            shortcodes.calls[0].range.clone(),
+            "qsite::shortcodes::cycle",
+            format!("a shortcode reads the content of {}, which its own output is part of", file.path(db)),
+        )
+        .with_help("a shortcode may print a page's title or other fields, but not the content it is rendered into"));
+    };
     let mut filler = Filler { db, file, calls: &shortcodes.calls, rendered: vec![None; shortcodes.calls.len()] };
     let markdown_calls: Vec<usize> = placeholders(&markdown.html)
         .into_iter()
@@ -79,6 +89,35 @@ pub fn content_with_shortcodes(db: &dyn Database, file: SourceFile) -> Result<Ar
         content: filler.fill(&content.content)?.into(),
         summary: summary.map(|summary| Arc::from(summary.trim_end())),
     }))
+}
+
+thread_local! {
+    /// The files whose shortcodes are being rendered on this thread, outermost first.
+    static FILLING: RefCell<Vec<SourceFile>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A file whose shortcodes are being rendered: while it lives, a shortcode
+/// that reads that file's content (its own page's, or through another
+/// page's shortcode) is a cycle, not an endless recursion.
+struct Filling(SourceFile);
+
+impl Filling {
+    /// `None` when `file`'s shortcodes are already being rendered.
+    fn enter(file: SourceFile) -> Option<Filling> {
+        FILLING.with(|filling| {
+            let mut filling = filling.borrow_mut();
+            (!filling.contains(&file)).then(|| {
+                filling.push(file);
+                Filling(file)
+            })
+        })
+    }
+}
+
+impl Drop for Filling {
+    fn drop(&mut self) {
+        FILLING.with(|filling| filling.borrow_mut().retain(|&file| file != self.0));
+    }
 }
 
 /// Renders the calls of one body, each once.
