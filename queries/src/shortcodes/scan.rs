@@ -42,15 +42,8 @@ pub fn scan(body: &str, offset: usize) -> Scanned {
     if !body.contains("{{") && !body.contains("{%") {
         return Scanned { text: body.to_owned(), ..Scanned::default() };
     }
-    let mut scanner = Scanner {
-        input: body,
-        at: 0,
-        offset,
-        code: code_ranges(body),
-        calls: Vec::new(),
-        nth: HashMap::new(),
-        shifts: Vec::new(),
-    };
+    let mut scanner =
+        Scanner { input: body, at: 0, offset, code: None, calls: Vec::new(), nth: HashMap::new(), shifts: Vec::new() };
     let mut text = String::with_capacity(body.len());
     let problem = scanner.content(&mut text, false).err();
     Scanned { text, shortcodes: Shortcodes { calls: scanner.calls, problem }, shifts: scanner.shifts }
@@ -82,8 +75,8 @@ struct Scanner<'a> {
     input: &'a str,
     at: usize,
     offset: usize,
-    /// Code, in order (see [`code_ranges`]).
-    code: Vec<Range<usize>>,
+    /// Code, in order (see [`code_ranges`]), once a call needs it.
+    code: Option<Vec<Range<usize>>>,
     calls: Vec<ShortcodeCall>,
     nth: HashMap<String, usize>,
     shifts: Vec<(usize, usize)>,
@@ -122,12 +115,12 @@ impl Scanner<'_> {
                     self.literal(out, close_start, close_end, "{%/*", "*/%}");
                     continue;
                 }
-            } else if self.in_code(start) {
-                // Calls in code are text; only literal ones lose their marks.
             } else if rest.starts_with("{{") {
                 self.at = start + 2;
+                // Calls in code are text; only literal ones lose their marks.
                 if let Some(call) = self.call_definition()
                     && self.token("}}")
+                    && !self.in_code(start)
                 {
                     let index = self.push_call(call, None, start);
                     self.replaced(out, &placeholder(index));
@@ -135,7 +128,9 @@ impl Scanner<'_> {
                 }
                 self.at = start;
             } else if rest.starts_with("{%") {
-                if let Some(end) = self.end_tag(start, "{%", "%}") {
+                if let Some(end) = self.end_tag(start, "{%", "%}")
+                    && !self.in_code(start)
+                {
                     if in_body {
                         self.at = end;
                         return Ok(Some(start));
@@ -145,6 +140,7 @@ impl Scanner<'_> {
                 self.at = start + 2;
                 if let Some(call) = self.call_definition()
                     && self.token("%}")
+                    && !self.in_code(start)
                 {
                     let index = self.push_call(call, Some(String::new()), start);
                     let mut body = String::new();
@@ -168,9 +164,12 @@ impl Scanner<'_> {
         Ok(None)
     }
 
-    fn in_code(&self, at: usize) -> bool {
-        let index = self.code.partition_point(|range| range.end <= at);
-        self.code.get(index).is_some_and(|range| range.contains(&at))
+    /// Whether `at` is in code; the body is parsed for its code the first
+    /// time a call is found, so most bodies are never parsed twice.
+    fn in_code(&mut self, at: usize) -> bool {
+        let code = self.code.get_or_insert_with(|| code_ranges(self.input));
+        let index = code.partition_point(|range| range.end <= at);
+        code.get(index).is_some_and(|range| range.contains(&at))
     }
 
     /// Copies `start..end` of the input as it is.
