@@ -26,7 +26,7 @@ use crate::inputs::SourceFile;
 use crate::links::PageContent;
 use crate::markdown::render_markdown;
 use crate::page::PageKind;
-use crate::shortcodes::{ShortcodeCall, placeholders, replace_placeholders, scan};
+use crate::shortcodes::{ShortcodeCall, placeholder, placeholders, replace_placeholders, scan};
 use crate::templates::errors;
 use crate::templates::objects::{PageObject, SectionObject};
 use crate::templates::render_template;
@@ -69,24 +69,12 @@ pub fn content_with_shortcodes(db: &dyn Database, file: SourceFile) -> Result<Ar
     } else {
         let (text, offset) = body_source(db, file);
         let scanned = scan(&text[offset..], offset);
-        let mut failure = None;
-        let expanded = replace_placeholders(&scanned.text, |index| {
-            if !markdown_calls.contains(&index) {
-                return crate::shortcodes::placeholder(index);
-            }
-            filler.render(index).unwrap_or_else(|diagnostic| {
-                failure.get_or_insert(diagnostic);
-                String::new()
-            })
-        });
-        if let Some(diagnostic) = failure {
-            return Err(diagnostic);
-        }
+        let expanded = filler.fill(&scanned.text, |index| markdown_calls.contains(&index))?;
         filled_links(db, &render_markdown(&expanded, 0))
     };
-    let summary = content.summary.as_deref().map(|summary| filler.fill(summary)).transpose()?;
+    let summary = content.summary.as_deref().map(|summary| filler.fill(summary, |_| true)).transpose()?;
     Ok(Arc::new(PageContent {
-        content: filler.fill(&content.content)?.into(),
+        content: filler.fill(&content.content, |_| true)?.into(),
         summary: summary.map(|summary| Arc::from(summary.trim_end())),
     }))
 }
@@ -129,10 +117,14 @@ struct Filler<'a> {
 }
 
 impl Filler<'_> {
-    /// `html` with every placeholder replaced by its call's output.
-    fn fill(&mut self, html: &str) -> Result<String, Diagnostic> {
+    /// `text` with the placeholders of the calls `chosen` picks replaced by
+    /// their output; the others are left in place.
+    fn fill(&mut self, text: &str, chosen: impl Fn(usize) -> bool) -> Result<String, Diagnostic> {
         let mut failure = None;
-        let filled = replace_placeholders(html, |index| {
+        let filled = replace_placeholders(text, |index| {
+            if !chosen(index) {
+                return placeholder(index);
+            }
             self.render(index).unwrap_or_else(|diagnostic| {
                 failure.get_or_insert(diagnostic);
                 String::new()
@@ -175,7 +167,7 @@ impl Filler<'_> {
         let mut context: BTreeMap<String, Value> =
             call.arguments.iter().map(|(key, value)| (key.clone(), value.to_value())).collect();
         if let Some(body) = &call.body {
-            let filled = self.fill(body)?;
+            let filled = self.fill(body, |_| true)?;
             context.insert("body".to_owned(), Value::from(filled.trim_end()));
         }
         context.insert("nth".to_owned(), Value::from(call.nth));
