@@ -5,6 +5,8 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::shortcodes::Shortcodes;
+
 /// A rendered body, before its internal links are resolved. Serializable,
 /// so the host can keep it in its content-addressed store.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -22,6 +24,9 @@ pub struct Markdown {
     pub word_count: usize,
     /// Code blocks in languages the highlighter lacks, shown as plain text.
     pub missing_languages: Vec<MissingLanguage>,
+    /// The shortcodes the body calls, standing in `html` as placeholders
+    /// (see [`crate::shortcodes::placeholder`]) until a render fills them.
+    pub shortcodes: Shortcodes,
 }
 
 /// A code block whose language has no grammar: shown as plain text, and

@@ -23,6 +23,7 @@
 //! markdown_options()         config → the `[markdown]` settings bodies render with; backdates on other edits
 //! markdown(file)             body → HTML with link markers, headings, links, code highlighted (highlight.rs,
 //!                            giallo)  (own text and markdown_options only)
+//!   shortcodes/              scan: `{{ sc() }}` and `{% sc() %}…{% end %}` → placeholders + calls (own text)
 //! page_content(file)         markers filled with targets' URLs / titles (not memoized: a plain function)
 //! link_check(file)           broken links and anchors, with its trace (check_links: the same, not memoized)
 //! pages_matching(selector)   the ordered set a listing shows; changes only with membership/order
@@ -40,7 +41,9 @@
 //!                            (render_output: the same, not memoized, for a build that writes each once)
 //!   templates/               the minijinja environment: loader (Tera text → minijinja text through the
 //!                            `dialects` crate, errors mapped back to the user's line), one registry table
-//!                            of filters, tests and functions (callables by family), errors as diagnostics
+//!                            of filters, tests and functions (callables by family), errors as diagnostics;
+//!                            templates/shortcodes.rs fills a body's shortcode placeholders where `content`
+//!                            is read (a `.md` call: the body rendered again there), on the render's trace
 //!   render/stylesheet.rs     Sass → CSS through the `stylesheets` crate (grass); every file the compiler
 //!                            reads or looks for, found or not, is a traced read (`sass(path)`)
 //!   search_index.rs          a language's search index (elasticlunr or Fuse.js), from search_entry and
@@ -106,6 +109,7 @@ mod routes;
 mod search_entries;
 mod search_index;
 mod sections;
+pub mod shortcodes;
 pub mod site_check;
 pub mod site_paths;
 pub mod stable_hash;

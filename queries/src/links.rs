@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use salsa::Database;
 
+use crate::body::Markdown;
 use crate::inputs::SourceFile;
 use crate::lookup::file_at;
 use crate::markdown::{link_marker, markdown};
@@ -83,7 +84,12 @@ pub fn resolve(db: &dyn Database, destination: &str) -> Resolved {
 /// on the file's body and on the URL (and, for empty-text links, the title)
 /// of the pages it links to.
 pub fn page_content(db: &dyn Database, file: SourceFile) -> Arc<PageContent> {
-    let markdown = markdown(db, file);
+    filled_links(db, markdown(db, file))
+}
+
+/// The body and summary of a rendering, links filled in: [`page_content`]'s
+/// work, for a body rendered again after its Markdown shortcodes printed.
+pub fn filled_links(db: &dyn Database, markdown: &Markdown) -> Arc<PageContent> {
     let fill = |html: &str| {
         let mut html = html.to_owned();
         for (index, link) in markdown.links.iter().enumerate() {

@@ -3,6 +3,7 @@
 //! The HTML depends on the file's own text only: internal links are left as
 //! numbered markers that [`crate::links`] fills in with the targets' URLs and
 //! titles, so this expensive step is never redone because another page moved.
+//! Shortcode calls are left as placeholders the same way (see [`crate::shortcodes`]).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -17,12 +18,13 @@ use crate::front_matter::front_matter;
 use crate::highlight::{Absorbed, CodeBlocks};
 use crate::inputs::{SourceFile, content_hash, text_of};
 use crate::markdown_options::MarkdownOptions;
+use crate::shortcodes::{is_placeholder, scan, standing_alone};
 use crate::stable_hash::stable_hash;
 
 /// Names the Markdown step and its version in the content-addressed store:
 /// change it whenever [`render_markdown`] would render the same text with
 /// the same options differently.
-pub const MARKDOWN_STEP: &str = "markdown-3";
+pub const MARKDOWN_STEP: &str = "markdown-4";
 
 /// The marker standing for link `index`'s URL or, with `title`, its text.
 /// NUL cannot come from Markdown (pulldown-cmark replaces it), so a marker
@@ -73,7 +75,21 @@ pub fn markdown(db: &dyn Database, file: SourceFile) -> Arc<Markdown> {
     }
     let text = text_of(db, file);
     let offset = front_matter(db, file).body_offset.min(text.len());
-    Arc::new(render_markdown(&text, offset, options))
+    let scanned = scan(&text[offset..], offset);
+    let mut markdown = render_markdown(&scanned.text, 0, options);
+    let in_file = |range: &std::ops::Range<usize>| {
+        scanned.body_position(range.start) + offset..scanned.body_position(range.end) + offset
+    };
+    for link in &mut markdown.links {
+        link.range = in_file(&link.range);
+    }
+    for missing in &mut markdown.missing_languages {
+        missing.range = in_file(&missing.range);
+    }
+    // Zola counts the words of the body as written, shortcode calls included.
+    markdown.word_count = word_count(&text[offset..]);
+    markdown.shortcodes = scanned.shortcodes;
+    Arc::new(markdown)
 }
 
 /// Renders the body of `text`, a whole file whose body starts at `offset`.
@@ -87,6 +103,7 @@ pub fn render_markdown(text: &str, offset: usize, options: &MarkdownOptions) -> 
     let mut open_links: Vec<Option<usize>> = Vec::new();
     let mut summary_at: Option<usize> = None;
     let mut code_blocks = options.highlighting.as_ref().map(CodeBlocks::new);
+    let mut unwrapped_paragraph = false;
 
     for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
         if let Some(blocks) = &mut code_blocks {
@@ -100,6 +117,14 @@ pub fn render_markdown(text: &str, offset: usize, options: &MarkdownOptions) -> 
             }
         }
         match event {
+            // A shortcode alone in its paragraph stands on its own, as in Zola.
+            Event::Start(Tag::Paragraph) if is_placeholder(body[range.clone()].trim_end()) => {
+                unwrapped_paragraph = true;
+            }
+            Event::Text(placeholder) if unwrapped_paragraph => {
+                events.push(Event::Html(standing_alone(&placeholder).into()))
+            }
+            Event::End(TagEnd::Paragraph) if unwrapped_paragraph => unwrapped_paragraph = false,
             Event::Start(Tag::Heading { .. }) => {
                 heading_start = Some(events.len());
                 events.push(event);
@@ -165,12 +190,21 @@ pub fn render_markdown(text: &str, offset: usize, options: &MarkdownOptions) -> 
     let mut html = String::with_capacity(body.len() * 3 / 2);
     let summary_len = summary_at.map(|at| {
         pulldown_cmark::html::push_html(&mut html, events[..at].iter().cloned());
-        html.len()
+        // Zola's summary ends with its last tag, not the line break after it.
+        html.trim_end().len()
     });
     let rest = summary_at.unwrap_or(0);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().skip(rest));
     let missing_languages = code_blocks.map(|blocks| blocks.missing).unwrap_or_default();
-    Markdown { html: html.into(), summary_len, headings, links, word_count: word_count(body), missing_languages }
+    Markdown {
+        html: html.into(),
+        summary_len,
+        headings,
+        links,
+        word_count: word_count(body),
+        missing_languages,
+        shortcodes: Default::default(),
+    }
 }
 
 /// Whether an HTML comment is the summary marker, `<!-- more -->` in any
@@ -271,7 +305,7 @@ mod tests {
     fn summary_ends_at_more_marker() {
         let markdown = render_plain("First.\n\n<!-- more -->\n\nSecond.\n");
         let summary = &markdown.html[..markdown.summary_len.unwrap()];
-        assert_eq!(summary, "<p>First.</p>\n");
+        assert_eq!(summary, "<p>First.</p>");
         assert!(markdown.html.ends_with("<p>Second.</p>\n"));
         assert!(!markdown.html.contains("more"));
     }

@@ -12,6 +12,7 @@ use crate::front_matter::front_matter;
 use crate::inputs::SourceFile;
 use crate::links::page_content;
 use crate::page::{PageKind, page_meta};
+use crate::shortcodes::replace_placeholders;
 use crate::stable_hash::StableHash;
 
 /// The fields of one page or section that the search index may hold, and
@@ -70,7 +71,10 @@ pub fn search_entry(db: &dyn Database, file: SourceFile) -> SearchEntry {
 #[salsa::tracked(returns(ref))]
 pub fn search_text(db: &dyn Database, file: SourceFile) -> Arc<str> {
     let limit = config(db).config.search.as_ref().and_then(|settings| settings.truncate_content_length);
-    plain_text(&page_content(db, file).content, limit).into()
+    // The index is made below the templates, so a shortcode's output is not
+    // in it: its placeholder is left out rather than shown.
+    let content = replace_placeholders(&page_content(db, file).content, |_| String::new());
+    plain_text(&content, limit).into()
 }
 
 /// A body's text as the index holds it, as Zola makes it: every tag

@@ -35,6 +35,7 @@ mod zola_fixtures;
 mod zola_languages;
 mod zola_sass;
 mod zola_search;
+mod zola_shortcodes;
 mod zola_structure;
 mod zola_templates;
 mod zola_themes;

@@ -35,6 +35,11 @@ const NOT_YET: &[(&str, &str, &str)] = &[
     ("zola-structure", "authors/ann/page/1/index.html", "a term's first-pager redirect, as above"),
     ("zola-structure", "authors/bo/page/1/index.html", "a term's first-pager redirect, as above"),
     ("zola-structure", "sitemap.xml", "Zola lists the first-pager redirects (`…/page/1/`) in its sitemap"),
+    (
+        "zola-shortcodes",
+        "notes/code/index.html",
+        "a call in code: Zola 0.22 prints its internal placeholder there, qsite the call as written",
+    ),
 ];
 
 /// Tera's spelling of each escaped character, and minijinja's.
@@ -56,7 +61,7 @@ fn normalized(text: &str) -> String {
 /// Builds a copy of the site `name` and compares it with Zola's output;
 /// returns the site for further steps.
 #[track_caller]
-fn assert_builds_as_zola_does(name: &str) -> SiteTest {
+pub fn assert_builds_as_zola_does(name: &str) -> SiteTest {
     let site = SiteTest::copy(name);
     site.build();
     let expected = tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites").join(format!("{name}.expected")));

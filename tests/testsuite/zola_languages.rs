@@ -104,7 +104,7 @@ fn a_fr_file_on_a_site_of_one_language_is_a_page_of_its_own() {
 
 /// The site loaded in this process from its `config.toml`, for tests that
 /// count what an edit renders again.
-fn workspace(site: &SiteTest) -> Workspace {
+pub fn workspace(site: &SiteTest) -> Workspace {
     let root = Utf8Path::from_path(site.root()).expect("UTF-8 temporary path");
     Workspace::load(root, Utf8Path::new("config.toml"), BuildOptions::default()).expect("site loads")
 }

@@ -23,7 +23,7 @@ use syn::visit::Visit;
 /// import only the modules listed before it.
 const QUERIES_FLOORS: &[&[&str]] = &[
     // Words and paths: no salsa.
-    &["site_paths", "suggest", "words", "output_paths", "toml_values"],
+    &["site_paths", "suggest", "words", "output_paths", "toml_values", "shortcodes"],
     // The inputs, the database, and the values every floor passes around.
     &["body", "host", "inputs", "stable_hash", "diagnostic", "dates", "lookup", "database", "change"],
     // Parsing one file.

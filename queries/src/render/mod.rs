@@ -175,7 +175,7 @@ fn render_page(db: &dyn Database, file: SourceFile) -> Result<String, Diagnostic
     language_context(db, &mut context, page_language(db, file));
     url_context(&mut context, meta, &meta.url_path);
     render_site_or_builtin(db, &name, context, named_by, |db| {
-        Ok(builtin::page_html(&theme::site_view(db), &theme::page_view(db, file)))
+        Ok(builtin::page_html(&theme::site_view(db), &theme::page_view(db, file)?))
     })
 }
 
@@ -245,7 +245,7 @@ fn render_section(db: &dyn Database, section: SourceFile, pager: usize) -> Resul
             Some(section),
             &pages[range],
             per.map(|per| (pager, pager_count(pages.len(), Some(per)), base_url.clone(), paths.clone())),
-        );
+        )?;
         Ok(builtin::list_html(&theme::site_view(db), &list))
     })
 }
@@ -313,7 +313,7 @@ fn render_term(db: &dyn Database, taxonomy: &TaxonomyId, slug: &str, pager: usiz
             None,
             &pages[range],
             per.map(|per| (pager, pager_count(pages.len(), Some(per)), base_url.clone(), paths.clone())),
-        );
+        )?;
         Ok(builtin::list_html(&theme::site_view(db), &list))
     })
 }
@@ -365,7 +365,7 @@ fn render_feed(db: &dyn Database, source: &FeedSource, filename: &str) -> Result
     context.insert("last_updated", updated.as_ref().map_or(Value::from(()), |date| Value::from(date.text.as_str())));
     render_site_or_builtin(db, filename, context, None, |db| {
         let format = FeedFormat::named(filename).ok_or_else(|| missing_feed_template(db, filename))?;
-        Ok(builtin::feed_xml(format, &theme::feed_view(db, source, feed_url, &pages, updated.as_ref())))
+        Ok(builtin::feed_xml(format, &theme::feed_view(db, source, feed_url, &pages, updated.as_ref())?))
     })
 }
 

@@ -11,14 +11,16 @@ use crate::builtin::{
 };
 use crate::collections::{Scope, Selector, Term};
 use crate::dates::PageDate;
+use crate::diagnostic::Diagnostic;
 use crate::front_matter::SortBy;
 use crate::inputs::{SourceFile, TaxonomyId};
 use crate::languages::language_root;
 use crate::routes::{FeedSource, PagerPaths, term_path};
 use crate::templates::objects::{neighbor_file, reading_time};
+use crate::templates::shortcodes::content_with_shortcodes;
 use crate::trace::reads::{
-    config, file_exists, is_hidden, markdown, page_content, page_dates, page_language, page_location, page_meta,
-    page_terms, page_title, pages_matching, route_table, section_tree, subsections, term_name,
+    config, file_exists, is_hidden, markdown, page_dates, page_language, page_location, page_meta, page_terms,
+    page_title, pages_matching, route_table, section_tree, subsections, term_name,
 };
 use crate::words::capitalized;
 
@@ -48,17 +50,17 @@ fn link(db: &dyn Database, file: SourceFile) -> LinkView {
 }
 
 /// A page in full.
-pub fn page_view(db: &dyn Database, file: SourceFile) -> PageView {
+pub fn page_view(db: &dyn Database, file: SourceFile) -> Result<PageView, Diagnostic> {
     let meta = page_meta(db, file);
     let markdown = markdown(db, file);
     let base_url = &config(db).config.base_url;
     let lang = config(db).config.other_language(page_language(db, file));
-    PageView {
+    Ok(PageView {
         title: meta.title.clone(),
         date: meta.date.as_ref().map(|date| date.day()),
         updated: meta.updated.as_ref().map(|date| date.day()),
         authors: meta.authors.clone(),
-        content_html: page_content(db, file).content.to_string(),
+        content_html: content_with_shortcodes(db, file)?.content.to_string(),
         description: meta.description.clone(),
         taxonomies: page_terms(db, file)
             .iter()
@@ -82,13 +84,13 @@ pub fn page_view(db: &dyn Database, file: SourceFile) -> PageView {
         reading_minutes: reading_time(markdown.word_count).max(1),
         lower: neighbor_file(db, file, false).map(|file| link(db, file)),
         higher: neighbor_file(db, file, true).map(|file| link(db, file)),
-    }
+    })
 }
 
 /// A page as a listing shows it: no body, only its summary if it has one.
-fn summary_view(db: &dyn Database, file: SourceFile) -> PageSummaryView {
+fn summary_view(db: &dyn Database, file: SourceFile) -> Result<PageSummaryView, Diagnostic> {
     let meta = page_meta(db, file);
-    PageSummaryView {
+    Ok(PageSummaryView {
         title: page_title(db, file).clone(),
         permalink: page_location(db, file).permalink.clone(),
         date: page_dates(db, file).0.as_ref().map(|date| date.day()),
@@ -96,9 +98,9 @@ fn summary_view(db: &dyn Database, file: SourceFile) -> PageSummaryView {
         summary_html: if meta.description.is_some() {
             None
         } else {
-            page_content(db, file).summary.as_deref().map(str::to_owned)
+            content_with_shortcodes(db, file)?.summary.as_deref().map(str::to_owned)
         },
-    }
+    })
 }
 
 /// How many of the newest pages the built-in home lists when it has no
@@ -112,11 +114,11 @@ pub fn list_view(
     section: Option<SourceFile>,
     pages: &[SourceFile],
     pager: Option<(usize, usize, String, PagerPaths)>,
-) -> ListView {
+) -> Result<ListView, Diagnostic> {
     let (content_html, subsections) = match section {
         Some(section) => {
             let subsections = subsections(db, section).iter().map(|&file| link(db, file)).collect();
-            (page_content(db, section).content.to_string(), subsections)
+            (content_with_shortcodes(db, section)?.content.to_string(), subsections)
         }
         None => (String::new(), Vec::new()),
     };
@@ -128,10 +130,10 @@ pub fn list_view(
     } else {
         (pages, None)
     };
-    ListView {
+    Ok(ListView {
         heading,
         content_html,
-        pages: pages.iter().map(|&file| summary_view(db, file)).collect(),
+        pages: pages.iter().map(|&file| summary_view(db, file)).collect::<Result<_, _>>()?,
         pages_heading,
         subsections,
         pager: pager.filter(|(_, total, ..)| *total > 1).map(|(current, total, base_url, paths)| PagerView {
@@ -140,7 +142,7 @@ pub fn list_view(
             previous: (current > 1).then(|| format!("{base_url}{}", paths.url(current - 1))),
             next: (current < total).then(|| format!("{base_url}{}", paths.url(current + 1))),
         }),
-    }
+    })
 }
 
 /// The terms of a taxonomy with their page counts.
@@ -168,7 +170,7 @@ pub fn feed_view(
     feed_url: String,
     pages: &[SourceFile],
     updated: Option<&PageDate>,
-) -> FeedView {
+) -> Result<FeedView, Diagnostic> {
     let config = &config(db).config;
     let (title, alternate_url) = match source {
         FeedSource::Site => (config.title.clone(), format!("{}/", config.base_url)),
@@ -188,9 +190,9 @@ pub fn feed_view(
         .iter()
         .map(|&file| {
             let meta = page_meta(db, file);
-            let content = page_content(db, file);
+            let content = content_with_shortcodes(db, file)?;
             let published = meta.date.as_ref().map(PageDate::rfc3339).unwrap_or_default();
-            FeedEntryView {
+            Ok(FeedEntryView {
                 title: meta.title.clone(),
                 permalink: meta.permalink.clone(),
                 updated: meta.updated.as_ref().map_or_else(|| published.clone(), PageDate::rfc3339),
@@ -199,12 +201,12 @@ pub fn feed_view(
                 authors: meta.authors.clone(),
                 summary_html: content.summary.as_deref().map(str::to_owned),
                 content_html: content.content.to_string(),
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_, Diagnostic>>()?;
     let epoch = PageDate { timestamp: jiff::Timestamp::UNIX_EPOCH, text: String::new() };
     let updated = updated.unwrap_or(&epoch);
-    FeedView {
+    Ok(FeedView {
         title,
         site_title: config.title.clone(),
         description: config.description.clone(),
@@ -214,7 +216,7 @@ pub fn feed_view(
         updated: updated.rfc3339(),
         updated_rfc2822: updated.rfc2822(),
         entries,
-    }
+    })
 }
 
 /// Every HTML page of the site worth indexing: pages, sections, taxonomies

@@ -15,12 +15,16 @@ use crate::templates::limits::OversizedString;
 use crate::templates::loader::site_template;
 use crate::templates::objects::{COMMON_FIELDS, CONFIG_FIELDS};
 use crate::templates::registry::{Kind, suggested_names};
+use crate::templates::shortcodes::ShortcodeFailure;
 use crate::trace::reads::template_file;
 
 /// A diagnostic for a failed render of `rendering`: located in the template
 /// and line where the error happened (an included template, not the layout
 /// that included it), falling back to the template being rendered.
 pub fn diagnostic(db: &dyn Database, rendering: &str, error: &minijinja::Error) -> Diagnostic {
+    if let Some(ShortcodeFailure(diagnostic)) = find_source::<ShortcodeFailure>(error) {
+        return diagnostic.clone();
+    }
     if let Some(oversized) = find_source::<OversizedExpression>(error) {
         return Diagnostic::error(
             template_path(&oversized.template),

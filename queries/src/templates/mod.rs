@@ -24,6 +24,7 @@ mod numbers;
 pub mod objects;
 pub mod printing;
 mod registry;
+pub mod shortcodes;
 mod taxonomy;
 mod text;
 mod urls;

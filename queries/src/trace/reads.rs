@@ -277,23 +277,35 @@ pub fn markdown(db: &dyn Database, file: SourceFile) -> &Arc<Markdown> {
 
 /// A body with its links resolved: the body itself and each link's target.
 pub fn page_content(db: &dyn Database, file: SourceFile) -> Arc<PageContent> {
-    record_content(db, file);
-    crate::links::page_content(db, file)
+    filled_links(db, markdown(db, file))
 }
 
 /// A body's text as the search index holds it: a function of the body with
-/// its links resolved (and the configuration), so recorded as those.
+/// its links resolved (and the configuration), so recorded as those: the
+/// body itself and each link's target.
 pub fn search_text(db: &dyn Database, file: SourceFile) -> &Arc<str> {
-    record_content(db, file);
-    crate::search_entries::search_text(db, file)
-}
-
-/// Records what a body with its links resolved depends on: the body itself
-/// and each link's target.
-fn record_content(db: &dyn Database, file: SourceFile) {
     for link in &markdown(db, file).links {
         link_target(db, &link.destination);
     }
+    crate::search_entries::search_text(db, file)
+}
+
+/// A rendering made during this render (a body rendered again after its
+/// Markdown shortcodes printed) with its links resolved: each link's target.
+pub fn filled_links(db: &dyn Database, markdown: &Markdown) -> Arc<PageContent> {
+    for link in &markdown.links {
+        link_target(db, &link.destination);
+    }
+    crate::links::filled_links(db, markdown)
+}
+
+/// A content file's text and where its body starts: what its Markdown is
+/// made of, recorded as the body it makes.
+pub fn body_source(db: &dyn Database, file: SourceFile) -> (Arc<str>, usize) {
+    record(db, Read::Body(file.path(db).to_string()));
+    let text = text_of(db, file);
+    let offset = crate::front_matter::front_matter(db, file).body_offset.min(text.len());
+    (text, offset)
 }
 
 /// What a link destination resolves to. Recorded as the resolution (which
