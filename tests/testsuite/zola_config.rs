@@ -49,14 +49,16 @@ fn the_older_feed_and_sitemap_keys_mean_what_they_meant() {
 #[test]
 fn a_setting_qsite_does_not_act_on_is_named_and_a_default_one_is_not() {
     let site = zola_site(
-        "base_url = \"https://zola.test\"\ncompile_sass = true\nminify_html = true\n\
-         [markdown]\nsmart_punctuation = false\n",
+        "base_url = \"https://zola.test\"\ntaxonomy_root = \"t\"\ncompile_sass = true\nminify_html = true\n\
+         [markdown]\nhighlight_code = true\nsmart_punctuation = false\n",
         "home",
     );
     let run = site.qsite(&["build"]);
+    assert!(!run.stderr.contains("ignores `compile_sass`"), "qsite compiles Sass: {}", run.stderr);
+    assert!(!run.stderr.contains("ignores `markdown.highlight_code`"), "qsite highlights: {}", run.stderr);
     run.assert_code(0).assert_stderr_has(&[
-        "qsite ignores `compile_sass` for now",
         "qsite ignores `minify_html` for now",
+        "qsite ignores `taxonomy_root` for now",
         "[config.toml:2:1]",
     ]);
     assert_eq!(run.stderr.matches("qsite::config::unsupported").count(), 2, "{}", run.stderr);
