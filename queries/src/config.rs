@@ -235,6 +235,7 @@ struct RawLanguage {
     generate_feeds: Option<bool>,
     generate_feed: Option<bool>,
     build_search_index: Option<bool>,
+    search: Option<toml::Table>,
     taxonomies: Option<Vec<TaxonomyEntry>>,
     translations: Option<BTreeMap<String, String>>,
 }
@@ -400,6 +401,19 @@ pub fn config(db: &dyn Database) -> ConfigResult {
         }
         config.translations = raw.translations.unwrap_or_default();
         for (code, language) in raw.languages.unwrap_or_default() {
+            if language.search.is_some() {
+                let written = format!("languages.{code}.search");
+                let range = text.find(&written).map_or(0..0, |start| start..start + written.len());
+                diagnostics.push(
+                    Diagnostic::warning(
+                        path.clone(),
+                        range,
+                        "qsite::config::unsupported",
+                        format!("qsite ignores `languages.{code}.search` for now: every index holds what `[search]` says"),
+                    )
+                    .with_help("move the settings to the top-level `[search]` table"),
+                );
+            }
             let language = LanguageConfig {
                 title: language.title,
                 description: language.description,

@@ -151,7 +151,12 @@ fn each_language_that_asks_has_its_own_index_and_an_unknown_one_is_an_error() {
     assert!(french.contains("Bonjour à tous.") && !french.contains("Good morning"), "{french}");
     site.assert_same_as_clean_build();
 
+    // Zola's per-language `[search]` is named, not silently ignored.
+    site.write("config.toml", &format!("{}[languages.fr.search]\ninclude_path = true\n", site.read_input("config.toml")));
+    site.qsite(&["build"]).assert_code(0).assert_stderr_has(&["qsite ignores `languages.fr.search`"]);
+
     site.edit("config.toml", "[languages.fr]", "[languages.xx]");
+    site.edit("config.toml", "[languages.fr.search]", "[languages.xx.search]");
     site.rename("content/hello.fr.md", "content/hello.xx.md");
     site.rename("content/_index.fr.md", "content/_index.xx.md");
     site.qsite(&["build"]).assert_code(1).assert_stderr_has(&["search index", "`xx`"]);
