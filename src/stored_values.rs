@@ -1,7 +1,7 @@
 //! What the cache keeps of files between builds, keyed by their contents:
 //! the content-addressed store of Markdown renderings (a page's HTML,
 //! headings and links, under a key made of the qsite build, the rendering
-//! step's version and the file's hash), and each content file's facts (see
+//! step's version, the Markdown options and the file's hash), and each content file's facts (see
 //! `stored_facts`), so that a later process neither reads nor parses a file
 //! that did not change. What this module hands the workspace and takes from it.
 
@@ -16,11 +16,14 @@ use snapshots::{Cache, Fact, FileStat, Trace};
 
 use crate::workspace::Workspace;
 
-/// The store key of a Markdown file's rendering.
-pub fn store_key(build_id: &str, file_hash: &[u8; 32]) -> [u8; 32] {
+/// The store key of a Markdown file's rendering under the options whose
+/// key is `options_key` (see `Workspace::markdown_options_key`): a setting
+/// change renders each body once and stores it beside the old rendering.
+pub fn store_key(build_id: &str, options_key: &[u8; 32], file_hash: &[u8; 32]) -> [u8; 32] {
     let mut hasher = blake3::Hasher::new();
     hasher.update(build_id.as_bytes());
     hasher.update(queries::markdown::MARKDOWN_STEP.as_bytes());
+    hasher.update(options_key);
     hasher.update(file_hash);
     *hasher.finalize().as_bytes()
 }
@@ -46,11 +49,12 @@ pub fn prepare(
     needed: &BTreeSet<String>,
     stats: &HashMap<String, FileStat>,
 ) -> usize {
+    let options_key = workspace.markdown_options_key();
     let wanted: Vec<(String, [u8; 32], [u8; 32])> = needed
         .iter()
         .filter_map(|path| {
             let hash = stats.get(path)?.hash;
-            Some((path.clone(), hash, store_key(build_id, &hash)))
+            Some((path.clone(), hash, store_key(build_id, &options_key, &hash)))
         })
         .collect();
     let keys: Vec<[u8; 32]> = wanted.iter().map(|(_, _, key)| *key).collect();
@@ -86,10 +90,11 @@ pub fn new_entries<'a>(
                 .filter(move |path| !is_page_route(&trace.route, path))
         })
         .collect();
+    let options_key = workspace.markdown_options_key();
     let keyed: Vec<(String, [u8; 32])> = foreign
         .into_iter()
         .filter_map(|path| {
-            let key = store_key(build_id, &stats.get(&path)?.hash);
+            let key = store_key(build_id, &options_key, &stats.get(&path)?.hash);
             Some((path, key))
         })
         .collect();
@@ -106,16 +111,19 @@ pub fn new_entries<'a>(
 }
 
 /// The store keys of renderings made from what `paths` held before this
-/// build (`previous` stats): edited or deleted, nothing reads them now.
+/// build (`previous` stats), under the current options: edited or deleted,
+/// nothing reads them now. (Renderings under options no longer set stay
+/// until the build id changes.)
 pub fn dead_keys<'a>(
     build_id: &str,
+    options_key: &[u8; 32],
     paths: impl IntoIterator<Item = &'a str>,
     previous: &HashMap<String, FileStat>,
 ) -> Vec<[u8; 32]> {
     paths
         .into_iter()
         .filter(|path| queries::site_paths::is_content_markdown(path))
-        .filter_map(|path| Some(store_key(build_id, &previous.get(path)?.hash)))
+        .filter_map(|path| Some(store_key(build_id, options_key, &previous.get(path)?.hash)))
         .collect()
 }
 

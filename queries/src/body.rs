@@ -20,6 +20,10 @@ pub struct Markdown {
     pub links: Vec<InternalLink>,
     /// Words in the body text.
     pub word_count: usize,
+    /// The key of the Markdown options it was rendered with
+    /// (`crate::markdown::options_key`): a rendering handed over from the
+    /// store is used only under those options.
+    pub options_key: [u8; 32],
 }
 
 /// One heading of a body.

@@ -10,6 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::plain_words;
 use crate::inputs::{Site, text_of};
 use crate::lookup::file_at;
+use crate::markdown_options::{AnchorPlacement, MarkdownOptions};
 use crate::site_paths::{THEME_FILE, is_zola_config, theme_path};
 use crate::stable_hash::StableHash;
 use crate::toml_values::table_value;
@@ -64,6 +65,11 @@ pub struct Config {
     pub languages: BTreeMap<String, LanguageConfig>,
     /// `[translations]`: the default language's strings for `trans()`.
     pub translations: BTreeMap<String, String>,
+    /// `[markdown]`: how bodies are rendered (see [`crate::markdown::markdown_options`]).
+    pub markdown: MarkdownOptions,
+    /// `[markdown] insert_anchor_links`: where headings' anchor links go in
+    /// sections that do not say (Zola 0.21 and later).
+    pub insert_anchor_links: AnchorPlacement,
 }
 
 impl Config {
@@ -240,6 +246,12 @@ pub fn config(db: &dyn Database) -> ConfigResult {
         settings: table_value(&zola_config::settings(&toml::Table::new())),
         languages: BTreeMap::new(),
         translations: BTreeMap::new(),
+        markdown: zola_config::settings(&toml::Table::new())
+            .get("markdown")
+            .and_then(toml::Value::as_table)
+            .map(MarkdownOptions::from_table)
+            .unwrap_or_default(),
+        insert_anchor_links: AnchorPlacement::None,
     };
     // The same text as a table, for what templates read: it parses when
     // `raw` did.
@@ -257,7 +269,24 @@ pub fn config(db: &dyn Database) -> ConfigResult {
                 .with_help("the site builds as if the setting were not there"),
             );
         }
-        config.settings = table_value(&zola_config::settings(table));
+        let settings = zola_config::settings(table);
+        if let Some(markdown) = settings.get("markdown").and_then(toml::Value::as_table) {
+            config.markdown = MarkdownOptions::from_table(markdown);
+            let anchors = markdown.get("insert_anchor_links").and_then(toml::Value::as_str);
+            match anchors.map(|name| (name, AnchorPlacement::named(name))) {
+                Some((_, Some(placement))) => config.insert_anchor_links = placement,
+                Some((name, None)) => diagnostics.push(Diagnostic::error(
+                    path.clone(),
+                    key_range(text, "insert_anchor_links"),
+                    "qsite::config::insert_anchor_links",
+                    format!(
+                        "`insert_anchor_links = \"{name}\"` is not one of \"none\", \"left\", \"right\", \"heading\""
+                    ),
+                )),
+                None => {}
+            }
+        }
+        config.settings = table_value(&settings);
         for key in raw.unknown.keys().filter(|key| !zola_config::is_zola_key(key)) {
             let range = key_range(text, key);
             diagnostics.push(Diagnostic::warning(

@@ -1,23 +1,33 @@
 //! A content file's Markdown body turned into HTML with pulldown-cmark.
 //!
-//! The HTML depends on the file's own text only: internal links are left as
-//! numbered markers that [`crate::links`] fills in with the targets' URLs and
-//! titles, so this expensive step is never redone because another page moved.
+//! The HTML depends on the file's own text and the configured
+//! [`MarkdownOptions`] only: internal links are left as numbered markers that
+//! [`crate::links`] fills in with the targets' URLs and titles, and each
+//! heading's text stands between markers where a render puts its anchor
+//! link, so this expensive step is never redone because another page moved,
+//! a section changed its anchors or the anchor template was edited.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use salsa::Database;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::body::{Heading, InternalLink, Markdown};
+use crate::config::config;
 use crate::front_matter::front_matter;
 use crate::inputs::{SourceFile, content_hash, text_of};
+use crate::markdown_options::MarkdownOptions;
+use crate::stable_hash::stable_hash;
+
+mod external_links;
+mod footnotes;
+mod images;
 
 /// Names the Markdown step and its version in the content-addressed store:
 /// change it whenever [`render_markdown`] would render the same text differently.
-pub const MARKDOWN_STEP: &str = "markdown-2";
+pub const MARKDOWN_STEP: &str = "markdown-3";
 
 /// The marker standing for link `index`'s URL or, with `title`, its text.
 /// NUL cannot come from Markdown (pulldown-cmark replaces it), so a marker
@@ -26,38 +36,110 @@ pub fn link_marker(index: usize, title: bool) -> String {
     format!("\0{}{index}\0", if title { 'T' } else { 'L' })
 }
 
+/// Which end of a heading's text a heading marker stands at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeadingEdge {
+    /// Right after the heading's opening tag.
+    Start,
+    /// Right before its closing tag.
+    End,
+}
+
+/// The marker standing at one edge of heading `index`'s text, where its
+/// anchor link goes when the page's section asks for one (see
+/// [`fill_heading_markers`]): which section a body is shown for, and the
+/// anchor template, are not the Markdown step's to know.
+pub fn heading_marker(index: usize, edge: HeadingEdge) -> String {
+    format!("\0{}{index}\0", if edge == HeadingEdge::Start { 'S' } else { 'E' })
+}
+
+/// `html` with every heading marker replaced by what `fill` gives for its
+/// heading and edge; other markers are left as they are. One pass.
+pub fn fill_heading_markers(html: &str, mut fill: impl FnMut(usize, HeadingEdge) -> String) -> String {
+    let mut filled = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find('\0') {
+        filled.push_str(&rest[..at]);
+        let marker = &rest[at + 1..];
+        let edge = match marker.as_bytes().first() {
+            Some(b'S') => Some(HeadingEdge::Start),
+            Some(b'E') => Some(HeadingEdge::End),
+            _ => None,
+        };
+        let end = marker.find('\0');
+        match (edge, end.and_then(|end| marker[1..end].parse::<usize>().ok())) {
+            (Some(edge), Some(index)) => {
+                filled.push_str(&fill(index, edge));
+                rest = &marker[end.unwrap_or(0) + 1..];
+            }
+            _ => {
+                filled.push('\0');
+                rest = marker;
+            }
+        }
+    }
+    filled.push_str(rest);
+    filled
+}
+
 /// What stands where the summary ends, as in Zola: an anchor a "read more"
 /// link can point at (`{{ page.permalink }}#continue-reading`).
 const CONTINUE_READING: &str = "<span id=\"continue-reading\"></span>";
 
-/// The Markdown options qsite enables: what Zola and GitHub users expect.
-fn options() -> Options {
-    Options::ENABLE_TABLES
+/// The pulldown-cmark extensions for these options: what Zola and GitHub
+/// users expect, and what `[markdown]` turns on.
+fn parser_options(options: &MarkdownOptions) -> Options {
+    let mut parser = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    parser.set(Options::ENABLE_SMART_PUNCTUATION, options.smart_punctuation);
+    parser.set(Options::ENABLE_DEFINITION_LIST, options.definition_list);
+    parser.set(Options::ENABLE_GFM, options.github_alerts);
+    parser
 }
 
-/// The body of a content file, rendered, or the host's prepared rendering of
-/// this very text.
+/// The Markdown options the configuration sets.
 ///
-/// Invalidated by an edit of the file. Expensive (O(body)); read it only where
-/// the output shows the body.
+/// Invalidated by an edit of the configuration; backdates when `[markdown]`
+/// says the same, so an unrelated setting re-renders no body.
+#[salsa::tracked(returns(ref))]
+pub fn markdown_options(db: &dyn Database) -> MarkdownOptions {
+    config(db).config.markdown.clone()
+}
+
+/// The stable hash of [`markdown_options`]: part of a rendering's store key,
+/// and what tells a rendering from the store was made under these options.
+pub fn options_key(db: &dyn Database) -> [u8; 32] {
+    stable_hash(db, markdown_options(db))
+}
+
+/// The body of a content file, rendered with the configured options, or the
+/// host's prepared rendering of this very text under these options.
+///
+/// Invalidated by an edit of the file or of the Markdown options. Expensive
+/// (O(body)); read it only where the output shows the body.
 #[salsa::tracked(returns(ref))]
 pub fn markdown(db: &dyn Database, file: SourceFile) -> Arc<Markdown> {
+    let options_key = options_key(db);
     if let Some(prepared) = file.prepared_markdown(db)
         && prepared.content_hash == content_hash(db, file)
+        && prepared.value.options_key == options_key
     {
         return prepared.value.clone();
     }
     let text = text_of(db, file);
     let offset = front_matter(db, file).body_offset.min(text.len());
-    Arc::new(render_markdown(&text[offset..], offset))
+    Arc::new(Markdown { options_key, ..render_markdown(&text[offset..], offset, markdown_options(db)) })
 }
 
-/// Renders `body`, whose first byte is at `offset` in its file.
-pub fn render_markdown(body: &str, offset: usize) -> Markdown {
+/// Turns `:shortcode:` emoji into the emoji themselves, as GitHub names them.
+static EMOJI: LazyLock<gh_emoji::Replacer> = LazyLock::new(gh_emoji::Replacer::new);
+
+/// Renders `body`, whose first byte is at `offset` in its file, with
+/// `options`. Heading markers stand around each heading's text.
+pub fn render_markdown(body: &str, offset: usize, options: &MarkdownOptions) -> Markdown {
     let mut events: Vec<Event> = Vec::new();
     let mut headings = Vec::new();
     let mut links = Vec::new();
@@ -65,12 +147,15 @@ pub fn render_markdown(body: &str, offset: usize) -> Markdown {
     let mut heading_start: Option<usize> = None;
     let mut open_links: Vec<Option<usize>> = Vec::new();
     let mut summary_at: Option<usize> = None;
+    let mut in_code_block = false;
+    let mut in_lazy_image = false;
 
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, parser_options(options)).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 heading_start = Some(events.len());
                 events.push(event);
+                events.push(Event::InlineHtml(heading_marker(headings.len(), HeadingEdge::Start).into()));
             }
             Event::End(TagEnd::Heading(level)) => {
                 let start = heading_start.take().unwrap_or(events.len());
@@ -81,13 +166,34 @@ pub fn render_markdown(body: &str, offset: usize) -> Markdown {
                         _ => None,
                     })
                     .collect();
-                if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
+                if let Event::Start(Tag::Heading { id, classes, .. }) = &events[start] {
                     let wanted = id.as_ref().map_or_else(|| slug::slugify(&title), |id| id.to_string());
                     let unique = used_ids.claim(if wanted.is_empty() { "section".to_owned() } else { wanted });
-                    *id = Some(CowStr::from(unique.clone()));
+                    events[start] = Event::Html(heading_tag(level, &unique, classes).into());
+                    events.push(Event::InlineHtml(heading_marker(headings.len(), HeadingEdge::End).into()));
                     headings.push(Heading { level: heading_number(level), id: unique, title });
                 }
                 events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::CodeBlock(_)) | Event::End(TagEnd::CodeBlock) => {
+                in_code_block = matches!(event, Event::Start(_));
+                events.push(event);
+            }
+            Event::Text(text) if in_lazy_image => {
+                let mut escaped = String::new();
+                let _ = pulldown_cmark_escape::escape_html(&mut escaped, &text);
+                events.push(Event::Html(escaped.into()));
+            }
+            Event::Text(text) if options.render_emoji && !in_code_block => {
+                events.push(Event::Text(EMOJI.replace_all(&text).into_owned().into()));
+            }
+            Event::Start(Tag::Image { dest_url, title, .. }) if options.lazy_async_image => {
+                in_lazy_image = true;
+                events.push(Event::Html(images::opening(&dest_url, &title).into()));
+            }
+            Event::End(TagEnd::Image) if in_lazy_image => {
+                in_lazy_image = false;
+                events.push(Event::Html(images::CLOSING.into()));
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 if is_internal(&dest_url) {
@@ -106,6 +212,12 @@ pub fn render_markdown(body: &str, offset: usize) -> Markdown {
                     tag.push('>');
                     events.push(Event::InlineHtml(tag.into()));
                     open_links.push(Some(index));
+                } else if let Some(tag) = external_links::is_external(&dest_url)
+                    .then(|| external_links::opening_tag(&options.external_links, &dest_url, &title))
+                    .flatten()
+                {
+                    events.push(Event::InlineHtml(tag.into()));
+                    open_links.push(None);
                 } else {
                     events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
                     open_links.push(None);
@@ -129,15 +241,34 @@ pub fn render_markdown(body: &str, offset: usize) -> Markdown {
             other => events.push(other),
         }
     }
+    if options.bottom_footnotes {
+        (events, summary_at) = footnotes::gather_at_bottom(events, summary_at);
+    }
 
     let mut html = String::with_capacity(body.len() * 3 / 2);
+    // The summary ends before the white space that ends its last block, as Zola cuts it.
     let summary_len = summary_at.map(|at| {
         pulldown_cmark::html::push_html(&mut html, events[..at].iter().cloned());
-        html.len()
+        html.trim_end().len()
     });
     let rest = summary_at.unwrap_or(0);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().skip(rest));
-    Markdown { html: html.into(), summary_len, headings, links, word_count: word_count(body) }
+    Markdown { html: html.into(), summary_len, headings, links, word_count: word_count(body), options_key: [0; 32] }
+}
+
+/// A heading's opening tag as Zola writes it: its id and classes, no other
+/// attribute, and no line break before it.
+fn heading_tag(level: HeadingLevel, id: &str, classes: &[CowStr]) -> String {
+    let mut tag = format!("<h{} id=\"", heading_number(level));
+    let _ = pulldown_cmark_escape::escape_html(&mut tag, id);
+    tag.push('"');
+    if !classes.is_empty() {
+        tag.push_str(" class=\"");
+        let _ = pulldown_cmark_escape::escape_html(&mut tag, &classes.join(" "));
+        tag.push('"');
+    }
+    tag.push('>');
+    tag
 }
 
 /// Whether an HTML comment is the summary marker, `<!-- more -->` in any
@@ -206,15 +337,17 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids() {
-        let markdown = render_markdown("# Intro\n\n## Intro\n\n## Custom {#mine}\n", 0);
+        let markdown = render_markdown("# Intro\n\n## Intro\n\n## Custom {#mine}\n", 0, &MarkdownOptions::default());
         let ids: Vec<_> = markdown.headings.iter().map(|heading| heading.id.as_str()).collect();
         assert_eq!(ids, ["intro", "intro-1", "mine"]);
-        assert!(markdown.html.contains("<h2 id=\"intro-1\">Intro</h2>"));
+        let html = fill_heading_markers(&markdown.html, |_, _| String::new());
+        assert!(html.contains("<h2 id=\"intro-1\">Intro</h2>"));
     }
 
     #[test]
     fn taken_suffixes_are_skipped_as_zola_does() {
-        let markdown = render_markdown("# A\n\n# A-1\n\n# A\n\n# A\n\n# A-2 {#a-3}\n\n# A\n", 0);
+        let markdown =
+            render_markdown("# A\n\n# A-1\n\n# A\n\n# A\n\n# A-2 {#a-3}\n\n# A\n", 0, &MarkdownOptions::default());
         let ids: Vec<_> = markdown.headings.iter().map(|heading| heading.id.as_str()).collect();
         assert_eq!(ids, ["a", "a-1", "a-2", "a-3", "a-3-1", "a-4"]);
     }
@@ -223,7 +356,7 @@ mod tests {
     #[test]
     fn many_equal_headings_get_ids_in_linear_time() {
         let body = "# Same\n\n".repeat(100_000);
-        let markdown = render_markdown(&body, 0);
+        let markdown = render_markdown(&body, 0, &MarkdownOptions::default());
         assert_eq!(markdown.headings.len(), 100_000);
         assert_eq!(markdown.headings[99_999].id, "same-99999");
         let ids: HashSet<_> = markdown.headings.iter().map(|heading| heading.id.as_str()).collect();
@@ -232,9 +365,9 @@ mod tests {
 
     #[test]
     fn summary_ends_at_more_marker() {
-        let markdown = render_markdown("First.\n\n<!-- more -->\n\nSecond.\n", 0);
+        let markdown = render_markdown("First.\n\n<!-- more -->\n\nSecond.\n", 0, &MarkdownOptions::default());
         let summary = &markdown.html[..markdown.summary_len.unwrap()];
-        assert_eq!(summary, "<p>First.</p>\n");
+        assert_eq!(summary, "<p>First.</p>");
         assert!(markdown.html.ends_with("<p>Second.</p>\n"));
         assert!(!markdown.html.contains("more"));
     }
@@ -242,7 +375,7 @@ mod tests {
     #[test]
     fn internal_links_become_markers_with_file_ranges() {
         let body = "See [a](@/blog/a.md#x) and [](/blog/b/) and [out](https://x.org).";
-        let markdown = render_markdown(body, 10);
+        let markdown = render_markdown(body, 10, &MarkdownOptions::default());
         assert_eq!(markdown.links.len(), 2);
         assert_eq!(markdown.links[0].destination, "@/blog/a.md#x");
         assert_eq!(&body[markdown.links[0].range.start - 10..markdown.links[0].range.end - 10], "[a](@/blog/a.md#x)");
@@ -254,7 +387,11 @@ mod tests {
 
     #[test]
     fn tables_footnotes_tasks_and_strikethrough() {
-        let markdown = render_markdown("|a|b|\n|-|-|\n|1|2|\n\n- [x] done\n\n~~old~~ note[^1]\n\n[^1]: foot\n", 0);
+        let markdown = render_markdown(
+            "|a|b|\n|-|-|\n|1|2|\n\n- [x] done\n\n~~old~~ note[^1]\n\n[^1]: foot\n",
+            0,
+            &MarkdownOptions::default(),
+        );
         for needle in ["<table>", "type=\"checkbox\"", "<del>old</del>", "footnote-definition"] {
             assert!(markdown.html.contains(needle), "{needle} missing from {}", markdown.html);
         }

@@ -32,6 +32,7 @@ mod zola_feeds;
 mod zola_fields;
 mod zola_fixtures;
 mod zola_languages;
+mod zola_markdown;
 mod zola_structure;
 mod zola_templates;
 mod zola_themes;

@@ -50,7 +50,7 @@ fn pages_and_sections_have_zolas_path_fields_assets_and_a_nested_toc() {
          relative=blog/2024/trip/index.md colocated=blog/2024/trip/\n\
          assets=/blog/2024/trip/img/photo.jpg,/blog/2024/trip/map.svg\n\
          words=10 minutes=1 authors=Ann,Bo mood=glad\n\
-         summary=<p>One two three.</p>\n\n\
+         summary=<p>One two three.</p>\n\
          1:Top[2:Mid[Low]2:Mid two[]]1:Again[]"
     );
     let loose = site.output("blog/loose/index.html");

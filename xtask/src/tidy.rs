@@ -27,7 +27,7 @@ const QUERIES_FLOORS: &[&[&str]] = &[
     // The inputs, the database, and the values every floor passes around.
     &["body", "host", "inputs", "stable_hash", "diagnostic", "dates", "lookup", "database", "change"],
     // Parsing one file.
-    &["zola_config", "config", "languages", "front_matter", "markdown", "data"],
+    &["zola_config", "markdown_options", "config", "languages", "front_matter", "markdown", "data"],
     // The site: pages, sections, listings, routes, links.
     &["sections", "page", "collections", "routes", "route_names", "query_log", "links", "diagnostics"],
     // What renders read, recorded.

@@ -15,10 +15,11 @@ use crate::front_matter::SortBy;
 use crate::inputs::{SourceFile, TaxonomyId};
 use crate::languages::language_root;
 use crate::routes::{FeedSource, PagerPaths, term_path};
+use crate::templates::anchor_links;
 use crate::templates::objects::{neighbor_file, reading_time};
 use crate::trace::reads::{
-    config, file_exists, is_hidden, markdown, page_content, page_dates, page_language, page_location, page_meta,
-    page_terms, page_title, pages_matching, route_table, section_tree, subsections, term_name,
+    config, file_exists, is_hidden, markdown, page_dates, page_language, page_location, page_meta, page_terms,
+    page_title, pages_matching, route_table, section_tree, subsections, term_name,
 };
 use crate::words::capitalized;
 
@@ -58,7 +59,7 @@ pub fn page_view(db: &dyn Database, file: SourceFile) -> PageView {
         date: meta.date.as_ref().map(|date| date.day()),
         updated: meta.updated.as_ref().map(|date| date.day()),
         authors: meta.authors.clone(),
-        content_html: page_content(db, file).content.to_string(),
+        content_html: anchor_links::content(db, file).to_string(),
         description: meta.description.clone(),
         taxonomies: page_terms(db, file)
             .iter()
@@ -96,7 +97,7 @@ fn summary_view(db: &dyn Database, file: SourceFile) -> PageSummaryView {
         summary_html: if meta.description.is_some() {
             None
         } else {
-            page_content(db, file).summary.as_deref().map(str::to_owned)
+            anchor_links::summary(db, file).as_deref().map(str::to_owned)
         },
     }
 }
@@ -116,7 +117,7 @@ pub fn list_view(
     let (content_html, subsections) = match section {
         Some(section) => {
             let subsections = subsections(db, section).iter().map(|&file| link(db, file)).collect();
-            (page_content(db, section).content.to_string(), subsections)
+            (anchor_links::content(db, section).to_string(), subsections)
         }
         None => (String::new(), Vec::new()),
     };
@@ -188,7 +189,7 @@ pub fn feed_view(
         .iter()
         .map(|&file| {
             let meta = page_meta(db, file);
-            let content = page_content(db, file);
+
             let published = meta.date.as_ref().map(PageDate::rfc3339).unwrap_or_default();
             FeedEntryView {
                 title: meta.title.clone(),
@@ -197,8 +198,8 @@ pub fn feed_view(
                 published,
                 published_rfc2822: meta.date.as_ref().map(PageDate::rfc2822).unwrap_or_default(),
                 authors: meta.authors.clone(),
-                summary_html: content.summary.as_deref().map(str::to_owned),
-                content_html: content.content.to_string(),
+                summary_html: anchor_links::summary(db, file).as_deref().map(str::to_owned),
+                content_html: anchor_links::content(db, file).to_string(),
             }
         })
         .collect();

@@ -25,9 +25,10 @@ use crate::inputs::{SourceFile, TaxonomyId};
 use crate::page::PageKind;
 use crate::routes::{taxonomy_path, term_path};
 use crate::site_paths::{CONTENT, under};
+use crate::templates::anchor_links;
 use crate::trace::reads::{
-    ancestors, assets, config, is_hidden, markdown, page_content, page_dates, page_draft, page_language, page_location,
-    page_meta, page_terms, page_title, pages_matching, section_selector, subsections, translations,
+    ancestors, assets, config, is_hidden, markdown, page_dates, page_draft, page_language, page_location, page_meta,
+    page_terms, page_title, pages_matching, section_selector, subsections, translations,
 };
 
 /// Runs `op` on the database attached to the running render.
@@ -150,11 +151,9 @@ fn content_field(db: &dyn Database, file: SourceFile, key: &str) -> Option<Value
         "extra" => meta().extra.clone(),
         "taxonomies" => Value::from(page_terms(db, file).clone()),
         "tags" => Value::from(page_terms(db, file).get("tags").cloned().unwrap_or_default()),
-        "content" => Value::from_safe_string(page_content(db, file).content.to_string()),
-        "summary" => page_content(db, file)
-            .summary
-            .as_deref()
-            .map_or(Value::from(()), |summary| Value::from_safe_string(summary.to_owned())),
+        "content" => Value::from_safe_string(anchor_links::content(db, file).to_string()),
+        "summary" => anchor_links::summary(db, file)
+            .map_or(Value::from(()), |summary| Value::from_safe_string(summary.to_string())),
         "word_count" => Value::from(markdown(db, file).word_count),
         "reading_time" => Value::from(reading_time(markdown(db, file).word_count)),
         "toc" => table_of_contents(&markdown(db, file).headings, &page_location(db, file).permalink),

@@ -24,6 +24,7 @@ use crate::diagnostic::Diagnostic;
 use crate::inputs::{ListingKey, Site, SourceFile, TaxonomyId, content_hash, text_of};
 use crate::links::{PageContent, Resolved, resolve};
 use crate::lookup::file_at;
+use crate::markdown_options::AnchorPlacement;
 use crate::page::{ListingSettings, PageLocation, PageMeta};
 use crate::routes::RouteTable;
 use crate::sections::SectionTree;
@@ -47,6 +48,10 @@ traced_reads! {
         /// A section's order, pagination and page template.
         SectionListing
             => fn section_listing -> &ListingSettings = crate::page::section_listing,
+            in content_at;
+        /// A section's own `insert_anchor_links`, for its headings and its pages'.
+        SectionAnchorLinks
+            => fn section_anchor_links -> Option<AnchorPlacement> = crate::page::section_anchor_links,
             in content_at;
         /// A content file's language code.
         PageLanguage => fn page_language -> &String = crate::languages::page_language, in content_at;
@@ -88,12 +93,19 @@ traced_reads! {
             footprint: Footprint::File(path.clone()),
             value(db): file_at(db, path).map(|file| data_value(db, file, *format)),
         }
-        /// A content file's Markdown body: a pure function of its text, so
-        /// its text's hash stands for it.
+        /// A content file's Markdown body: a pure function of its text and
+        /// of the Markdown options (a read of their own, recorded with it),
+        /// so its text's hash stands for it.
         Body(path: String) {
             name: format_args!("markdown({path})"),
             footprint: Footprint::File(path.clone()),
             value(db): content_at(db, path).map(|file| content_hash(db, file)),
+        }
+        /// How the configuration asks bodies to be rendered.
+        MarkdownOptions {
+            name: "markdown_options",
+            footprint: Footprint::Settings,
+            value(db): crate::markdown::markdown_options(db),
         }
         /// What a template printed of the build clock (`now()`), spelled as
         /// [`crate::dates::ClockFormat`] spells it.
@@ -258,10 +270,19 @@ pub fn section_selector<'db>(db: &'db dyn Database, section: SourceFile) -> Sele
 /// A body's headings, links and word count.
 pub fn markdown(db: &dyn Database, file: SourceFile) -> &Arc<Markdown> {
     record(db, Read::Body(file.path(db).to_string()));
+    record(db, Read::MarkdownOptions);
     crate::markdown::markdown(db, file)
 }
 
+/// How the configuration asks Markdown to be rendered.
+pub fn markdown_options(db: &dyn Database) -> &crate::markdown_options::MarkdownOptions {
+    record(db, Read::MarkdownOptions);
+    crate::markdown::markdown_options(db)
+}
+
 /// A body with its links resolved: the body itself and each link's target.
+/// Its headings still carry their markers: renders show it through
+/// `crate::templates::anchor_links`, which fills them.
 pub fn page_content(db: &dyn Database, file: SourceFile) -> Arc<PageContent> {
     for link in &markdown(db, file).links {
         link_target(db, &link.destination);
