@@ -66,13 +66,16 @@ pub fn fill_heading_markers(html: &str, mut fill: impl FnMut(usize, HeadingEdge)
             Some(b'E') => Some(HeadingEdge::End),
             _ => None,
         };
-        let end = marker.find('\0');
-        match (edge, end.and_then(|end| marker[1..end].parse::<usize>().ok())) {
-            (Some(edge), Some(index)) => {
+        let parsed = edge.and_then(|edge| {
+            let end = marker.find('\0')?;
+            Some((edge, marker.get(1..end)?.parse::<usize>().ok()?, end))
+        });
+        match parsed {
+            Some((edge, index, end)) => {
                 filled.push_str(&fill(index, edge));
-                rest = &marker[end.unwrap_or(0) + 1..];
+                rest = &marker[end + 1..];
             }
-            _ => {
+            None => {
                 filled.push('\0');
                 rest = marker;
             }
@@ -342,6 +345,13 @@ mod tests {
         assert_eq!(ids, ["intro", "intro-1", "mine"]);
         let html = fill_heading_markers(&markdown.html, |_, _| String::new());
         assert!(html.contains("<h2 id=\"intro-1\">Intro</h2>"));
+    }
+
+    // Found by the page fuzzer: a NUL the body kept, next to a marker.
+    #[test]
+    fn stray_nuls_are_left_as_they_are() {
+        let html = format!("a\0\0E\0{}b\0S", heading_marker(0, HeadingEdge::Start));
+        assert_eq!(fill_heading_markers(&html, |_, _| "<x>".to_owned()), "a\0\0E\0<x>b\0S");
     }
 
     #[test]
