@@ -390,7 +390,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
         store,
         dead_keys: stored_values::dead_keys(
             &previous.build_id,
-            &stored_values::options_key(&workspace),
+            &workspace.markdown_options_key(),
             changed_paths.iter().chain(&scan.removed).map(String::as_str),
             &previous.files,
         ),

@@ -17,22 +17,17 @@ use snapshots::{Cache, Fact, FileStat, Trace};
 
 use crate::workspace::Workspace;
 
-/// The store key of a Markdown file's rendering under the `[markdown]`
-/// settings whose hash is `options`: a settings change looks renderings up
-/// under new keys, and each body renders once under the new settings.
-pub fn store_key(build_id: &str, options: &[u8; 32], file_hash: &[u8; 32]) -> [u8; 32] {
+/// The store key of a Markdown file's rendering under the options whose
+/// key is `options_key` (see `Workspace::markdown_options_key`): a setting
+/// change renders each body once and stores it beside the old rendering.
+pub fn store_key(build_id: &str, options_key: &[u8; 32], file_hash: &[u8; 32]) -> [u8; 32] {
     let mut hasher = blake3::Hasher::new();
     hasher.update(build_id.as_bytes());
     hasher.update(queries::markdown::MARKDOWN_STEP.as_bytes());
     hasher.update(queries::highlight::HIGHLIGHTER_VERSION.as_bytes());
-    hasher.update(options);
+    hasher.update(options_key);
     hasher.update(file_hash);
     *hasher.finalize().as_bytes()
-}
-
-/// The hash of the workspace's `[markdown]` settings, which store keys include.
-pub fn options_key(workspace: &Workspace) -> [u8; 32] {
-    queries::markdown::markdown_options_key(workspace.db())
 }
 
 /// The content files whose bodies these reads (by key) name.
@@ -56,12 +51,12 @@ pub fn prepare(
     needed: &BTreeSet<String>,
     stats: &HashMap<String, FileStat>,
 ) -> usize {
-    let options = options_key(workspace);
+    let options_key = workspace.markdown_options_key();
     let wanted: Vec<(String, [u8; 32], [u8; 32])> = needed
         .iter()
         .filter_map(|path| {
             let hash = stats.get(path)?.hash;
-            Some((path.clone(), hash, store_key(build_id, &options, &hash)))
+            Some((path.clone(), hash, store_key(build_id, &options_key, &hash)))
         })
         .collect();
     let keys: Vec<[u8; 32]> = wanted.iter().map(|(_, _, key)| *key).collect();
@@ -99,11 +94,11 @@ pub fn new_entries<'a>(
                 .filter(move |path| own_too || !is_page_route(&trace.route, path))
         })
         .collect();
-    let options = options_key(workspace);
+    let options_key = workspace.markdown_options_key();
     let keyed: Vec<(String, [u8; 32])> = foreign
         .into_iter()
         .filter_map(|path| {
-            let key = store_key(build_id, &options, &stats.get(&path)?.hash);
+            let key = store_key(build_id, &options_key, &stats.get(&path)?.hash);
             Some((path, key))
         })
         .collect();
@@ -120,18 +115,19 @@ pub fn new_entries<'a>(
 }
 
 /// The store keys of renderings made from what `paths` held before this
-/// build (`previous` stats) under the `options` of this build: edited or
-/// deleted, nothing reads them now.
+/// build (`previous` stats), under the current options: edited or deleted,
+/// nothing reads them now. (Renderings under options no longer set stay
+/// until the build id changes.)
 pub fn dead_keys<'a>(
     build_id: &str,
-    options: &[u8; 32],
+    options_key: &[u8; 32],
     paths: impl IntoIterator<Item = &'a str>,
     previous: &HashMap<String, FileStat>,
 ) -> Vec<[u8; 32]> {
     paths
         .into_iter()
         .filter(|path| queries::site_paths::is_content_markdown(path))
-        .filter_map(|path| Some(store_key(build_id, options, &previous.get(path)?.hash)))
+        .filter_map(|path| Some(store_key(build_id, options_key, &previous.get(path)?.hash)))
         .collect()
 }
 

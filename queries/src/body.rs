@@ -27,6 +27,10 @@ pub struct Markdown {
     /// The shortcodes the body calls, standing in `html` as placeholders
     /// (see [`crate::shortcodes::placeholder`]) until a render fills them.
     pub shortcodes: Shortcodes,
+    /// The key of the Markdown options it was rendered with
+    /// (`crate::markdown::options_key`): a rendering handed over from the
+    /// store is used only under those options.
+    pub options_key: [u8; 32],
 }
 
 /// A code block whose language has no grammar: shown as plain text, and

@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::plain_words;
 use crate::inputs::{Site, text_of};
 use crate::lookup::file_at;
-use crate::markdown_options::MarkdownOptions;
+use crate::markdown_options::{AnchorPlacement, MarkdownOptions};
 use crate::site_paths::{THEME_FILE, is_zola_config, theme_path};
 use crate::stable_hash::StableHash;
 use crate::toml_values::table_value;
@@ -71,8 +71,11 @@ pub struct Config {
     /// `build_search_index = true` with its `[search]` table: what the
     /// search index holds and how it is written; `None` when none is.
     pub search: Option<SearchSettings>,
-    /// The `[markdown]` settings that change how bodies render.
+    /// `[markdown]`: how bodies are rendered (see [`crate::markdown::markdown_options`]).
     pub markdown: MarkdownOptions,
+    /// `[markdown] insert_anchor_links`: where headings' anchor links go in
+    /// sections that do not say (Zola 0.21 and later).
+    pub insert_anchor_links: AnchorPlacement,
 }
 
 impl Config {
@@ -336,7 +339,12 @@ pub fn config(db: &dyn Database) -> ConfigResult {
         languages: BTreeMap::new(),
         translations: BTreeMap::new(),
         search: None,
-        markdown: MarkdownOptions::default(),
+        markdown: zola_config::settings(&toml::Table::new())
+            .get("markdown")
+            .and_then(toml::Value::as_table)
+            .map(|markdown| MarkdownOptions::from_config(&toml::Table::new(), markdown).0)
+            .unwrap_or_default(),
+        insert_anchor_links: AnchorPlacement::None,
     };
     // The same text as a table, for what templates read: it parses when
     // `raw` did.
@@ -354,9 +362,11 @@ pub fn config(db: &dyn Database) -> ConfigResult {
                 .with_help("the site builds as if the setting were not there"),
             );
         }
-        config.settings = table_value(&zola_config::settings(table));
-        let (markdown, problems) = MarkdownOptions::from_file(table);
-        config.markdown = markdown;
+        let settings = zola_config::settings(table);
+        let no_markdown = toml::Table::new();
+        let markdown = settings.get("markdown").and_then(toml::Value::as_table).unwrap_or(&no_markdown);
+        let (options, problems) = MarkdownOptions::from_config(table, markdown);
+        config.markdown = options;
         for problem in problems {
             let range = key_range(text, problem.key);
             let code = "qsite::config::markdown";
@@ -365,6 +375,18 @@ pub fn config(db: &dyn Database) -> ConfigResult {
                 false => Diagnostic::warning(path.clone(), range, code, problem.message),
             });
         }
+        let anchors = markdown.get("insert_anchor_links").and_then(toml::Value::as_str);
+        match anchors.map(|name| (name, AnchorPlacement::named(name))) {
+            Some((_, Some(placement))) => config.insert_anchor_links = placement,
+            Some((name, None)) => diagnostics.push(Diagnostic::error(
+                path.clone(),
+                key_range(text, "insert_anchor_links"),
+                "qsite::config::insert_anchor_links",
+                format!("`insert_anchor_links = \"{name}\"` is not one of \"none\", \"left\", \"right\", \"heading\""),
+            )),
+            None => {}
+        }
+        config.settings = table_value(&settings);
         for key in raw.unknown.keys().filter(|key| !zola_config::is_zola_key(key)) {
             let range = key_range(text, key);
             diagnostics.push(Diagnostic::warning(

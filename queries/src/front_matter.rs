@@ -12,6 +12,7 @@ use crate::dates::{DateError, PageDate, parse_date};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::plain_words;
 use crate::inputs::{SourceFile, stored_front_matter, text_of};
+use crate::markdown_options::AnchorPlacement;
 use crate::stable_hash::StableHash;
 use crate::suggest::did_you_mean;
 use crate::toml_values::template_value;
@@ -113,6 +114,9 @@ pub struct FrontMatter {
     pub paginate_path: Option<String>,
     /// Sections only: `paginate_reversed = true`, the paginator in reverse order.
     pub paginate_reversed: bool,
+    /// Sections only: `insert_anchor_links`, where the anchor links of its
+    /// own headings and its pages' go (else the configuration's).
+    pub insert_anchor_links: Option<AnchorPlacement>,
     /// `[extra]`, for templates.
     #[serde(deserialize_with = "value_from_json")]
     pub extra: minijinja::Value,
@@ -157,6 +161,7 @@ struct RawFrontMatter {
     paginate_path: Option<String>,
     #[serde(default)]
     paginate_reversed: bool,
+    insert_anchor_links: Option<AnchorPlacement>,
     extra: Option<toml::Value>,
 }
 
@@ -273,6 +278,7 @@ pub fn front_matter(db: &dyn Database, file: SourceFile) -> FrontMatter {
     front.transparent = raw.transparent;
     front.paginate_path = raw.paginate_path;
     front.paginate_reversed = raw.paginate_reversed;
+    front.insert_anchor_links = raw.insert_anchor_links;
     if let Some(extra) = raw.extra {
         front.extra = template_value(&extra);
     }
@@ -500,6 +506,7 @@ impl RawFrontMatter {
             transparent: false,
             paginate_path: None,
             paginate_reversed: false,
+            insert_anchor_links: None,
             extra: None,
         }
     }

@@ -20,11 +20,11 @@
 //! page_meta(file)            FIREWALL: title, date, URL, terms… a body edit leaves it equal
 //!   page_title / page_location / page_dates / page_terms / page_draft / section_listing
 //!                            the same, value by value: each backdates on its own
-//! markdown_options()         config → the `[markdown]` settings bodies render with; backdates on other edits
-//! markdown(file)             body → HTML with link markers, headings, links, code highlighted (highlight.rs,
-//!                            giallo)  (own text and markdown_options only)
+//! markdown_options()         config's `[markdown]` → MarkdownOptions (backdates on unrelated settings)
+//! markdown(file)             body → HTML with link and heading markers, headings, links, code highlighted
+//!                            (highlight.rs, giallo)  (own text and markdown_options only; stored under both)
 //!   shortcodes/              scan: `{{ sc() }}` and `{% sc() %}…{% end %}` → placeholders + calls (own text)
-//! page_content(file)         markers filled with targets' URLs / titles (not memoized: a plain function)
+//! page_content(file)         link markers filled with targets' URLs / titles (not memoized: a plain function)
 //! link_check(file)           broken links and anchors, with its trace (check_links: the same, not memoized)
 //! pages_matching(selector)   the ordered set a listing shows; changes only with membership/order
 //!                            (Site::prepared_site's, when the host knows the metadata it reads unchanged)
@@ -39,6 +39,8 @@
 //! route_table()              every output path → Route
 //! rendered_output(route)     bytes + trace: site template (minijinja, lazy objects) or built-in (askama)
 //!                            (render_output: the same, not memoized, for a build that writes each once)
+//!   templates/anchor_links   heading markers filled with the anchor links the body's section asks for
+//!                            (section's insert_anchor_links, anchor-link.html: traced reads)
 //!   templates/               the minijinja environment: loader (Tera text → minijinja text through the
 //!                            `dialects` crate, errors mapped back to the user's line), one registry table
 //!                            of filters, tests and functions (callables by family), errors as diagnostics;

@@ -1,12 +1,15 @@
 //! A content file's Markdown body turned into HTML with pulldown-cmark.
 //!
-//! The HTML depends on the file's own text only: internal links are left as
-//! numbered markers that [`crate::links`] fills in with the targets' URLs and
-//! titles, so this expensive step is never redone because another page moved.
-//! Shortcode calls are left as placeholders the same way (see [`crate::shortcodes`]).
+//! The HTML depends on the file's own text and the configured
+//! [`MarkdownOptions`] only: internal links are left as numbered markers that
+//! [`crate::links`] fills in with the targets' URLs and titles, each
+//! heading's text stands between markers where a render puts its anchor
+//! link, and shortcode calls are left as placeholders (see
+//! [`crate::shortcodes`]), so this expensive step is never redone because
+//! another page moved, a section changed its anchors or a template was edited.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use salsa::Database;
@@ -21,10 +24,14 @@ use crate::markdown_options::MarkdownOptions;
 use crate::shortcodes::{is_placeholder, scan, standing_alone};
 use crate::stable_hash::stable_hash;
 
+mod external_links;
+mod footnotes;
+mod images;
+
 /// Names the Markdown step and its version in the content-addressed store:
 /// change it whenever [`render_markdown`] would render the same text with
 /// the same options differently.
-pub const MARKDOWN_STEP: &str = "markdown-4";
+pub const MARKDOWN_STEP: &str = "markdown-5";
 
 /// The marker standing for link `index`'s URL or, with `title`, its text.
 /// NUL cannot come from Markdown (pulldown-cmark replaces it), so a marker
@@ -33,50 +40,106 @@ pub fn link_marker(index: usize, title: bool) -> String {
     format!("\0{}{index}\0", if title { 'T' } else { 'L' })
 }
 
+/// Which end of a heading's text a heading marker stands at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeadingEdge {
+    /// Right after the heading's opening tag.
+    Start,
+    /// Right before its closing tag.
+    End,
+}
+
+/// The marker standing at one edge of heading `index`'s text, where its
+/// anchor link goes when the page's section asks for one (see
+/// [`fill_heading_markers`]): which section a body is shown for, and the
+/// anchor template, are not the Markdown step's to know.
+pub fn heading_marker(index: usize, edge: HeadingEdge) -> String {
+    format!("\0{}{index}\0", if edge == HeadingEdge::Start { 'S' } else { 'E' })
+}
+
+/// `html` with every heading marker replaced by what `fill` gives for its
+/// heading and edge; other markers are left as they are. One pass.
+pub fn fill_heading_markers(html: &str, mut fill: impl FnMut(usize, HeadingEdge) -> String) -> String {
+    let mut filled = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find('\0') {
+        filled.push_str(&rest[..at]);
+        let marker = &rest[at + 1..];
+        let edge = match marker.as_bytes().first() {
+            Some(b'S') => Some(HeadingEdge::Start),
+            Some(b'E') => Some(HeadingEdge::End),
+            _ => None,
+        };
+        let parsed = edge.and_then(|edge| {
+            let end = marker.find('\0')?;
+            Some((edge, marker.get(1..end)?.parse::<usize>().ok()?, end))
+        });
+        match parsed {
+            Some((edge, index, end)) => {
+                filled.push_str(&fill(index, edge));
+                rest = &marker[end + 1..];
+            }
+            None => {
+                filled.push('\0');
+                rest = marker;
+            }
+        }
+    }
+    filled.push_str(rest);
+    filled
+}
+
 /// What stands where the summary ends, as in Zola: an anchor a "read more"
 /// link can point at (`{{ page.permalink }}#continue-reading`).
 const CONTINUE_READING: &str = "<span id=\"continue-reading\"></span>";
 
-/// The Markdown options qsite enables: what Zola and GitHub users expect.
-fn parser_options() -> Options {
-    Options::ENABLE_TABLES
+/// The pulldown-cmark extensions for these options: what Zola and GitHub
+/// users expect, and what `[markdown]` turns on.
+fn parser_options(options: &MarkdownOptions) -> Options {
+    let mut parser = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    parser.set(Options::ENABLE_SMART_PUNCTUATION, options.smart_punctuation);
+    parser.set(Options::ENABLE_DEFINITION_LIST, options.definition_list);
+    parser.set(Options::ENABLE_GFM, options.github_alerts);
+    parser
 }
 
-/// The configuration's settings that change how bodies render.
+/// The Markdown options the configuration sets.
 ///
-/// Invalidated by an edit of the configuration, but backdates unless a
-/// `[markdown]` setting changed: editing the title re-renders no body.
+/// Invalidated by an edit of the configuration; backdates when `[markdown]`
+/// says the same, so an unrelated setting re-renders no body.
 #[salsa::tracked(returns(ref))]
 pub fn markdown_options(db: &dyn Database) -> MarkdownOptions {
     config(db).config.markdown.clone()
 }
 
-/// The hash of [`markdown_options`], which the host's store keys renderings by.
-pub fn markdown_options_key(db: &dyn Database) -> [u8; 32] {
+/// The stable hash of [`markdown_options`]: part of a rendering's store key,
+/// and what tells a rendering from the store was made under these options.
+pub fn options_key(db: &dyn Database) -> [u8; 32] {
     stable_hash(db, markdown_options(db))
 }
 
-/// The body of a content file, rendered, or the host's prepared rendering of
-/// this very text (which the host looked up under the current options).
+/// The body of a content file, rendered with the configured options, or the
+/// host's prepared rendering of this very text under these options.
 ///
-/// Invalidated by an edit of the file or of a `[markdown]` setting.
-/// Expensive (O(body)); read it only where the output shows the body.
+/// Invalidated by an edit of the file or of the Markdown options. Expensive
+/// (O(body)); read it only where the output shows the body.
 #[salsa::tracked(returns(ref))]
 pub fn markdown(db: &dyn Database, file: SourceFile) -> Arc<Markdown> {
-    let options = markdown_options(db);
+    let options_key = options_key(db);
     if let Some(prepared) = file.prepared_markdown(db)
         && prepared.content_hash == content_hash(db, file)
+        && prepared.value.options_key == options_key
     {
         return prepared.value.clone();
     }
     let text = text_of(db, file);
     let offset = front_matter(db, file).body_offset.min(text.len());
     let scanned = scan(&text[offset..], offset);
-    let mut markdown = render_markdown(&scanned.text, 0, options);
+    let mut markdown = render_markdown(&scanned.text, 0, markdown_options(db));
     let in_file = |range: &std::ops::Range<usize>| {
         scanned.body_position(range.start) + offset..scanned.body_position(range.end) + offset
     };
@@ -89,10 +152,15 @@ pub fn markdown(db: &dyn Database, file: SourceFile) -> Arc<Markdown> {
     // Zola counts the words of the body as written, shortcode calls included.
     markdown.word_count = word_count(&text[offset..]);
     markdown.shortcodes = scanned.shortcodes;
+    markdown.options_key = options_key;
     Arc::new(markdown)
 }
 
-/// Renders the body of `text`, a whole file whose body starts at `offset`.
+/// Turns `:shortcode:` emoji into the emoji themselves, as GitHub names them.
+static EMOJI: LazyLock<gh_emoji::Replacer> = LazyLock::new(gh_emoji::Replacer::new);
+
+/// Renders the body of `text`, a whole file whose body starts at `offset`,
+/// with `options`. Heading markers stand around each heading's text.
 pub fn render_markdown(text: &str, offset: usize, options: &MarkdownOptions) -> Markdown {
     let body = &text[offset..];
     let mut events: Vec<Event> = Vec::new();
@@ -104,8 +172,10 @@ pub fn render_markdown(text: &str, offset: usize, options: &MarkdownOptions) -> 
     let mut summary_at: Option<usize> = None;
     let mut code_blocks = options.highlighting.as_ref().map(CodeBlocks::new);
     let mut unwrapped_paragraph = false;
+    let mut in_code_block = false;
+    let mut in_lazy_image = false;
 
-    for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, parser_options(options)).into_offset_iter() {
         if let Some(blocks) = &mut code_blocks {
             match blocks.absorb(&event, range.start + offset..range.end + offset, text) {
                 Absorbed::No => {}
@@ -128,6 +198,7 @@ pub fn render_markdown(text: &str, offset: usize, options: &MarkdownOptions) -> 
             Event::Start(Tag::Heading { .. }) => {
                 heading_start = Some(events.len());
                 events.push(event);
+                events.push(Event::InlineHtml(heading_marker(headings.len(), HeadingEdge::Start).into()));
             }
             Event::End(TagEnd::Heading(level)) => {
                 let start = heading_start.take().unwrap_or(events.len());
@@ -138,13 +209,34 @@ pub fn render_markdown(text: &str, offset: usize, options: &MarkdownOptions) -> 
                         _ => None,
                     })
                     .collect();
-                if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
+                if let Event::Start(Tag::Heading { id, classes, .. }) = &events[start] {
                     let wanted = id.as_ref().map_or_else(|| slug::slugify(&title), |id| id.to_string());
                     let unique = used_ids.claim(if wanted.is_empty() { "section".to_owned() } else { wanted });
-                    *id = Some(CowStr::from(unique.clone()));
+                    events[start] = Event::Html(heading_tag(level, &unique, classes).into());
+                    events.push(Event::InlineHtml(heading_marker(headings.len(), HeadingEdge::End).into()));
                     headings.push(Heading { level: heading_number(level), id: unique, title });
                 }
                 events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::CodeBlock(_)) | Event::End(TagEnd::CodeBlock) => {
+                in_code_block = matches!(event, Event::Start(_));
+                events.push(event);
+            }
+            Event::Text(text) if in_lazy_image => {
+                let mut escaped = String::new();
+                let _ = pulldown_cmark_escape::escape_html(&mut escaped, &text);
+                events.push(Event::Html(escaped.into()));
+            }
+            Event::Text(text) if options.render_emoji && !in_code_block => {
+                events.push(Event::Text(EMOJI.replace_all(&text).into_owned().into()));
+            }
+            Event::Start(Tag::Image { dest_url, title, .. }) if options.lazy_async_image => {
+                in_lazy_image = true;
+                events.push(Event::Html(images::opening(&dest_url, &title).into()));
+            }
+            Event::End(TagEnd::Image) if in_lazy_image => {
+                in_lazy_image = false;
+                events.push(Event::Html(images::CLOSING.into()));
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 if is_internal(&dest_url) {
@@ -163,6 +255,12 @@ pub fn render_markdown(text: &str, offset: usize, options: &MarkdownOptions) -> 
                     tag.push('>');
                     events.push(Event::InlineHtml(tag.into()));
                     open_links.push(Some(index));
+                } else if let Some(tag) = external_links::is_external(&dest_url)
+                    .then(|| external_links::opening_tag(&options.external_links, &dest_url, &title))
+                    .flatten()
+                {
+                    events.push(Event::InlineHtml(tag.into()));
+                    open_links.push(None);
                 } else {
                     events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
                     open_links.push(None);
@@ -186,11 +284,14 @@ pub fn render_markdown(text: &str, offset: usize, options: &MarkdownOptions) -> 
             other => events.push(other),
         }
     }
+    if options.bottom_footnotes {
+        (events, summary_at) = footnotes::gather_at_bottom(events, summary_at);
+    }
 
     let mut html = String::with_capacity(body.len() * 3 / 2);
+    // The summary ends before the white space that ends its last block, as Zola cuts it.
     let summary_len = summary_at.map(|at| {
         pulldown_cmark::html::push_html(&mut html, events[..at].iter().cloned());
-        // Zola's summary ends with its last tag, not the line break after it.
         html.trim_end().len()
     });
     let rest = summary_at.unwrap_or(0);
@@ -204,7 +305,23 @@ pub fn render_markdown(text: &str, offset: usize, options: &MarkdownOptions) -> 
         word_count: word_count(body),
         missing_languages,
         shortcodes: Default::default(),
+        options_key: [0; 32],
     }
+}
+
+/// A heading's opening tag as Zola writes it: its id and classes, no other
+/// attribute, and no line break before it.
+fn heading_tag(level: HeadingLevel, id: &str, classes: &[CowStr]) -> String {
+    let mut tag = format!("<h{} id=\"", heading_number(level));
+    let _ = pulldown_cmark_escape::escape_html(&mut tag, id);
+    tag.push('"');
+    if !classes.is_empty() {
+        tag.push_str(" class=\"");
+        let _ = pulldown_cmark_escape::escape_html(&mut tag, &classes.join(" "));
+        tag.push('"');
+    }
+    tag.push('>');
+    tag
 }
 
 /// Whether an HTML comment is the summary marker, `<!-- more -->` in any
@@ -280,7 +397,15 @@ mod tests {
         let markdown = render_plain("# Intro\n\n## Intro\n\n## Custom {#mine}\n");
         let ids: Vec<_> = markdown.headings.iter().map(|heading| heading.id.as_str()).collect();
         assert_eq!(ids, ["intro", "intro-1", "mine"]);
-        assert!(markdown.html.contains("<h2 id=\"intro-1\">Intro</h2>"));
+        let html = fill_heading_markers(&markdown.html, |_, _| String::new());
+        assert!(html.contains("<h2 id=\"intro-1\">Intro</h2>"));
+    }
+
+    // Found by the page fuzzer: a NUL the body kept, next to a marker.
+    #[test]
+    fn stray_nuls_are_left_as_they_are() {
+        let html = format!("a\0\0E\0{}b\0S", heading_marker(0, HeadingEdge::Start));
+        assert_eq!(fill_heading_markers(&html, |_, _| "<x>".to_owned()), "a\0\0E\0<x>b\0S");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::dates::{PageDate, parse_date};
 use crate::front_matter::{FrontMatter, SortBy, front_matter};
 use crate::inputs::{Site, SourceFile};
 use crate::languages::{language_root, languages};
+use crate::markdown_options::AnchorPlacement;
 use crate::sections::{is_bundle_index, is_section_index, page_directory, section_tree};
 use crate::stable_hash::StableHash;
 
@@ -376,4 +377,13 @@ pub fn section_listing(db: &dyn Database, section: SourceFile) -> ListingSetting
         paginate_reversed: meta.paginate_reversed,
         transparent: meta.transparent,
     }
+}
+
+/// A section's own `insert_anchor_links`: where the anchor links of its
+/// headings and of its pages' headings go, when it says.
+///
+/// Invalidated by an edit of the section; backdates unless that setting changed.
+#[salsa::tracked(returns(copy))]
+pub fn section_anchor_links(db: &dyn Database, section: SourceFile) -> Option<AnchorPlacement> {
+    front_matter(db, section).insert_anchor_links
 }

@@ -83,17 +83,6 @@ const NOT_YET: &[(&str, &str)] = &[
     ("preserve_dotfiles_in_output", "qsite keeps only the files it did not write"),
     ("taxonomy_root", "taxonomies are under the site root"),
     ("exclude_paginated_pages_in_sitemap", "the sitemap lists every page"),
-    ("markdown.render_emoji", "emoji shortcodes are left as written"),
-    ("markdown.external_links_class", "external links get no class"),
-    ("markdown.external_links_target_blank", "external links open in the same tab"),
-    ("markdown.external_links_no_follow", "external links get no `rel`"),
-    ("markdown.external_links_no_referrer", "external links get no `rel`"),
-    ("markdown.smart_punctuation", "punctuation is left as written"),
-    ("markdown.definition_list", "definition lists are not parsed"),
-    ("markdown.lazy_async_image", "images load as the browser decides"),
-    ("markdown.bottom_footnotes", "footnotes stay where they are defined"),
-    ("markdown.github_alerts", "alerts render as plain block quotes"),
-    ("markdown.insert_anchor_links", "headings get no anchor links"),
     ("slugify", "slugs are made the default way"),
 ];
 

@@ -316,6 +316,12 @@ impl Workspace {
         }
     }
 
+    /// The key of the configured Markdown options, part of every rendering's
+    /// store key.
+    pub fn markdown_options_key(&self) -> [u8; 32] {
+        queries::markdown::options_key(&self.db)
+    }
+
     /// The rendering of a content file's body (memoized).
     pub fn markdown(&self, relative: &Utf8Path) -> Option<Arc<Markdown>> {
         let file = self.inputs.file(relative)?;

@@ -36,6 +36,7 @@ mod zola_languages;
 mod zola_sass;
 mod zola_search;
 mod zola_shortcodes;
+mod zola_markdown;
 mod zola_structure;
 mod zola_templates;
 mod zola_themes;

@@ -201,10 +201,12 @@ impl SiteTest {
         Run::from_output(output)
     }
 
-    /// The site loaded into the library's workspace, as `serve` holds it.
+    /// The site loaded into the library's workspace, as `serve` holds it,
+    /// with the configuration file `serve` would find (a Zola site's too).
     pub fn load(&self) -> Workspace {
         let root = Utf8Path::from_path(&self.root).expect("UTF-8 temporary path");
-        Workspace::load(root, Utf8Path::new("qsite.toml"), BuildOptions::default()).expect("site loads")
+        let config = qsite::site_folder::config_file(root);
+        Workspace::load(root, &config, BuildOptions::default()).expect("site loads")
     }
 
     /// `qsite build`, which must succeed.

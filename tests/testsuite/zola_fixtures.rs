@@ -129,3 +129,12 @@ fn code_blocks_in_several_languages_with_line_options_highlight_as_zola_does() {
     site.build().assert_same_as_clean_build();
     site.qsite(&["build", "--verify"]).assert_code(0);
 }
+
+#[test]
+fn every_markdown_setting_and_anchor_placement_builds_as_zola_does() {
+    let site = assert_builds_as_zola_does("zola-markdown");
+    site.edit("content/left/second.md", "### Deep heading", "### Deeper heading");
+    site.edit("config.toml", "render_emoji = true", "render_emoji = false");
+    site.build().assert_same_as_clean_build();
+    site.qsite(&["build", "--verify"]).assert_code(0);
+}

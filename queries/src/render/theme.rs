@@ -16,8 +16,8 @@ use crate::front_matter::SortBy;
 use crate::inputs::{SourceFile, TaxonomyId};
 use crate::languages::language_root;
 use crate::routes::{FeedSource, PagerPaths, term_path};
+use crate::templates::anchor_links::shown_content;
 use crate::templates::objects::{neighbor_file, reading_time};
-use crate::templates::shortcodes::content_with_shortcodes;
 use crate::trace::reads::{
     config, file_exists, is_hidden, markdown, page_dates, page_language, page_location, page_meta, page_terms,
     page_title, pages_matching, route_table, section_tree, subsections, term_name,
@@ -60,7 +60,7 @@ pub fn page_view(db: &dyn Database, file: SourceFile) -> Result<PageView, Diagno
         date: meta.date.as_ref().map(|date| date.day()),
         updated: meta.updated.as_ref().map(|date| date.day()),
         authors: meta.authors.clone(),
-        content_html: content_with_shortcodes(db, file)?.content.to_string(),
+        content_html: shown_content(db, file)?.content.to_string(),
         description: meta.description.clone(),
         taxonomies: page_terms(db, file)
             .iter()
@@ -98,7 +98,7 @@ fn summary_view(db: &dyn Database, file: SourceFile) -> Result<PageSummaryView, 
         summary_html: if meta.description.is_some() {
             None
         } else {
-            content_with_shortcodes(db, file)?.summary.as_deref().map(str::to_owned)
+            shown_content(db, file)?.summary.as_deref().map(str::to_owned)
         },
     })
 }
@@ -118,7 +118,7 @@ pub fn list_view(
     let (content_html, subsections) = match section {
         Some(section) => {
             let subsections = subsections(db, section).iter().map(|&file| link(db, file)).collect();
-            (content_with_shortcodes(db, section)?.content.to_string(), subsections)
+            (shown_content(db, section)?.content.to_string(), subsections)
         }
         None => (String::new(), Vec::new()),
     };
@@ -190,7 +190,7 @@ pub fn feed_view(
         .iter()
         .map(|&file| {
             let meta = page_meta(db, file);
-            let content = content_with_shortcodes(db, file)?;
+            let content = shown_content(db, file)?;
             let published = meta.date.as_ref().map(PageDate::rfc3339).unwrap_or_default();
             Ok(FeedEntryView {
                 title: meta.title.clone(),

@@ -9,13 +9,12 @@ use salsa::Database;
 use crate::collections::{Scope, Selector};
 use crate::front_matter::SortBy;
 use crate::inputs::TaxonomyId;
-use crate::markdown::render_markdown;
-use crate::markdown_options::MarkdownOptions;
+use crate::markdown::{fill_heading_markers, render_markdown};
 use crate::sections::is_section_index;
 use crate::templates::arguments::{not_found, outside_render, required_text, text_argument};
 use crate::templates::limits::value_within_limit;
 use crate::templates::objects::{PageObject, SectionObject, selected_pages, with_db};
-use crate::trace::reads::{config, content_file};
+use crate::trace::reads::{config, content_file, markdown_options};
 
 /// The content path of `path`'s version in `lang` (`blog/a.md` is
 /// `blog/a.fr.md` in French), or `path` itself in the default language:
@@ -109,13 +108,15 @@ pub fn get_pages(kwargs: Kwargs) -> Result<Value, Error> {
     .ok_or_else(outside_render)?
 }
 
-/// `markdown(inline=false)`: Markdown text as HTML, refused past the size
-/// limit; `inline=true` takes off the `<p>` that wraps a single paragraph,
-/// as Zola does, for a title or a line of a menu.
+/// `markdown(inline=false)`: Markdown text as HTML with the configured
+/// Markdown options and no anchor links, refused past the size limit;
+/// `inline=true` takes off the `<p>` that wraps a single paragraph, as Zola
+/// does, for a title or a line of a menu.
 pub fn markdown(text: &str, kwargs: Kwargs) -> Result<Value, Error> {
     let inline: Option<bool> = kwargs.get("inline")?;
     kwargs.assert_all_used()?;
-    let html = render_markdown(text, 0, &MarkdownOptions::default()).html;
+    let options = with_db(|db| markdown_options(db).clone()).unwrap_or_default();
+    let html = fill_heading_markers(&render_markdown(text, 0, &options).html, |_, _| String::new());
     value_within_limit("this markdown", html.len() as u64)?;
     let html = match inline.unwrap_or(false) {
         true => html.trim_start_matches("<p>").trim_end_matches("</p>\n"),

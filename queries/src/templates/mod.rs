@@ -9,6 +9,7 @@
 //! of [`printing`]. Rendering (`crate::render`) builds each output's context
 //! and calls [`render_template`].
 
+pub mod anchor_links;
 mod arguments;
 mod collections;
 mod content;

@@ -25,7 +25,8 @@ use crate::inputs::{SourceFile, TaxonomyId};
 use crate::page::PageKind;
 use crate::routes::{taxonomy_path, term_path};
 use crate::site_paths::{CONTENT, under};
-use crate::templates::shortcodes::{content_with_shortcodes, failed_content};
+use crate::templates::anchor_links::shown_content;
+use crate::templates::shortcodes::failed_content;
 use crate::trace::reads::{
     ancestors, assets, config, is_hidden, markdown, page_dates, page_draft, page_language, page_location, page_meta,
     page_terms, page_title, pages_matching, section_selector, subsections, translations,
@@ -151,11 +152,11 @@ fn content_field(db: &dyn Database, file: SourceFile, key: &str) -> Option<Value
         "extra" => meta().extra.clone(),
         "taxonomies" => Value::from(page_terms(db, file).clone()),
         "tags" => Value::from(page_terms(db, file).get("tags").cloned().unwrap_or_default()),
-        "content" => match content_with_shortcodes(db, file) {
+        "content" => match shown_content(db, file) {
             Ok(content) => Value::from_safe_string(content.content.to_string()),
             Err(diagnostic) => failed_content(diagnostic),
         },
-        "summary" => match content_with_shortcodes(db, file) {
+        "summary" => match shown_content(db, file) {
             Ok(content) => content
                 .summary
                 .as_deref()

@@ -119,17 +119,19 @@ fn a_prepared_rendering_is_used_only_for_the_bytes_it_was_made_from() {
     use crate::{Change, Prepared};
 
     let mut db = TestDb::with_site(BLOG);
-    let stale = Arc::new(crate::markdown::render_markdown(
-        "Not what the file says.",
-        0,
-        &crate::markdown_options::MarkdownOptions::default(),
-    ));
+    let stale = crate::markdown::render_markdown("Not what the file says.", 0, &Default::default());
+    // A rendering made under other options is ignored.
+    let text = db.file("content/blog/a.md").to_owned();
+    let other_options =
+        Prepared { content_hash: *blake3::hash(text.as_bytes()).as_bytes(), value: Arc::new(stale.clone()) };
+    db.apply(Change { prepared_markdown: vec![("content/blog/a.md".into(), other_options)], ..Change::default() });
+    db.assert_same_as_clean_build();
+    let stale = Arc::new(crate::Markdown { options_key: crate::markdown::options_key(db.db()), ..stale });
     // A rendering claiming other bytes is ignored.
     let wrong = Prepared { content_hash: *blake3::hash(b"other").as_bytes(), value: stale.clone() };
     db.apply(Change { prepared_markdown: vec![("content/blog/a.md".into(), wrong)], ..Change::default() });
     db.assert_same_as_clean_build();
     // The right one is used as it is (here deliberately different, to see it).
-    let text = db.file("content/blog/a.md").to_owned();
     let right = Prepared { content_hash: *blake3::hash(text.as_bytes()).as_bytes(), value: stale };
     db.apply(Change { prepared_markdown: vec![("content/blog/a.md".into(), right)], ..Change::default() });
     assert!(db.render_all().0["blog/a/index.html"].contains("Not what the file says."));

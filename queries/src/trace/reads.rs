@@ -24,6 +24,7 @@ use crate::diagnostic::Diagnostic;
 use crate::inputs::{ListingKey, Site, SourceFile, TaxonomyId, bytes_of, content_hash, text_of};
 use crate::links::{PageContent, Resolved, resolve};
 use crate::lookup::file_at;
+use crate::markdown_options::AnchorPlacement;
 use crate::page::{ListingSettings, PageLocation, PageMeta};
 use crate::routes::RouteTable;
 use crate::search_entries::SearchEntry;
@@ -52,6 +53,10 @@ traced_reads! {
         /// What a page or section gives the search index besides its text.
         SearchEntry
             => fn search_entry -> &SearchEntry = crate::search_entries::search_entry, in content_at;
+        /// A section's own `insert_anchor_links`, for its headings and its pages'.
+        SectionAnchorLinks
+            => fn section_anchor_links -> Option<AnchorPlacement> = crate::page::section_anchor_links,
+            in content_at;
         /// A content file's language code.
         PageLanguage => fn page_language -> &String = crate::languages::page_language, in content_at;
         /// The problems of one text file that neither renders nor link checks
@@ -99,6 +104,12 @@ traced_reads! {
             footprint: Footprint::File(path.clone()),
             value(db): content_at(db, path)
                 .map(|file| (content_hash(db, file), crate::markdown::markdown_options(db))),
+        }
+        /// How the configuration asks bodies to be rendered.
+        MarkdownOptions {
+            name: "markdown_options",
+            footprint: Footprint::Settings,
+            value(db): crate::markdown::markdown_options(db),
         }
         /// What a template printed of the build clock (`now()`), spelled as
         /// [`crate::dates::ClockFormat`] spells it.
@@ -272,10 +283,19 @@ pub fn section_selector<'db>(db: &'db dyn Database, section: SourceFile) -> Sele
 /// A body's headings, links and word count.
 pub fn markdown(db: &dyn Database, file: SourceFile) -> &Arc<Markdown> {
     record(db, Read::Body(file.path(db).to_string()));
+    record(db, Read::MarkdownOptions);
     crate::markdown::markdown(db, file)
 }
 
+/// How the configuration asks Markdown to be rendered.
+pub fn markdown_options(db: &dyn Database) -> &crate::markdown_options::MarkdownOptions {
+    record(db, Read::MarkdownOptions);
+    crate::markdown::markdown_options(db)
+}
+
 /// A body with its links resolved: the body itself and each link's target.
+/// Its headings still carry their markers: renders show it through
+/// `crate::templates::anchor_links`, which fills them.
 pub fn page_content(db: &dyn Database, file: SourceFile) -> Arc<PageContent> {
     filled_links(db, markdown(db, file))
 }
