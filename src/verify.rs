@@ -72,6 +72,7 @@ pub fn verify(
     for (path, file) in &clean.files {
         let expected = match file {
             OutputFile::Text(text) => text.as_bytes().to_vec(),
+            OutputFile::Bytes(bytes) => bytes.to_vec(),
             OutputFile::Copy(source) => std::fs::read(root.join(source))
                 .map_err(|error| EnvironmentError::UnreadableFile { path: root.join(source), source: error })?,
         };

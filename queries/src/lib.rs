@@ -30,6 +30,8 @@
 //!                            (a French page's terms under the French `tags`, `/fr/tags/`)
 //! ancestors(file), assets(file)  a page's or section's sections above it and colocated files (file set only)
 //! file_digests(file)         SHA-2 digests of a file's bytes, asked of the host by hash (`get_hash(path=)`)
+//! image_header(file)         an image's size and format, from its bytes' header (`resize_image`,
+//!                            `get_image_metadata`); the host encodes resized images, never a query
 //! route_table()              every output path → Route
 //! rendered_output(route)     bytes + trace: site template (minijinja, lazy objects) or built-in (askama)
 //!                            (render_output: the same, not memoized, for a build that writes each once)
@@ -80,6 +82,7 @@ mod diagnostic;
 pub mod diagnostics;
 pub mod front_matter;
 mod host;
+mod images;
 mod inputs;
 mod languages;
 mod link_checking;

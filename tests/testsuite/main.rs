@@ -31,6 +31,7 @@ mod zola_data;
 mod zola_feeds;
 mod zola_fields;
 mod zola_fixtures;
+mod zola_images;
 mod zola_languages;
 mod zola_structure;
 mod zola_templates;
