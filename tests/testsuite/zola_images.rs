@@ -159,6 +159,11 @@ fn an_image_no_page_asks_for_is_removed_and_one_asked_again_comes_back() {
     assert_eq!(images_line(&run), "images: 1 encoded, 6 kept");
     assert!(site.has_output(&filled));
     site.assert_same_as_clean_build();
+    // `--verify` builds clean in memory, images included, and finds them equal.
+    site.write_bytes("static/wide.png", &drawn(80, 40, 7, ImageFormat::Png));
+    let run = site.qsite(&["build", "--verify"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("Verified: the output is identical to a clean build"), "{}", run.stdout);
 }
 
 #[test]
