@@ -2,7 +2,7 @@
 //! functions of an image's bytes: what its header says ([`header`]), what a
 //! resize asks for and what it yields ([`operation`]: sizes and the file
 //! name under `processed_images/`, computed without decoding a pixel), and
-//! the encoded result ([`encode`]), the one expensive step, which the host
+//! the encoded result ([`encode()`]), the one expensive step, which the host
 //! runs once per source and operation.
 
 mod encode;
