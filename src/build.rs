@@ -20,6 +20,7 @@ use crate::folder::Folder;
 use crate::manifest::{MANIFEST_FILE, Manifest};
 use crate::output::{PreviousOutput, build_id, matches_record, write_site};
 use crate::output_folder::{FolderGuard, OutputDir, checked_output_dir};
+use crate::processed_images::{ImageRequests, ImageWork, add_images};
 use crate::progress::Progress;
 use crate::report::{render_diagnostics, stderr_is_colored};
 use crate::reuse::{INDEXED_SCOPES, Reuse, Stored, Trust, plan};
@@ -283,6 +284,15 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
     );
     let mut site = workspace.render_plan(&plan, &progress)?;
     progress.finish();
+    // Only a build that writes encodes the images its pages ask for; one
+    // written by the last build from the same source is left as it is.
+    let cold = matches!(trust, Trust::Cold(_));
+    let images = output_dir.is_some().then(|| {
+        let keep = |output: &str| {
+            !cold && previous.records.contains_key(output) && intact.contains(output) && !redo.contains(output)
+        };
+        add_images(&workspace, &mut site, &ImageRequests::stored(&previous.cache), keep)
+    });
 
     let changed_paths: Vec<String> = scan.changed.iter().map(|path| path.to_string()).collect();
     let facts_of_build = BuildFacts {
@@ -418,6 +428,7 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
             ("scan_started_ns".to_owned(), scan_started_ns.to_string()),
             ("summary".to_owned(), summary.clone()),
             (STATS.to_owned(), serde_json::to_string(&site.stats).unwrap_or_default()),
+            images.as_ref().map_or_else(|| ImageRequests::default().meta_row(), |images| images.requests.meta_row()),
             ("warnings".to_owned(), render_diagnostics(&workspace, &site.diagnostics, false)),
         ],
     };
@@ -449,6 +460,9 @@ pub fn build(request: &BuildRequest) -> Result<BuildOutcome, EnvironmentError> {
             site.rendered, site.reused, written.written, written.unchanged, written.deleted, written.repaired,
         );
         println!("{}", workspace.work().line(verified_traces, traces.len()));
+        if let Some(ImageWork { encoded, kept, .. }) = &images {
+            println!("images: {} encoded, {kept} kept", encoded);
+        }
     }
     if request.verbosity.says_more_than_errors() {
         println!("{}", built_line(&summary, started.elapsed(), site.rendered, site.reused, &written));

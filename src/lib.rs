@@ -15,6 +15,7 @@ pub mod manifest;
 pub mod new_content;
 pub mod output;
 pub mod output_folder;
+pub mod processed_images;
 pub mod progress;
 pub mod report;
 pub mod reuse;

@@ -132,6 +132,7 @@ pub fn write_site(
         let hash = match file {
             OutputFile::Text(text) => *blake3::hash(text.as_bytes()).as_bytes(),
             OutputFile::Copy(source) => inputs.get(source.as_str()).map(|stat| stat.hash).unwrap_or_default(),
+            OutputFile::Bytes(bytes) => *blake3::hash(bytes).as_bytes(),
         };
         match previous.records.get(relative) {
             Some(record) if record.hash == hash => {
@@ -182,6 +183,7 @@ pub fn write_site(
         .map(|(relative, file, hash)| {
             let (stat, hash) = match file {
                 OutputFile::Text(text) => (write_atomically(guard, relative, token, text.as_bytes())?, hash),
+                OutputFile::Bytes(bytes) => (write_atomically(guard, relative, token, bytes)?, hash),
                 OutputFile::Copy(source) => {
                     let bytes = read_source(root, source, Utf8Path::new(""))?;
                     // What is written is hashed: the source may have changed since the scan.

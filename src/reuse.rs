@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use snapshots::{Cache, CacheError, OutputRecord, ReadTable, StoredTrace};
 
 use crate::stored_facts::StoredFacts;
-use crate::workspace::{RenderPlan, SITE_CHECK, Selection, Workspace};
+use crate::workspace::{IMAGE_ROUTE, RenderPlan, SITE_CHECK, Selection, Workspace};
 
 /// How far a build trusts what the last one left in the cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,8 +170,10 @@ fn warm_plan(
         let db = workspace.db();
         route_table(db).routes.iter().map(|(output, route)| (output, route_key(db, route))).collect()
     });
+    // A resized image has no route: the renders that ask for it decide
+    // whether it stays (see `processed_images`).
     let same_route = |output: &String, trace: &StoredTrace| {
-        routes.as_ref().is_none_or(|routes| routes.get(output) == Some(&trace.route))
+        trace.route == IMAGE_ROUTE || routes.as_ref().is_none_or(|routes| routes.get(output) == Some(&trace.route))
     };
     // Kept as what is redone: after an edit, a few of many.
     let mut redo: BTreeSet<String> = BTreeSet::new();
@@ -330,6 +332,7 @@ fn known_selection(
     let db = workspace.db();
     let redo: Vec<(String, Route)> = redo
         .iter()
+        .filter(|output| traces.get(*output).is_none_or(|trace| trace.route != IMAGE_ROUTE))
         .map(|output| Some((output.clone(), route_from_key(db, &traces.get(output)?.route)?)))
         .collect::<Option<_>>()?;
     let produced: BTreeSet<String> = stored.records.keys().cloned().collect();

@@ -13,6 +13,7 @@ use queries::BuildOptions;
 use queries::trace::{Read, current_hash};
 
 use crate::manifest::MANIFEST_FILE;
+use crate::processed_images::{ImageRequests, add_images};
 use crate::site_folder::EnvironmentError;
 use crate::workspace::{OutputFile, Workspace};
 
@@ -67,11 +68,14 @@ pub fn verify(
     traces: &HashMap<String, Vec<(String, [u8; 32])>>,
 ) -> Result<Vec<Difference>, EnvironmentError> {
     let workspace = Workspace::load(root, config, options)?;
-    let clean = workspace.render(&HashSet::new(), &HashMap::new());
+    let mut clean = workspace.render(&HashSet::new(), &HashMap::new());
+    // A clean build encodes every image its pages ask for.
+    add_images(&workspace, &mut clean, &ImageRequests::default(), |_| false);
     let mut differences = BTreeMap::new();
     for (path, file) in &clean.files {
         let expected = match file {
             OutputFile::Text(text) => text.as_bytes().to_vec(),
+            OutputFile::Bytes(bytes) => bytes.to_vec(),
             OutputFile::Copy(source) => std::fs::read(root.join(source))
                 .map_err(|error| EnvironmentError::UnreadableFile { path: root.join(source), source: error })?,
         };

@@ -36,6 +36,8 @@
 //! search_entry(file)         what the search index holds of a page or section (fields `[search]` leaves
 //!                            out are empty): backdates on metadata edits the index does not show
 //! search_text(file)          a body made plain for the search index, as Zola strips it
+//! image_header(file)         an image's size and format, from its bytes' header (`resize_image`,
+//!                            `get_image_metadata`); the host encodes resized images, never a query
 //! route_table()              every output path → Route
 //! rendered_output(route)     bytes + trace: site template (minijinja, lazy objects) or built-in (askama)
 //!                            (render_output: the same, not memoized, for a build that writes each once)
@@ -95,6 +97,7 @@ pub mod diagnostics;
 pub mod front_matter;
 pub mod highlight;
 mod host;
+mod images;
 mod inputs;
 mod languages;
 mod link_checking;

@@ -25,7 +25,7 @@ use crate::folder::Kind;
 use crate::site_folder::{EnvironmentError, input_paths, input_paths_at, is_text_input, read_input};
 use crate::stored_facts::{StoredFacts, prepared_front_matter};
 
-pub use rendering::{OutputFile, RenderPlan, RenderedSite, SITE_CHECK, Selection};
+pub use rendering::{IMAGE_ROUTE, OutputFile, RenderPlan, RenderedSite, SITE_CHECK, Selection};
 
 /// A site folder held in a query database.
 pub struct Workspace {
@@ -306,6 +306,24 @@ impl Workspace {
             FileText::Opaque { .. } => None,
             FileText::Unread { hash } => self.host.text(relative, *hash).map(|text| text.to_string()),
             text => Some(text.as_str().to_owned()),
+        }
+    }
+
+    /// Whether the site has this input file.
+    pub fn has_file(&self, relative: &Utf8Path) -> bool {
+        self.inputs.file(relative).is_some()
+    }
+
+    /// The bytes of an input file, checked against the hash the database
+    /// holds: what the host encodes a resized image from. `None` when the
+    /// file is gone, changed since it was hashed, or is text that was not
+    /// UTF-8.
+    pub fn file_bytes(&self, relative: &Utf8Path) -> Option<Arc<[u8]>> {
+        let file = self.inputs.file(relative)?;
+        match file.text(&self.db) {
+            FileText::Opaque { hash, .. } | FileText::Unread { hash } => self.host.bytes(relative, *hash),
+            FileText::NotUtf8 { .. } => None,
+            text => Some(Arc::from(text.as_str().as_bytes())),
         }
     }
 

@@ -29,6 +29,8 @@ pub enum OutputFile {
     Text(Arc<str>),
     /// A file copied byte for byte from this path (relative to the site root).
     Copy(Utf8PathBuf),
+    /// Bytes made by the host: a resized image.
+    Bytes(Arc<[u8]>),
 }
 
 /// Everything a build produces, by path relative to the output directory.
@@ -225,6 +227,11 @@ enum Memo {
 /// ([`queries::site_check::site_check()`]) among the link checks, which are
 /// keyed by content file path: no such path is `site`.
 pub const SITE_CHECK: &str = "site";
+
+/// The route key of a resized image's trace, which reads its source's
+/// bytes alone: no route of the route table makes it, the renders that ask
+/// for it do (see `processed_images`).
+pub const IMAGE_ROUTE: &str = "image";
 
 /// The names of reads as the cache stores them, made once per distinct
 /// read: thousands of traces share the configuration, a template, a listing.

@@ -32,6 +32,7 @@ mod zola_data;
 mod zola_feeds;
 mod zola_fields;
 mod zola_fixtures;
+mod zola_images;
 mod zola_languages;
 mod zola_sass;
 mod zola_search;

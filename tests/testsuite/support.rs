@@ -286,6 +286,7 @@ pub fn rendered(workspace: &Workspace) -> (BTreeMap<String, Vec<u8>>, Vec<querie
             let bytes = match file {
                 OutputFile::Text(text) => text.as_bytes().to_vec(),
                 OutputFile::Copy(source) => std::fs::read(workspace.root().join(source)).expect("copied file"),
+                OutputFile::Bytes(bytes) => bytes.to_vec(),
             };
             (path, bytes)
         })

@@ -27,7 +27,7 @@ const QUERIES_FLOORS: &[&[&str]] = &[
     // The inputs, the database, and the values every floor passes around.
     &["body", "host", "inputs", "stable_hash", "diagnostic", "dates", "lookup", "database", "change"],
     // Parsing one file.
-    &["zola_config", "highlight", "markdown_options", "config", "languages", "front_matter", "markdown", "data"],
+    &["zola_config", "highlight", "markdown_options", "config", "languages", "front_matter", "markdown", "data", "images"],
     // The site: pages, sections, listings, routes, links.
     &["sections", "page", "collections", "routes", "route_names", "query_log", "links", "diagnostics", "search_entries"],
     // What renders read, recorded.
@@ -48,7 +48,7 @@ const QSITE_FLOORS: &[&[&str]] = &[
     &["stored_facts", "workspace"],
     // What the workspace hands the cache, writing outputs, reusing the
     // cache, and what commands report.
-    &["stored_values", "output", "reuse", "verify", "report", "explain", "summary"],
+    &["stored_values", "output", "processed_images", "reuse", "verify", "report", "explain", "summary"],
     // Commands.
     &["build", "clean", "init", "new_content", "serve", "folder_fuzzing"],
     // The command line.

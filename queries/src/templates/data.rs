@@ -182,15 +182,22 @@ fn path_digest(path: &str, sha: ShaType) -> Result<Vec<u8>, Error> {
 /// read of its own, so a file added where the search looks first moves
 /// what the template gets.
 pub fn find_site_file(db: &dyn salsa::Database, path: &str, last_folder: Option<&str>) -> Option<String> {
-    let path = match path.strip_prefix("@/") {
-        Some(rest) => format!("{CONTENT}/{rest}"),
-        None => path.trim_start_matches('/').to_owned(),
-    };
+    let path = named_path(path);
     let theme = config(db).config.theme.clone();
     let mut candidates = vec![path.clone(), format!("{STATIC}/{path}"), format!("{CONTENT}/{path}")];
     candidates.extend(theme.map(|theme| theme_path(&theme, &format!("{STATIC}/{path}"))));
     candidates.extend(last_folder.map(|folder| format!("{folder}/{path}")));
     candidates.into_iter().find(|candidate| file_exists(db, candidate))
+}
+
+/// The path a template function named, as Zola unifies it: `@/` as
+/// `content/`, without a leading `/`. Zola hashes it into the names of
+/// resized images.
+pub fn named_path(path: &str) -> String {
+    match path.strip_prefix("@/") {
+        Some(rest) => format!("{CONTENT}/{rest}"),
+        None => path.trim_start_matches('/').to_owned(),
+    }
 }
 
 /// `throw(message="…")`: stops the render with `message` as its error, at

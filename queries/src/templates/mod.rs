@@ -19,6 +19,7 @@ mod environment;
 pub mod errors;
 mod expression_bounds;
 mod i18n;
+mod images;
 pub mod limits;
 mod loader;
 mod numbers;

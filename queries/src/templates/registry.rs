@@ -14,7 +14,7 @@ use minijinja::functions::Function as Callable;
 use minijinja::value::{FunctionArgs, FunctionResult, Object, ObjectRepr, Value};
 use minijinja::{Environment, Error, State};
 
-use crate::templates::{collections, content, data, dates, i18n, numbers, taxonomy, text, urls};
+use crate::templates::{collections, content, data, dates, i18n, images, numbers, taxonomy, text, urls};
 use Kind::{Filter, Function, Test};
 
 /// What a name is in a template: `x | name`, `x is name` or `name(…)`.
@@ -73,6 +73,8 @@ pub const REGISTRY: &[Entry] = &[
     qsite(Function, "now", |env, name| add_function(env, name, dates::now)),
     qsite(Function, "get_hash", |env, name| add_function(env, name, data::get_hash)),
     qsite(Function, "get_file_hash", |env, name| add_function(env, name, data::get_file_hash)),
+    qsite(Function, "resize_image", |env, name| add_function(env, name, images::resize_image)),
+    qsite(Function, "get_image_metadata", |env, name| add_function(env, name, images::get_image_metadata)),
     qsite(Function, "throw", |env, name| add_function(env, name, data::throw)),
     minijinja(Function, "dict"),
     qsite(Function, "debug", |env, name| add_function(env, name, data::debug)),

@@ -95,6 +95,7 @@ macro_rules! traced_reads {
 
         /// The stable hash of the value `read` names, computed now; a file
         /// key that names no file hashes as absent.
+        #[allow(unused_variables, reason = "a value reads only the parts of the key it depends on")]
         pub(super) fn value_hash(db: &dyn Database, read: &Read) -> [u8; 32] {
             match read {
                 $(

@@ -21,6 +21,7 @@ use crate::config::ConfigResult;
 use crate::data::{DataFormat, ShaType, data_value};
 use crate::dates::{ClockFormat, PageDate, clock_text};
 use crate::diagnostic::Diagnostic;
+use crate::images::{ImageInfo, image_header};
 use crate::inputs::{ListingKey, Site, SourceFile, TaxonomyId, bytes_of, content_hash, text_of};
 use crate::links::{PageContent, Resolved, resolve};
 use crate::lookup::file_at;
@@ -131,6 +132,23 @@ traced_reads! {
             name: format_args!("sass({path})"),
             footprint: Footprint::File(path.clone()),
             value(db): file_at(db, path).map(|file| content_hash(db, file)),
+        }
+        /// An image's size and format, or why they cannot be read, or its
+        /// absence (`get_image_metadata`, `resize_image`).
+        ImageHeader(path: String) {
+            name: format_args!("image_header({path})"),
+            footprint: Footprint::File(path.clone()),
+            value(db): file_at(db, path).map(|file| image_header(db, file)),
+        }
+        /// A resized image a render asked for: the source's path, the name
+        /// of the result under `processed_images/` and the resize as
+        /// [`imaging::Resize`] spells it. Its value is the source's header,
+        /// which is all the render printed; the trace's read is how the host
+        /// learns which images to encode.
+        ResizedImage(source: String, file_name: String, resize: String) {
+            name: format_args!("resized_image({source}, {resize}) = {file_name}"),
+            footprint: Footprint::File(source.clone()),
+            value(db): file_at(db, source).map(|file| image_header(db, file)),
         }
         /// Every file's path: which files exist.
         FileSet {
@@ -486,4 +504,24 @@ pub fn template_file(db: &dyn Database, name: &str) -> Option<SourceFile> {
 /// A site template's text, if the site or its theme has one of that name.
 pub fn template_text(db: &dyn Database, name: &str) -> Option<Arc<str>> {
     template_file(db, name).map(|file| text_of(db, file))
+}
+
+/// The size and format of the image at `path` (from the root), if the site
+/// has that file: what `get_image_metadata` returns.
+pub fn image_info<'db>(db: &'db dyn Database, path: &str) -> Option<&'db Result<ImageInfo, String>> {
+    record(db, Read::ImageHeader(path.to_owned()));
+    file_at(db, path).map(|file| image_header(db, file))
+}
+
+/// The header of the image at `source` (from the root), recorded as the
+/// render's request for `resize` of it, written as `file_name` under
+/// `processed_images/`: the host encodes every image the renders asked for.
+pub fn resized_image<'db>(
+    db: &'db dyn Database,
+    source: &str,
+    file_name: &str,
+    resize: &imaging::Resize,
+) -> Option<&'db Result<ImageInfo, String>> {
+    record(db, Read::ResizedImage(source.to_owned(), file_name.to_owned(), resize.to_string()));
+    file_at(db, source).map(|file| image_header(db, file))
 }
