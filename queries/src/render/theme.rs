@@ -16,7 +16,7 @@ use crate::front_matter::SortBy;
 use crate::inputs::{SourceFile, TaxonomyId};
 use crate::languages::language_root;
 use crate::routes::{FeedSource, PagerPaths, term_path};
-use crate::templates::anchor_links::shown_content;
+use crate::templates::anchor_links::{shown_content, shown_summary};
 use crate::templates::objects::{neighbor_file, reading_time};
 use crate::trace::reads::{
     config, file_exists, is_hidden, markdown, page_dates, page_language, page_location, page_meta, page_terms,
@@ -60,7 +60,7 @@ pub fn page_view(db: &dyn Database, file: SourceFile) -> Result<PageView, Diagno
         date: meta.date.as_ref().map(|date| date.day()),
         updated: meta.updated.as_ref().map(|date| date.day()),
         authors: meta.authors.clone(),
-        content_html: shown_content(db, file)?.content.to_string(),
+        content_html: shown_content(db, file)?.to_string(),
         description: meta.description.clone(),
         taxonomies: page_terms(db, file)
             .iter()
@@ -98,7 +98,7 @@ fn summary_view(db: &dyn Database, file: SourceFile) -> Result<PageSummaryView, 
         summary_html: if meta.description.is_some() {
             None
         } else {
-            shown_content(db, file)?.summary.as_deref().map(str::to_owned)
+            shown_summary(db, file)?.as_deref().map(str::to_owned)
         },
     })
 }
@@ -118,7 +118,7 @@ pub fn list_view(
     let (content_html, subsections) = match section {
         Some(section) => {
             let subsections = subsections(db, section).iter().map(|&file| link(db, file)).collect();
-            (shown_content(db, section)?.content.to_string(), subsections)
+            (shown_content(db, section)?.to_string(), subsections)
         }
         None => (String::new(), Vec::new()),
     };
@@ -190,7 +190,6 @@ pub fn feed_view(
         .iter()
         .map(|&file| {
             let meta = page_meta(db, file);
-            let content = shown_content(db, file)?;
             let published = meta.date.as_ref().map(PageDate::rfc3339).unwrap_or_default();
             Ok(FeedEntryView {
                 title: meta.title.clone(),
@@ -199,8 +198,8 @@ pub fn feed_view(
                 published,
                 published_rfc2822: meta.date.as_ref().map(PageDate::rfc2822).unwrap_or_default(),
                 authors: meta.authors.clone(),
-                summary_html: content.summary.as_deref().map(str::to_owned),
-                content_html: content.content.to_string(),
+                summary_html: shown_summary(db, file)?.as_deref().map(str::to_owned),
+                content_html: shown_content(db, file)?.to_string(),
             })
         })
         .collect::<Result<_, Diagnostic>>()?;

@@ -14,7 +14,6 @@ use salsa::Database;
 
 use crate::diagnostic::Diagnostic;
 use crate::inputs::SourceFile;
-use crate::links::PageContent;
 use crate::markdown::{HeadingEdge, fill_heading_markers};
 use crate::markdown_options::AnchorPlacement;
 use crate::site_paths::name_and_code;
@@ -31,15 +30,20 @@ const ANCHOR_TEMPLATE: &str = "anchor-link.html";
 static OPENING_TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(<\s*a[^>]*>).*?<\s*/\s*a>").expect("the pattern is valid"));
 
-/// A content file's body and summary as a render shows them: links and
-/// shortcodes filled in (see [`content_with_shortcodes`]), then anchor links
-/// in place; a diagnostic when a shortcode fails.
-pub fn shown_content(db: &dyn Database, file: SourceFile) -> Result<Arc<PageContent>, Diagnostic> {
+/// A content file's body as a render shows it: links and shortcodes filled
+/// in (see [`content_with_shortcodes`]), then anchor links in place; a
+/// diagnostic when a shortcode fails.
+pub fn shown_content(db: &dyn Database, file: SourceFile) -> Result<Arc<str>, Diagnostic> {
     let filled = content_with_shortcodes(db, file)?;
-    Ok(Arc::new(PageContent {
-        content: with_anchor_links(db, file, filled.content.clone()),
-        summary: filled.summary.clone().map(|summary| with_anchor_links(db, file, summary)),
-    }))
+    Ok(with_anchor_links(db, file, filled.content.clone()))
+}
+
+/// A content file's summary as a render shows it, like [`shown_content`]. A
+/// summary without headings reads neither the section's setting nor the
+/// template, so a listing of summaries does not depend on them.
+pub fn shown_summary(db: &dyn Database, file: SourceFile) -> Result<Option<Arc<str>>, Diagnostic> {
+    let filled = content_with_shortcodes(db, file)?;
+    Ok(filled.summary.clone().map(|summary| with_anchor_links(db, file, summary)))
 }
 
 /// `html`, a part of `file`'s body, with its heading markers filled in.

@@ -25,7 +25,7 @@ use crate::inputs::{SourceFile, TaxonomyId};
 use crate::page::PageKind;
 use crate::routes::{taxonomy_path, term_path};
 use crate::site_paths::{CONTENT, under};
-use crate::templates::anchor_links::shown_content;
+use crate::templates::anchor_links::{shown_content, shown_summary};
 use crate::templates::shortcodes::failed_content;
 use crate::trace::reads::{
     ancestors, assets, config, is_hidden, markdown, page_dates, page_draft, page_language, page_location, page_meta,
@@ -153,14 +153,11 @@ fn content_field(db: &dyn Database, file: SourceFile, key: &str) -> Option<Value
         "taxonomies" => Value::from(page_terms(db, file).clone()),
         "tags" => Value::from(page_terms(db, file).get("tags").cloned().unwrap_or_default()),
         "content" => match shown_content(db, file) {
-            Ok(content) => Value::from_safe_string(content.content.to_string()),
+            Ok(content) => Value::from_safe_string(content.to_string()),
             Err(diagnostic) => failed_content(diagnostic),
         },
-        "summary" => match shown_content(db, file) {
-            Ok(content) => content
-                .summary
-                .as_deref()
-                .map_or(Value::from(()), |summary| Value::from_safe_string(summary.to_owned())),
+        "summary" => match shown_summary(db, file) {
+            Ok(summary) => summary.map_or(Value::from(()), |summary| Value::from_safe_string(summary.to_string())),
             Err(diagnostic) => failed_content(diagnostic),
         },
         "word_count" => Value::from(markdown(db, file).word_count),
