@@ -4,6 +4,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use crate::features::{self, Features};
+
 /// One page of the model.
 #[derive(Clone)]
 pub struct Page {
@@ -30,6 +32,9 @@ pub struct Model {
     pub template_version: usize,
     /// Bumped by the config-edit scenario.
     pub config_version: usize,
+    /// Set for the features site (`--site features`): Zola's layout plus
+    /// shortcodes, Sass, highlighting and images.
+    pub features: Option<Features>,
 }
 
 const WORDS: &[&str] = &[
@@ -120,7 +125,7 @@ impl Model {
         for page in &mut pages {
             page.links = (0..3).map(|_| published[rng.usize(..published.len())]).collect();
         }
-        Model { sections, tags, pages: pages.into_iter().map(Some).collect(), template_version: 0, config_version: 0 }
+        Model { sections, tags, pages: pages.into_iter().map(Some).collect(), template_version: 0, config_version: 0, features: None }
     }
 
     /// A published page nothing links to: deleting it breaks no link.
@@ -169,7 +174,8 @@ const TERA_TAXONOMY_SINGLE_TEMPLATE: &str = "{% extends \"base.html\" %}{% block
 /// Every tag with its page count; qsite and Zola give it the same context.
 const TERA_TAXONOMY_LIST_TEMPLATE: &str = "{% extends \"base.html\" %}{% block content %}<ul>{% for t in terms %}<li><a href=\"{{ t.permalink }}\">{{ t.name }}</a> {{ t.pages | length }}</li>{% endfor %}</ul>{% endblock %}\n";
 
-fn write(root: &Path, relative: &str, text: &str) {
+/// Writes `text` to `relative` under `root`, making its folders.
+pub fn write(root: &Path, relative: &str, text: &str) {
     let path = root.join(relative);
     std::fs::create_dir_all(path.parent().expect("parent")).expect("create directory");
     std::fs::write(path, text).expect("write generated file");
@@ -202,6 +208,7 @@ impl Layout {
             })
             .collect();
         let body = match self {
+            Layout::Zola if model.features.is_some() => page.body.clone() + &features::page_extras(index),
             Layout::Qsite | Layout::Zola => page.body.clone(),
             Layout::Hugo => page.body.replace("<!-- more -->", "<!--more-->"),
         };
@@ -243,7 +250,8 @@ impl Layout {
                 root,
                 "config.toml",
                 &format!(
-                    "title = \"{title}\"\nbase_url = \"https://bench.test\"\ncompile_sass = false\nbuild_search_index = false\ngenerate_feeds = true\nfeed_limit = 20\ntaxonomies = [{{ name = \"tags\", paginate_by = 10, feed = false }}]\n"
+                    "title = \"{title}\"\nbase_url = \"https://bench.test\"\nbuild_search_index = false\ngenerate_feeds = true\nfeed_limit = 20\ntaxonomies = [{{ name = \"tags\", paginate_by = 10, feed = false }}]\n{}",
+                    if model.features.is_some() { features::CONFIG } else { "compile_sass = false\n" }
                 ),
             ),
             Layout::Hugo => write(
@@ -291,10 +299,11 @@ impl Layout {
                 // costs Zola O(N) a page and O(N²) a build. Any listing Zola
                 // templates can reach costs the same, so this is what the
                 // sidebar costs in Zola, not a handicap the bench adds.
+                let stylesheet = if model.features.is_some() { features::STYLESHEET_LINK } else { "" };
                 write(
                     root,
                     "templates/base.html",
-                    "<!doctype html><html><head><title>{% block title %}{{ config.title }}{% endblock %}</title></head><body>\n<aside><h2>Recent</h2><ul>{% set root_section = get_section(path=\"_index.md\") %}{% for p in root_section.pages | slice(end=5) %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul></aside>\n<main>{% block content %}{% endblock %}</main></body></html>\n",
+                    &format!("<!doctype html><html><head><title>{{% block title %}}{{{{ config.title }}}}{{% endblock %}}</title>{stylesheet}</head><body>\n<aside><h2>Recent</h2><ul>{{% set root_section = get_section(path=\"_index.md\") %}}{{% for p in root_section.pages | slice(end=5) %}}<li><a href=\"{{{{ p.permalink }}}}\">{{{{ p.title }}}}</a></li>{{% endfor %}}</ul></aside>\n<main>{{% block content %}}{{% endblock %}}</main></body></html>\n"),
                 );
                 write(
                     root,
@@ -351,6 +360,9 @@ impl Layout {
     pub fn write_site(self, root: &Path, model: &Model) {
         self.write_config(root, model);
         self.write_templates(root, model);
+        if let Some(features) = &model.features {
+            features::write_all(root, features);
+        }
         let home_front = match self {
             Layout::Qsite | Layout::Hugo => "+++\ntitle = \"Home\"\n+++\n",
             // Sorted, so the templates can take the newest pages from the front.

@@ -7,6 +7,7 @@
 //! the same edits, and prints a table and writes JSON under `target/bench/`.
 //! It links no qsite code: it measures exactly what users run.
 
+mod features;
 mod generate;
 mod http;
 mod measure;
@@ -59,9 +60,23 @@ enum Task {
         /// `--build` or `--serve`, both are timed.
         #[arg(long)]
         serve: bool,
+        /// Which site to generate: the blog, or the blog as a Zola site with
+        /// shortcodes, Sass, highlighted code and images (builds only; qsite
+        /// and Zola).
+        #[arg(long, value_enum, default_value_t = SiteKind::Blog)]
+        site: SiteKind,
     },
     /// Check the source tree's own rules: headers, floors, site paths.
     Tidy,
+}
+
+/// The generated sites the bench can time.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SiteKind {
+    /// A blog in each tool's own layout.
+    Blog,
+    /// The blog in Zola's layout plus shortcodes, Sass, code blocks and images.
+    Features,
 }
 
 /// What `target/bench/bench.json` holds.
@@ -92,7 +107,11 @@ struct ScenarioResult {
 /// A generator the bench can drive.
 struct Tool {
     name: String,
+    /// Whose command line to use.
     layout: Layout,
+    /// Whose layout the site is written in: the features site is a Zola
+    /// site for qsite too.
+    site: Layout,
     binary: PathBuf,
 }
 
@@ -163,21 +182,34 @@ fn main() -> ExitCode {
         let program = arguments.next().expect("the relay is given a program");
         measure::relay(&program, &arguments.collect::<Vec<_>>());
     }
-    let (n, quick, runs, compare, seed, build, serve) = match Cli::parse().task {
-        Task::Bench { n, quick, runs, compare, seed, build, serve } => (n, quick, runs, compare, seed, build, serve),
+    let (n, quick, runs, compare, seed, build, serve, site) = match Cli::parse().task {
+        Task::Bench { n, quick, runs, compare, seed, build, serve, site } => {
+            (n, quick, runs, compare, seed, build, serve, site)
+        }
         Task::Tidy => return tidy_task(),
     };
     let (sizes, runs) = if quick { (vec![100], 2) } else { (n, runs.max(1)) };
     let (time_builds, time_serve) = if build || serve { (build, serve) } else { (true, true) };
+    let features = site == SiteKind::Features;
+    if features && time_serve {
+        eprintln!("bench: the serve bench times the blog; with --site features only builds are timed");
+    }
+    let time_serve = time_serve && !features;
+    let scenarios: &[Scenario] = if features { &Scenario::FEATURES } else { &Scenario::ALL };
     let root = workspace_root();
     let Some(qsite) = release_binary(&root) else {
         eprintln!("bench: the release build of qsite failed");
         return ExitCode::FAILURE;
     };
-    let mut tools = vec![Tool { name: "qsite".into(), layout: Layout::Qsite, binary: qsite.clone() }];
+    let qsite_site = if features { Layout::Zola } else { Layout::Qsite };
+    let mut tools = vec![Tool { name: "qsite".into(), layout: Layout::Qsite, site: qsite_site, binary: qsite.clone() }];
     for peer in &compare {
         let layout = match peer.as_str() {
             "zola" => Layout::Zola,
+            "hugo" if features => {
+                eprintln!("bench: the features site is a Zola site; comparing without hugo");
+                continue;
+            }
             "hugo" => Layout::Hugo,
             other => {
                 eprintln!("bench: no site layout for `{other}`; only zola and hugo can be compared");
@@ -185,7 +217,7 @@ fn main() -> ExitCode {
             }
         };
         match on_path(peer) {
-            Some(binary) => tools.push(Tool { name: peer.clone(), layout, binary }),
+            Some(binary) => tools.push(Tool { name: peer.clone(), layout, site: layout, binary }),
             None => eprintln!("bench: {peer} is not on PATH; comparing without it"),
         }
     }
@@ -200,12 +232,15 @@ fn main() -> ExitCode {
         qsite.parent().and_then(Path::parent).map_or_else(|| root.join("target"), Path::to_path_buf).join("bench");
     let mut report = Report { builds: Vec::new(), serve: Vec::new() };
     for &size in &sizes {
-        let model = Model::generate(size, seed);
+        let mut model = Model::generate(size, seed);
+        if features {
+            model.features = Some(features::Features::default());
+        }
         if time_builds {
             for tool in &tools {
-                report.builds.extend(bench_tool(tool, &model, size, runs, &bench_dir));
+                report.builds.extend(bench_tool(tool, &model, size, runs, scenarios, &bench_dir));
             }
-            print_table(&report.builds, size, &tools);
+            print_table(&report.builds, size, &tools, scenarios);
         }
         if time_serve {
             let serve_bench = serve::bench_serve(&qsite, &model, size, runs, &bench_dir);
@@ -240,20 +275,28 @@ fn tidy_task() -> ExitCode {
 }
 
 /// Runs every scenario for one tool on a fresh copy of the site.
-fn bench_tool(tool: &Tool, model: &Model, n: usize, runs: usize, bench_dir: &Path) -> Vec<ScenarioResult> {
-    let site = bench_dir.join(format!("sites/{}-{n}", tool.name));
+fn bench_tool(
+    tool: &Tool,
+    model: &Model,
+    n: usize,
+    runs: usize,
+    scenarios: &[Scenario],
+    bench_dir: &Path,
+) -> Vec<ScenarioResult> {
+    let kind = if model.features.is_some() { "features-" } else { "" };
+    let site = bench_dir.join(format!("sites/{kind}{}-{n}", tool.name));
     let _ = std::fs::remove_dir_all(&site);
     let mut model = model.clone();
-    tool.layout.write_site(&site, &model);
+    tool.site.write_site(&site, &model);
     let mut results = Vec::new();
-    for scenario in Scenario::ALL {
+    for &scenario in scenarios {
         eprintln!("bench: {} n={n} {}", tool.name, scenario.name());
         // A settled site: built once, so each scenario starts from a good state.
         let warm = measure::run(&tool.build_command(&site));
         let mut samples: Vec<Sample> = Vec::new();
         let mut failure = (warm.exit_code != 0).then(|| format!("warm-up build failed: {}", warm.stderr));
         for run in 0..runs {
-            scenario.apply(tool.layout, &site, &mut model, run);
+            scenario.apply(tool.site, &site, &mut model, run);
             let sample = measure::run(&tool.build_command(&site));
             if sample.exit_code != 0 && failure.is_none() {
                 failure = Some(format!(
@@ -361,7 +404,7 @@ fn median(values: &[f64]) -> f64 {
     sorted[sorted.len() / 2]
 }
 
-fn print_table(results: &[ScenarioResult], n: usize, tools: &[Tool]) {
+fn print_table(results: &[ScenarioResult], n: usize, tools: &[Tool], scenarios: &[Scenario]) {
     println!("\n## N = {n} pages (wall ms: median [min-max]; cpu ms median; peak RSS)\n");
     let peers: Vec<&Tool> = tools.iter().skip(1).collect();
     let mut header = format!(
@@ -373,7 +416,7 @@ fn print_table(results: &[ScenarioResult], n: usize, tools: &[Tool]) {
     }
     println!("{header}");
     println!("{}", "|---".repeat(header.matches('|').count() - 1) + "|");
-    for scenario in Scenario::ALL {
+    for scenario in scenarios {
         let find = |tool: &str| {
             results.iter().find(|result| result.n == n && result.tool == tool && result.scenario == scenario.name())
         };

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use crate::features::{self, Features};
 use crate::generate::{Layout, Model, Page};
 
 /// What the bench does before each timed build.
@@ -27,6 +28,12 @@ pub enum Scenario {
     TemplateEdit,
     /// The configuration changed (the site title).
     ConfigEdit,
+    /// The features site's note shortcode changed: every page calls it.
+    ShortcodeEdit,
+    /// The Sass partial every stylesheet imports changed.
+    PartialEdit,
+    /// One of the features site's images redrawn.
+    ImageEdit,
 }
 
 impl Scenario {
@@ -44,6 +51,19 @@ impl Scenario {
         Scenario::ConfigEdit,
     ];
 
+    /// The scenarios of the features site (`--site features`): the edits
+    /// its expensive steps answer to, between the blog's basic ones.
+    pub const FEATURES: [Scenario; 8] = [
+        Scenario::Clean,
+        Scenario::NoOp,
+        Scenario::BodyEdit,
+        Scenario::TitleEdit,
+        Scenario::ShortcodeEdit,
+        Scenario::PartialEdit,
+        Scenario::ImageEdit,
+        Scenario::ConfigEdit,
+    ];
+
     /// Its name in the table and the JSON.
     pub fn name(self) -> &'static str {
         match self {
@@ -57,6 +77,9 @@ impl Scenario {
             Scenario::PageDeleted => "page deleted",
             Scenario::TemplateEdit => "template edit",
             Scenario::ConfigEdit => "config edit",
+            Scenario::ShortcodeEdit => "shortcode edit",
+            Scenario::PartialEdit => "Sass partial edit",
+            Scenario::ImageEdit => "image edit",
         }
     }
 
@@ -91,7 +114,9 @@ impl Scenario {
         let target = model.unlinked_page(run + 1);
         let target_page = model.pages[target].as_ref().expect("page exists");
         match self {
-            Scenario::Clean | Scenario::NoOp => None,
+            // A stylesheet or a processed image changes, not a page: the
+            // tab swaps the sheet or keeps its page.
+            Scenario::Clean | Scenario::NoOp | Scenario::PartialEdit | Scenario::ImageEdit => None,
             // Its URL answers 404 until the page is written.
             Scenario::PageAdded => Some(model.url_path(&added_page(model, target, run))),
             // The home page shows the site title.
@@ -156,6 +181,22 @@ impl Scenario {
                 model.config_version += 1;
                 layout.write_config(root, model);
             }
+            Scenario::ShortcodeEdit => {
+                let features = features_of(model);
+                features.shortcode_version += 1;
+                features::write_shortcodes(root, features);
+            }
+            Scenario::PartialEdit => {
+                let features = features_of(model);
+                features.partial_version += 1;
+                features::write_partial(root, features);
+            }
+            Scenario::ImageEdit => {
+                let features = features_of(model);
+                let image = run % features.image_versions.len();
+                features.image_versions[image] += 1;
+                features::write_image(root, features, image);
+            }
         }
     }
 }
@@ -183,4 +224,9 @@ fn added_page(model: &Model, target: usize, run: usize) -> Page {
 
 fn edit_page(model: &mut Model, index: usize, change: impl FnOnce(&mut Page)) {
     change(model.pages[index].as_mut().expect("page exists"));
+}
+
+/// The features of the site a feature scenario edits.
+fn features_of(model: &mut Model) -> &mut Features {
+    model.features.as_mut().expect("feature scenarios run on the features site")
 }
