@@ -25,6 +25,9 @@ use crate::workspace::{IMAGE_ROUTE, OutputFile, RenderedSite, Workspace};
 /// The cache's note of which outputs asked for which images.
 const REQUESTS: &str = "image_requests";
 
+/// The bytes of one resized image, or an error at its source.
+pub type Encoded = Result<Arc<[u8]>, Diagnostic>;
+
 /// One resized image an output asked for: its source (from the site root),
 /// its file name under `processed_images/`, and the resize as
 /// [`Resize`] spells it.
@@ -33,6 +36,37 @@ pub struct Request {
     source: String,
     file_name: String,
     resize: String,
+}
+
+impl Request {
+    /// The request a read records, if it is a resized image's.
+    pub fn of_read(read: Read) -> Option<Request> {
+        match read {
+            Read::ResizedImage(source, file_name, resize) => Some(Request { source, file_name, resize }),
+            _ => None,
+        }
+    }
+
+    /// The source image, relative to the site root.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Its path under the output folder.
+    pub fn output(&self) -> String {
+        format!("{PROCESSED_IMAGES}/{}", self.file_name)
+    }
+
+    /// Encodes the image from its source's `bytes` (`None` when they could
+    /// not be read).
+    pub fn encode(&self, bytes: Option<&[u8]>) -> Encoded {
+        let problem = |message: String| Diagnostic::error(self.source.as_str(), 0..0, "image", message);
+        let resize: Resize = self.resize.parse().map_err(problem)?;
+        let bytes = bytes.ok_or_else(|| problem("the image could not be read to resize it".to_owned()))?;
+        let encoded =
+            imaging::encode(bytes, &resize).map_err(|reason| problem(format!("cannot resize the image: {reason}")))?;
+        Ok(encoded.into())
+    }
 }
 
 /// The images each output asks for, by output path: outputs that ask for
@@ -48,6 +82,12 @@ impl ImageRequests {
         json.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default()
     }
 
+    /// The requests of every output `site` rendered, all of them: what a
+    /// server that renders the whole site on each change wants.
+    pub fn asked_by(site: &RenderedSite) -> ImageRequests {
+        ImageRequests::default().updated(site)
+    }
+
     /// The cache's note, as a `meta` row.
     pub fn meta_row(&self) -> (String, String) {
         (REQUESTS.to_owned(), serde_json::to_string(self).unwrap_or_default())
@@ -60,14 +100,8 @@ impl ImageRequests {
         let mut requests = self.0.clone();
         requests.retain(|output, _| site.produced.contains(output));
         for (output, trace) in &site.traces {
-            let asked: BTreeSet<Request> = trace
-                .reads
-                .iter()
-                .filter_map(|read| match Read::from_key(&read.key)? {
-                    Read::ResizedImage(source, file_name, resize) => Some(Request { source, file_name, resize }),
-                    _ => None,
-                })
-                .collect();
+            let asked: BTreeSet<Request> =
+                trace.reads.iter().filter_map(|read| Request::of_read(Read::from_key(&read.key)?)).collect();
             match asked.is_empty() {
                 true => requests.remove(output),
                 false => requests.insert(output.clone(), asked),
@@ -77,10 +111,8 @@ impl ImageRequests {
     }
 
     /// Every image asked for, by output path.
-    fn wanted(&self) -> BTreeMap<String, &Request> {
-        (self.0.values().flatten())
-            .map(|request| (format!("{PROCESSED_IMAGES}/{}", request.file_name), request))
-            .collect()
+    pub fn wanted(&self) -> BTreeMap<String, &Request> {
+        (self.0.values().flatten()).map(|request| (request.output(), request)).collect()
     }
 }
 
@@ -123,7 +155,7 @@ pub fn add_images(
     let encoded: Vec<(Job, Encoded)> = jobs
         .into_par_iter()
         .map(|job| {
-            let result = encode(&job);
+            let result = job.request.encode(job.source.as_deref());
             (job, result)
         })
         .collect();
@@ -171,18 +203,4 @@ impl<'a> Job<'a> {
         let source = workspace.file_bytes(Utf8Path::new(&request.source));
         Job { output: output.to_owned(), request, source, trace }
     }
-}
-
-/// The bytes of one resized image, or an error at its source.
-type Encoded = Result<Arc<[u8]>, Diagnostic>;
-
-/// Encodes one image.
-fn encode(job: &Job) -> Encoded {
-    let request = job.request;
-    let problem = |message: String| Diagnostic::error(request.source.as_str(), 0..0, "image", message);
-    let resize: Resize = request.resize.parse().map_err(problem)?;
-    let bytes = job.source.as_ref().ok_or_else(|| problem("the image could not be read to resize it".to_owned()))?;
-    let encoded =
-        imaging::encode(bytes, &resize).map_err(|reason| problem(format!("cannot resize the image: {reason}")))?;
-    Ok(encoded.into())
 }

@@ -140,10 +140,11 @@ pub use diagnostic::{Diagnostic, Severity};
 pub use front_matter::{FrontMatter, SortBy};
 pub use host::{FileHost, HostHandle, MemoryHost};
 pub use inputs::{
-    BuildClock, BuildOptions, FileText, Prepared, PreparedSite, Site, SiteFiles, SourceFile, content_hash,
+    BuildClock, BuildOptions, FileText, Prepared, PreparedSite, Site, SiteFiles, SourceFile, bytes_of, content_hash,
 };
 pub use link_checking::{LinkCheck, check_links, link_check};
 pub use links::{PageContent, page_content};
+pub use lookup::file_at;
 pub use output_paths::{UnsafePath, check_relative_path, output_path};
 pub use page::{
     PageKind, PageLocation, PageMeta, page_dates, page_draft, page_location, page_meta, page_terms, page_title,

@@ -1,11 +1,17 @@
 //! What the development server answers for a URL path, computed from the
 //! route table on one database revision: the same bytes `qsite build`
-//! would write for that path.
+//! would write for that path. A resized image is found among the requests
+//! the site's renders recorded, and encoded by the server ([`super::images`]).
 
 use std::sync::Arc;
 
 use camino::Utf8PathBuf;
+use imaging::PROCESSED_IMAGES;
+use queries::trace::Read;
 use queries::{FileText, QueryDb, Route, RouteKey, output_path, rendered_output, route_table};
+
+use crate::processed_images::Request;
+use crate::serve::images::source_hash;
 
 /// The answer for one URL path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +33,13 @@ pub enum Answer {
         /// The hash of its contents, as the database holds it.
         hash: [u8; 32],
     },
+    /// A resized image some render asked for, to encode from its source.
+    Image {
+        /// What was asked.
+        request: Request,
+        /// The hash of the source's contents, as the database holds it.
+        hash: [u8; 32],
+    },
     /// `/blog` when `/blog/` exists: a 301 to the URL with the slash.
     Redirect(String),
 }
@@ -43,6 +56,12 @@ impl Answer {
                 hasher.finalize()
             }
             Answer::File { hash, .. } => blake3::Hash::from(*hash),
+            Answer::Image { request, hash } => {
+                let mut hasher = blake3::Hasher::new();
+                hasher.update(hash);
+                hasher.update(request.output().as_bytes());
+                hasher.finalize()
+            }
             Answer::Redirect(location) => blake3::hash(location.as_bytes()),
         };
         hash.to_hex()[..16].to_owned()
@@ -52,7 +71,8 @@ impl Answer {
 /// The answer for `url_path` (as requested, percent-encoded).
 ///
 /// # Performance
-/// One route table lookup and, for a rendered output, its memoized render.
+/// One route table lookup and, for a rendered output, its memoized render;
+/// for a resized image no route makes, every output's memoized render.
 pub fn answer(db: &QueryDb, url_path: &str) -> Answer {
     let decoded = percent_encoding::percent_decode_str(url_path).decode_utf8_lossy();
     let table = route_table(db);
@@ -69,6 +89,10 @@ pub fn answer(db: &QueryDb, url_path: &str) -> Answer {
             route => Answer::Rendered { status: 200, output, text: render(db, route) },
         };
     }
+    if let Some(request) = requested_image(db, &output) {
+        let hash = source_hash(db, &request).unwrap_or_default();
+        return Answer::Image { request, hash };
+    }
     if !decoded.ends_with('/')
         && output_path(&format!("{decoded}/")).is_ok_and(|folder| table.routes.contains_key(&folder))
     {
@@ -84,4 +108,20 @@ pub fn answer(db: &QueryDb, url_path: &str) -> Answer {
 
 fn render(db: &QueryDb, route: &Route) -> Arc<str> {
     rendered_output(db, RouteKey::new(db, route.clone())).text.clone()
+}
+
+/// The request of some output's render for the resized image at `output`,
+/// if any asks for it (a site's own `static/processed_images/` file is a
+/// route, found before).
+fn requested_image(db: &QueryDb, output: &str) -> Option<Request> {
+    let name = output.strip_prefix(PROCESSED_IMAGES)?.strip_prefix('/')?;
+    let table = route_table(db);
+    let renders = table.routes.values().filter(|route| !matches!(route, Route::Copy(_)));
+    renders.into_iter().find_map(|route| {
+        let rendered = rendered_output(db, RouteKey::new(db, route.clone()));
+        rendered.trace.iter().find_map(|(read, _)| match read {
+            Read::ResizedImage(_, file_name, _) if file_name == name => Request::of_read(read.clone()),
+            _ => None,
+        })
+    })
 }

@@ -1,6 +1,7 @@
 //! The HTTP side of `qsite serve` (axum on tokio): pages answered from the
 //! database in memory, static files streamed from the site folder (ranges
-//! included, through tower-http), the live-reload script and event stream.
+//! included, through tower-http), resized images encoded in memory, the
+//! live-reload script and event stream.
 //! Every response says `Cache-Control: no-store`, so a browser never shows
 //! a page the server would no longer send.
 
@@ -21,6 +22,7 @@ use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
 use crate::serve::answer::{Answer, answer};
+use crate::serve::images::ServedImages;
 use crate::serve::live::{EVENTS_PATH, LiveReload, Message, SCRIPT, SCRIPT_PATH, inject};
 use crate::serve::shared::SharedDb;
 
@@ -32,6 +34,8 @@ pub struct Server {
     pub db: SharedDb,
     /// Open tabs and the overlay.
     pub live: LiveReload,
+    /// Resized images encoded so far.
+    pub images: ServedImages,
 }
 
 /// The server's routes.
@@ -61,6 +65,15 @@ async fn page(State(server): State<Arc<Server>>, request: Request) -> Response {
             match file.oneshot(request).await {
                 Ok(response) => response.map(Body::new),
                 Err(never) => match never {},
+            }
+        }
+        Some(Answer::Image { request, hash }) => {
+            let content_type = content_type(&request.output());
+            let server = Arc::clone(&server);
+            match tokio::task::spawn_blocking(move || server.images.image(&server.db, &request, hash)).await {
+                Ok(Ok(bytes)) => ([(header::CONTENT_TYPE, content_type)], Body::from(bytes.to_vec())).into_response(),
+                Ok(Err(problem)) => (StatusCode::INTERNAL_SERVER_ERROR, problem.message).into_response(),
+                Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "qsite hit a bug resizing this image").into_response(),
             }
         }
         Some(answer @ Answer::Rendered { .. }) => {

@@ -9,6 +9,7 @@
 
 mod answer;
 mod http;
+mod images;
 mod live;
 mod rebuild;
 mod shared;
@@ -24,6 +25,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use queries::BuildOptions;
 
 use crate::serve::http::{Server, router};
+use crate::serve::images::ServedImages;
 use crate::serve::live::LiveReload;
 use crate::serve::rebuild::Rebuilder;
 use crate::serve::shared::SharedDb;
@@ -68,8 +70,12 @@ pub fn serve(options: &ServeOptions) -> Result<(), EnvironmentError> {
     if let Some(hidden) = hidden_content(&root, input_paths(&root)?.paths.iter().map(|path| path.as_path())) {
         eprintln!("warning: {hidden}");
     }
-    let server =
-        Arc::new(Server { root: root.clone(), db: SharedDb::new(workspace.db().clone()), live: LiveReload::default() });
+    let server = Arc::new(Server {
+        root: root.clone(),
+        db: SharedDb::new(workspace.db().clone()),
+        live: LiveReload::default(),
+        images: ServedImages::default(),
+    });
     let (sender, batches) = mpsc::channel();
     let watcher = Watcher::start(&root, &options.config, sender)?;
     let mut rebuilder = Rebuilder::new(workspace, Arc::clone(&server), watcher);

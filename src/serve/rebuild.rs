@@ -14,6 +14,7 @@ use std::time::Instant;
 use queries::Diagnostic;
 use queries::words::counted;
 
+use crate::processed_images::ImageRequests;
 use crate::report::{overlay_html, render_diagnostics, stderr_is_colored};
 use crate::serve::answer::answer;
 use crate::serve::http::Server;
@@ -38,11 +39,13 @@ impl Rebuilder {
     }
 
     /// Renders every output (memoized ones cost a verification), prints the
-    /// site's problems when they changed, and sets the overlay. Returns
+    /// site's problems when they changed, sets the overlay, and forgets the
+    /// resized images the site no longer asks for. Returns
     /// whether the site has errors.
     pub fn check_site(&mut self) -> bool {
         let site = self.workspace.render(&HashSet::new(), &HashMap::new());
         let has_errors = site.diagnostics.iter().any(Diagnostic::is_error);
+        self.server.images.keep_wanted(self.workspace.db(), &ImageRequests::asked_by(&site).wanted());
         if site.diagnostics != self.diagnostics {
             let had_errors = self.diagnostics.iter().any(Diagnostic::is_error);
             eprint!("{}", render_diagnostics(&self.workspace, &site.diagnostics, stderr_is_colored()));

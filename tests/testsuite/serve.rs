@@ -278,3 +278,31 @@ fn a_batch_with_the_configuration_briefly_gone_is_not_lost() {
     served.wait_until("/blog/post-05/", "a deleted page is still served", |page| page.status == 404);
     assert_serves_clean_build(&site, &served);
 }
+
+#[test]
+fn resized_images_are_encoded_on_request_and_follow_their_source() {
+    let site = crate::zola_images::site();
+    let served = site.serve(&[]);
+    assert_serves_clean_build(&site, &served);
+    let home = served.get("/").text();
+    let line = home.lines().find(|line| line.starts_with("fit_height: ")).expect("the home page resizes");
+    let url = line.split(' ').nth(1).expect("the image's URL");
+    let path = url.strip_prefix(&served.url).expect("a URL of the server");
+    let first = served.get(path);
+    assert_eq!(first.status, 200);
+    assert_eq!(first.headers["content-type"], "image/webp");
+    assert_eq!(first.headers["cache-control"], "no-store");
+    let decoded = image::load_from_memory(&first.body).expect("decodes");
+    assert_eq!((decoded.width(), decoded.height()), (40, 20));
+    assert_eq!(served.get(path).body, first.body);
+    // The same size in other colors: the page is unchanged, the image is not.
+    site.write_bytes("static/wide.png", &crate::zola_images::drawn(80, 40, 99, image::ImageFormat::Png));
+    served.wait_until(path, "the image never followed its edited source", |fetched| {
+        fetched.status == 200 && fetched.body != first.body
+    });
+    assert_serves_clean_build(&site, &served);
+    // The site's own file of that name wins, as in a build.
+    let own = path.trim_start_matches('/');
+    site.write_bytes(&format!("static/{own}"), b"the site's own");
+    served.wait_until(path, "the site's own file never won", |fetched| fetched.body == b"the site's own");
+}

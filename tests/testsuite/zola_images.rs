@@ -13,7 +13,7 @@ use crate::support::{Run, SiteTest};
 
 /// An image of `width` × `height` in `format`, its colors shifted by `shade`
 /// so that two shades are two different files of the same size.
-fn drawn(width: u32, height: u32, shade: u8, format: ImageFormat) -> Vec<u8> {
+pub fn drawn(width: u32, height: u32, shade: u8, format: ImageFormat) -> Vec<u8> {
     let image = RgbImage::from_fn(width, height, |x, y| {
         Rgb([(x * 7) as u8 ^ shade, (y * 11) as u8, shade.wrapping_add((x + y) as u8)])
     });
@@ -24,7 +24,7 @@ fn drawn(width: u32, height: u32, shade: u8, format: ImageFormat) -> Vec<u8> {
 
 /// The fixture with its two images: a lossless 80 × 40 one in `static/`
 /// and a lossy 32 × 24 one beside the trip page.
-fn site() -> SiteTest {
+pub fn site() -> SiteTest {
     let site = SiteTest::copy("zola-images");
     site.write_bytes("static/wide.png", &drawn(80, 40, 0, ImageFormat::Png));
     site.write_bytes("content/gallery/trip/photo.jpg", &drawn(32, 24, 0, ImageFormat::Jpeg));
