@@ -521,17 +521,28 @@ impl EventStream {
 
 /// The outputs the workspace renders again after `edit`, sorted.
 pub fn rendered_after(site: &SiteTest, workspace: &mut Workspace, edit: impl FnOnce(&SiteTest)) -> Vec<String> {
+    executed_after(site, workspace, "rendered_output(", edit)
+}
+
+/// The keys of the queries named `prefix…)` (e.g. `markdown(content/`) that
+/// run again when the workspace renders the site after `edit`, sorted.
+pub fn executed_after(
+    site: &SiteTest,
+    workspace: &mut Workspace,
+    prefix: &str,
+    edit: impl FnOnce(&SiteTest),
+) -> Vec<String> {
     rendered(workspace);
     edit(site);
     workspace.refresh().expect("refresh");
     workspace.take_executed();
     rendered(workspace);
-    let mut outputs: Vec<String> = workspace
+    let mut keys: Vec<String> = workspace
         .take_executed()
         .iter()
-        .filter_map(|entry| entry.strip_prefix("rendered_output("))
+        .filter_map(|entry| entry.strip_prefix(prefix))
         .map(|rest| rest.trim_end_matches(')').to_owned())
         .collect();
-    outputs.sort();
-    outputs
+    keys.sort();
+    keys
 }

@@ -6,23 +6,11 @@
 
 use qsite::workspace::Workspace;
 
-use crate::support::{SiteTest, rendered, rendered_after};
+use crate::support::{SiteTest, executed_after, rendered_after};
 
 /// The bodies (`markdown(content/…)`) the workspace renders again after `edit`, sorted.
 fn bodies_rendered_after(site: &SiteTest, workspace: &mut Workspace, edit: impl FnOnce(&SiteTest)) -> Vec<String> {
-    rendered(workspace);
-    edit(site);
-    workspace.refresh().expect("refresh");
-    workspace.take_executed();
-    rendered(workspace);
-    let mut bodies: Vec<String> = workspace
-        .take_executed()
-        .iter()
-        .filter_map(|entry| entry.strip_prefix("markdown(content/"))
-        .map(|rest| rest.trim_end_matches(')').to_owned())
-        .collect();
-    bodies.sort();
-    bodies
+    executed_after(site, workspace, "markdown(content/", edit)
 }
 
 /// The outputs that show a body with headings whose section asks for anchor links.
